@@ -1,0 +1,28 @@
+"""jaarverslag: checked tables, computed conclusions and cost splits for Dutch municipal
+planning & control documents, rendered to PDF, DOCX and HTML from one template set.
+
+The public API is what this module exports; everything else may change.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import InputError, Problem
+from .load import load_rapport
+
+__all__ = ["InputError", "Problem", "__version__", "build", "check", "load_rapport"]
+
+
+def build(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Build rapports; see :func:`jaarverslag.pipeline.build`."""
+    from .pipeline import build as _build
+
+    return _build(*args, **kwargs)
+
+
+def check(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Check rapports; see :func:`jaarverslag.pipeline.check`."""
+    from .pipeline import check as _check
+
+    return _check(*args, **kwargs)

@@ -1,0 +1,5 @@
+"""`python -m jaarverslag`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""The command line: arguments in, exit statuses out (0 ok, 1 bad input, 2 wrong usage)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import Problem
+
+FORMATS = ("pdf", "docx", "html")
+
+
+def _formats(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"kies uit {', '.join(FORMATS)}, gescheiden door komma's")
+    return chosen
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jaarverslag")
+def main() -> None:
+    """Maak de werk-en-participatiesecties van jaarverslag, begroting en beleidsplan."""
+
+
+@main.command()
+@click.argument("rapporten", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Uitvoermap.",
+)
+@click.option(
+    "-f",
+    "--formats",
+    callback=_formats,
+    metavar="pdf,docx,html",
+    help="Formaten (standaard: die van rapport.yaml).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Aantal rapporten tegelijk.",
+)
+def build(
+    rapporten: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...] | None, jobs: int
+) -> None:
+    """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
+    from .batch import run_build
+
+    sys.exit(run_build(list(rapporten), out_dir, formats, jobs))
+
+
+@main.command()
+@click.argument("rapporten", nargs=-1, type=click.Path(path_type=Path))
+def check(rapporten: tuple[Path, ...]) -> None:
+    """Controleer invoer en totalen, zonder iets te maken."""
+    from .pipeline import check as check_rapporten
+    from .pipeline import rapport_folders
+
+    folders = rapport_folders(list(rapporten))
+    outcomes = check_rapporten(folders)
+    for outcome in outcomes:
+        _print_problems(outcome.problems)
+    failed = [o for o in outcomes if not o.ok]
+    if not folders:
+        click.echo("geen rapporten gevonden", err=True)
+        sys.exit(1)
+    if failed:
+        click.echo(f"{len(failed)} van {len(outcomes)} rapporten met fouten", err=True)
+        sys.exit(1)
+    click.echo(f"{len(outcomes)} rapport(en) in orde", err=True)
+
+
+@main.command()
+@click.argument("name", type=click.Path(path_type=Path))
+def new(name: Path) -> None:
+    """Maak een nieuwe rapportmap NAME die meteen bouwt."""
+    from .starter import new_rapport
+
+    sys.exit(new_rapport(name))

@@ -1,0 +1,1 @@
+"""Computations that turn validated data frames into format-neutral tables."""

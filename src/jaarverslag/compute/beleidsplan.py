@@ -1,0 +1,339 @@
+"""Turn a beleidsplan's ``maatregelen.csv`` and ``verdeelsleutel.csv`` into its financial tables.
+
+The maatregelen table lists the costs per post and year, grouped by karakter, with subtotals
+and the totale lasten; it is printed unrounded. The verdeling table splits every year's
+totale lasten over the partner municipalities by the cost-sharing key, rounded to a unit with
+the largest-remainder method so the parts always add up to the rounded total.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..model import Cell, Column, Row, Table
+from ..numbers import format_number
+from .kosten import (
+    PRECISION,
+    amount_cell,
+    amount_note,
+    blank_cells,
+    check_severity,
+    plain,
+    total_kind,
+    total_problems,
+)
+
+#: How far the shares of a verdeelsleutel may sum from 100.
+SHARE_TOLERANCE = Fraction(1, 1000)
+KARAKTERS = (("structureel", "Structureel"), ("incidenteel", "Incidenteel"))
+
+# -- maatregelen ------------------------------------------------------------------------------
+
+
+def maatregelen_table(
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    ev_label: bool | str = "auto",
+    bedragen_in: int = 1,
+    totals: str = "error",
+) -> tuple[Table, list[Problem]]:
+    """Build the maatregelen table: years as columns, posts grouped by karakter, totals.
+
+    ``ev_label`` decides whether the last year reads "2026 e.v." (en volgende jaren): ``True``,
+    ``False``, a suffix of its own, or ``"auto"``: when every structureel post runs into the
+    last year. Input total lines are checked (severity ``totals``) and not printed.
+    """
+    severity = check_severity(totals)
+    frame = frame.sort_values("_line", kind="stable")
+    kind = total_kind(frame["post"])
+    problems = _check_totals(frame, kind, file=file, severity=severity)
+    real = frame.loc[(kind == "").to_numpy()]
+    wide, years = _wide(real)
+    columns = _year_columns(years, _ev_suffix(ev_label, wide))
+    n = len(columns)
+
+    rows: list[Row] = []
+    subtotals = wide.groupby(level="karakter", sort=False).sum(min_count=1)
+    for karakter, title in KARAKTERS:
+        if karakter not in subtotals.index:
+            continue
+        rows.append(Row(title, blank_cells(n), kind="groep"))
+        for post, values in wide.xs(karakter, level="karakter").iterrows():
+            rows.append(Row(str(post), tuple(amount_cell(v) for v in values)))
+        subtotal = subtotals.loc[karakter].round(PRECISION)
+        rows.append(
+            Row(f"Subtotaal {karakter}", tuple(amount_cell(v) for v in subtotal), "subtotaal")
+        )
+    total = _totale_lasten(real, years)
+    rows.append(Row("Totale lasten", tuple(amount_cell(v) for v in total), kind="totaal"))
+
+    table = Table(
+        name="maatregelen",
+        caption="Kosten van de maatregelen",
+        stub="Maatregel",
+        columns=columns,
+        rows=tuple(rows),
+        note=amount_note(bedragen_in),
+    )
+    return table, problems
+
+
+def _wide(real: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    """Amounts per (karakter, post) and year; posts in file order, years ascending."""
+    years = sorted(int(y) for y in real["jaar"].unique())
+    order = real.drop_duplicates(["karakter", "post"])
+    index = pd.MultiIndex.from_frame(order[["karakter", "post"]])
+    wide = (
+        real.pivot(index=["karakter", "post"], columns="jaar", values="bedrag")
+        .reindex(index=index, columns=years)
+        .astype(float)
+    )
+    return wide, years
+
+
+def _totale_lasten(real: pd.DataFrame, years: Sequence[int]) -> pd.Series:
+    """Sum of all posts per year; no data for a year where no post has an amount."""
+    return real.groupby("jaar")["bedrag"].sum(min_count=1).reindex(years).round(PRECISION)
+
+
+def _ev_suffix(ev_label: bool | str, wide: pd.DataFrame) -> str | None:
+    """The suffix for the last year column ("e.v."), or ``None`` for a plain year."""
+    if isinstance(ev_label, str) and ev_label != "auto":
+        return ev_label.strip() or None
+    if ev_label == "auto":
+        if "structureel" not in wide.index.get_level_values("karakter") or wide.empty:
+            return None
+        last = wide.xs("structureel", level="karakter").iloc[:, -1]
+        return "e.v." if bool(last.notna().all()) else None
+    return "e.v." if ev_label else None
+
+
+def _year_columns(years: Sequence[int], suffix: str | None) -> tuple[Column, ...]:
+    labels = [str(y) for y in years]
+    if suffix and labels:
+        labels[-1] = f"{labels[-1]} {suffix}"
+    return tuple(Column(label, str(y)) for label, y in zip(labels, years, strict=True))
+
+
+def _check_totals(
+    frame: pd.DataFrame, kind: pd.Series, *, file: str, severity: str
+) -> list[Problem]:
+    """``Subtotaal...`` lines must equal the posts of their karakter, other totals all posts."""
+    is_total = (kind != "").to_numpy()
+    if not is_total.any():
+        return []
+    real, totals = frame.loc[~is_total], frame.loc[is_total]
+    per_karakter = real.groupby(["karakter", "jaar"])["bedrag"].sum(min_count=1)
+    per_year = real.groupby("jaar")["bedrag"].sum(min_count=1)
+    expected = np.where(
+        kind.to_numpy()[is_total] == "subtotaal",
+        per_karakter.reindex(pd.MultiIndex.from_frame(totals[["karakter", "jaar"]])).to_numpy(
+            dtype=float
+        ),
+        per_year.reindex(pd.Index(totals["jaar"])).to_numpy(dtype=float),
+    )
+    return total_problems(totals, expected, file=file, severity=severity)
+
+
+# -- verdeelsleutel ---------------------------------------------------------------------------
+
+
+def check_verdeelsleutel(frame: pd.DataFrame, *, file: str) -> list[Problem]:
+    """Check a cost-sharing key: no missing or negative share, no partner twice, sum 100."""
+    frame = frame.sort_values("_line", kind="stable")
+    problems: list[Problem] = []
+    share = frame["aandeel"].astype(float)
+    for line in frame.loc[share.isna(), "_line"]:
+        problems.append(Problem(file, int(line), "aandeel", "het aandeel ontbreekt"))
+    negative = frame.loc[share < 0]
+    for line, value in zip(negative["_line"], negative["aandeel"], strict=True):
+        message = f"het aandeel is negatief ({format_number(plain(value))})"
+        problems.append(Problem(file, int(line), "aandeel", message))
+    name = frame["partij"].astype(str).str.strip().str.casefold()
+    first_line = frame.groupby(name, sort=False)["_line"].transform("first")
+    twice = frame.loc[name.duplicated()]
+    for line, partij, first in zip(
+        twice["_line"], twice["partij"], first_line[twice.index], strict=True
+    ):
+        message = f"{partij} staat al in de verdeelsleutel (regel {int(first)})"
+        problems.append(Problem(file, int(line), "partij", message))
+    if share.notna().all():
+        total = sum((_fraction(v) for v in share), Fraction(0))
+        if abs(total - 100) > SHARE_TOLERANCE:
+            shown = format_number(plain(float(total)))
+            message = f"de aandelen tellen op tot {shown}, niet tot 100"
+            problems.append(Problem(file, None, "aandeel", message))
+    return problems
+
+
+def split_amount(
+    total: float, shares: Sequence[float], afronding: float
+) -> list[int] | list[float]:
+    """Split ``total`` over partners by percentage ``shares``, rounded to ``afronding``.
+
+    The total is rounded half away from zero; each exact part is share/100 × the unrounded
+    total; the parts are rounded by largest remainder so they add up to the rounded total
+    exactly (ties go to the partner listed first). Exact arithmetic, so float noise in the
+    input cannot decide a tie. Returns ints when ``afronding`` is whole.
+    """
+    unit = _fraction(afronding)
+    counts = _split_units(_fraction(total), [_fraction(s) for s in shares], unit)
+    return [_unit_value(c, unit) for c in counts]  # type: ignore[return-value]
+
+
+def round_total(total: float, afronding: float) -> int | float:
+    """Round ``total`` half away from zero to a multiple of ``afronding``."""
+    unit = _fraction(afronding)
+    return _unit_value(_round_half_away(_fraction(total) / unit), unit)
+
+
+def _split_units(total: Fraction, shares: list[Fraction], unit: Fraction) -> list[int]:
+    """Largest-remainder split, in whole numbers of ``unit``."""
+    if unit <= 0:
+        raise ValueError(f"afronding must be positive, not {unit}")
+    if not shares:
+        raise ValueError("a verdeelsleutel needs at least one partner")
+    if any(s < 0 for s in shares) or abs(sum(shares) - 100) > SHARE_TOLERANCE:
+        raise ValueError("shares must be non-negative and sum to 100")
+    units = total / unit
+    exact = [s * units / 100 for s in shares]
+    floors = [math.floor(e) for e in exact]
+    # With shares summing to exactly 100 the leftover is between 0 and the number of parts
+    # with a remainder; divmod covers the tolerance, where it may fall just outside.
+    rounds, left = divmod(_round_half_away(units) - sum(floors), len(shares))
+    by_remainder = sorted(range(len(shares)), key=lambda i: (floors[i] - exact[i], i))
+    parts = [f + rounds for f in floors]
+    for i in by_remainder[:left]:
+        parts[i] += 1
+    return parts
+
+
+def _round_half_away(value: Fraction) -> int:
+    magnitude = math.floor(abs(value) + Fraction(1, 2))
+    return magnitude if value >= 0 else -magnitude
+
+
+def _fraction(value: object) -> Fraction:
+    """The exact value as written: 0.1 means one tenth, not the nearest binary float."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return Fraction(repr(number))
+
+
+def _unit_value(count: int, unit: Fraction) -> int | float:
+    amount = count * unit
+    return int(amount) if unit.denominator == 1 else float(amount)
+
+
+def verdeling_table(
+    maatregelen_frame: pd.DataFrame,
+    key_frame: pd.DataFrame,
+    *,
+    afronding: float,
+    ev_label: bool | str = "auto",
+    partij: str | None = None,
+    bedragen_in: int = 1,
+) -> Table:
+    """Split the totale lasten of every year over the partners, in the order of the key.
+
+    ``afronding`` is in euros (as in rapport.yaml), the amounts in units of ``bedragen_in``.
+    ``partij`` highlights that partner's row, for the variant of the document made for it.
+    Check the key with :func:`check_verdeelsleutel` first; a bad key raises ``ValueError``.
+    """
+    frame = maatregelen_frame.sort_values("_line", kind="stable")
+    real = frame.loc[(total_kind(frame["post"]) == "").to_numpy()]
+    wide, years = _wide(real)
+    totals = _totale_lasten(real, years)
+    key = key_frame.sort_values("_line", kind="stable")
+    partners = [str(p) for p in key["partij"]]
+    shares = [_fraction(s) for s in key["aandeel"]]
+    unit = _fraction(afronding) / bedragen_in
+
+    own = _partner_index(partners, partij)
+    parts: list[list[int | float | None]] = [[] for _ in partners]
+    rounded: list[int | float | None] = []
+    for total in totals:
+        if pd.isna(total):
+            counts: list[int | None] = [None] * len(partners)
+            rounded.append(None)
+        else:
+            counts = list(_split_units(_fraction(total), shares, unit))
+            rounded.append(_unit_value(_round_half_away(_fraction(total) / unit), unit))
+        for column, count in zip(parts, counts, strict=True):
+            column.append(None if count is None else _unit_value(count, unit))
+
+    rows = []
+    for i, (name, share) in enumerate(zip(partners, key["aandeel"], strict=True)):
+        mine = i == own
+        cells = (
+            Cell(plain(share), "percentage", highlight=mine),
+            *(amount_cell(v, highlight=mine) for v in parts[i]),
+        )
+        rows.append(Row(name, cells, highlight=mine))
+    share_sum = plain(float(sum(shares, Fraction(0))))
+    total_cells = (Cell(share_sum, "percentage"), *(amount_cell(v) for v in rounded))
+    rows.append(Row("Totaal", total_cells, kind="totaal"))
+
+    columns = (Column("Aandeel", "aandeel"), *_year_columns(years, _ev_suffix(ev_label, wide)))
+    return Table(
+        name="verdeling",
+        caption="Verdeling van de totale lasten over de partners",
+        stub="Partij",
+        columns=columns,
+        rows=tuple(rows),
+        note=amount_note(bedragen_in),
+    )
+
+
+def _partner_index(partners: Sequence[str], partij: str | None) -> int | None:
+    if partij is None:
+        return None
+    wanted = partij.strip().casefold()
+    for i, name in enumerate(partners):
+        if name.strip().casefold() == wanted:
+            return i
+    raise ValueError(f"{partij} staat niet in de verdeelsleutel")
+
+
+# -- file names -------------------------------------------------------------------------------
+
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d"})
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def slug(name: str) -> str:
+    """A safe file name part for a partner: ``Súdwest-Fryslân`` → ``sudwest-fryslan``.
+
+    Only ``[a-z0-9-]``, so no path separator, ``.`` or ``..`` can come from a data file.
+    """
+    text = unicodedata.normalize("NFKD", name.casefold().translate(_SPECIAL))
+    text = text.encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    if not text:
+        return "partij"
+    return f"{text}-partij" if text in _RESERVED else text

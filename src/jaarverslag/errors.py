@@ -1,0 +1,63 @@
+"""Problems found in a rapport's input, and the one exception that carries them all to the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows.
+
+    ``line`` is the physical line in the file (the header is line 1); ``None`` when no single
+    line is at fault, ``column`` likewise. ``severity`` is ``"error"`` or ``"warning"``.
+    """
+
+    file: str
+    line: int | None = None
+    column: str | None = None
+    message: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.column:
+            parts.append(self.column)
+        prefix = "waarschuwing: " if self.severity == "warning" else ""
+        parts.append(prefix + self.message)
+        return ": ".join(parts)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Return only the problems that stop a build."""
+    return [p for p in problems if p.severity == "error"]
+
+
+class InputError(click.ClickException):
+    """Bad input: every problem found, reported at once; exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(self.format_message(), err=True)
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str, str]:
+    return (p.file, p.line or 0, p.column or "", p.message)
+
+
+def raise_if_errors(problems: Iterable[Problem]) -> None:
+    """Raise :class:`InputError` when any of ``problems`` is an error."""
+    found = errors(problems)
+    if found:
+        raise InputError(found)

@@ -1,0 +1,85 @@
+"""Reads a rapport folder: rapport.yaml, its data files and texts, checked all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem, raise_if_errors
+from .rapport import BLOCK_FILES, Config, load_config
+from .schemas import DATA_FILES, find_data_file, read_and_validate
+
+
+@dataclass(frozen=True)
+class Rapport:
+    """A rapport whose inputs passed every check: config, typed frames, the files they came from."""
+
+    folder: Path
+    name: str
+    config: Config
+    frames: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def display(self, name: str) -> str:
+        """How problems name the data file ``name``."""
+        return _display(self.folder, self.files[name].name)
+
+
+def _display(folder: Path, filename: str) -> str:
+    return str(folder / filename)
+
+
+def load_rapport(folder: Path) -> Rapport:
+    """Load and check a rapport folder; raise :class:`InputError` with every problem found.
+
+    Examples
+    --------
+    >>> rapport = load_rapport(Path("data/jaarverslag-2017"))  # doctest: +SKIP
+    >>> rapport.config.jaar  # doctest: +SKIP
+    2017
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise_if_errors([Problem(str(folder), message="is geen map")])
+    config, problems = load_config(folder, _display(folder, "rapport.yaml"))
+    files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
+    frames: dict[str, pd.DataFrame] = {}
+    for name, path in files.items():
+        frame, found = read_and_validate(path, name, _display(folder, path.name))
+        problems += found
+        frames[name] = frame
+    if config is not None:
+        problems += _check_blocks(config, files, folder)
+    raise_if_errors(problems)
+    assert config is not None
+    rapport = Rapport(folder, folder.resolve().name, config, frames, files)
+    problems += consistency_problems(rapport)
+    raise_if_errors(problems)
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return Rapport(folder, rapport.name, config, frames, files, warnings)
+
+
+def _check_blocks(config: Config, files: dict[str, Path], folder: Path) -> list[Problem]:
+    """A block whose data file is absent is an error in rapport.yaml."""
+    problems = []
+    for number, sectie in enumerate(config.secties or (), start=1):
+        for block in sectie.inhoud:
+            for needed in BLOCK_FILES[block]:
+                if needed not in files:
+                    problems.append(
+                        Problem(
+                            _display(folder, "rapport.yaml"),
+                            None,
+                            f"secties[{number}].inhoud",
+                            f"blok '{block}' heeft {needed}.csv of {needed}.xlsx nodig",
+                        )
+                    )
+    return problems
+
+
+def consistency_problems(rapport: Rapport) -> list[Problem]:
+    """Cross-file and total-row checks that need typed frames (compute modules own the rules)."""
+    return []

@@ -1,0 +1,297 @@
+"""rapport.yaml: the declared keys, their defaults and checks, and the sections of the document.
+
+Every key is declared once in :data:`KEYS`; :func:`load_config` reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+SOORTEN = ("jaarverslag", "begroting", "beleidsplan")
+FORMATEN = ("pdf", "docx", "html")
+BLOKKEN = ("indicatoren", "kosten", "maatregelen", "verdeling", "ladder")
+
+#: Which data file each block needs.
+BLOCK_FILES = {
+    "indicatoren": ("indicatoren",),
+    "kosten": ("kosten",),
+    "maatregelen": ("maatregelen",),
+    "verdeling": ("maatregelen", "verdeelsleutel"),
+    "ladder": ("clienten",),
+}
+
+
+@dataclass(frozen=True)
+class SectieSpec:
+    """One section as configured: a title, an optional Markdown file, and computed blocks."""
+
+    titel: str
+    tekst: Path | None = None
+    inhoud: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated rapport.yaml. Optional keys carry their defaults."""
+
+    titel: str
+    organisatie: str
+    soort: str
+    jaar: int
+    formaten: tuple[str, ...] = FORMATEN
+    secties: tuple[SectieSpec, ...] | None = None
+    afronding: float = 1
+    min_celgrootte: int = 5
+    bedragen_in: int = 1
+    ondertitel: str | None = None
+    datum: dt.date | None = None
+    grafieken: bool = True
+    conclusies: bool = True
+    drempels: dict[str, float] = field(default_factory=lambda: {"licht": 5.0, "fors": 15.0})
+    totaalcontrole: str = "error"
+    per_partij: bool = False
+    ev: bool | str = "auto"
+    prestatieafspraken: dict[str, float] = field(default_factory=dict)
+    huisstijl: Path | None = None
+
+
+@dataclass(frozen=True)
+class Key:
+    """A rapport.yaml key: ``check`` returns (value, message); a message means bad input."""
+
+    name: str
+    required: bool
+    doc: str
+
+
+KEYS: tuple[Key, ...] = (
+    Key("titel", True, "document title"),
+    Key("organisatie", True, "e.g. Gemeente Groningen"),
+    Key("soort", True, "jaarverslag, begroting or beleidsplan"),
+    Key("jaar", True, "the report year (verslagjaar or begrotingsjaar)"),
+    Key("formaten", False, "subset of [pdf, docx, html]; default all three"),
+    Key("secties", False, "ordered sections: titel, tekst (Markdown file), inhoud (blocks)"),
+    Key("afronding", False, "unit split amounts are rounded to; default 1"),
+    Key("min_celgrootte", False, "counts 1..N-1 from client records print as <N; default 5"),
+    Key("bedragen_in", False, "1 or 1000: the unit of amounts in the data files"),
+    Key("ondertitel", False, "a line under the title, e.g. the programme"),
+    Key("datum", False, "document date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or 1 jan of jaar"),
+    Key("grafieken", False, "true/false: charts of realisatie against target; default true"),
+    Key("conclusies", False, "true/false: computed conclusions under indicator tables"),
+    Key("drempels", False, "{licht: 5, fors: 15}: % change called licht / duidelijk / fors"),
+    Key("totaalcontrole", False, "error or warning: a total row in the input that doesn't add up"),
+    Key("per_partij", False, "true: also one document per partner of the verdeelsleutel"),
+    Key("ev", False, "auto, true, false or a text: label the last year column '2026 e.v.'"),
+    Key("prestatieafspraken", False, "targets in %: behoud_trede_3_4, stijging, uitstroom_werk"),
+    Key("huisstijl", False, "a reference .docx whose styles the DOCX uses"),
+)
+
+FILE = "rapport.yaml"
+
+
+def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem]]:
+    """Read and check ``folder/rapport.yaml``; ``display`` is how problems name the file."""
+    path = folder / FILE
+    if not path.is_file():
+        return None, [Problem(display, message="ontbreekt: een rapportmap heeft een rapport.yaml")]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        return None, [Problem(display, message="is geen UTF-8-tekst")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or "ongeldige YAML"
+        return None, [Problem(display, line, None, f"YAML-fout: {reason}")]
+    if not isinstance(data, dict):
+        return None, [Problem(display, message="moet sleutels bevatten, zoals titel: en soort:")]
+    return _check(data, folder, display, _key_lines(text))
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of each top-level key, so messages can point at it."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line[:1].isalpha() and ":" in line:
+            lines.setdefault(line.split(":", 1)[0].strip(), number)
+    return lines
+
+
+def _check(
+    data: dict[Any, Any], folder: Path, display: str, lines: dict[str, int]
+) -> tuple[Config | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(display, lines.get(key), key, message, severity))
+
+    known = {k.name for k in KEYS}
+    for key in data:
+        if str(key) not in known:
+            bad(str(key), "onbekende sleutel, genegeerd", "warning")
+    for key in KEYS:
+        if key.required and data.get(key.name) in (None, ""):
+            problems.append(Problem(display, None, key.name, "verplichte sleutel ontbreekt"))
+
+    values: dict[str, Any] = {}
+    for name in ("titel", "organisatie", "ondertitel"):
+        if data.get(name) not in (None, ""):
+            values[name] = str(data[name]).strip()
+    soort = data.get("soort")
+    if soort is not None:
+        if str(soort).lower() in SOORTEN:
+            values["soort"] = str(soort).lower()
+        else:
+            bad("soort", f"'{soort}' is geen bekende soort ({', '.join(SOORTEN)})")
+    if "jaar" in data:
+        jaar = data["jaar"]
+        if isinstance(jaar, bool) or not isinstance(jaar, int) or not 1900 <= jaar <= 2200:
+            bad("jaar", f"'{jaar}' is geen jaartal")
+        else:
+            values["jaar"] = jaar
+    if "formaten" in data:
+        formaten = data["formaten"]
+        if isinstance(formaten, str):
+            formaten = [f.strip() for f in formaten.split(",")]
+        if (
+            not isinstance(formaten, list)
+            or not formaten
+            or not all(str(f).lower() in FORMATEN for f in formaten)
+        ):
+            bad("formaten", f"moet een lijst zijn uit {', '.join(FORMATEN)}")
+        else:
+            values["formaten"] = tuple(
+                f for f in FORMATEN if f in {str(x).lower() for x in formaten}
+            )
+    _number(data, "afronding", values, bad, lambda v: v > 0, "een getal groter dan 0")
+    _number(
+        data,
+        "min_celgrootte",
+        values,
+        bad,
+        lambda v: v >= 0 and v == int(v),
+        "een geheel getal vanaf 0",
+        int,
+    )
+    _number(data, "bedragen_in", values, bad, lambda v: v in (1, 1000), "1 of 1000", int)
+    for name in ("grafieken", "conclusies", "per_partij"):
+        if name in data:
+            if isinstance(data[name], bool):
+                values[name] = data[name]
+            else:
+                bad(name, "moet true of false zijn")
+    if "datum" in data:
+        datum = data["datum"]
+        if isinstance(datum, dt.date):
+            values["datum"] = datum
+        else:
+            try:
+                values["datum"] = dt.date.fromisoformat(str(datum))
+            except ValueError:
+                bad("datum", f"'{datum}' is geen datum (JJJJ-MM-DD)")
+    if "totaalcontrole" in data:
+        if data["totaalcontrole"] in ("error", "warning"):
+            values["totaalcontrole"] = data["totaalcontrole"]
+        else:
+            bad("totaalcontrole", "moet error of warning zijn")
+    if "ev" in data:
+        ev = data["ev"]
+        if isinstance(ev, bool) or ev == "auto" or (isinstance(ev, str) and ev.strip()):
+            values["ev"] = ev
+        else:
+            bad("ev", "moet auto, true, false of een tekst zijn")
+    for name, defaults in (("drempels", ("licht", "fors")), ("prestatieafspraken", None)):
+        if name in data:
+            mapping = data[name]
+            if not isinstance(mapping, dict) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+                for v in mapping.values()
+            ):
+                bad(name, "moet sleutels met getallen vanaf 0 bevatten")
+            elif defaults and any(k not in defaults for k in mapping):
+                bad(name, f"bekende sleutels: {', '.join(defaults)}")
+            else:
+                values[name] = {str(k): float(v) for k, v in mapping.items()}
+    if "drempels" in values:
+        values["drempels"] = {"licht": 5.0, "fors": 15.0} | values["drempels"]
+        if values["drempels"]["licht"] > values["drempels"]["fors"]:
+            bad("drempels", "licht moet kleiner zijn dan fors")
+    if "huisstijl" in data:
+        path = _inside(folder, data["huisstijl"])
+        if path is None or not path.is_file() or path.suffix.lower() != ".docx":
+            bad("huisstijl", f"'{data['huisstijl']}' is geen .docx-bestand in de rapportmap")
+        else:
+            values["huisstijl"] = path
+    elif (folder / "huisstijl.docx").is_file():
+        values["huisstijl"] = folder / "huisstijl.docx"
+    if "secties" in data:
+        values["secties"] = _secties(data["secties"], folder, display, lines, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Config(**values), problems
+
+
+def _number(data, name, values, bad, ok, wanted, kind=float) -> None:  # type: ignore[no-untyped-def]
+    if name not in data:
+        return
+    value = data[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not ok(value):
+        bad(name, f"'{value}' moet {wanted} zijn")
+    else:
+        values[name] = kind(value)
+
+
+def _inside(folder: Path, name: object) -> Path | None:
+    """Resolve a file name inside the rapport folder; anything escaping it is refused."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    path = (folder / name).resolve()
+    root = folder.resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def _secties(
+    raw: object, folder: Path, display: str, lines: dict[str, int], problems: list[Problem]
+) -> tuple[SectieSpec, ...]:
+    line = lines.get("secties")
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(display, line, "secties", "moet een lijst van secties zijn"))
+        return ()
+    secties = []
+    for number, entry in enumerate(raw, start=1):
+        where = f"secties[{number}]"
+        if not isinstance(entry, dict) or not str(entry.get("titel") or "").strip():
+            problems.append(Problem(display, line, where, "een sectie heeft een titel"))
+            continue
+        tekst = None
+        if entry.get("tekst") is not None:
+            tekst = _inside(folder, entry["tekst"])
+            if tekst is None or not tekst.is_file():
+                problems.append(
+                    Problem(
+                        display, line, f"{where}.tekst", f"bestand '{entry['tekst']}' bestaat niet"
+                    )
+                )
+        inhoud = entry.get("inhoud") or []
+        if isinstance(inhoud, str):
+            inhoud = [inhoud]
+        if not isinstance(inhoud, list) or not all(b in BLOKKEN for b in inhoud):
+            problems.append(
+                Problem(display, line, f"{where}.inhoud", f"blokken zijn {', '.join(BLOKKEN)}")
+            )
+            inhoud = []
+        unknown = set(entry) - {"titel", "tekst", "inhoud"}
+        if unknown:
+            problems.append(
+                Problem(display, line, where, f"onbekende sleutel {sorted(unknown)[0]}", "warning")
+            )
+        secties.append(SectieSpec(str(entry["titel"]).strip(), tekst, tuple(inhoud)))
+    return tuple(secties)

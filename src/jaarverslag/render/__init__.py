@@ -1,0 +1,1 @@
+"""Writers: the Document as one HTML document, and that HTML as PDF and DOCX; tables as CSV."""

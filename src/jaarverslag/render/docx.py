@@ -1,0 +1,283 @@
+"""Turns the one HTML document into a DOCX by walking its elements into python-docx.
+
+Word's own styles carry the structure (Title, Heading 1-3, List Bullet, Caption), so the
+navigation pane and a table of contents work; a rapport's ``huisstijl.docx`` supplies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from ..model import Document
+
+HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def render_docx(
+    html: str,
+    document: Document,
+    figures_png: Mapping[str, bytes],
+    reference: Path | None = None,
+) -> bytes:
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
+    word = new_docx(str(reference)) if reference else new_docx()
+    _clear_body(word)
+    if reference is None:
+        _default_look(word)
+    root = lxml_html.document_fromstring(html)
+    writer = _Writer(word, figures_png)
+    body = root.find("body")
+    for element in body if body is not None else []:
+        writer.block(element)
+    _properties(word, document)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _clear_body(word: DocxDocument) -> None:
+    """A reference document's content goes; its styles, headers and section stay."""
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _default_look(word: DocxDocument) -> None:
+    styles = word.styles
+    normal = styles["Normal"]
+    normal.font.name = "Open Sans"
+    normal.font.size = Pt(10)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = styles[name]
+        style.font.name = "Open Sans"
+        style.font.color.rgb = ACCENT
+    section = word.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(2.4), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.4)
+
+
+def _properties(word: DocxDocument, document: Document) -> None:
+    moment = dt.datetime.combine(dt.date.fromisoformat(document.datum), dt.time())
+    props = word.core_properties
+    props.title = document.titel
+    props.author = document.organisatie
+    props.subject = f"{document.soort} {document.jaar}"
+    props.language = "nl-NL"
+    props.created = moment
+    props.modified = moment
+    props.last_modified_by = document.organisatie
+    props.revision = 1
+    props.comments = ""
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry times: same input, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _classes(element: _Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+class _Writer:
+    """Knows the small set of elements the templates use; anything else becomes a paragraph."""
+
+    def __init__(self, word: DocxDocument, figures_png: Mapping[str, bytes]) -> None:
+        self.word = word
+        self.figures_png = figures_png
+
+    def block(self, el: _Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("main", "section", "div", "article") and "voetnoten" not in _classes(el):
+            for child in el:
+                self.block(child)
+        elif tag == "header":
+            self.header(el)
+        elif tag == "h1":
+            self.inline(self.word.add_paragraph(style="Title"), el)
+        elif tag in HEADING_LEVEL:
+            self.inline(self.word.add_heading(level=HEADING_LEVEL[tag]), el)
+        elif tag == "p":
+            self.inline(self.word.add_paragraph(), el)
+        elif tag in ("ul", "ol"):
+            self.listing(el, 1)
+        elif tag == "table":
+            self.table(el)
+        elif tag == "figure":
+            self.figure(el)
+        elif tag == "div":  # footnotes under a table
+            for p in el.iter("p"):
+                paragraph = self.inline(self.word.add_paragraph(), p)
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
+        elif tag == "blockquote":
+            for child in el:
+                self.block(child)
+        elif tag == "hr":
+            self.word.add_paragraph()
+        elif tag == "pre":
+            paragraph = self.word.add_paragraph()
+            paragraph.add_run(el.text_content()).font.name = "DejaVu Sans Mono"
+
+    def header(self, el: _Element) -> None:
+        for child in el:
+            classes = _classes(child)
+            if child.tag == "h1":
+                self.inline(self.word.add_paragraph(style="Title"), child)
+            elif "organisatie" in classes or "ondertitel" in classes or "partij" in classes:
+                paragraph = self.inline(self.word.add_paragraph(style="Subtitle"), child)
+                paragraph.paragraph_format.space_after = Pt(2)
+
+    def inline(
+        self, paragraph: Paragraph, el: _Element, bold: bool = False, italic: bool = False
+    ) -> Paragraph:
+        """Copy text with strong/em/code/sup/a into runs."""
+        if el.text:
+            self._run(paragraph, el.text, bold, italic)
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                paragraph.add_run().add_break()
+            elif tag in ("ul", "ol"):
+                pass  # nested list: handled by listing()
+            else:
+                self.inline(
+                    paragraph,
+                    child,
+                    bold or tag in ("strong", "b"),
+                    italic or tag in ("em", "i"),
+                )
+                if tag == "sup" and paragraph.runs:
+                    paragraph.runs[-1].font.superscript = True
+            if child.tail:
+                self._run(paragraph, child.tail, bold, italic)
+        return paragraph
+
+    @staticmethod
+    def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
+        text = " ".join(text.split()) if text.strip() else (" " if text else "")
+        if not text:
+            return
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+
+    def listing(self, el: _Element, depth: int) -> None:
+        style = "List Number" if el.tag == "ol" else "List Bullet"
+        if depth > 1:
+            style += f" {min(depth, 3)}"
+        for item in el.findall("li"):
+            paragraph = self.word.add_paragraph(style=style)
+            blocks = [c for c in item if c.tag == "p"]
+            if blocks:  # loose list: <li><p>…</p></li>
+                for p in blocks:
+                    self.inline(paragraph, p)
+            else:
+                self.inline(paragraph, item)
+            for sub in item:
+                if sub.tag in ("ul", "ol"):
+                    self.listing(sub, depth + 1)
+
+    def table(self, el: _Element) -> None:
+        caption = el.find("caption")
+        if caption is not None:
+            paragraph = self.inline(self.word.add_paragraph(style="Caption"), caption)
+            paragraph.paragraph_format.keep_with_next = True
+        rows = [
+            r for part in el if part.tag in ("thead", "tbody", "tfoot") for r in part.findall("tr")
+        ]
+        rows += el.findall("tr")
+        width = max((sum(int(c.get("colspan", 1)) for c in r) for r in rows), default=1)
+        table = self.word.add_table(rows=0, cols=width)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        if "Table Grid" in [s.name for s in self.word.styles]:
+            table.style = self.word.styles["Table Grid"]
+        header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
+        for index, tr in enumerate(rows):
+            row = table.add_row()
+            kind = _classes(tr)
+            if index < header_rows:
+                _repeat_header(row)
+            column = 0
+            for cell_el in tr:
+                if cell_el.tag not in ("th", "td"):
+                    continue
+                span = int(cell_el.get("colspan", 1))
+                cell = row.cells[column]
+                if span > 1:
+                    cell = cell.merge(row.cells[column + span - 1])
+                bold = index < header_rows or bool(kind & {"totaal", "subtotaal", "groep"})
+                self._cell(cell, cell_el, bold, index < header_rows)
+                column += span
+        if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
+            self.word.add_paragraph()
+
+    def _cell(self, cell: _Cell, el: _Element, bold: bool, header: bool) -> None:
+        paragraph = cell.paragraphs[0]
+        self.inline(paragraph, el, bold=bold)
+        classes = _classes(el)
+        if "num" in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif "vn" in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+        if header or "accent" in classes:
+            _shade(cell, "E8EEF5" if header else "FFF2CC")
+
+    def figure(self, el: _Element) -> None:
+        img = el.find(".//img")
+        if img is not None:
+            png = self.figures_png.get(img.get("data-figure", ""))
+            if png is not None:
+                self.word.add_picture(io.BytesIO(png), width=Cm(15))
+                inline = self.word.inline_shapes[-1]._inline
+                inline.docPr.set("descr", img.get("alt", ""))
+                inline.docPr.set("title", img.get("alt", "")[:80])
+        caption = el.find("figcaption")
+        if caption is not None:
+            self.inline(self.word.add_paragraph(style="Caption"), caption)
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    """Mark a row as a header row: Word repeats it on every page and screen readers know it."""
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+def _shade(cell: _Cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)

@@ -1,0 +1,55 @@
+"""Turns computed tables into open-data CSV: RFC 4180, ``,``, UTF-8, raw numbers.
+
+Numbers are unformatted with a decimal point; percentages as printed (15.3 for 15,3%); no
+data is an empty cell; a privacy mark (``<5``) replaces a suppressed value here as everywhere.
+A text cell that a spreadsheet would run as a formula is prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+from ..model import Cell, Table
+from ..numbers import round_half_up
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` to text a spreadsheet would read as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def raw_value(cell: Cell) -> str:
+    if cell.suppressed is not None:
+        return neutralise(cell.suppressed)
+    value = cell.value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if cell.decimals is not None:
+        value = float(round_half_up(value, cell.decimals))
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def table_csv(table: Table) -> str:
+    """One table as CSV text: a label column, the row kind, the group, then every column."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["omschrijving", "regelsoort", "groep", *(c.key for c in table.columns)])
+    group = ""
+    for row in table.rows:
+        if row.kind == "groep":
+            group = row.label
+            continue
+        if row.kind == "leeg":
+            continue
+        writer.writerow(
+            [neutralise(row.label), row.kind, neutralise(group), *(raw_value(c) for c in row.cells)]
+        )
+    return out.getvalue()

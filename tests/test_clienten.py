@@ -1,0 +1,509 @@
+"""Participatieladder: hand-counted client files, privacy rules and properties."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jaarverslag.compute.clienten import (
+    SECUNDAIR,
+    LadderResult,
+    datum_lang,
+    ladder,
+    prestatie_zinnen,
+)
+from jaarverslag.model import Table
+from jaarverslag.numbers import format_cell
+
+JAN, DEC = "2017-01-31", "2017-12-31"
+COLUMNS = ("client", "peildatum", "trede", "leeftijd", "categorie", "groeipotentieel", "uitstroom")
+
+
+def frame(rows: list[tuple], columns: tuple[str, ...] = COLUMNS) -> pd.DataFrame:
+    """Client records typed as the loader types them."""
+    df = pd.DataFrame(rows, columns=list(columns))
+    df["client"] = df["client"].astype("str")
+    df["peildatum"] = pd.to_datetime(df["peildatum"]).astype("datetime64[ns]")
+    df["trede"] = df["trede"].astype(np.int8)
+    if "leeftijd" in df:
+        df["leeftijd"] = df["leeftijd"].astype(np.float64)
+    for c in ("categorie", "groeipotentieel", "uitstroom"):
+        if c in df:
+            df[c] = df[c].astype("str")
+    df["_line"] = np.arange(2, len(df) + 2)
+    return df
+
+
+def values(table: Table) -> dict[str, list]:
+    return {row.label: [c.value for c in row.cells] for row in table.rows}
+
+
+def printed(table: Table) -> dict[str, list[str]]:
+    return {row.label: [format_cell(c) for c in row.cells] for row in table.rows}
+
+
+def pct(num: int, den: int) -> float:
+    return num * 100 / den
+
+
+# Two peildata, ten clients, every answer counted by hand:
+#   both: A 3→3, B 3→2 (daler), C 4→5, D 4→4, E 2→3, F 1→1, G 6→5 (daler), J 3→4
+#   only first: H (uitstroom werk); only last: I.  C has uitstroom werk too.
+KNOWN = frame(
+    [
+        ("A", JAN, 3, 25, "3A", "ja", None),
+        ("A", DEC, 3, 26, "3A", "ja", None),
+        ("B", JAN, 3, 27, "3B", "nee", None),
+        ("B", DEC, 2, 27, "3B", "nee", None),
+        ("C", JAN, 4, 44, "2A", "ja", None),
+        ("C", DEC, 5, 44.9, "1B", "ja", "werk"),
+        ("D", JAN, 4, 44, "2A", None, None),
+        ("D", DEC, 4, 45, "2A", None, None),
+        ("E", JAN, 2, 30, "3A", "ja", None),
+        ("E", DEC, 3, None, None, "ja", None),
+        ("F", JAN, 1, 66, "3B", "nee", None),
+        ("F", DEC, 1, 67, "3B", "nee", None),
+        ("G", JAN, 6, 18, "1A", "ja", None),
+        ("G", DEC, 5, 18, "1A", "ja", None),
+        ("H", JAN, 2, 50, "2B", "nee", "werk"),
+        ("I", DEC, 4, 30, "2A", "nee", None),
+        ("J", JAN, 3, 26, "2B", "ja", None),
+        ("J", DEC, 4, 26.99, "2B", "ja", None),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def known() -> LadderResult:
+    return ladder(KNOWN, min_celgrootte=0)
+
+
+def test_table_names_in_document_order(known: LadderResult) -> None:
+    assert [t.name for t in known.tables] == [
+        "ladder_treden",
+        "ladder_beweging",
+        "ladder_beweging_pct",
+        "ladder_stijgers",
+        "ladder_leeftijd",
+        "ladder_categorie",
+        "ladder_uitstroom",
+        "ladder_prestatieafspraken",
+    ]
+    assert known.peildata == (date(2017, 1, 31), date(2017, 12, 31))
+    assert known.opmerkingen == ()
+
+
+def test_treden_per_peildatum(known: LadderResult) -> None:
+    t = known.table("ladder_treden")
+    assert [c.label for c in t.columns] == ["31 januari 2017", "31 december 2017"]
+    assert [c.key for c in t.columns] == ["2017-01-31", "2017-12-31"]
+    assert values(t) == {
+        "1 geïsoleerd": [1, 1],
+        "2 sociale contacten buiten de deur": [2, 1],
+        "3 deelname georganiseerde activiteiten": [3, 2],
+        "4 onbetaald werk": [2, 3],
+        "5 betaald werk met ondersteuning": [0, 2],
+        "6 betaald werk": [1, 0],
+        "Totaal": [9, 9],
+    }
+    assert t.rows[-1].kind == "totaal"
+    assert all(c.suppressed is None for r in t.rows for c in r.cells)
+
+
+def test_beweging_matrix_and_row_percentages(known: LadderResult) -> None:
+    rows = list(values(known.table("ladder_beweging")).values())
+    assert rows == [
+        [1, 0, 0, 0, 0, 0, 1],
+        [0, 0, 1, 0, 0, 0, 1],
+        [0, 1, 1, 1, 0, 0, 3],
+        [0, 0, 0, 1, 1, 0, 2],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, 0, 1],
+        [1, 1, 2, 2, 2, 0, 8],
+    ]
+    p = list(values(known.table("ladder_beweging_pct")).values())
+    assert p[2] == [0.0, pct(1, 3), pct(1, 3), pct(1, 3), 0.0, 0.0, 100.0]
+    assert p[4] == [None] * 7  # nobody started on trede 5: no data, not 0%
+    assert p[6] == [pct(1, 8), pct(1, 8), 25.0, 25.0, 25.0, 0.0, 100.0]
+    assert printed(known.table("ladder_beweging_pct"))["3 deelname georganiseerde activiteiten"][
+        1
+    ] == ("33,3%")
+
+
+def test_stijgers_gelijk_dalers(known: LadderResult) -> None:
+    v = values(known.table("ladder_stijgers"))
+    assert v["1 geïsoleerd"] == [0, 1, 0, 1, 0.0, 100.0, 0.0]
+    assert v["3 deelname georganiseerde activiteiten"] == [1, 1, 1, 3] + [pct(1, 3)] * 3
+    assert v["4 onbetaald werk"] == [1, 1, 0, 2, 50.0, 50.0, 0.0]
+    assert v["5 betaald werk met ondersteuning"] == [0, 0, 0, 0, None, None, None]
+    assert v["6 betaald werk"] == [0, 0, 1, 1, 0.0, 0.0, 100.0]
+    assert v["Totaal"] == [3, 3, 2, 8, 37.5, 37.5, 25.0]
+
+
+def test_leeftijd_by_groeipotentieel(known: LadderResult) -> None:
+    t = known.table("ladder_leeftijd")
+    assert t.stub == "Leeftijdscategorie"
+    assert [c.label for c in t.columns] == [
+        "Aantal cliënten",
+        "Waarvan met groeipotentieel",
+        "Waarvan zonder groeipotentieel",
+        "Groeipotentieel onbekend",
+    ]
+    # < 27: A 26, G 18, J 26.99; 27 – 44: B 27, C 44.9, I 30; ≥ 45: D 45, F 67; unknown: E.
+    assert values(t) == {
+        "< 27 jaar": [3, 3, 0, 0],
+        "27 – 44 jaar": [3, 1, 2, 0],
+        "≥ 45 jaar": [2, 0, 1, 1],
+        "Leeftijd onbekend": [1, 1, 0, 0],
+        "Totaal": [9, 5, 3, 1],
+    }
+
+
+def test_categorie_with_units_and_meaning(known: LadderResult) -> None:
+    t = known.table("ladder_categorie")
+    v = values(t)
+    assert v["Unit Re-integratie"] == [] and v["Unit Participatie"] == []
+    assert v["1A: bemiddelbaar binnen 0-3 maanden"] == [1, pct(1, 9)]
+    assert v["1B: bemiddelbaar binnen 4-12 maanden"] == [1, pct(1, 9)]
+    assert v["Subtotaal Re-integratie"] == [2, pct(2, 9)]
+    assert [v[k][0] for k in v if k[:2] in ("2A", "2B", "3A", "3B")] == [2, 1, 1, 2]
+    assert v["Subtotaal Participatie"] == [6, pct(6, 9)]
+    assert v["Categorie onbekend"] == [1, pct(1, 9)]
+    assert v["Totaal"] == [9, 100.0]
+    kinds = Counter(r.kind for r in t.rows)
+    assert kinds == {"groep": 2, "post": 8, "subtotaal": 2, "totaal": 1}
+
+
+def test_uitstroom_and_in_out(known: LadderResult) -> None:
+    v = values(known.table("ladder_uitstroom"))
+    assert list(v.values()) == [
+        [8, 80.0],
+        [1, 10.0],
+        [1, 10.0],
+        [10, 100.0],
+        [2, 20.0],
+    ]
+    labels = list(v)
+    assert labels[1].startswith("Uitgestroomd") and labels[2].startswith("Ingestroomd")
+    assert labels[4] == "Uitgestroomd naar werk (op enige peildatum)"
+
+
+def test_prestatieafspraken_known(known: LadderResult) -> None:
+    a = {p.key: p for p in known.prestatieafspraken}
+    assert (a["behoud_trede_3_4"].teller, a["behoud_trede_3_4"].noemer) == (4, 5)
+    assert a["behoud_trede_3_4"].realisatie == 80.0 and a["behoud_trede_3_4"].gehaald is False
+    assert (a["stijging"].teller, a["stijging"].noemer, a["stijging"].gehaald) == (3, 8, False)
+    assert (a["uitstroom_werk"].teller, a["uitstroom_werk"].noemer) == (2, 10)
+    assert a["uitstroom_werk"].realisatie == 20.0 and a["uitstroom_werk"].gehaald is True
+    assert printed(known.table("ladder_prestatieafspraken")) == {
+        "Cliënten op trede 3 of 4 die niet zijn gedaald": [
+            "95%",
+            "4",
+            "5",
+            "80,0%",
+            "nee",
+            "cliënten op trede 3 of 4 op 31 januari 2017 die ook op 31 december 2017 voorkomen",
+        ],
+        "Cliënten die ten minste één trede zijn gestegen": [
+            "60%",
+            "3",
+            "8",
+            "37,5%",
+            "nee",
+            "cliënten die op 31 januari 2017 en op 31 december 2017 voorkomen",
+        ],
+        "Cliënten die zijn uitgestroomd naar werk": [
+            "15%",
+            "2",
+            "10",
+            "20,0%",
+            "ja",
+            "alle unieke cliënten over alle peildata",
+        ],
+    }
+    assert prestatie_zinnen(known) == [
+        "Behoud trede 3 en 4: niet gehaald (4 van de 5 cliënten, 80,0%; norm 95%).",
+        "Stijging op de participatieladder: niet gehaald (3 van de 8 cliënten, 37,5%; norm 60%).",
+        "Uitstroom naar werk: gehaald (2 van de 10 cliënten, 20,0%; norm 15%).",
+    ]
+
+
+def test_afspraken_override_and_unknown_key() -> None:
+    result = ladder(KNOWN, min_celgrootte=0, afspraken={"stijging": 37.5, "behoud_trede_3_4": 80})
+    a = {p.key: p for p in result.prestatieafspraken}
+    assert a["stijging"].gehaald is True  # realised == target counts as gehaald
+    assert a["behoud_trede_3_4"].gehaald is True
+    assert a["uitstroom_werk"].norm == 15
+    with pytest.raises(ValueError, match="unknown prestatieafspraak"):
+        ladder(KNOWN, afspraken={"behoud": 90})
+
+
+def _many(n_both: int, n_dropped: int) -> pd.DataFrame:
+    """n_both clients on trede 3 at both peildata, of whom n_dropped fell to trede 2."""
+    ids = [f"K{i:05d}" for i in range(n_both)]
+    end = [2] * n_dropped + [3] * (n_both - n_dropped)
+    rows = [(c, JAN, 3) for c in ids] + [(c, DEC, t) for c, t in zip(ids, end, strict=True)]
+    return frame(rows, ("client", "peildatum", "trede"))
+
+
+def test_met_is_decided_exactly_not_on_the_printed_value() -> None:
+    # 1899 of 2000 = 94,95%: printed 95,0%, but below the 95% norm.
+    result = ladder(_many(2000, 101))
+    behoud = result.prestatieafspraken[0]
+    assert behoud.realisatie == pytest.approx(94.95) and behoud.gehaald is False
+    assert prestatie_zinnen(result)[0] == (
+        "Behoud trede 3 en 4: niet gehaald (1.899 van de 2.000 cliënten, 95,0%; norm 95%)."
+    )
+    exact = ladder(_many(20, 1)).prestatieafspraken[0]
+    assert Fraction(exact.teller * 100, exact.noemer) == 95 and exact.gehaald is True
+
+
+def test_one_peildatum() -> None:
+    one = KNOWN[KNOWN["peildatum"] == pd.Timestamp(DEC)]
+    result = ladder(one, min_celgrootte=0)
+    assert [t.name for t in result.tables] == [
+        "ladder_treden",
+        "ladder_leeftijd",
+        "ladder_categorie",
+        "ladder_uitstroom",
+        "ladder_prestatieafspraken",
+    ]
+    assert "maar één peildatum" in result.opmerkingen[0]
+    assert values(result.table("ladder_treden"))["Totaal"] == [9]
+    assert values(result.table("ladder_uitstroom")) == {
+        "Totaal unieke cliënten": [9, 100.0],
+        "Uitgestroomd naar werk (op enige peildatum)": [1, pct(1, 9)],
+    }
+    behoud, stijging, werk = result.prestatieafspraken
+    assert behoud.realisatie is None and behoud.gehaald is None and stijging.gehaald is None
+    assert werk.gehaald is False
+    assert printed(result.table("ladder_prestatieafspraken"))[behoud.omschrijving][1:5] == [
+        "-",
+        "-",
+        "-",
+        "-",
+    ]
+    assert prestatie_zinnen(result)[0] == (
+        "Behoud trede 3 en 4: niet te bepalen, want er is maar één peildatum (norm 95%)."
+    )
+
+
+def test_missing_optional_columns() -> None:
+    bare = KNOWN[["client", "peildatum", "trede", "_line"]]
+    result = ladder(bare, min_celgrootte=0)
+    names = [t.name for t in result.tables]
+    assert "ladder_leeftijd" not in names and "ladder_categorie" not in names
+    assert "Uitgestroomd naar werk (op enige peildatum)" not in values(
+        result.table("ladder_uitstroom")
+    )
+    werk = result.prestatieafspraken[2]
+    assert werk.teller is None and werk.noemer == 10 and werk.gehaald is None
+    assert prestatie_zinnen(result)[2] == (
+        "Uitstroom naar werk: niet te bepalen, want het bestand heeft geen kolom uitstroom "
+        "(norm 15%)."
+    )
+    ages_only = ladder(KNOWN[["client", "peildatum", "trede", "leeftijd"]], min_celgrootte=0)
+    t = ages_only.table("ladder_leeftijd")
+    assert [c.key for c in t.columns] == ["aantal"]
+    assert values(t)["Totaal"] == [9]
+
+
+def test_object_columns_with_none_work_too() -> None:
+    loose = KNOWN.astype({c: object for c in ("categorie", "groeipotentieel", "uitstroom")})
+    loose = loose.assign(trede=loose["trede"].astype("int64"))
+    loose = loose.where(loose.notna(), None)
+    a, b = ladder(loose, min_celgrootte=0), ladder(KNOWN, min_celgrootte=0)
+    assert a.tables == b.tables
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="min_celgrootte"):
+        ladder(KNOWN, min_celgrootte=-1)
+    with pytest.raises(ValueError, match="required"):
+        ladder(KNOWN.drop(columns="trede"))
+    with pytest.raises(ValueError, match="trede"):
+        ladder(KNOWN.assign(trede=KNOWN["trede"].replace(6, 7)))
+
+
+def test_datum_lang() -> None:
+    assert datum_lang(date(2017, 1, 31)) == "31 januari 2017"
+    assert datum_lang(date(2023, 3, 1)) == "1 maart 2023"
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+
+def test_suppression_marks_on_known(known: LadderResult) -> None:
+    result = ladder(KNOWN)  # default min_celgrootte 5: every count here is below 5
+    t = printed(result.table("ladder_treden"))
+    assert t["5 betaald werk met ondersteuning"] == ["0", "<5"]
+    assert t["Totaal"] == ["9", "9"]  # several hidden cells per column: nothing to recover
+    cells = [c for r in result.table("ladder_treden").rows for c in r.cells]
+    assert [c.value for c in cells] == [
+        c.value for r in known.table("ladder_treden").rows for c in r.cells
+    ]  # raw values stay
+    assert result.table("ladder_treden").footnotes == (
+        ("<5", "minder dan 5 cliënten; om privacyredenen niet getoond"),
+    )
+    zinnen = prestatie_zinnen(result)
+    assert zinnen[0] == (
+        "Behoud trede 3 en 4: niet getoond, want het gaat om minder dan 5 cliënten "
+        "(<5 van de 5 cliënten; norm 95%)."
+    )
+    row = printed(result.table("ladder_prestatieafspraken"))[
+        "Cliënten op trede 3 of 4 die niet zijn gedaald"
+    ]
+    assert row[:5] == ["95%", "<5", "5", "x", "x"]
+
+
+def test_secondary_suppression_of_a_lone_small_cell() -> None:
+    # Trede 1: 3 clients, trede 2: 10, trede 3: 12 → total 25.
+    rows = [(f"K{i}", JAN, 1 if i < 3 else 2 if i < 13 else 3) for i in range(25)]
+    result = ladder(frame(rows, ("client", "peildatum", "trede")))
+    t = printed(result.table("ladder_treden"))
+    assert [v[0] for v in t.values()] == ["<5", "x", "12", "0", "0", "0", "25"]
+    assert result.table("ladder_treden").footnotes == (
+        ("<5", "minder dan 5 cliënten; om privacyredenen niet getoond"),
+        (
+            SECUNDAIR,
+            "niet getoond omdat hieruit een aantal van minder dan 5 cliënten af te leiden is",
+        ),
+    )
+
+
+def test_min_celgrootte_zero_turns_it_off() -> None:
+    result = ladder(KNOWN, min_celgrootte=0)
+    assert all(c.suppressed is None for t in result.tables for r in t.rows for c in r.cells)
+    assert all(t.footnotes == () for t in result.tables)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+PEILDATA = ("2017-01-31", "2017-06-30", "2017-12-31")
+
+
+@st.composite
+def client_files(draw: st.DrawFn) -> pd.DataFrame:
+    n_peil = draw(st.integers(1, 3))
+    n_clients = draw(st.integers(1, 60))
+    rows = []
+    for i in range(n_clients):
+        present = draw(st.lists(st.booleans(), min_size=n_peil, max_size=n_peil))
+        if not any(present):
+            present[draw(st.integers(0, n_peil - 1))] = True
+        for k in range(n_peil):
+            if present[k]:
+                rows.append(
+                    (
+                        f"K{i}",
+                        PEILDATA[k],
+                        draw(st.integers(1, 6)),
+                        draw(st.one_of(st.none(), st.integers(18, 67))),
+                        draw(st.sampled_from([None, "1A", "1B", "1C", "2A", "2B", "3A", "3B"])),
+                        draw(st.sampled_from([None, "ja", "nee"])),
+                        draw(st.sampled_from([None, None, "werk", "anders"])),
+                    )
+                )
+    return frame(rows)
+
+
+def _naive(df: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    first, last = df["peildatum"].min(), df["peildatum"].max()
+    at = {d: df[df["peildatum"] == d] for d in (first, last)}
+    start = dict(zip(at[first]["client"], at[first]["trede"].tolist(), strict=True))
+    end = dict(zip(at[last]["client"], at[last]["trede"].tolist(), strict=True))
+    return start, end
+
+
+@settings(max_examples=150, deadline=None)
+@given(client_files())
+def test_movement_adds_up(df: pd.DataFrame) -> None:
+    result = ladder(df, min_celgrootte=0)
+    start, end = _naive(df)
+    treden = values(result.table("ladder_treden"))["Totaal"]
+    assert treden == df.groupby("peildatum").size().tolist()
+    if df["peildatum"].nunique() == 1:
+        assert "ladder_beweging" not in [t.name for t in result.tables]
+        return
+    both = set(start) & set(end)
+    up = sum(end[c] > start[c] for c in both)
+    down = sum(end[c] < start[c] for c in both)
+    stijgers = values(result.table("ladder_stijgers"))
+    assert stijgers["Totaal"][:4] == [up, len(both) - up - down, down, len(both)]
+    per_start = [v[3] for k, v in stijgers.items() if k != "Totaal"]
+    matrix = np.array(list(values(result.table("ladder_beweging")).values()))
+    assert matrix[:6, :6].sum() == len(both) == matrix[6, 6]
+    assert (matrix[:6, :6].sum(axis=1) == matrix[:6, 6]).all()
+    assert (matrix[:6, :6].sum(axis=0) == matrix[6, :6]).all()
+    assert matrix[:6, 6].tolist() == per_start
+    uit = list(values(result.table("ladder_uitstroom")).values())
+    assert uit[1][0] == len(set(start) - set(end)) and uit[2][0] == len(set(end) - set(start))
+    behoud = result.prestatieafspraken[0]
+    on_34 = [c for c in both if start[c] in (3, 4)]
+    assert behoud.noemer == len(on_34)
+    assert behoud.teller == sum(end[c] >= start[c] for c in on_34)
+
+
+def _lines(table: Table, n_rows: int, n_cols: int) -> list[list[bool]]:
+    hidden = [[c.suppressed is not None for c in r.cells[:n_cols]] for r in table.rows[:n_rows]]
+    return hidden + [list(col) for col in zip(*hidden, strict=True)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(client_files(), st.integers(2, 8))
+def test_privacy_holds_everywhere(df: pd.DataFrame, n: int) -> None:
+    result = ladder(df, min_celgrootte=n)
+    for table in result.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.unit != "aantal" or cell.value is None:
+                    continue
+                assert format_cell(cell) not in {str(k) for k in range(1, n)}
+                if cell.suppressed is None:
+                    assert cell.value == 0 or cell.value >= n, (table.name, row.label)
+                if cell.value == 0:
+                    assert cell.suppressed is None and format_cell(cell) == "0"
+                if 1 <= cell.value < n:
+                    assert cell.suppressed == f"<{n}"
+    names = {t.name for t in result.tables}
+    if "ladder_beweging" in names:
+        counts, pcts = result.table("ladder_beweging"), result.table("ladder_beweging_pct")
+        for rc, rp in zip(counts.rows, pcts.rows, strict=True):
+            for cc, cp in zip(rc.cells, rp.cells, strict=True):
+                if cc.suppressed or rc.cells[-1].suppressed:
+                    assert cp.suppressed or cp.value is None
+        for line in _lines(counts, 7, 7):
+            assert sum(line) != 1  # a single hidden cell in a summed line is recoverable
+        stijgers = result.table("ladder_stijgers")
+        for row in stijgers.rows:
+            for c in range(3):
+                if row.cells[c].suppressed or row.cells[3].suppressed:
+                    assert row.cells[4 + c].suppressed or row.cells[4 + c].value is None
+        for line in _lines(stijgers, 7, 4):
+            assert sum(line) != 1
+    treden = result.table("ladder_treden")
+    for col in zip(
+        *[[c.suppressed is not None for c in r.cells] for r in treden.rows], strict=True
+    ):
+        assert sum(col) != 1
+    for name in ("ladder_categorie", "ladder_uitstroom"):
+        if name in names:
+            for row in result.table(name).rows:
+                if row.cells and row.cells[0].suppressed:
+                    assert row.cells[1].suppressed
+    for a, row in zip(
+        result.prestatieafspraken, result.table("ladder_prestatieafspraken").rows, strict=True
+    ):
+        if row.cells[1].suppressed or row.cells[2].suppressed:
+            assert a.onderdrukt and (row.cells[3].suppressed or row.cells[3].value is None)
+    for zin in prestatie_zinnen(result):
+        for a in result.prestatieafspraken:
+            if a.onderdrukt and a.teller is not None and 1 <= a.teller < n:
+                assert f" {a.teller} van de" not in zin
