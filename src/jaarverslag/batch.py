@@ -13,7 +13,11 @@ from .pipeline import Outcome, build_one, rapport_folders
 
 
 def run_build(
-    paths: Sequence[Path], out_dir: Path, formats: Sequence[str] | None, jobs: int
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str] | None,
+    jobs: int,
+    per_partij: bool | None = None,
 ) -> int:
     """Build every rapport; print problems and a summary; return the exit status."""
     folders = rapport_folders(list(paths))
@@ -27,13 +31,13 @@ def run_build(
     with tqdm(total=len(folders), disable=not show, unit="rapport", file=sys.stderr) as bar:
         if jobs > 1 and len(folders) > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(build_one, f, out_dir, formats) for f in folders]
+                futures = [pool.submit(build_one, f, out_dir, formats, per_partij) for f in folders]
                 for future in futures:
                     outcomes.append(future.result())
                     bar.update()
         else:
             for folder in folders:
-                outcomes.append(build_one(folder, out_dir, formats))
+                outcomes.append(build_one(folder, out_dir, formats, per_partij))
                 bar.update()
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:

@@ -61,13 +61,22 @@ def main() -> None:
     show_default=True,
     help="Aantal rapporten tegelijk.",
 )
+@click.option(
+    "--per-partij/--geen-per-partij",
+    default=None,
+    help="Ook één document per partij van de verdeelsleutel (standaard: rapport.yaml).",
+)
 def build(
-    rapporten: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...] | None, jobs: int
+    rapporten: tuple[Path, ...],
+    out_dir: Path,
+    formats: tuple[str, ...] | None,
+    jobs: int,
+    per_partij: bool | None,
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
     from .batch import run_build
 
-    sys.exit(run_build(list(rapporten), out_dir, formats, jobs))
+    sys.exit(run_build(list(rapporten), out_dir, formats, jobs, per_partij))
 
 
 @main.command()

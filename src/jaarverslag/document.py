@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from html import escape
 from pathlib import Path
 
+from .compute.beleidsplan import maatregelen_table, verdeling_table
+from .compute.clienten import ladder, prestatie_zinnen
 from .compute.indicatoren import indicator_table
-from .load import Rapport
+from .compute.kosten import kosten_table
+from .load import Rapport, kosten_soort
 from .model import Block, Document, Html, Section
 from .prose import markdown_to_html
 from .rapport import SectieSpec
@@ -113,8 +117,45 @@ def build_document(rapport: Rapport, *, partij: str | None = None) -> Document:
 
 def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:
     config = rapport.config
+    frames = rapport.frames
     if name == "indicatoren":
-        return [
-            indicator_table(rapport.frames["indicatoren"], soort=config.soort, jaar=config.jaar)
-        ]
-    return []
+        return [indicator_table(frames["indicatoren"], soort=config.soort, jaar=config.jaar)]
+    if name == "kosten":
+        table, _ = kosten_table(
+            frames["kosten"],
+            soort=kosten_soort(config.soort),
+            jaar=config.jaar,
+            file=rapport.display("kosten"),
+            bedragen_in=config.bedragen_in,
+            totals="warning",
+        )
+        return [table]
+    if name == "maatregelen":
+        table, _ = maatregelen_table(
+            frames["maatregelen"],
+            file=rapport.display("maatregelen"),
+            ev_label=config.ev,
+            bedragen_in=config.bedragen_in,
+            totals="warning",
+        )
+        return [table]
+    if name == "verdeling":
+        table = verdeling_table(
+            frames["maatregelen"],
+            frames["verdeelsleutel"],
+            afronding=config.afronding,
+            ev_label=config.ev,
+            partij=partij,
+            bedragen_in=config.bedragen_in,
+        )
+        return [table]
+    if name == "ladder":
+        result = ladder(
+            frames["clienten"],
+            min_celgrootte=config.min_celgrootte,
+            afspraken=config.prestatieafspraken,
+        )
+        sentences = [*result.opmerkingen, *prestatie_zinnen(result)]
+        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+        return [Html(f'<ul class="prestaties">{items}</ul>'), *result.tables]
+    raise ValueError(f"unknown block {name}")

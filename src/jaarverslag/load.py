@@ -23,6 +23,10 @@ class Rapport:
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = field(default=())
 
+    @property
+    def display_yaml(self) -> str:
+        return _display(self.folder, "rapport.yaml")
+
     def display(self, name: str) -> str:
         """How problems name the data file ``name``."""
         return _display(self.folder, self.files[name].name)
@@ -81,5 +85,39 @@ def _check_blocks(config: Config, files: dict[str, Path], folder: Path) -> list[
 
 
 def consistency_problems(rapport: Rapport) -> list[Problem]:
-    """Cross-file and total-row checks that need typed frames (compute modules own the rules)."""
-    return []
+    """Total rows in the input that don't add up, and the verdeelsleutel's own rules.
+
+    The compute modules own the rules; this runs them for ``check`` as well as ``build``.
+    """
+    from .compute.beleidsplan import check_verdeelsleutel, maatregelen_table
+    from .compute.kosten import kosten_table
+
+    config = rapport.config
+    problems: list[Problem] = []
+    if "kosten" in rapport.frames:
+        _, found = kosten_table(
+            rapport.frames["kosten"],
+            soort=kosten_soort(config.soort),
+            jaar=config.jaar,
+            file=rapport.display("kosten"),
+            bedragen_in=config.bedragen_in,
+            totals=config.totaalcontrole,
+        )
+        problems += found
+    if "maatregelen" in rapport.frames:
+        _, found = maatregelen_table(
+            rapport.frames["maatregelen"],
+            file=rapport.display("maatregelen"),
+            totals=config.totaalcontrole,
+        )
+        problems += found
+    if "verdeelsleutel" in rapport.frames:
+        problems += check_verdeelsleutel(
+            rapport.frames["verdeelsleutel"], file=rapport.display("verdeelsleutel")
+        )
+    return problems
+
+
+def kosten_soort(soort: str) -> str:
+    """A beleidsplan looks ahead like a begroting."""
+    return "jaarverslag" if soort == "jaarverslag" else "begroting"

@@ -18,6 +18,7 @@ from pathlib import Path
 from .document import build_document
 from .errors import InputError, Problem
 from .load import Rapport, load_rapport
+from .model import Document
 from .render.html import render_html
 from .render.opendata import table_csv
 
@@ -66,18 +67,24 @@ def build(
     out_dir: Path = Path("build"),
     formats: Sequence[str] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    per_partij: bool | None = None,
 ) -> list[Outcome]:
     """Build each rapport into ``out_dir/<name>/``; one failure doesn't stop the others."""
     outcomes = []
     for folder in folders:
-        outcome = build_one(Path(folder), Path(out_dir), formats)
+        outcome = build_one(Path(folder), Path(out_dir), formats, per_partij)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
     return outcomes
 
 
-def build_one(folder: Path, out_dir: Path, formats: Sequence[str] | None = None) -> Outcome:
+def build_one(
+    folder: Path,
+    out_dir: Path,
+    formats: Sequence[str] | None = None,
+    per_partij: bool | None = None,
+) -> Outcome:
     try:
         rapport = load_rapport(folder)
     except InputError as exc:
@@ -85,6 +92,8 @@ def build_one(folder: Path, out_dir: Path, formats: Sequence[str] | None = None)
     chosen = tuple(f for f in rapport.config.formaten if formats is None or f in formats)
     try:
         files = render_rapport(rapport, chosen)
+        if per_partij if per_partij is not None else rapport.config.per_partij:
+            files |= render_partner_variants(rapport, chosen)
         target = out_dir / rapport.name
         write_atomically(target, files)
     except InputError as exc:
@@ -94,10 +103,38 @@ def build_one(folder: Path, out_dir: Path, formats: Sequence[str] | None = None)
     )
 
 
+def render_partner_variants(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]:
+    """One document per partner of the verdeelsleutel, its own share highlighted.
+
+    Files are ``<rapport>-<slug of partner>.<ext>``, safe whatever the partner is called.
+    """
+    from .compute.beleidsplan import slug
+
+    if "verdeelsleutel" not in rapport.frames:
+        raise InputError(
+            [Problem(rapport.display_yaml, None, "per_partij", "vraagt om een verdeelsleutel")]
+        )
+    files: dict[str, bytes] = {}
+    taken: set[str] = set()
+    for partij in rapport.frames["verdeelsleutel"]["partij"]:
+        name = f"{rapport.name}-{slug(partij)}"
+        while name in taken:
+            name += "-2"
+        taken.add(name)
+        document = build_document(rapport, partij=partij)
+        files |= render_document(rapport, document, formats, name, tables=False)
+    return files
+
+
 def render_rapport(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]:
     """Every output file of a rapport, by relative path, in memory."""
-    name = rapport.name
-    document = build_document(rapport)
+    return render_document(rapport, build_document(rapport), formats, rapport.name)
+
+
+def render_document(
+    rapport: Rapport, document: Document, formats: Sequence[str], name: str, tables: bool = True
+) -> dict[str, bytes]:
+    """One document in the chosen formats (and, once per rapport, its open-data tables)."""
     html = render_html(document, rapport.folder)
     files: dict[str, bytes] = {}
     if "html" in formats:
@@ -112,7 +149,7 @@ def render_rapport(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]
 
         pngs = {b.name: b.png for s in document.sections for b in s.blocks if isinstance(b, Figure)}
         files[f"{name}.docx"] = render_docx(html, document, pngs, rapport.config.huisstijl)
-    for table in document.tables():
+    for table in document.tables() if tables else ():
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
     return files
 

@@ -208,7 +208,7 @@ def _check(
             values["ev"] = ev
         else:
             bad("ev", "moet auto, true, false of een tekst zijn")
-    for name, defaults in (("drempels", ("licht", "fors")), ("prestatieafspraken", None)):
+    for name, defaults in (("drempels", ("licht", "fors")), ("prestatieafspraken", ("behoud_trede_3_4", "stijging", "uitstroom_werk"))):
         if name in data:
             mapping = data[name]
             if not isinstance(mapping, dict) or not all(

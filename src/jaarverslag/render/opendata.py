@@ -49,6 +49,8 @@ def table_csv(table: Table) -> str:
             continue
         if row.kind == "leeg":
             continue
+        if row.kind == "totaal":
+            group = ""  # a total's label says what it totals; the group ends with it
         writer.writerow(
             [neutralise(row.label), row.kind, neutralise(group), *(raw_value(c) for c in row.cells)]
         )
