@@ -183,10 +183,13 @@ class _Writer:
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
-        text = " ".join(text.split()) if text.strip() else (" " if text else "")
+        """Collapse white space as HTML does, keeping one space at either end."""
         if not text:
             return
-        run = paragraph.add_run(text)
+        core = " ".join(text.split())
+        lead = " " if text[0].isspace() else ""
+        trail = " " if text[-1].isspace() and core else ""
+        run = paragraph.add_run(lead + core + trail)
         run.bold = bold or None
         run.italic = italic or None
 
@@ -218,8 +221,7 @@ class _Writer:
         width = max((sum(int(c.get("colspan", 1)) for c in r) for r in rows), default=1)
         table = self.word.add_table(rows=0, cols=width)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        if "Table Grid" in [s.name for s in self.word.styles]:
-            table.style = self.word.styles["Table Grid"]
+        _rules(table)
         header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
         for index, tr in enumerate(rows):
             row = table.add_row()
@@ -237,11 +239,18 @@ class _Writer:
                 bold = index < header_rows or bool(kind & {"totaal", "subtotaal", "groep"})
                 self._cell(cell, cell_el, bold, index < header_rows)
                 column += span
+        _widths(table, width, self._text_width())
         if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
             self.word.add_paragraph()
 
+    def _text_width(self) -> int:
+        section = self.word.sections[-1]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
     def _cell(self, cell: _Cell, el: _Element, bold: bool, header: bool) -> None:
         paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_before = Pt(1)
+        paragraph.paragraph_format.space_after = Pt(1)
         self.inline(paragraph, el, bold=bold)
         classes = _classes(el)
         if "num" in classes:
@@ -273,6 +282,39 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
     properties.append(element)
+
+
+def _rules(table) -> None:  # type: ignore[no-untyped-def]
+    """Horizontal rules only, as the PDF has: a dark line above and below, light ones between."""
+    borders = OxmlElement("w:tblBorders")
+    for edge, size, colour in (
+        ("top", 8, "1F4E79"),
+        ("left", 0, None),
+        ("bottom", 8, "1F4E79"),
+        ("right", 0, None),
+        ("insideH", 4, "D0D7E1"),
+        ("insideV", 0, None),
+    ):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            line.set(qn("w:sz"), str(size))
+            line.set(qn("w:space"), "0")
+            line.set(qn("w:color"), colour)
+        borders.append(line)
+    table._tbl.tblPr.append(borders)
+
+
+def _widths(table, columns: int, text_width: int) -> None:  # type: ignore[no-untyped-def]
+    """A wide label column and equal number columns, instead of Word's equal split."""
+    table.autofit = False
+    label = int(text_width * (0.42 if columns <= 4 else 0.30)) if columns > 1 else text_width
+    rest = (text_width - label) // max(columns - 1, 1)
+    for index, column in enumerate(table.columns):
+        width = label if index == 0 else rest
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _shade(cell: _Cell, colour: str) -> None:
