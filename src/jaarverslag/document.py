@@ -11,12 +11,28 @@ from pathlib import Path
 
 from .compute.beleidsplan import maatregelen_table, verdeling_table
 from .compute.clienten import ladder, prestatie_zinnen
+from .compute.conclusies import indicators
 from .compute.indicatoren import indicator_table
 from .compute.kosten import kosten_table
+from .errors import InputError, Problem
 from .load import Rapport, kosten_soort
 from .model import Block, Document, Html, Section
-from .prose import markdown_to_html
-from .rapport import SectieSpec
+from .prose import Figures, prose_to_html
+from .rapport import BLOCK_FILES, SectieSpec
+
+#: A text beside a section's Markdown file (``x.md`` → ``x.conclusie.md``) that replaces the
+#: generated conclusion; for a section without text: ``teksten/indicatoren.conclusie.md``.
+CONCLUSIE_SUFFIX = ".conclusie.md"
+
+#: The BBV structure of a begroting without ``secties``: (text keyword, title, blocks).
+BBV_SECTIONS = (
+    ("bereik", "Wat willen we bereiken?", ("indicatoren", "ladder")),
+    ("doen", "Wat gaan we daarvoor doen?", ()),
+    ("kost", "Wat mag het kosten?", ("kosten", "maatregelen", "verdeling")),
+)
+#: A section text that prints conclusions itself (``{{ conclusie("id") }}``) gets no paragraph.
+PRINTS_CONCLUSION = re.compile(r"\bconclusies?\s*\(")
+EMPTY_SECTION = "Voor dit onderdeel zijn (nog) geen gegevens aangeleverd."
 
 #: Default section titles per document kind, for rapports without ``secties``.
 DEFAULT_TITLES = {
@@ -53,14 +69,23 @@ def document_date(rapport: Rapport) -> dt.date:
 
 
 def default_secties(rapport: Rapport) -> tuple[SectieSpec, ...]:
-    """Without ``secties``: each Markdown file in teksten/, then one section per data file."""
-    secties = []
+    """Without ``secties``: each Markdown file in teksten/, then one section per data file.
+
+    A begroting gets the BBV structure instead: its texts first, except those whose name says
+    ``bereiken``, ``doen`` or ``kosten``, which open the three W-questions; these hold the
+    indicators (and ladder), nothing computed, and the kosten (and maatregelen) respectively.
+    """
     teksten = rapport.folder / "teksten"
-    if teksten.is_dir():
-        for path in sorted(teksten.glob("*.md")):
-            secties.append(SectieSpec(_title_of(path), path))
-    titles = DEFAULT_TITLES[rapport.config.soort]
+    paths = (
+        [p for p in sorted(teksten.glob("*.md")) if not p.name.endswith(CONCLUSIE_SUFFIX)]
+        if teksten.is_dir()
+        else []
+    )
     files = rapport.files
+    if rapport.config.soort == "begroting":
+        return _bbv_secties(paths, files)
+    secties = [SectieSpec(_title_of(path), path) for path in paths]
+    titles = DEFAULT_TITLES[rapport.config.soort]
     if "indicatoren" in files:
         secties.append(SectieSpec(titles["indicatoren"], None, ("indicatoren",)))
     if "clienten" in files:
@@ -70,6 +95,19 @@ def default_secties(rapport: Rapport) -> tuple[SectieSpec, ...]:
     if "maatregelen" in files:
         blocks = ("maatregelen", "verdeling") if "verdeelsleutel" in files else ("maatregelen",)
         secties.append(SectieSpec(titles["maatregelen"], None, blocks))
+    return tuple(secties)
+
+
+def _bbv_secties(paths: list[Path], files: dict[str, Path]) -> tuple[SectieSpec, ...]:
+    def keyword(path: Path) -> str | None:
+        stem = path.stem.casefold()
+        return next((k for k, _, _ in BBV_SECTIONS if k in stem), None)
+
+    secties = [SectieSpec(_title_of(p), p) for p in paths if keyword(p) is None]
+    for key, titel, blocks in BBV_SECTIONS:
+        text = next((p for p in paths if keyword(p) == key), None)
+        present = tuple(b for b in blocks if all(f in files for f in BLOCK_FILES[b]))
+        secties.append(SectieSpec(titel, text, present))
     return tuple(secties)
 
 
@@ -83,25 +121,70 @@ def _title_of(path: Path) -> str:
     return re.sub(r"^[\d_\-. ]+", "", path.stem).replace("_", " ").replace("-", " ").capitalize()
 
 
-def _strip_title(text: str, titel: str) -> str:
-    """Drop a leading ``# heading`` that repeats the section title."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if lines and lines[0].startswith("# ") and lines[0][2:].strip() == titel:
-        return "\n".join(lines[1:])
-    return text
+def _strip_title(html: str, titel: str) -> str:
+    """Drop a leading ``# heading`` (an ``<h3>`` once rendered) that repeats the section title."""
+    heading = f"<h3>{escape(titel, quote=False)}</h3>\n"
+    return html[len(heading) :] if html.startswith(heading) else html
+
+
+def figures_of(rapport: Rapport) -> Figures:
+    """What the prose of this rapport can print."""
+    config = rapport.config
+    frame = rapport.frames.get("indicatoren")
+    facts = indicators(frame) if frame is not None and not frame.empty else {}
+    return Figures(facts, config.soort, config.jaar, config.drempels)
+
+
+def _display(rapport: Rapport, path: Path) -> str:
+    """How problems name a text file: relative to where the rapport folder was given."""
+    try:
+        return str(rapport.folder / path.resolve().relative_to(rapport.folder.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _text(rapport: Rapport, path: Path, figures: Figures) -> str:
+    return prose_to_html(path.read_text(encoding="utf-8-sig"), _display(rapport, path), figures)
+
+
+def _conclusie_file(rapport: Rapport, sectie: SectieSpec) -> Path:
+    if sectie.tekst is not None:
+        return sectie.tekst.with_name(sectie.tekst.name.removesuffix(".md") + CONCLUSIE_SUFFIX)
+    return rapport.folder / "teksten" / ("indicatoren" + CONCLUSIE_SUFFIX)
+
+
+def prose_problems(rapport: Rapport) -> list[Problem]:
+    """Render every Markdown text once, so ``check`` finds a live figure that can't be printed."""
+    figures = figures_of(rapport)
+    problems: list[Problem] = []
+    for sectie in rapport.config.secties or default_secties(rapport):
+        for path in (sectie.tekst, _conclusie_file(rapport, sectie)):
+            if path is not None and path.is_file():
+                try:
+                    _text(rapport, path, figures)
+                except InputError as exc:
+                    problems += exc.problems
+    return problems
 
 
 def build_document(rapport: Rapport, *, partij: str | None = None) -> Document:
     """Compute every block of every section."""
     config = rapport.config
+    figures = figures_of(rapport)
     sections = []
-    for sectie in config.secties or default_secties(rapport):
+    for number, sectie in enumerate(config.secties or default_secties(rapport), start=1):
         blocks: list[Block] = []
+        source = ""
         if sectie.tekst is not None:
-            text = _strip_title(sectie.tekst.read_text(encoding="utf-8-sig"), sectie.titel)
-            blocks.append(Html(markdown_to_html(text)))
+            source = sectie.tekst.read_text(encoding="utf-8-sig")
+            html = _text(rapport, sectie.tekst, figures)
+            blocks.append(Html(_strip_title(html, sectie.titel)))
         for name in sectie.inhoud:
             blocks.extend(_blocks(rapport, name, partij))
+            if name == "indicatoren":
+                blocks.extend(_explained(rapport, sectie, figures, source, f"grafiek-{number}"))
+        if not blocks:
+            blocks.append(Html(f'<p class="leeg">{escape(EMPTY_SECTION)}</p>'))
         sections.append(Section(sectie.titel, tuple(blocks)))
     return Document(
         titel=config.titel,
@@ -113,6 +196,31 @@ def build_document(rapport: Rapport, *, partij: str | None = None) -> Document:
         ondertitel=config.ondertitel,
         partij=partij,
     )
+
+
+def _explained(
+    rapport: Rapport, sectie: SectieSpec, figures: Figures, source: str, name: str
+) -> list[Block]:
+    """The conclusion paragraph and the chart that follow an indicator table.
+
+    The author's ``*.conclusie.md`` replaces the generated paragraph (it may print parts of it
+    with ``{{ conclusie("id") }}``); a section text that prints conclusions itself gets none.
+    """
+    blocks: list[Block] = []
+    config = rapport.config
+    own = _conclusie_file(rapport, sectie)
+    if own.is_file():
+        blocks.append(Html(f'<div class="conclusie">{_text(rapport, own, figures)}</div>'))
+    elif config.conclusies and not PRINTS_CONCLUSION.search(source) and figures.indicators:
+        text = escape(figures.conclusies())
+        blocks.append(Html(f'<div class="conclusie"><p>{text}</p></div>'))
+    if config.grafieken and figures.indicators:
+        from .render.charts import indicator_figure
+
+        figure = indicator_figure(list(figures.indicators.values()), name)
+        if figure is not None:
+            blocks.append(figure)
+    return blocks
 
 
 def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:

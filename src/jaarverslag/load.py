@@ -115,6 +115,17 @@ def consistency_problems(rapport: Rapport) -> list[Problem]:
         problems += check_verdeelsleutel(
             rapport.frames["verdeelsleutel"], file=rapport.display("verdeelsleutel")
         )
+    if "leeftijdsgroepen" in rapport.frames:
+        from .compute.samenvatting import check_leeftijdsgroepen
+
+        problems += check_leeftijdsgroepen(
+            rapport.frames["leeftijdsgroepen"],
+            file=rapport.display("leeftijdsgroepen"),
+            totals=config.totaalcontrole,
+        )
+    from .document import prose_problems  # live figures in the Markdown texts
+
+    problems += prose_problems(rapport)
     return problems
 
 

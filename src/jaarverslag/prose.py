@@ -1,17 +1,46 @@
-"""Turns a section's Markdown file into a trusted HTML fragment.
+"""Turns a section's Markdown file, with live figures, into a trusted HTML fragment.
 
-Raw HTML in the Markdown is escaped, never passed through; headings are shifted below the
+The Markdown text is first rendered as a Jinja2 template in a sandbox, so prose can print
+figures computed from the data (``{{ realisatie("p_banen", 2017) }}``); then Markdown turns it
+into HTML. Only the author's Markdown is a template: values from data files are printed through
+the template functions and are never evaluated themselves. Printed values are HTML-escaped and
+Markdown-escaped, raw HTML in the Markdown is escaped, and headings are shifted below the
 section heading so the document outline stays correct.
+
+Template functions (all numbers printed the Dutch way by :mod:`jaarverslag.numbers`):
+
+- ``realisatie(id, jaar)``: the realisatie of an indicator in a year;
+- ``doel(id, jaar)``: its target that year (``begroting``, else ``beoogd``);
+- ``verschil(id, jaar)``: realisatie minus target, with sign; ``verschil(id, jaar, 2016)``:
+  realisatie minus the realisatie of 2016;
+- ``procent_van_doel(id, jaar)``: realisatie as a percentage of the target (one decimal);
+- ``conclusie(id)``: the generated conclusion for one indicator; ``conclusies()``: for all.
+
+A missing value prints as ``-``; an unknown indicator or year, or any template error, is a
+:class:`~jaarverslag.errors.Problem` naming the Markdown file and line.
 """
 
 from __future__ import annotations
 
+import re
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
+
+from .compute.conclusies import Indicator, conclusion, exact, signed
+from .errors import InputError, Problem
+from .numbers import format_number, format_value, round_half_up
 
 #: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
 HEADING_SHIFT = 2
+#: Markdown punctuation a printed value must not trigger (``-9`` at a line start is no list).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~])")
 
 
 @cache
@@ -30,3 +59,119 @@ def markdown_to_html(text: str) -> str:
         if token.type == "table_open":
             token.attrSet("class", "tekst")
     return md.renderer.render(tokens, md.options, {})
+
+
+class ProseError(Exception):
+    """A template function was asked for something the data doesn't have."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What prose can print: the indicator facts of a rapport and how to conclude on them."""
+
+    indicators: Mapping[str, Indicator]
+    soort: str
+    jaar: int
+    drempels: Mapping[str, float]
+
+    def indicator(self, ident: object) -> Indicator:
+        if ident not in self.indicators:
+            known = ", ".join(self.indicators) or "geen: er is geen indicatoren.csv"
+            raise ProseError(f"onbekende indicator '{ident}' (bekend: {known})")
+        return self.indicators[str(ident)]
+
+    def _realisatie(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
+        ind = self.indicator(ident)
+        if jaar not in ind.realisatie:
+            years = ", ".join(map(str, ind.realisatie)) or "geen"
+            raise ProseError(f"'{ident}' heeft geen realisatie voor {jaar} (jaren: {years})")
+        return ind, ind.realisatie[jaar]  # type: ignore[index]
+
+    def _doel(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
+        ind = self.indicator(ident)
+        if jaar not in ind.doel:
+            years = ", ".join(map(str, ind.doel)) or "geen"
+            raise ProseError(f"'{ident}' heeft geen doel voor {jaar} (jaren: {years})")
+        return ind, ind.doel[jaar][1]  # type: ignore[index]
+
+    def realisatie(self, ident: str, jaar: int) -> str:
+        ind, value = self._realisatie(ident, jaar)
+        return _fmt(value, ind.eenheid)
+
+    def doel(self, ident: str, jaar: int) -> str:
+        ind, value = self._doel(ident, jaar)
+        return _fmt(value, ind.eenheid)
+
+    def verschil(self, ident: str, jaar: int, met: int | str = "doel") -> str:
+        ind, new = self._realisatie(ident, jaar)
+        _, old = self._doel(ident, jaar) if met == "doel" else self._realisatie(ident, met)
+        if new is None or old is None:
+            return format_value(None)
+        return signed(exact(new) - exact(old), ind.eenheid)
+
+    def procent_van_doel(self, ident: str, jaar: int) -> str:
+        _, new = self._realisatie(ident, jaar)
+        _, target = self._doel(ident, jaar)
+        if new is None or target is None or exact(target) == 0:
+            return format_value(None)
+        share = round_half_up(float(exact(new) / exact(target) * Decimal(100)), 1)
+        return format_number(float(share), 1) + "%"
+
+    def conclusie(self, ident: str) -> str:
+        return conclusion(self.indicator(ident), self.soort, self.jaar, self.drempels)
+
+    def conclusies(self) -> str:
+        return " ".join(self.conclusie(i) for i in self.indicators)
+
+    def functions(self) -> dict[str, Callable[..., str]]:
+        return {
+            "realisatie": self.realisatie,
+            "doel": self.doel,
+            "verschil": self.verschil,
+            "procent_van_doel": self.procent_van_doel,
+            "conclusie": self.conclusie,
+            "conclusies": self.conclusies,
+        }
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    return format_value(None if value is None else float(exact(value)), unit)  # type: ignore[arg-type]
+
+
+def _finalize(value: object) -> object:
+    """Printed values are text, never Markdown: escape its punctuation (HTML is autoescaped)."""
+    if isinstance(value, str):
+        return MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return value
+
+
+def render_template(text: str, display: str, figures: Figures) -> str:
+    """Evaluate the live figures in ``text`` (a Markdown file shown as ``display``).
+
+    Raises :class:`InputError` with the file and line of the first failing expression.
+    """
+    if "{" not in text:
+        return text
+    env = SandboxedEnvironment(
+        loader=jinja2.FunctionLoader(lambda name: (text, name, lambda: True)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+        cache_size=0,
+    )
+    env.globals.update(figures.functions())
+    try:
+        return env.get_template(display).render()
+    except jinja2.TemplateSyntaxError as exc:
+        problem = Problem(display, exc.lineno, None, f"sjabloonfout: {exc.message}")
+        raise InputError([problem]) from None
+    except (ProseError, jinja2.TemplateError, TypeError, ArithmeticError) as exc:
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == display]
+        message = str(exc) if isinstance(exc, ProseError) else f"sjabloonfout: {exc}"
+        raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
+
+
+def prose_to_html(text: str, display: str, figures: Figures) -> str:
+    """A Markdown file with live figures, as an HTML fragment."""
+    return markdown_to_html(render_template(text, display, figures))

@@ -22,9 +22,21 @@ def column_window(soort: str, jaar: int) -> tuple[int, int]:
 
 
 def indicator_columns(frame: pd.DataFrame, soort: str, jaar: int) -> list[tuple[int, str]]:
-    """(jaar, soort) pairs that get a column, in print order."""
+    """(jaar, soort) pairs that get a column, in print order.
+
+    A jaarverslag shows earlier years' realisatie and the report year's target and realisatie
+    (Realisatie t-1 / Begroting t / Realisatie t); a begroting shows realisaties before the
+    report year and targets from the year before it (Realisatie t-2 / Beoogd t-1 / Beoogd t).
+    """
     first, last = column_window(soort, jaar)
     present = frame.loc[frame["jaar"].between(first, last), ["jaar", "soort"]].drop_duplicates()
+    years = present["jaar"].astype(int)
+    realisatie = present["soort"] == "realisatie"
+    if soort == "jaarverslag":
+        keep = realisatie | (years == jaar)
+    else:
+        keep = (realisatie & (years < jaar)) | (~realisatie & (years >= jaar - 1))
+    present = present[keep]
     pairs = sorted(
         zip(present["jaar"].astype(int), present["soort"], strict=True),
         key=lambda p: (p[0], SOORT_ORDER[p[1]]),

@@ -1,0 +1,246 @@
+"""Turns indicator rows into facts (realisatie and target per year) and Dutch conclusions.
+
+A conclusion is written from two facts, both computed here so prose, tables and tests share
+them: the change against the previous realisatie (gelijk, licht / duidelijk / fors gestegen or
+gedaald, thresholds from rapport.yaml's ``drempels``) and the verdict against the target of the
+same year (gehaald / niet gehaald, honouring ``richting: lager``; no verdict when a value is
+missing). Words are chosen from the same rounded numbers that are printed, so a conclusion can
+never contradict its own figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from ..numbers import format_number, format_value, round_half_up
+
+#: Values are compared at the precision they are printed with (at most six decimals).
+PRECISION = 6
+DEFAULT_DREMPELS = {"licht": 5.0, "fors": 15.0}
+TARGET_LABEL = {"begroting": "begroot", "beoogd": "beoogd"}
+#: Words for a change in realisatie, and for a change in a target from one year to the next.
+RISE_WORDS = ("gestegen", "gedaald", "gelijk gebleven")
+TARGET_WORDS = ("verhoogd", "verlaagd", "gelijk gebleven")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator's facts: realisatie and target (``begroting``, else ``beoogd``) per year.
+
+    A year is present in ``realisatie`` / ``doel`` when the data has a row for it; the value is
+    ``None`` when that row says "no data".
+    """
+
+    id: str
+    label: str
+    eenheid: str
+    richting: str
+    realisatie: Mapping[int, float | None]
+    doel: Mapping[int, tuple[str, float | None]]
+    voetnoten: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from ``old`` to ``new``: word, difference, and percent rounded to 1 decimal."""
+
+    word: str  # e.g. "licht gestegen", "gelijk gebleven"
+    verschil: Decimal
+    procent: Decimal | None  # None when old is 0
+
+
+def indicators(frame: pd.DataFrame) -> dict[str, Indicator]:
+    """The facts of every indicator in ``indicatoren.csv``, in file order.
+
+    A handful of rows per indicator: these are read as dicts, not as client-sized frames.
+    """
+    values = {
+        (i, int(y), s): (None if pd.isna(v) else float(v))
+        for i, y, s, v in zip(
+            frame["id"], frame["jaar"], frame["soort"], frame["waarde"], strict=True
+        )
+    }
+    first = frame.drop_duplicates("id", keep="first").set_index("id")
+    labels = frame.groupby("id")["indicator"].last()
+    notes = (
+        frame.dropna(subset=["voetnoot"]).groupby("id")["voetnoot"].unique()
+        if "voetnoot" in frame
+        else pd.Series(dtype=object)
+    )
+    result = {}
+    for ident in first.index:
+        mine = {(y, s): v for (i, y, s), v in values.items() if i == ident}
+        realisatie = {y: v for (y, s), v in sorted(mine.items()) if s == "realisatie"}
+        doel: dict[int, tuple[str, float | None]] = {}
+        for soort in ("beoogd", "begroting"):  # begroting wins over beoogd when it has a value
+            for (year, s), value in sorted(mine.items()):
+                if s == soort and (value is not None or doel.get(year, (s, None))[1] is None):
+                    doel[year] = (soort, value)
+        result[ident] = Indicator(
+            id=ident,
+            label=str(labels[ident]),
+            eenheid=str(first.loc[ident, "eenheid"]),
+            richting=str(first.loc[ident, "richting"]),
+            realisatie=realisatie,
+            doel=dict(sorted(doel.items())),
+            voetnoten=tuple(str(n) for n in notes.get(ident, ())),
+        )
+    return result
+
+
+def exact(value: float) -> Decimal:
+    """A value as it is compared and printed: rounded to :data:`PRECISION` decimals."""
+    return round_half_up(value, PRECISION).normalize()
+
+
+def change(
+    old: float,
+    new: float,
+    drempels: Mapping[str, float] | None = None,
+    words: tuple[str, str, str] = RISE_WORDS,
+) -> Change:
+    """Name the change from ``old`` to ``new``.
+
+    The size is licht up to ``licht`` percent, fors from ``fors`` percent, duidelijk between,
+    judged on the percentage as printed (one decimal). From 0 there is no percentage and no size.
+    """
+    limits = DEFAULT_DREMPELS | dict(drempels or {})
+    a, b = exact(old), exact(new)
+    verschil = b - a
+    up, down, same = words
+    if verschil == 0:
+        return Change(same, verschil, Decimal(0) if a != 0 else None)
+    direction = up if verschil > 0 else down
+    if a == 0:
+        return Change(direction, verschil, None)
+    procent = round_half_up(float(verschil / abs(a) * 100), 1)
+    size = abs(procent)
+    if size <= Decimal(repr(limits["licht"])):
+        adverb = "licht"
+    elif size < Decimal(repr(limits["fors"])):
+        adverb = "duidelijk"
+    else:
+        adverb = "fors"
+    return Change(f"{adverb} {direction}", verschil, procent)
+
+
+def verdict(realisatie: float | None, doel: float | None, richting: str = "hoger") -> bool | None:
+    """Gehaald (True) when realisatie ≥ doel (≤ for ``richting: lager``); None if one is missing."""
+    if realisatie is None or doel is None:
+        return None
+    r, d = exact(realisatie), exact(doel)
+    return r <= d if richting == "lager" else r >= d
+
+
+def signed(value: Decimal, unit: str = "aantal") -> str:
+    """``+159`` / ``-9`` / ``0``, in the indicator's unit."""
+    text = format_value(float(abs(value)), unit)
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def percent_text(procent: Decimal) -> str:
+    """``+39,8%``; a change too small to show at one decimal says so instead of printing 0,0%."""
+    if procent == 0:
+        return "minder dan 0,1%"
+    sign = "+" if procent > 0 else "-"
+    return sign + format_number(float(abs(procent)), 1) + "%"
+
+
+def change_sentence(ind: Indicator, year: int, drempels: Mapping[str, float]) -> str | None:
+    """The realisatie of ``year`` against the previous realisatie with a value."""
+    new = ind.realisatie.get(year)
+    if new is None:
+        return None
+    earlier = [y for y, v in ind.realisatie.items() if y < year and v is not None]
+    shown = _fmt(ind, new)
+    if not earlier:
+        return (
+            f"{ind.label}: {shown} in {year}; er is geen eerdere realisatie om mee te vergelijken."
+        )
+    prev = max(earlier)
+    old = ind.realisatie[prev]
+    assert old is not None
+    step = change(old, new, drempels)
+    if step.verschil == 0:
+        return f"{ind.label}: gelijk gebleven op {shown} in {year} (ook {shown} in {prev})."
+    detail = signed(step.verschil, ind.eenheid)
+    if step.procent is not None:
+        detail += f"; {percent_text(step.procent)}"
+    return (
+        f"{ind.label}: {step.word} van {_fmt(ind, old)} in {prev} "
+        f"naar {shown} in {year} ({detail})."
+    )
+
+
+def verdict_sentence(ind: Indicator, year: int) -> str | None:
+    """Realisatie against the target of the same year, saying by how much."""
+    if year not in ind.doel:
+        return None
+    soort, target = ind.doel[year]
+    new = ind.realisatie.get(year)
+    what = f"Het doel voor {year} ({TARGET_LABEL[soort]}: {_fmt(ind, target)})"
+    if target is None:
+        return f"Voor {year} is geen doel vastgesteld; er is dus geen oordeel."
+    if new is None:
+        return f"{what} is niet te beoordelen: de realisatie van {year} ontbreekt."
+    gehaald = verdict(new, target, ind.richting)
+    verschil = exact(new) - exact(target)
+    lager = " (lager is beter)" if ind.richting == "lager" else ""
+    if verschil == 0:
+        return f"{what} is precies gehaald{lager}."
+    side = "boven" if verschil > 0 else "onder"
+    amount = format_value(float(abs(verschil)), ind.eenheid)
+    of_target = ""
+    if exact(target) != 0:
+        share = round_half_up(float(exact(new) / exact(target) * 100), 1)
+        of_target = f", {format_number(float(share), 1)}% van het doel"
+    word = "gehaald" if gehaald else "niet gehaald"
+    return f"{what} is {word}{lager}: {amount} {side} het doel{of_target}."
+
+
+def target_sentence(ind: Indicator, year: int, drempels: Mapping[str, float]) -> str | None:
+    """For a begroting: the target of ``year`` against that of the year before."""
+    soort, target = ind.doel.get(year, ("beoogd", None))
+    if target is None:
+        return None
+    label = TARGET_LABEL[soort]
+    before = ind.doel.get(year - 1, ("beoogd", None))[1]
+    if before is None:
+        return f"{ind.label}: {label} voor {year}: {_fmt(ind, target)}."
+    step = change(before, target, drempels, TARGET_WORDS)
+    return (
+        f"{ind.label}: het doel is {step.word}, van {_fmt(ind, before)} voor {year - 1} "
+        f"naar {_fmt(ind, target)} voor {year}."
+    )
+
+
+def conclusion(
+    ind: Indicator, soort: str, jaar: int, drempels: Mapping[str, float] | None = None
+) -> str:
+    """The conclusion for one indicator in a document of kind ``soort`` about year ``jaar``."""
+    limits = DEFAULT_DREMPELS | dict(drempels or {})
+    known = [y for y, v in ind.realisatie.items() if v is not None and y <= jaar]
+    parts: list[str | None] = []
+    year = jaar if soort == "jaarverslag" or not known else max(known)
+    if soort != "jaarverslag" and not known:
+        parts.append(target_sentence(ind, jaar, limits))
+    else:
+        sentence = change_sentence(ind, year, limits)
+        if sentence is None:
+            sentence = f"{ind.label}: voor {year} is geen realisatie bekend."
+        parts += [sentence, verdict_sentence(ind, year)]
+        if soort != "jaarverslag" and year != jaar:
+            parts.append(target_sentence(ind, jaar, limits))
+    text = " ".join(p for p in parts if p)
+    if not text:
+        text = f"{ind.label}: geen cijfers beschikbaar"
+        text += f" ({'; '.join(n.rstrip('.') for n in ind.voetnoten)})." if ind.voetnoten else "."
+    return text
+
+
+def _fmt(ind: Indicator, value: float | None) -> str:
+    return format_value(None if value is None else float(exact(value)), ind.eenheid)

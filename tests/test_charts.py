@@ -1,0 +1,74 @@
+"""Charts: content, alt text, palette, Dutch axis numbers, formats and byte-identical output."""
+
+from __future__ import annotations
+
+import struct
+
+from conftest import MINIMAL_YAML, write_rapport
+
+from jaarverslag.compute.conclusies import Indicator
+from jaarverslag.document import build_document
+from jaarverslag.load import load_rapport
+from jaarverslag.model import Figure
+from jaarverslag.render import charts
+
+
+def indicator(ident="a", label="Aantal P-banen", realisatie=None, doel=None):
+    return Indicator(
+        ident,
+        label,
+        "aantal",
+        "hoger",
+        realisatie if realisatie is not None else {2016: 1400.0, 2017: 2559.0},
+        {y: ("begroting", v) for y, v in (doel if doel is not None else {2017: 2500.0}).items()},
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", png[16:24])
+
+
+def test_figure_has_svg_png_and_dutch_alt_text():
+    figure = charts.indicator_figure([indicator()], "grafiek-1")
+    assert isinstance(figure, Figure)
+    assert "<svg" in figure.svg
+    assert figure.alt == (
+        "Staafdiagram van realisatie en doel per jaar. Aantal P-banen: realisatie "
+        "2016: 1.400, 2017: 2.559; doel 2017: 2.500."
+    )
+    width, _ = png_size(figure.png)
+    assert width >= 7 * 150  # a 7.2 inch wide chart at 150 dpi or more
+
+
+def test_palette_and_dutch_axis_numbers():
+    svg = charts.indicator_figure([indicator()], "g").svg.lower()
+    assert "#0072b2" in svg and "#e69f00" in svg  # Okabe-Ito blue and orange
+    assert ">1.200<" in svg and ">2.400<" in svg  # ticks 0, 600, 1.200, … with a Dutch dot
+    assert ">1,200<" not in svg and ">1200<" not in svg
+
+
+def test_output_is_byte_identical_between_builds():
+    first = charts.indicator_figure([indicator(label="Een")], "g")
+    charts._draw.cache_clear()
+    second = charts.indicator_figure([indicator(label="Een")], "g")
+    assert first.svg == second.svg and first.png == second.png
+    assert "<dc:date>" not in first.svg
+
+
+def test_nothing_to_draw_gives_no_figure():
+    empty = indicator(realisatie={2017: None}, doel={2017: None})
+    assert charts.indicator_figure([empty], "g") is None
+
+
+INDICATOREN = "id;indicator;jaar;soort;waarde\np;P;2016;realisatie;4\np;P;2017;realisatie;5\n"
+YAML = MINIMAL_YAML + "secties:\n  - titel: T\n    inhoud: [indicatoren]\n"
+
+
+def test_one_chart_per_indicator_section_and_switch_off(tmp_path):
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": YAML, "indicatoren.csv": INDICATOREN})
+    blocks = build_document(load_rapport(folder)).sections[0].blocks
+    assert [b.name for b in blocks if isinstance(b, Figure)] == ["grafiek-1"]
+    (folder / "rapport.yaml").write_text(YAML + "grafieken: false\n")
+    blocks = build_document(load_rapport(folder)).sections[0].blocks
+    assert not any(isinstance(b, Figure) for b in blocks)
