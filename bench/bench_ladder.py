@@ -1,11 +1,13 @@
 """Benchmark: synthetic ``clienten.csv`` → load and validate → every participatieladder table.
 
 Generates N clients × 4 peildata (default 400,000), writes the CSV to a temporary folder, then
-measures in a fresh subprocess (so the peak resident memory, ``ru_maxrss``, belongs to this
-work alone): (a) loading and validating, (b) computing every ladder table. Prints a markdown
-table and exits 1 when load + compute takes 5 s or more, or the peak reaches 2 GB.
+measures in a fresh subprocess (so the peak resident memory belongs to this work alone):
+(a) loading and validating, (b) computing every ladder table. The measurement runs
+``--repeat`` times (default 3) and the fastest run counts, because other processes on a shared
+2-core machine only ever add time; every run's total is printed. Prints a markdown table and
+exits 1 when load + compute takes 5 s or more, or the peak reaches 2 GB.
 
-    python bench/bench_ladder.py [--clients N] [--seed S]
+    python bench/bench_ladder.py [--clients N] [--seed S] [--repeat R]
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=400_000)
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the fastest counts")
     parser.add_argument(
         "--loader",
         choices=("schemas", "pandas"),
@@ -59,18 +62,22 @@ def main(argv: list[str] | None = None) -> int:
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
         }
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", str(path), "--loader", args.loader],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        return 1
-    m = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(max(1, args.repeat)):
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", str(path), "--loader", args.loader],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                sys.stderr.write(done.stdout + done.stderr)
+                return 1
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    m = min(runs, key=lambda r: r["load_s"] + r["compute_s"])
     total = m["load_s"] + m["compute_s"]
+    all_totals = ", ".join(f"{r['load_s'] + r['compute_s']:.2f}" for r in runs)
     mb = 1024**2
     print(f"participatieladder: {args.clients:,} clients, {rows:,} rows, CSV {size / mb:.0f} MB")
     print()
@@ -84,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| compute {m['tables']} ladder tables | {m['compute_s']:.2f} | {m['rss_peak'] / mb:.0f} |"
     )
     print(f"| **load + compute** | **{total:.2f}** | **{m['rss_peak'] / mb:.0f}** |")
+    print()
+    print(f"fastest of {len(runs)} runs; load + compute per run: {all_totals} s")
     failed = []
     if total >= LIMIT_SECONDS:
         failed.append(f"load + compute took {total:.2f} s (limit {LIMIT_SECONDS:g} s)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -98,3 +100,27 @@ def test_written_csv_loads_to_the_same_ladder(tmp_path: Path) -> None:
     loaded, problems = schemas.read_and_validate(path, "clienten")
     assert [p for p in problems if p.severity == "error"] == []
     assert ladder(loaded).tables == ladder(df).tables
+
+
+def test_caseload_gives_exactly_clients_times_peildata_rows(records: pd.DataFrame) -> None:
+    assert len(records) == 5_000 * 4  # the benchmark's 400,000 × 4 is exactly 1.6 million
+    assert records.groupby("peildatum").size().tolist() == [5_000] * 4
+    distinct = records["client"].nunique()
+    # 5% of the places change hands at each of 3 transitions: about 750 new clients.
+    assert 5_000 + 500 < distinct < 5_000 + 1_000
+    # A client's peildata are contiguous: present from its first to its last peildatum.
+    index = records["peildatum"].rank(method="dense").astype(int)
+    span = index.groupby(records["client"]).agg(["min", "max", "count"])
+    assert (span["max"] - span["min"] + 1 == span["count"]).all()
+
+
+def test_example_clienten_csv_regenerates_byte_for_byte() -> None:
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "make_participatie_example.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (root / "data" / "participatie-2017" / "clienten.csv").stat().st_size < 300_000

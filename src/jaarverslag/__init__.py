@@ -9,9 +9,17 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import InputError, Problem
-from .load import load_rapport
 
 __all__ = ["InputError", "Problem", "__version__", "build", "check", "load_rapport"]
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    """``load_rapport`` on first use: importing the package must not load pandas (cache hits)."""
+    if name == "load_rapport":
+        from .load import load_rapport
+
+        return load_rapport
+    raise AttributeError(f"module 'jaarverslag' has no attribute {name!r}")
 
 
 def build(*args, **kwargs):  # type: ignore[no-untyped-def]

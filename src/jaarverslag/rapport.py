@@ -96,6 +96,17 @@ KEYS: tuple[Key, ...] = (
 FILE = "rapport.yaml"
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, but a date-like value stays text: ``2023-02-30`` is then reported with its
+    line by the ``datum`` check instead of crashing PyYAML's date constructor."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem]]:
     """Read and check ``folder/rapport.yaml``; ``display`` is how problems name the file."""
     path = folder / FILE
@@ -103,9 +114,11 @@ def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem
         return None, [Problem(display, message="ontbreekt: een rapportmap heeft een rapport.yaml")]
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except UnicodeDecodeError:
         return None, [Problem(display, message="is geen UTF-8-tekst")]
+    except RecursionError:
+        return None, [Problem(display, message="YAML-fout: te diep genest")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -208,7 +221,11 @@ def _check(
             values["ev"] = ev
         else:
             bad("ev", "moet auto, true, false of een tekst zijn")
-    for name, defaults in (("drempels", ("licht", "fors")), ("prestatieafspraken", ("behoud_trede_3_4", "stijging", "uitstroom_werk"))):
+    mappings = (
+        ("drempels", ("licht", "fors")),
+        ("prestatieafspraken", ("behoud_trede_3_4", "stijging", "uitstroom_werk")),
+    )
+    for name, defaults in mappings:
         if name in data:
             mapping = data[name]
             if not isinstance(mapping, dict) or not all(

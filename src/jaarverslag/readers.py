@@ -72,7 +72,7 @@ def _read_csv(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]
     if text is None:
         return None, problems
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first = next((ln for ln in text.split("\n", 50) if ln.strip()), "")
+    first = next((ln for ln in text.split("\n", 50) if ln.strip(" \t;,")), "")
     if not first:
         return None, [Problem(display, message="het bestand is leeg")]
     delimiter = ";" if first.count(";") > first.count(",") else ","

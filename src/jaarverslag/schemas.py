@@ -140,11 +140,25 @@ SPECS: dict[str, FileSpec] = {
             key=("client", "peildatum"),
             doc="pseudonymous client records, one row per client per peildatum",
         ),
+        FileSpec(
+            "leeftijdsgroepen",
+            (
+                ColumnSpec("leeftijdscategorie", "text", doc="row label; a row Totaal is checked"),
+                ColumnSpec("aantal", "int", nullable=True, minimum=0),
+                ColumnSpec("met_groeipotentieel", "int", False, nullable=True, minimum=0),
+                ColumnSpec("zonder_groeipotentieel", "int", False, nullable=True, minimum=0),
+            ),
+            key=("leeftijdscategorie",),
+            doc="a given summary (seed 003): clients by age group × groeipotentieel, with Totaal",
+        ),
     )
 }
 
 #: Names a data file may have in a rapport folder, in document order.
-DATA_FILES = ("indicatoren", "clienten", "kosten", "maatregelen", "verdeelsleutel")
+DATA_FILES = (
+    *("indicatoren", "clienten", "kosten", "maatregelen", "verdeelsleutel"),
+    "leeftijdsgroepen",
+)
 
 
 def find_data_file(folder: Path, name: str) -> Path | None:

@@ -24,7 +24,7 @@ Privacy (``min_celgrootte`` = N; 0 or 1 turns it off):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,13 +32,11 @@ import numpy as np
 import pandas as pd
 
 from ..model import Cell, Column, Row, RowKind, Table
-from ..numbers import format_cell, format_percentage
 from .ladder import (
     CATEGORIEEN,
     DEFAULT_AFSPRAKEN,
     SECUNDAIR,
     TREDEN,
-    Grid,
     LadderCounts,
     Pos,
     Prestatieafspraak,
@@ -48,6 +46,14 @@ from .ladder import (
     margin_lines,
     measure_afspraken,
     stijgers_gelijk_dalers,
+)
+from .ladder_uitkomsten import (
+    afspraken_table,
+    count_cell,
+    pct_cell,
+    pct_marks,
+    uitstroom_table,
+    zin,
 )
 
 __all__ = [
@@ -141,9 +147,9 @@ def ladder(
         tables.append(_leeftijd_table(counts, privacy))
     if counts.categorie is not None:
         tables.append(_categorie_table(counts, privacy))
-    tables.append(_uitstroom_table(counts, privacy))
+    tables.append(uitstroom_table(counts, privacy))
     measured = measure_afspraken(counts, norms, privacy)
-    tables.append(_afspraken_table(measured, privacy))
+    tables.append(afspraken_table(measured, privacy))
     return LadderResult(
         tuple(tables), measured, counts.peildata, min_celgrootte, tuple(opmerkingen)
     )
@@ -155,25 +161,7 @@ def prestatie_zinnen(result: LadderResult) -> list[str]:
     E.g. ``Behoud trede 3 en 4: gehaald (400 van de 402 cliënten, 99,5%; norm 95%).``
     """
     privacy = Privacy(result.min_celgrootte)
-    return [_zin(a, privacy) for a in result.prestatieafspraken]
-
-
-def _count(value: int, mark: str | None) -> Cell:
-    return Cell(int(value), "aantal", suppressed=mark)
-
-
-def _pct(numerator: int, denominator: int, hidden: bool) -> Cell:
-    """A share in percent, exact; hidden (``x``) when either count is hidden."""
-    if denominator == 0:
-        return Cell(None, "percentage", decimals=1)
-    value = int(numerator) * 100 / int(denominator)
-    return Cell(value, "percentage", decimals=1, suppressed=SECUNDAIR if hidden else None)
-
-
-def _pct_marks(marks: Grid, denominators: Grid) -> Grid:
-    """Percent marks: hidden where the count or its denominator is hidden."""
-    hidden = marks.astype(bool) | denominators.astype(bool)  # None is falsy, a mark is not
-    return np.where(hidden, SECUNDAIR, None)
+    return [zin(a, privacy) for a in result.prestatieafspraken]
 
 
 # --- cells and tables -----------------------------------------------------------------------------
@@ -191,7 +179,7 @@ def _treden_table(counts: LadderCounts, privacy: Privacy) -> Table:
     rows = tuple(
         Row(
             labels[r],
-            tuple(_count(grid[r, c], marks[r, c]) for c in range(grid.shape[1])),
+            tuple(count_cell(grid[r, c], marks[r, c]) for c in range(grid.shape[1])),
             "totaal" if r == 6 else "post",
         )
         for r in range(7)
@@ -218,7 +206,7 @@ def _beweging_tables(counts: LadderCounts, privacy: Privacy) -> list[Table]:
     lines, totals = margin_lines(grid.shape, total_row=6, total_col=6)
     marks = privacy.marks(grid, lines, totals)
     denominators = np.repeat(grid[:, 6:7], 7, axis=1)
-    pmarks = _pct_marks(marks, np.repeat(marks[:, 6:7], 7, axis=1))
+    pmarks = pct_marks(marks, np.repeat(marks[:, 6:7], 7, axis=1))
     first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
     labels = [*_trede_labels(), "Totaal"]
     columns = (*(Column(str(j), f"naar_{j}") for j in range(1, 7)), Column("Totaal", "totaal"))
@@ -238,7 +226,7 @@ def _beweging_tables(counts: LadderCounts, privacy: Privacy) -> list[Table]:
         f"Beweging op de participatieladder van {first} tot {last}",
         f"Trede op {first}",
         columns,
-        rows(lambda r, c: _count(grid[r, c], marks[r, c])),
+        rows(lambda r, c: count_cell(grid[r, c], marks[r, c])),
         privacy.footnotes(marks),
         note + " Aantal cliënten.",
     )
@@ -247,7 +235,7 @@ def _beweging_tables(counts: LadderCounts, privacy: Privacy) -> list[Table]:
         f"Beweging op de participatieladder van {first} tot {last} (rijpercentages)",
         f"Trede op {first}",
         columns,
-        rows(lambda r, c: _pct(grid[r, c], denominators[r, c], pmarks[r, c] is not None)),
+        rows(lambda r, c: pct_cell(grid[r, c], denominators[r, c], pmarks[r, c] is not None)),
         privacy.footnotes(pmarks),
         note + " Percentage van het aantal cliënten met dezelfde trede op de eerste peildatum.",
     )
@@ -263,15 +251,15 @@ def _stijgers_table(counts: LadderCounts, privacy: Privacy) -> Table:
     grid[6, :] = grid[:6, :].sum(axis=0)
     lines, totals = margin_lines(grid.shape, total_row=6, total_col=3)
     marks = privacy.marks(grid, lines, totals)
-    pmarks = _pct_marks(marks[:, :3], np.repeat(marks[:, 3:4], 3, axis=1))
+    pmarks = pct_marks(marks[:, :3], np.repeat(marks[:, 3:4], 3, axis=1))
     first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
     labels = [*_trede_labels(), "Totaal"]
     rows = tuple(
         Row(
             labels[r],
             (
-                *(_count(grid[r, c], marks[r, c]) for c in range(4)),
-                *(_pct(grid[r, c], grid[r, 3], pmarks[r, c] is not None) for c in range(3)),
+                *(count_cell(grid[r, c], marks[r, c]) for c in range(4)),
+                *(pct_cell(grid[r, c], grid[r, 3], pmarks[r, c] is not None) for c in range(3)),
             ),
             "totaal" if r == 6 else "post",
         )
@@ -314,7 +302,7 @@ def _leeftijd_table(counts: LadderCounts, privacy: Privacy) -> Table:
     rows = tuple(
         Row(
             labels[r],
-            tuple(_count(grid[r, c], marks[r, c]) for c in range(grid.shape[1])),
+            tuple(count_cell(grid[r, c], marks[r, c]) for c in range(grid.shape[1])),
             "totaal" if r == total_row else "post",
         )
         for r in range(grid.shape[0])
@@ -365,13 +353,16 @@ def _categorie_table(counts: LadderCounts, privacy: Privacy) -> Table:
     is_total = np.array([[k != "post"] for _, _, k in layout])
     marks = privacy.marks(grid, lines, is_total)
     total_mark = marks[len(layout) - 1, 0]
-    pmarks = _pct_marks(marks, np.full(marks.shape, total_mark, dtype=object))
+    pmarks = pct_marks(marks, np.full(marks.shape, total_mark, dtype=object))
     rows = tuple(
         Row(label, (), "groep")
         if kind == "groep"
         else Row(
             label,
-            (_count(grid[i, 0], marks[i, 0]), _pct(grid[i, 0], total, pmarks[i, 0] is not None)),
+            (
+                count_cell(grid[i, 0], marks[i, 0]),
+                pct_cell(grid[i, 0], total, pmarks[i, 0] is not None),
+            ),
             kind,
         )
         for i, (label, _, kind) in enumerate(layout)
@@ -384,113 +375,3 @@ def _categorie_table(counts: LadderCounts, privacy: Privacy) -> Table:
         rows,
         privacy.footnotes(marks, pmarks),
     )
-
-
-def _uitstroom_table(counts: LadderCounts, privacy: Privacy) -> Table:
-    first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
-    parts: list[tuple[str, int]] = []
-    if len(counts.peildata) > 1:
-        parts = [
-            (f"Op {first} en op {last}", counts.beide),
-            (f"Uitgestroomd: wel op {first}, niet op {last}", counts.uitgestroomd),
-            (f"Ingestroomd: niet op {first}, wel op {last}", counts.ingestroomd),
-        ]
-        if len(counts.peildata) > 2:
-            parts.append(("Alleen op tussenliggende peildata", counts.tussentijds))
-    values = [v for _, v in parts] + [counts.clienten]
-    grid = np.array([[v] for v in values], dtype=np.int64)
-    is_total = np.zeros(grid.shape, dtype=bool)
-    is_total[-1, 0] = True
-    marks = privacy.marks(grid, [[(i, 0) for i in range(len(values))]], is_total)
-    total_mark = marks[-1, 0]
-    rows = [
-        Row(
-            label,
-            (
-                _count(values[i], marks[i, 0]),
-                _pct(values[i], counts.clienten, (marks[i, 0] or total_mark) is not None),
-            ),
-            "totaal" if i == len(values) - 1 else "post",
-        )
-        for i, label in enumerate([*(label for label, _ in parts), "Totaal unieke cliënten"])
-    ]
-    werk_marks = None
-    if counts.werk is not None:
-        werk_mark = privacy.mark_of(counts.werk)
-        werk_marks = np.array([[werk_mark]], dtype=object)
-        rows.append(
-            Row(
-                "Uitgestroomd naar werk (op enige peildatum)",
-                (
-                    _count(counts.werk, werk_mark),
-                    _pct(counts.werk, counts.clienten, (werk_mark or total_mark) is not None),
-                ),
-            )
-        )
-    extra = () if werk_marks is None else (werk_marks,)
-    return Table(
-        "ladder_uitstroom",
-        "In- en uitstroom van cliënten",
-        "Cliënten",
-        (Column("Aantal", "aantal"), Column("Percentage van alle unieke cliënten", "percentage")),
-        tuple(rows),
-        privacy.footnotes(marks, *extra),
-        "Unieke cliënten over alle peildata.",
-    )
-
-
-def _afspraak_cells(a: Prestatieafspraak, privacy: Privacy) -> tuple[Cell, ...]:
-    """Norm, teller, noemer, realisatie, gehaald, noemer description: as table and prose print."""
-
-    def counted(v: int | None) -> Cell:
-        if v is None:
-            return Cell(None)
-        return _count(v, privacy.mark_of(v))
-
-    hidden = SECUNDAIR if a.onderdrukt and a.realisatie is not None else None
-    verdict = None if a.gehaald is None else ("ja" if a.gehaald else "nee")
-    return (
-        Cell(a.norm, "percentage"),
-        counted(a.teller),
-        counted(a.noemer),
-        Cell(a.realisatie, "percentage", decimals=1, suppressed=hidden),
-        Cell(verdict, "tekst", suppressed=hidden),
-        Cell(a.noemer_omschrijving, "tekst"),
-    )
-
-
-def _afspraken_table(afspraken: Sequence[Prestatieafspraak], privacy: Privacy) -> Table:
-    rows = tuple(Row(a.omschrijving, _afspraak_cells(a, privacy)) for a in afspraken)
-    columns = (
-        Column("Norm", "norm"),
-        Column("Teller", "teller"),
-        Column("Noemer", "noemer"),
-        Column("Realisatie", "realisatie"),
-        Column("Gehaald", "gehaald", numeric=False),
-        Column("Noemer bestaat uit", "noemer_omschrijving", numeric=False),
-    )
-    marks = np.array([[c.suppressed for r in rows for c in r.cells]], dtype=object)
-    return Table(
-        "ladder_prestatieafspraken",
-        "Prestatieafspraken participatieladder",
-        "Prestatieafspraak",
-        columns,
-        rows,
-        privacy.footnotes(marks),
-        "Realisatie = teller / noemer; gehaald wanneer de realisatie ten minste de norm is.",
-    )
-
-
-def _zin(a: Prestatieafspraak, privacy: Privacy) -> str:
-    _, teller, noemer, realisatie, _, _ = _afspraak_cells(a, privacy)
-    norm = format_percentage(a.norm)
-    if a.realisatie is None:
-        return f"{a.naam}: niet te bepalen, want {a.toelichting} (norm {norm})."
-    aantal = f"{format_cell(teller)} van de {format_cell(noemer)} cliënten"
-    if a.onderdrukt:
-        return (
-            f"{a.naam}: niet getoond, want het gaat om minder dan {privacy.n} cliënten "
-            f"({aantal}; norm {norm})."
-        )
-    verdict = "gehaald" if a.gehaald else "niet gehaald"
-    return f"{a.naam}: {verdict} ({aantal}, {format_cell(realisatie)}; norm {norm})."

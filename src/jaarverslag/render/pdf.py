@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..errors import InputError, Problem
 from .html import template_dirs
 
 
@@ -28,15 +29,20 @@ def _fetcher_class():  # type: ignore[no-untyped-def]
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not any(path.is_relative_to(root) for root in self.roots):
-                    raise FatalURLFetchingError(f"refused: {url} is outside the rapport folder")
+                    raise _refused(url)
             elif scheme != "data":
-                raise FatalURLFetchingError(f"refused: {url} (only files of the rapport)")
+                raise _refused(url)
             try:
                 return super().fetch(url, headers)
             except FatalURLFetchingError:
                 raise
             except Exception as exc:
-                raise FatalURLFetchingError(f"cannot fetch {url}: {exc}") from exc
+                raise _refused(url, allowed=True) from exc
+
+    def _refused(url: str, allowed: bool = False) -> FatalURLFetchingError:
+        error = FatalURLFetchingError(f"refused: {url}")
+        error.url, error.allowed = url, allowed  # type: ignore[attr-defined]
+        return error
 
     return RestrictedFetcher
 
@@ -51,16 +57,34 @@ def restricted_fetcher(rapport_folder: Path | None):  # type: ignore[no-untyped-
 def render_pdf(html: str, rapport_folder: Path | None = None) -> bytes:
     """Lay out ``html`` as an A4 tagged PDF; same HTML, same bytes."""
     from weasyprint import HTML  # 0.5 s import: only when a PDF is asked for
+    from weasyprint.urls import FatalURLFetchingError
 
     base = (rapport_folder or Path.cwd()).resolve()
-    document = HTML(
-        string=html,
-        base_url=base.as_uri() + "/",
-        url_fetcher=restricted_fetcher(rapport_folder),
-    )
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    return document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=identifier,
-        custom_metadata=True,
+    try:
+        document = HTML(
+            string=html,
+            base_url=base.as_uri() + "/",
+            url_fetcher=restricted_fetcher(rapport_folder),
+        )
+        return document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=identifier,
+            custom_metadata=True,
+        )
+    except FatalURLFetchingError as exc:
+        # a template of the rapport asks for something outside it: bad input, not a crash
+        where = rapport_folder / "templates" if rapport_folder is not None else Path("templates")
+        raise InputError([Problem(str(where), message=_refusal(exc))]) from None
+
+
+def _refusal(exc: Exception) -> str:
+    """The Dutch message for a refused fetch, naming the URL (shortened)."""
+    url = getattr(exc, "url", None) or str(exc)
+    url = url if len(url) <= 120 else url[:119] + "…"
+    if getattr(exc, "allowed", False):
+        return f"'{url}' kan niet worden gelezen voor de PDF (bestaat het?)"
+    return (
+        f"de PDF mag alleen bestanden uit de rapportmap gebruiken; '{url}' is geweigerd "
+        "(geen netwerk, geen bestanden elders)"
     )

@@ -1,0 +1,260 @@
+"""``make bench``: whole commands timed side by side → a markdown table and the target ratios.
+
+Every figure is a whole command in a fresh subprocess (start-up, imports, loading, rendering,
+writing), the median of several runs, with the peak resident memory of that process (wait4's
+``ru_maxrss``). The floor for a PDF is the ``weasyprint`` command on the very HTML our build
+produced, with the same PDF/UA-1 variant, measured in the same loop so machine noise hits both.
+The table goes to stdout and ``build/bench.md``; a missed target exits 1.
+
+    python bench/run.py [--runs 5] [--count 342] [--out build/bench.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PYTHON = sys.executable
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+}
+ENV.pop("CI", None)
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one command; fails loudly if the command fails."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"command failed ({child.returncode}): {' '.join(cmd)}\n{stderr}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def jaarverslag(*args: str) -> list[str]:
+    return [PYTHON, "-m", "jaarverslag", *args]
+
+
+def weasyprint_cmd() -> list[str]:
+    beside = Path(PYTHON).parent / "weasyprint"
+    if beside.exists():
+        return [str(beside)]
+    return [PYTHON, "-m", "weasyprint"]
+
+
+class Row:
+    """Medians of several measurements of one line of the table."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.seconds, self.peaks = label, [], []
+
+    def add(self, measurement: tuple[float, int]) -> None:
+        self.seconds.append(measurement[0])
+        self.peaks.append(measurement[1])
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def line(self, note: str = "") -> str:
+        runs = len(self.seconds)
+        return f"| {self.label} | {self.median:.2f} | {max(self.peaks)} | {runs} | {note} |"
+
+
+def side_by_side(runs: int, steps: dict[str, Callable[[], tuple[float, int]]]) -> dict[str, Row]:
+    """Run every step once per round, rounds interleaved, so noise is shared."""
+    rows = {label: Row(label) for label in steps}
+    for _ in range(runs):
+        for label, step in steps.items():
+            rows[label].add(step())
+    return rows
+
+
+def bench_rapport(folder: Path, runs: int, tmp: Path, table: list[str], targets: list) -> None:
+    name = folder.name
+    html_out = tmp / f"{name}-html"
+    timed(jaarverslag("build", str(folder), "-f", "html", "-o", str(html_out)))
+    html = html_out / name / f"{name}.html"
+    counter = iter(range(10**6))
+
+    def fresh(fmt: str) -> Callable[[], tuple[float, int]]:
+        return lambda: timed(
+            jaarverslag("build", str(folder), "-f", fmt, "-o", str(tmp / f"{name}-{next(counter)}"))
+        )
+
+    floor = [*weasyprint_cmd(), "--pdf-variant", "pdf/ua-1", str(html), str(tmp / "floor.pdf")]
+    cached = tmp / f"{name}-cached"
+    timed(jaarverslag("build", str(folder), "-f", "pdf", "-o", str(cached)))
+    rows = side_by_side(
+        runs,
+        {
+            f"`{name}` build -f pdf": fresh("pdf"),
+            f"`weasyprint` on its HTML (floor, {name})": lambda: timed(floor),
+            f"`{name}` build -f docx": fresh("docx"),
+            f"`{name}` build -f html": fresh("html"),
+            f"`{name}` rebuild, unchanged (cache)": lambda: timed(
+                jaarverslag("build", str(folder), "-f", "pdf", "-o", str(cached))
+            ),
+        },
+    )
+    ours, wp = rows[f"`{name}` build -f pdf"], rows[f"`weasyprint` on its HTML (floor, {name})"]
+    ratio = ours.median / wp.median
+    labels = list(rows)
+    table.append(rows[labels[0]].line(f"**{ratio:.2f}× the floor**"))
+    table.append(rows[labels[1]].line("the layout engine alone"))
+    for label in labels[2:]:
+        table.append(rows[label].line())
+    targets.append((f"{name}: build -f pdf ≤ 1.2× weasyprint", ratio <= 1.2, f"{ratio:.2f}×"))
+    noop = rows[labels[4]].median
+    targets.append((f"{name}: unchanged rebuild < 0.5 s", noop < 0.5, f"{noop:.2f} s"))
+
+
+def bench_pandoc(folder: Path, runs: int, tmp: Path, table: list[str]) -> None:
+    name = folder.name
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        table.append(
+            f"| pandoc Markdown → DOCX ({name}) | – | – | – | not installed: "
+            "`sudo apt-get install pandoc` |"
+        )
+        return
+    html = tmp / f"{name}-html" / name / f"{name}.html"
+    markdown = tmp / f"{name}.md"
+    subprocess.run([pandoc, str(html), "-t", "gfm", "-o", str(markdown)], check=True)
+    row = Row(f"pandoc Markdown → DOCX ({name}, reference)")
+    for _ in range(runs):
+        row.add(timed([pandoc, str(markdown), "-o", str(tmp / "pandoc.docx")]))
+    table.append(row.line("same text and tables as Markdown"))
+
+
+def municipalities(tmp: Path, count: int) -> Path:
+    """``count`` rapport folders under ``tmp/data``: the Wassenaar plan, one per municipality.
+
+    A province or a national benchmark renders one document per municipality; each gets its
+    own name and its own amounts (scaled by its number), so no two documents are the same.
+    """
+    source = ROOT / "data" / "beleidsplan-wassenaar-2024"
+    lines = (source / "maatregelen.csv").read_text(encoding="utf-8").splitlines()
+    for number in range(1, count + 1):
+        folder = tmp / "data" / f"gemeente-{number:03d}"
+        shutil.copytree(source, folder)
+        yaml = (folder / "rapport.yaml").read_text(encoding="utf-8")
+        yaml = yaml.replace("Gemeente Wassenaar", f"Gemeente {number:03d}")
+        (folder / "rapport.yaml").write_text(yaml, encoding="utf-8")
+        scaled = [lines[0]] + [_scale(line, number) for line in lines[1:]]
+        (folder / "maatregelen.csv").write_text("\n".join(scaled) + "\n", encoding="utf-8")
+    return tmp
+
+
+def _scale(line: str, number: int) -> str:
+    """The last field (the amount) times ``number``; totals stay totals because all scale."""
+    separator = ";" if ";" in line else ","
+    *rest, amount = line.split(separator)
+    if not amount.strip().lstrip("-").replace(".", "").isdigit():
+        return line
+    value = int(amount.replace(".", "")) * number
+    return separator.join([*rest, str(value)])
+
+
+def bench_batch(count: int, tmp: Path, table: list[str], targets: list) -> None:
+    root = municipalities(tmp / "batch", count)
+    timed(jaarverslag("build", "-f", "html", "-o", "html"), cwd=root)
+    pages = sorted((root / "html").glob("gemeente-*/gemeente-*.html"))
+    assert len(pages) == count, len(pages)
+    one = Row(f"batch: {count} rapports (`build -f pdf`, all of ./data), `-j 1`")
+    one.add(timed(jaarverslag("build", "-f", "pdf", "-j", "1", "-o", "j1"), cwd=root))
+    two = Row(f"batch: {count} rapports, `-j 2`")
+    two.add(timed(jaarverslag("build", "-f", "pdf", "-j", "2", "-o", "j2"), cwd=root))
+    naive = Row(f"naive: one `weasyprint` command per document ({count})")
+    start, peak = time.perf_counter(), 0
+    for page in pages:
+        floor = [*weasyprint_cmd(), "--pdf-variant", "pdf/ua-1", str(page), str(tmp / "n.pdf")]
+        peak = max(peak, timed(floor)[1])
+    naive.add((time.perf_counter() - start, peak))
+    speedup = one.median / two.median
+    versus = naive.median / one.median
+    table.append(one.line(f"{count / one.median:.1f} documents/s"))
+    table.append(two.line(f"{count / two.median:.1f} documents/s, **{speedup:.2f}× `-j 1`**"))
+    table.append(
+        naive.line(
+            f"{count / naive.median:.1f} documents/s; **`-j 1` is {versus:.1f}× faster, "
+            f"`-j 2` {naive.median / two.median:.1f}×**"
+        )
+    )
+    targets.append(("-j 2 ≥ 1.7× the throughput of -j 1", speedup >= 1.7, f"{speedup:.2f}×"))
+    targets.append(
+        (f"{count}-document batch (-j 1) ≥ 4× naive weasyprint", versus >= 4, f"{versus:.1f}×")
+    )
+
+
+def bench_ladder() -> str:
+    done = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "bench_ladder.py")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    status = "" if done.returncode == 0 else f"\n(bench_ladder.py exited {done.returncode})\n"
+    return done.stdout.strip() + status + done.stderr.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per single-rapport figure")
+    parser.add_argument("--count", type=int, default=342, help="rapports in the batch")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.md")
+    parser.add_argument("--no-ladder", action="store_true", help="skip the 1.6M-row ladder")
+    args = parser.parse_args(argv)
+    table = [
+        "| what (whole command) | median s | peak RSS MB | runs | note |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    targets: list[tuple[str, bool, str]] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jaarverslag-bench-") as name:
+        tmp = Path(name)
+        for folder in sorted(p for p in (ROOT / "data").iterdir() if p.is_dir()):
+            print(f"… {folder.name}", file=sys.stderr)
+            bench_rapport(folder, args.runs, tmp, table, targets)
+            bench_pandoc(folder, args.runs, tmp, table)
+        print(f"… batch of {args.count} rapports", file=sys.stderr)
+        bench_batch(args.count, tmp, table, targets)
+        ladder = "" if args.no_ladder else (print("… ladder", file=sys.stderr) or bench_ladder())
+    lines = [
+        f"# jaarverslag bench ({os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{time.perf_counter() - started:.0f} s)",
+        "",
+        *table,
+        "",
+        "| target | result | measured |",
+        "| --- | --- | ---: |",
+        *(f"| {what} | {'ok' if ok else '**MISSED**'} | {value} |" for what, ok, value in targets),
+    ]
+    if ladder:
+        lines += ["", "## Ladder at 1.6 million rows (bench/bench_ladder.py)", "", ladder]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0 if all(ok for _, ok, _ in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

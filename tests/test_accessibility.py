@@ -1,0 +1,246 @@
+"""Accessible documents, checked on every example rapport under data/.
+
+- PDF: tagged PDF/UA-1 (XMP ``pdfuaid:part`` 1), title shown as window title, language ``nl``,
+  a structure tree whose table headers are ``TH`` (inside ``THead``), captions, and figures
+  with alt text — read with pikepdf.
+- HTML: ``lang="nl"``, a caption on every table, ``scope`` on every ``th``, ``alt`` on every
+  image, and no violation at all from axe-core (npm, pinned in package.json) in headless
+  Chromium (Debian's ``chromium``).
+- DOCX: alt text on every image, the first row of every table a repeated header row, and Word's
+  own Title/Heading styles — read with python-docx.
+
+A tool that is missing fails the test loudly (``make test`` installs them all).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+from conftest import DATA
+from docx import Document as DocxDocument
+from docx.oxml.ns import qn
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
+
+
+def output(built, name: str, ext: str) -> Path:  # type: ignore[no-untyped-def]
+    return built(name).output / f"{name}.{ext}"
+
+
+def titel(name: str) -> str:
+    return str(yaml.safe_load((DATA / name / "rapport.yaml").read_text(encoding="utf-8"))["titel"])
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def structure(pdf: pikepdf.Pdf) -> list[tuple[str, str | None, pikepdf.Dictionary]]:
+    """Every structure element as (type, parent type, element), in document order."""
+    found: list[tuple[str, str | None, pikepdf.Dictionary]] = []
+
+    def walk(node: object, parent: str | None) -> None:
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child, parent)
+        elif isinstance(node, pikepdf.Dictionary):
+            kind = str(node.get("/S")) if "/S" in node else None
+            if kind is not None:
+                found.append((kind, parent, node))
+            if "/K" in node:
+                walk(node.K, kind or parent)
+
+    walk(pdf.Root.StructTreeRoot, None)
+    return found
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_pdf_is_tagged_pdf_ua(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    with pikepdf.open(output(built, name, "pdf")) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "nl"
+        assert bool(root.MarkInfo.Marked) is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert "/StructTreeRoot" in root
+        meta = pdf.open_metadata()
+        assert meta.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+        assert meta.get("{http://purl.org/dc/elements/1.1/}title") == titel(name)
+        assert str(pdf.docinfo.Title) == titel(name)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_pdf_tables_have_header_cells(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = lxml_html.fromstring(output(built, name, "html").read_bytes())
+    with pikepdf.open(output(built, name, "pdf")) as pdf:
+        elements = structure(pdf)
+    kinds = Counter(kind for kind, _, _ in elements)
+    assert kinds["/Document"] == 1
+    assert kinds["/H1"] == 1
+    assert kinds["/Table"] >= len(page.xpath("//table")) >= 1  # a table split over pages: 2
+    assert kinds["/Caption"] >= len(page.xpath("//caption"))
+    # every th of the HTML is a TH in the PDF, the column headers inside THead
+    assert kinds["/TH"] >= len(page.xpath("//th"))
+    assert kinds["/THead"] >= len(page.xpath("//thead"))
+    column_headers = [e for kind, parent, e in elements if kind == "/TH" and parent == "/TR"]
+    assert column_headers
+    in_thead = sum(1 for kind, parent, _ in elements if kind == "/TR" and parent == "/THead")
+    assert in_thead >= len(page.xpath("//thead/tr"))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_pdf_figures_have_alt_text(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = lxml_html.fromstring(output(built, name, "html").read_bytes())
+    with pikepdf.open(output(built, name, "pdf")) as pdf:
+        figures = [e for kind, _, e in structure(pdf) if kind == "/Figure"]
+    assert len(figures) == len(page.xpath("//img"))
+    for figure in figures:
+        assert len(str(figure.get("/Alt", ""))) > 20
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_html_structure(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = lxml_html.fromstring(output(built, name, "html").read_bytes())
+    assert page.get("lang") == "nl"
+    assert page.findtext(".//title").strip() == titel(name)
+    assert len(page.xpath("//h1")) == 1
+    tables = page.xpath("//table")
+    assert tables
+    for table in tables:
+        assert table.xpath("./caption") and table.xpath("string(./caption)").strip()
+    for th in page.xpath("//th"):
+        assert th.get("scope") in ("col", "row", "rowgroup", "colgroup"), lxml_html.tostring(th)
+    for img in page.xpath("//img"):
+        assert (img.get("alt") or "").strip(), lxml_html.tostring(img)[:200]
+
+
+def chromium() -> str:
+    """Debian's chromium; a missing browser fails loudly (in CI as anywhere)."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("chromium is not installed: `make test` installs it (scripts/system-deps.sh)")
+
+
+def axe_script() -> str:
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: `make test` runs `npm ci` (package.json)")
+    return AXE.read_text(encoding="utf-8")
+
+
+RUNNER = """<script>%s</script><script>
+axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+  report({violations: r.violations, passes: r.passes.length});
+}, function (e) { report({error: String(e)}); });
+function report(result) {
+  var out = document.createElement('pre');
+  out.id = 'axe-result';
+  out.textContent = JSON.stringify(result);
+  document.documentElement.appendChild(out);
+}
+</script>"""
+
+
+def run_axe(page: str, workdir: Path) -> dict:
+    """Run axe-core (every rule but the experimental ones) over ``page`` in headless Chromium.
+
+    The page gets axe and a small runner that writes the results into the DOM, and Chromium
+    dumps the DOM once its virtual clock has let the asynchronous checks finish.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = workdir / "page.html"
+    target.write_text(page.replace("</body>", RUNNER % axe_script() + "</body>"), "utf-8")
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={workdir / 'profile'}",
+        "--virtual-time-budget=60000",
+        "--dump-dom",
+        target.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    found = re.search(r'<pre id="axe-result">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"axe gave no result (chromium exit {done.returncode}): {done.stderr[-2000:]}"
+    result = json.loads(htmllib.unescape(found.group(1)))
+    assert "error" not in result, result
+    return result
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_axe_finds_no_violations(built, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_axe(output(built, name, "html").read_text(encoding="utf-8"), tmp_path)
+    assert result["passes"] > 10  # axe really looked
+    assert result["violations"] == [], describe(result["violations"])
+
+
+def test_axe_harness_does_find_violations(tmp_path: Path) -> None:
+    """The harness can fail: a page without language, alt text or table headers is caught."""
+    page = (
+        "<!DOCTYPE html><html><head><title>x</title></head><body><main>"
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        "<table><tr><td></td></tr></table></main></body></html>"
+    )
+    ids = {v["id"] for v in run_axe(page, tmp_path)["violations"]}
+    assert {"html-has-lang", "image-alt"} <= ids
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_docx_is_accessible(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    page = lxml_html.fromstring(output(built, name, "html").read_bytes())
+    doc = DocxDocument(str(output(built, name, "docx")))
+    styles = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert ("Title", titel(name)) in styles
+    sections = [h.text_content().strip() for h in page.xpath("//main//h2")]
+    assert [text for style, text in styles if style == "Heading 1"] == sections
+    assert doc.core_properties.title == titel(name)
+    assert doc.core_properties.language.lower().startswith("nl")
+    # every table: its first row repeats as a header row
+    assert len(doc.tables) == len(page.xpath("//table"))
+    for table in doc.tables:
+        first = table.rows[0]._tr
+        header = first.trPr.find(qn("w:tblHeader")) if first.trPr is not None else None
+        assert header is not None
+        assert header.get(qn("w:val")) in (None, "1", "true", "on")
+    # every image: alt text (docPr descr), as many as the HTML has
+    pictures = list(doc.element.body.iter(qn("wp:docPr")))
+    assert len(pictures) == len(page.xpath("//img"))
+    for picture in pictures:
+        assert len(picture.get("descr") or "") > 20
+
+
+def test_ci_runs_everything() -> None:
+    """In CI the tools must be there: nothing may quietly not run."""
+    if os.environ.get("CI") == "true":
+        chromium()
+        axe_script()

@@ -1,0 +1,221 @@
+"""Participatieladder end to end: a hand-made clienten.csv → HTML, PDF, DOCX and open data.
+
+Every expected figure below is counted by hand from the client file (see ``CLIENTS``), not
+copied from the program's output.
+"""
+
+from __future__ import annotations
+
+import csv
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import MINIMAL_YAML, pdf_text, write_rapport
+
+from jaarverslag.pipeline import build_one
+
+JAN, DEC = "2017-01-31", "2017-12-31"
+
+# (how many, trede on 31 Jan or None, trede on 31 Dec or None, uitstroom on the last row)
+CLIENTS = [
+    (20, 3, 3, ""),  # gelijk on trede 3
+    (10, 4, 5, "werk"),  # stijgers 4 → 5, working
+    (2, 3, 2, ""),  # dalers 3 → 2: a small cell
+    (8, 2, 3, ""),  # stijgers 2 → 3
+    (3, 2, None, "anders"),  # uitgestroomd: a small count
+    (6, None, 1, ""),  # ingestroomd
+]
+# By hand:
+#   31 Jan: trede 2 = 8 + 3 = 11, trede 3 = 20 + 2 = 22, trede 4 = 10; total 43.
+#   31 Dec: trede 1 = 6, trede 2 = 2 (<5), trede 3 = 20 + 8 = 28, trede 5 = 10; total 46.
+#     Column 31 Dec has one hidden count (2), so its smallest other count (6) is hidden: x.
+#   Both peildata: 20 + 10 + 2 + 8 = 40; uitgestroomd 3 (<5), ingestroomd 6 (x: it would
+#     give the 3 back from 49), distinct clients 49; werk 10 of 49 = 20,408…% → 20,4%.
+#   Behoud trede 3 en 4: started on 3 or 4 and present at both: 22 + 10 = 32; not dropped
+#     20 + 10 = 30 → 93,75% → 93,8% < 95: not met.
+#   Stijging: 8 + 10 = 18 of 40 = 45,0% ≥ norm 40 (set in rapport.yaml): met.
+YAML = MINIMAL_YAML + "prestatieafspraken:\n  stijging: 40\n"
+
+
+def clienten_csv() -> str:
+    lines = ["client,peildatum,trede,uitstroom"]
+    number = 0
+    for how_many, start, end, uitstroom in CLIENTS:
+        for _ in range(how_many):
+            number += 1
+            if start is not None:
+                last = end is None
+                lines.append(f"C{number:03d},{JAN},{start},{uitstroom if last else ''}")
+            if end is not None:
+                lines.append(f"C{number:03d},{DEC},{end},{uitstroom}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("ladder")
+    folder = write_rapport(tmp / "ladder", {"rapport.yaml": YAML, "clienten.csv": clienten_csv()})
+    outcome = build_one(folder, tmp / "out")
+    assert outcome.ok, "\n".join(map(str, outcome.problems))
+    return tmp / "out" / "ladder"
+
+
+class _Tables(HTMLParser):
+    """Rows of every ``table.cijfers`` by table id: [label, cell, cell, …] as printed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.current: str | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table" and (a.get("id") or "").startswith("tabel-"):
+            self.current = str(a["id"])[len("tabel-") :]
+            self.tables[self.current] = []
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.current and self.in_body:
+            self.row = []
+        elif tag in ("th", "td") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self.row is not None and self.cell is not None:
+            self.row.append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None and self.current:
+            self.tables[self.current].append(self.row)
+            self.row = None
+        elif tag == "tbody":
+            self.in_body = False
+        elif tag == "table":
+            self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def html(out: Path) -> str:
+    return (out / "ladder.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def html_tables(html: str) -> dict[str, dict[str, list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return {name: {r[0]: r[1:] for r in rows} for name, rows in parser.tables.items()}
+
+
+def open_data(out: Path, name: str) -> dict[str, dict[str, str]]:
+    with (out / "tabellen" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return {row["omschrijving"]: row for row in csv.DictReader(f)}
+
+
+def test_treden_per_peildatum(html_tables, out: Path) -> None:
+    treden = html_tables["ladder_treden"]
+    assert treden["1 geïsoleerd"] == ["0", "x"]
+    assert treden["2 sociale contacten buiten de deur"] == ["11", "<5"]
+    assert treden["3 deelname georganiseerde activiteiten"] == ["22", "28"]
+    assert treden["4 onbetaald werk"] == ["10", "0"]
+    assert treden["5 betaald werk met ondersteuning"] == ["0", "10"]
+    assert treden["Totaal"] == ["43", "46"]
+    data = open_data(out, "ladder_treden")
+    assert data["2 sociale contacten buiten de deur"]["2017-12-31"] == "<5"
+    assert data["1 geïsoleerd"]["2017-12-31"] == "x"
+    assert data["3 deelname georganiseerde activiteiten"]["2017-01-31"] == "22"
+    assert data["Totaal"]["2017-12-31"] == "46"
+
+
+def test_small_dalers_cell_hidden_everywhere(html_tables, out: Path) -> None:
+    rij = "3 deelname georganiseerde activiteiten"
+    assert html_tables["ladder_beweging"][rij][1] == "<5"  # 3 → 2: two clients
+    assert open_data(out, "ladder_beweging")[rij]["naar_2"] == "<5"
+    assert html_tables["ladder_beweging_pct"][rij][1] == "x"
+    assert open_data(out, "ladder_beweging_pct")[rij]["naar_2"] == "x"
+
+
+def test_in_and_uitstroom(html_tables, out: Path) -> None:
+    rows = html_tables["ladder_uitstroom"]
+    assert rows["Op 31 januari 2017 en op 31 december 2017"] == ["40", "81,6%"]
+    assert rows["Uitgestroomd: wel op 31 januari 2017, niet op 31 december 2017"] == ["<5", "x"]
+    assert rows["Ingestroomd: niet op 31 januari 2017, wel op 31 december 2017"] == ["x", "x"]
+    assert rows["Totaal unieke cliënten"] == ["49", "100,0%"]
+    assert rows["Uitgestroomd naar werk (op enige peildatum)"] == ["10", "20,4%"]
+    data = open_data(out, "ladder_uitstroom")
+    uit = data["Uitgestroomd: wel op 31 januari 2017, niet op 31 december 2017"]
+    assert (uit["aantal"], uit["percentage"]) == ("<5", "x")
+    assert data["Uitgestroomd naar werk (op enige peildatum)"]["percentage"] == "20.4"
+
+
+def test_prestatieafspraken_met_and_not_met(html: str, html_tables, out: Path) -> None:
+    rows = html_tables["ladder_prestatieafspraken"]
+    behoud = rows["Cliënten op trede 3 of 4 die niet zijn gedaald"]
+    assert behoud[:5] == ["95%", "30", "32", "93,8%", "nee"]
+    assert rows["Cliënten die ten minste één trede zijn gestegen"][:5] == [
+        "40%",
+        "18",
+        "40",
+        "45,0%",
+        "ja",
+    ]
+    assert rows["Cliënten die zijn uitgestroomd naar werk"][:5] == [
+        "15%",
+        "10",
+        "49",
+        "20,4%",
+        "ja",
+    ]
+    assert "Behoud trede 3 en 4: niet gehaald (30 van de 32 cliënten, 93,8%; norm 95%)." in html
+    assert (
+        "Stijging op de participatieladder: gehaald (18 van de 40 cliënten, 45,0%; norm 40%)."
+        in html
+    )
+    data = open_data(out, "ladder_prestatieafspraken")
+    behoud_csv = data["Cliënten op trede 3 of 4 die niet zijn gedaald"]
+    assert [behoud_csv[k] for k in ("norm", "teller", "noemer", "realisatie", "gehaald")] == [
+        "95",
+        "30",
+        "32",
+        "93.8",
+        "nee",
+    ]
+
+
+def test_pdf_and_docx_print_the_same(out: Path) -> None:
+    text = pdf_text(out / "ladder.pdf")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "2 sociale contacten buiten de deur 11 <5" in lines  # treden table
+    assert "Totaal 43 46" in lines
+    assert any("Behoud trede 3 en 4: niet gehaald (30 van de 32" in line for line in lines)
+    beweging = [line for line in lines if line.startswith("3 deelname georganiseerde")]
+    assert any(line.split()[4:6] == ["0", "<5"] for line in beweging)  # 3 → 1 is 0, 3 → 2 <5
+    document = docx.Document(str(out / "ladder.docx"))
+    cells = {
+        table.rows[0].cells[0].text: [[c.text for c in row.cells] for row in table.rows]
+        for table in document.tables
+    }
+    treden = next(rows for head, rows in cells.items() if head == "Trede")
+    assert ["2 sociale contacten buiten de deur", "11", "<5"] in treden
+
+
+def test_minimal_yaml_with_only_clienten(tmp_path: Path) -> None:
+    folder = write_rapport(
+        tmp_path / "mini", {"rapport.yaml": MINIMAL_YAML, "clienten.csv": clienten_csv()}
+    )
+    outcome = build_one(folder, tmp_path / "out", ["html"])
+    assert outcome.ok, "\n".join(map(str, outcome.problems))
+    page = (tmp_path / "out" / "mini" / "mini.html").read_text(encoding="utf-8")
+    assert "<h2" in page and "Participatieladder" in page
+    assert 'id="tabel-ladder_treden"' in page and 'id="tabel-ladder_prestatieafspraken"' in page
+    # the default norm of stijging is 60%: 45,0% is not enough
+    assert "Stijging op de participatieladder: niet gehaald (18 van de 40 cliënten" in page
+    names = sorted(p.name for p in (tmp_path / "out" / "mini" / "tabellen").iterdir())
+    assert "ladder_treden.csv" in names and "ladder_uitstroom.csv" in names
