@@ -1,10 +1,13 @@
 # Two commands do everything on a fresh machine:
 #   make build   set up .venv (and missing system libraries), build every rapport in data/
-#   make test    the same set-up, then the whole test suite
+#   make test    the same set-up plus the test tools (pdftotext, LibreOffice, Chromium,
+#                axe-core), then the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-tools
+AXE := node_modules/.package-lock.json
 
 .PHONY: setup build test bench lint format clean
 
@@ -19,7 +22,16 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 build: $(STAMP)
 	$(BIN)/jaarverslag build -o build
 
-test: $(STAMP)
+# The tools the tests read our files with: pdftotext, LibreOffice, Chromium, and axe-core (npm).
+$(TEST_STAMP): scripts/system-deps.sh | $(STAMP)
+	bash scripts/system-deps.sh --test
+	touch $@
+
+$(AXE): package.json package-lock.json | $(TEST_STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) $(TEST_STAMP) $(AXE)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# Installs the Debian packages jaarverslag needs when they are missing: WeasyPrint's libraries
-# (Pango, HarfBuzz's subsetter — without it every PDF costs ~0.2 s more), the fonts the
-# templates use, and poppler-utils, whose pdftotext the tests read PDFs with.
+# Installs the Debian packages jaarverslag needs when they are missing.
+#
+#   scripts/system-deps.sh          what building needs: WeasyPrint's libraries (Pango, HarfBuzz's
+#                                   subsetter — without it every PDF costs ~0.2 s more) and the
+#                                   fonts the templates use
+#   scripts/system-deps.sh --test   also what the tests read our files with: poppler-utils
+#                                   (pdftotext), LibreOffice Writer (opens every DOCX), Chromium
+#                                   (runs axe-core on the HTML) and Node.js with npm (installs axe-core)
+#
+# Idempotent and fast when everything is there: only missing packages are installed.
 set -euo pipefail
 
 packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
   fonts-open-sans fonts-dejavu-core
-  poppler-utils
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(poppler-utils)
+  # the tools may come from elsewhere (a browser or LibreOffice from upstream, node from nvm)
+  command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer)
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || packages+=(chromium)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -97,6 +97,17 @@ def test_pdf_tables_have_header_cells(built, name: str) -> None:  # type: ignore
     assert column_headers
     in_thead = sum(1 for kind, parent, _ in elements if kind == "/TR" and parent == "/THead")
     assert in_thead >= len(page.xpath("//thead/tr"))
+    # PDF/UA: a data cell names its headers (Headers → the IDs of TH cells), so no TH needs Scope
+    header_ids = {str(e.ID) for kind, _, e in elements if kind == "/TH"}
+    data_cells = [e for kind, _, e in elements if kind == "/TD"]
+    assert data_cells
+    for cell in data_cells:
+        if "/Headers" not in cell.A:  # an empty spacer row has no figure to label
+            continue
+        headers = [str(h) for h in cell.A.Headers]
+        assert headers and set(headers) <= header_ids
+    labelled = sum(1 for cell in data_cells if "/Headers" in cell.A)
+    assert labelled >= len(page.xpath("//td[normalize-space()]"))
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -244,3 +255,6 @@ def test_ci_runs_everything() -> None:
     if os.environ.get("CI") == "true":
         chromium()
         axe_script()
+        for tool in ("soffice", "pdftotext"):
+            if shutil.which(tool) is None:
+                pytest.fail(f"{tool} is missing in CI: scripts/system-deps.sh --test installs it")

@@ -10,16 +10,20 @@ build with a message, and nothing is written.
 from __future__ import annotations
 
 import csv
+import html as htmllib
 import io
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_text
+from conftest import pdf_text, write_rapport
 from docx import Document as DocxDocument
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jaarverslag.cli import main
 from jaarverslag.pipeline import build_one
@@ -246,3 +250,63 @@ def test_a_missing_local_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1, result.output
     assert "logo.svg' kan niet worden gelezen voor de PDF" in result.output
+
+
+def csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "125")) // 5 or 1,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(post=st.text(min_size=1, max_size=30), partij=st.text(min_size=1, max_size=20))
+def test_any_text_is_printed_or_refused(post: str, partij: str) -> None:
+    """Whatever text a post or partner has, the build prints it literally or refuses it with
+    a Problem — never an internal error in the HTML or DOCX writer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_rapport(
+            Path(tmp) / "r",
+            {
+                "rapport.yaml": "titel: T\norganisatie: O\nsoort: beleidsplan\njaar: 2024\n",
+                "maatregelen.csv": f"post;karakter;jaar;bedrag\n{csv_field(post)};structureel;2024;5\n",
+                "verdeelsleutel.csv": f"partij;aandeel\n{csv_field(partij)};100\n",
+            },
+        )
+        outcome = build_one(folder, Path(tmp) / "out", formats=("html", "docx"))
+        if not outcome.ok:
+            assert outcome.problems and all(p.message for p in outcome.problems)
+            return
+        html = htmllib.unescape((outcome.output / "r.html").read_text(encoding="utf-8"))
+        docx = docx_text(outcome.output / "r.docx")
+        for text in (post, partij):
+            shown = " ".join(text.split())
+            if shown and shown != "-":
+                assert shown in " ".join(html.split())
+                assert shown in " ".join(docx.split())
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            "template-sandbox-escape",
+            "templates/jaarverslag.html:1: sjabloonfout: access to attribute '__class__'",
+        ),
+        (
+            "template-include-outside",
+            "templates/jaarverslag.html:1: sjabloonfout: sjabloon '../../../../etc/passwd' bestaat niet",
+        ),
+    ],
+)
+def test_a_template_cannot_reach_python_or_other_files(
+    case: str, message: str, tmp_path: Path
+) -> None:
+    """Rapport templates run sandboxed and load only from the template folders."""
+    result = CliRunner().invoke(main, ["build", str(HOSTILE / case), "-o", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert message in result.output
+    assert "root:" not in result.output and "Traceback" not in result.output
+    assert listing(tmp_path) == []

@@ -57,6 +57,7 @@ def run_build(
     if todo:
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: the PDF helper is forked below
         with tqdm(total=len(todo), disable=not show_progress(), unit="doc", file=sys.stderr) as bar:
             if jobs > 1:
                 _Parallel(todo, out_dir, formats, per_partij, jobs, bar).run()
@@ -146,6 +147,7 @@ def _sequential(
                 job.fail(_reason(exc))
     finally:
         pipeline.set_pdf_renderer(None)
+        pipeline._loaded.clear()  # don't keep the last rapport's frames alive after the batch
         if helper is not None:
             helper.close()
 

@@ -37,7 +37,10 @@ def _hash_tree(digest: hashlib._Hash, root: Path) -> None:  # type: ignore[name-
         if path.suffix == ".pyc":
             continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:  # the build itself reports what it cannot read
+            digest.update(f"onleesbaar: {exc}".encode())
 
 
 def _library_versions() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from .errors import Problem, raise_if_errors
 from .rapport import BLOCK_FILES, Config, load_config
+from .readers import CONTROL, control_message
 from .schemas import DATA_FILES, find_data_file, read_and_validate
 
 
@@ -50,6 +52,7 @@ def load_rapport(folder: Path) -> Rapport:
         raise_if_errors([Problem(str(folder), message="is geen map")])
     config, problems = load_config(folder, _display(folder, "rapport.yaml"))
     files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
+    problems += _twin_problems(folder)
     frames: dict[str, pd.DataFrame] = {}
     for name, path in files.items():
         frame, found = read_and_validate(path, name, _display(folder, path.name))
@@ -57,6 +60,8 @@ def load_rapport(folder: Path) -> Rapport:
         frames[name] = frame
     if config is not None:
         problems += _check_blocks(config, files, folder)
+        problems += _text_problems(config, folder)
+        problems += _template_problems(folder)
     raise_if_errors(problems)
     assert config is not None
     rapport = Rapport(folder, folder.resolve().name, config, frames, files)
@@ -64,6 +69,57 @@ def load_rapport(folder: Path) -> Rapport:
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Rapport(folder, rapport.name, config, frames, files, warnings)
+
+
+def _twin_problems(folder: Path) -> list[Problem]:
+    """Two files for one data file (``kosten.csv`` and ``kosten.xlsx``): which one is meant?"""
+    problems = []
+    for name in DATA_FILES:
+        wanted = {f"{name}.csv", f"{name}.xlsx"}
+        twins = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name.lower() in wanted)
+        if len(twins) > 1:
+            message = f"meer dan één bestand voor {name}: {', '.join(twins)}; houd er één"
+            problems.append(Problem(_display(folder, twins[0]), message=message))
+    return problems
+
+
+def _template_problems(folder: Path) -> list[Problem]:
+    """The rapport's own templates must at least parse, so ``check`` finds a typo too."""
+    import jinja2
+
+    problems = []
+    env = jinja2.Environment()
+    for path in sorted((folder / "templates").glob("*.html")):
+        try:
+            env.parse(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(str(path), exc.lineno, None, f"sjabloonfout: {exc.message}"))
+    return problems
+
+
+def _text_problems(config: Config, folder: Path) -> list[Problem]:
+    """Every Markdown text the document may read must be UTF-8, so rendering can't fail on it."""
+    paths = {p.resolve() for p in (folder / "teksten").glob("*.md") if p.is_file()}
+    paths |= {s.tekst.resolve() for s in config.secties or () if s.tekst is not None}
+    root = folder.resolve()
+    problems = []
+    for path in sorted(paths):
+        data = path.read_bytes()
+        shown = folder / path.relative_to(root) if path.is_relative_to(root) else path
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            message = f"is geen UTF-8-tekst (byte 0x{data[exc.start]:02x}); sla op als UTF-8"
+            problems.append(Problem(str(shown), line, None, message))
+            continue
+        control = re.search(CONTROL, text)
+        if control:
+            line = text[: control.start()].count("\n") + 1
+            problems.append(Problem(str(shown), line, None, control_message(text)))
+    return problems
 
 
 def _check_blocks(config: Config, files: dict[str, Path], folder: Path) -> list[Problem]:

@@ -6,6 +6,9 @@ Every key is declared once in :data:`KEYS`; :func:`load_config` reports every pr
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .readers import CONTROL
 
 SOORTEN = ("jaarverslag", "begroting", "beleidsplan")
 FORMATEN = ("pdf", "docx", "html")
@@ -94,6 +98,7 @@ KEYS: tuple[Key, ...] = (
 )
 
 FILE = "rapport.yaml"
+MAX_TEXT = 250  #: characters in a title line; Word's document properties hold at most 255
 
 
 class _Loader(yaml.SafeLoader):
@@ -101,6 +106,24 @@ class _Loader(yaml.SafeLoader):
     line by the ``datum`` check instead of crashing PyYAML's date constructor."""
 
 
+def _mapping_without_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A key given twice is a mistake (which one was meant?), reported at its second line."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        try:
+            duplicate = key in seen
+            seen.add(key)
+        except TypeError:  # an unhashable key: PyYAML reports it itself
+            continue
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"sleutel '{key}' staat er twee keer in", key_node.start_mark
+            )
+    return loader.construct_mapping(node, deep=True)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -158,6 +181,10 @@ def _check(
     for name in ("titel", "organisatie", "ondertitel"):
         if data.get(name) not in (None, ""):
             values[name] = str(data[name]).strip()
+            if len(values[name]) > MAX_TEXT:
+                bad(name, f"is te lang ({len(values[name])} tekens; hoogstens {MAX_TEXT})")
+            if re.search(CONTROL, values[name]):
+                bad(name, "bevat een onzichtbaar stuurteken; haal het weg")
     soort = data.get("soort")
     if soort is not None:
         if str(soort).lower() in SOORTEN:
@@ -217,7 +244,9 @@ def _check(
             bad("totaalcontrole", "moet error of warning zijn")
     if "ev" in data:
         ev = data["ev"]
-        if isinstance(ev, bool) or ev == "auto" or (isinstance(ev, str) and ev.strip()):
+        if isinstance(ev, str) and re.search(CONTROL, ev):
+            bad("ev", "bevat een onzichtbaar stuurteken; haal het weg")
+        elif isinstance(ev, bool) or ev == "auto" or (isinstance(ev, str) and ev.strip()):
             values["ev"] = ev
         else:
             bad("ev", "moet auto, true, false of een tekst zijn")
@@ -245,10 +274,17 @@ def _check(
         path = _inside(folder, data["huisstijl"])
         if path is None or not path.is_file() or path.suffix.lower() != ".docx":
             bad("huisstijl", f"'{data['huisstijl']}' is geen .docx-bestand in de rapportmap")
+        elif not _is_docx(path):
+            bad("huisstijl", f"'{data['huisstijl']}' is geen leesbaar Word-bestand (.docx)")
         else:
             values["huisstijl"] = path
     elif (folder / "huisstijl.docx").is_file():
-        values["huisstijl"] = folder / "huisstijl.docx"
+        if _is_docx(folder / "huisstijl.docx"):
+            values["huisstijl"] = folder / "huisstijl.docx"
+        else:
+            problems.append(
+                Problem(str(folder / "huisstijl.docx"), message="is geen leesbaar Word-bestand")
+            )
     if "secties" in data:
         values["secties"] = _secties(data["secties"], folder, display, lines, problems)
     if any(p.severity == "error" for p in problems):
@@ -260,10 +296,25 @@ def _number(data, name, values, bad, ok, wanted, kind=float) -> None:  # type: i
     if name not in data:
         return
     value = data[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not ok(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not ok(value)
+    ):
         bad(name, f"'{value}' moet {wanted} zijn")
     else:
         values[name] = kind(value)
+
+
+def _is_docx(path: Path) -> bool:
+    """A Word document is a zip with a main document part (python-docx opens nothing else)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
 def _inside(folder: Path, name: object) -> Path | None:
@@ -288,6 +339,8 @@ def _secties(
         if not isinstance(entry, dict) or not str(entry.get("titel") or "").strip():
             problems.append(Problem(display, line, where, "een sectie heeft een titel"))
             continue
+        if re.search(CONTROL, str(entry["titel"])):
+            problems.append(Problem(display, line, f"{where}.titel", "bevat een stuurteken"))
         tekst = None
         if entry.get("tekst") is not None:
             tekst = _inside(folder, entry["tekst"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,15 @@ import pandas as pd
 from .errors import Problem
 
 LINE = "_line"
+#: characters XML 1.0 (so DOCX, and PDF tags) cannot hold; no one types them on purpose
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+
+
+def control_message(text: str) -> str:
+    """The message for a text holding a :data:`CONTROL` character."""
+    found = re.search(CONTROL, text)
+    code = f"0x{ord(found.group()):02x}" if found else "?"
+    return f"bevat een onzichtbaar stuurteken ({code}); haal het weg"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem
-from .readers import LINE, RawTable, read_table
+from .readers import CONTROL, LINE, RawTable, control_message, read_table
 
 MAX_REPORTED = 10  #: problems of one kind in one column reported line by line, then counted
 MAX_MAGNITUDE = 1e13  #: no municipal amount or count is this large: it is a typing error
@@ -225,6 +225,7 @@ def _required_empty(text: pd.Series, column: ColumnSpec) -> Bad:
 def _parse_text(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
     values = text.where(text != "", None).astype(object)
     bad = [] if column.nullable else [(lambda _v: "mag niet leeg zijn", text == "")]
+    bad.append((control_message, text.str.contains(CONTROL, regex=True)))
     return values, bad
 
 

@@ -7,13 +7,15 @@ ones. Autoescaping is on and undefined names fail, so data is printed literally,
 from __future__ import annotations
 
 import base64
+import traceback
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .. import __version__
+from ..errors import InputError, Problem
 from ..model import Document, Figure, Html, Table
 from ..numbers import format_cell, format_euro, format_number, format_percentage
 
@@ -59,8 +61,34 @@ def svg_data_uri(figure: Figure) -> str:
 
 
 def render_html(document: Document, rapport_folder: Path | None = None) -> str:
-    """The document as one standalone HTML page."""
+    """The document as one standalone HTML page.
+
+    A mistake in a rapport's own template (syntax, an unknown name, something the sandbox
+    forbids) is bad input: an :class:`InputError` naming the template file and line.
+    """
     env = environment(rapport_folder)
-    template = env.get_template(f"{document.soort}.html")
     numbers = {t.name: n for n, t in enumerate(document.tables(), start=1)}
-    return template.render(doc=document, table_numbers=numbers, version=__version__)
+    try:
+        template = env.get_template(f"{document.soort}.html")
+        return template.render(doc=document, table_numbers=numbers, version=__version__)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or f"{document.soort}.html"
+        problem = Problem(where, exc.lineno, None, f"sjabloonfout: {exc.message}")
+        raise InputError([problem]) from None
+    except (jinja2.TemplateError, SecurityError) as exc:
+        raise InputError([_template_problem(exc, rapport_folder, document.soort)]) from None
+
+
+def _template_problem(exc: Exception, rapport_folder: Path | None, soort: str) -> Problem:
+    """The template file and line the error happened in (the innermost template frame)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    own = rapport_folder / "templates" if rapport_folder is not None else None
+    if frames:
+        where, line = frames[-1].filename, frames[-1].lineno
+    else:
+        where, line = str(own / f"{soort}.html") if own else f"{soort}.html", None
+    kind = type(exc).__name__
+    message = str(exc) or kind
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"sjabloon '{exc.name}' bestaat niet (of ligt buiten de sjabloonmappen)"
+    return Problem(where, line, None, f"sjabloonfout: {message}")

@@ -1,0 +1,124 @@
+"""Real clients read what we write: poppler reads every example PDF, LibreOffice opens every
+example DOCX, and both find every figure of every table.
+
+The figures to find come from the open data (``tabellen/*.csv``), printed the Dutch way with
+:mod:`jaarverslag.numbers`; a row is found when its figures appear in the extracted text one
+after the other, in order. LibreOffice converts all example DOCX files in one run per test
+session (it is slow to start). A missing tool fails loudly: ``make test`` installs them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, pdf_text
+
+from jaarverslag.numbers import format_number
+
+EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
+
+#: a number as printed: 1.234.567,8 or 15,3 or -97.306 (a Unicode minus is read as "-")
+TOKEN = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+RAW_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+HIDDEN = re.compile(r"<(\d+)")
+
+
+def printed_forms(cell: str) -> set[str] | None:
+    """How an open-data cell can look in a document; None for a cell with no figure.
+
+    The open data holds raw numbers (``100`` for a printed ``100,0%``), so every number of
+    decimals a table may print is allowed; ``<5`` prints as ``<5``; ``x`` and empty hold none.
+    """
+    if RAW_NUMBER.fullmatch(cell):
+        return {format_number(float(cell), decimals) for decimals in (None, 0, 1, 2)}
+    hidden = HIDDEN.fullmatch(cell)
+    return {hidden.group(1)} if hidden else None
+
+
+def table_rows(folder: Path) -> list[tuple[str, str, list[set[str]]]]:
+    """(table, row label, printed forms of its figures) for every row with figures."""
+    rows = []
+    for table in sorted((folder / "tabellen").glob("*.csv")):
+        with table.open(encoding="utf-8", newline="") as f:
+            records = list(csv.reader(f))
+        assert records[0][:3] == ["omschrijving", "regelsoort", "groep"]
+        for record in records[1:]:
+            figures = [forms for cell in record[3:] if (forms := printed_forms(cell))]
+            if figures:
+                rows.append((table.name, record[0], figures))
+    return rows
+
+
+def missing_rows(text: str, rows: list[tuple[str, str, list[set[str]]]]) -> list[str]:
+    tokens = TOKEN.findall(text.replace("\u2212", "-"))
+
+    def found(figures: list[set[str]]) -> bool:
+        n = len(figures)
+        return any(
+            all(t in forms for t, forms in zip(tokens[i : i + n], figures, strict=True))
+            for i in range(len(tokens) - n + 1)
+        )
+
+    return [f"{table}: {label}: {figures}" for table, label, figures in rows if not found(figures)]
+
+
+def test_the_figure_matcher_can_fail() -> None:
+    rows = [("t.csv", "Post", [{"95.000"}, {"120.000"}])]
+    assert missing_rows("Post 95.000 120.000", rows) == []
+    assert missing_rows("Post 95.000 12.000", rows)  # a wrong figure
+    assert missing_rows("Post 120.000 95.000", rows)  # the wrong order
+    assert printed_forms("15.3") >= {"15,3"}
+    assert printed_forms("100") >= {"100", "100,0"}
+    assert printed_forms("-97306") >= {"-97.306"}
+    assert printed_forms("<5") == {"5"}
+    assert printed_forms("x") is None and printed_forms("") is None
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_pdftotext_finds_every_figure(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    folder = built(name).output
+    rows = table_rows(folder)
+    assert rows, f"{name} has no table figures to look for"
+    missing = missing_rows(pdf_text(folder / f"{name}.pdf"), rows)
+    assert not missing, "pdftotext does not find:\n" + "\n".join(missing)
+
+
+@pytest.fixture(scope="session")
+def libreoffice(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """Every example DOCX converted to PDF by LibreOffice, in one soffice run."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: `make test` installs libreoffice-writer")
+    docx = [built(name).output / f"{name}.docx" for name in EXAMPLES]
+    work = tmp_path_factory.mktemp("libreoffice")
+    out = work / "pdf"
+    command = [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(out),
+        *map(str, docx),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
+    return {name: out / f"{name}.pdf" for name in EXAMPLES}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_libreoffice_reads_every_docx(built, libreoffice, name: str) -> None:  # type: ignore[no-untyped-def]
+    converted = libreoffice[name]
+    assert converted.is_file() and converted.stat().st_size > 1000, f"{name}.docx not converted"
+    rows = table_rows(built(name).output)
+    missing = missing_rows(pdf_text(converted), rows)
+    assert not missing, "LibreOffice's rendering of the DOCX lacks:\n" + "\n".join(missing)
