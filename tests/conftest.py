@@ -54,3 +54,9 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+@pytest.fixture(autouse=True)
+def no_chart_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests draw every chart: a cache from an earlier run must not hide a drawing bug."""
+    monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+import pytest
 from conftest import MINIMAL_YAML, write_rapport
 
 from jaarverslag.compute.conclusies import Indicator
@@ -50,9 +51,11 @@ def test_palette_and_dutch_axis_numbers():
 
 def test_output_is_byte_identical_between_builds():
     first = charts.indicator_figure([indicator(label="Een")], "g")
-    charts._draw.cache_clear()
+    first_png = first.png
+    charts._svg.cache_clear()
+    charts._png.cache_clear()
     second = charts.indicator_figure([indicator(label="Een")], "g")
-    assert first.svg == second.svg and first.png == second.png
+    assert first.svg == second.svg and first_png == second.png
     assert "<dc:date>" not in first.svg
 
 
@@ -72,3 +75,32 @@ def test_one_chart_per_indicator_section_and_switch_off(tmp_path):
     (folder / "rapport.yaml").write_text(YAML + "grafieken: false\n")
     blocks = build_document(load_rapport(folder)).sections[0].blocks
     assert not any(isinstance(b, Figure) for b in blocks)
+
+
+def test_png_is_drawn_only_when_asked_for():
+    """A PDF-only build never pays for the DOCX picture."""
+    charts._png.cache_clear()
+    figure = charts.indicator_figure([indicator(label="Lui")], "g")
+    assert charts._png.cache_info().currsize == 0
+    assert figure.png.startswith(b"\x89PNG")
+    assert charts._png.cache_info().currsize == 1
+
+
+def test_unchanged_chart_is_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", str(tmp_path))
+    for clear in (charts._svg.cache_clear, charts._png.cache_clear):
+        clear()
+    drawn = charts.indicator_figure([indicator(label="Bewaard")], "g")
+    drawn_png = drawn.png
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png", ".svg"]
+
+    def no_drawing(_series):
+        raise AssertionError("drew a chart that was in the cache")
+
+    monkeypatch.setattr(charts, "_figure", no_drawing)
+    for clear in (charts._svg.cache_clear, charts._png.cache_clear):
+        clear()
+    again = charts.indicator_figure([indicator(label="Bewaard")], "g")
+    assert (again.svg, again.png) == (drawn.svg, drawn_png)
+    with pytest.raises(AssertionError, match="drew a chart"):
+        charts.indicator_figure([indicator(label="Anders")], "g")  # other data: drawn anew

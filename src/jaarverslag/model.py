@@ -6,6 +6,7 @@ one HTML document that every output format is made from; the open-data writer re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -71,13 +72,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart: ``svg`` for PDF/HTML, ``png`` (150 dpi or more) for DOCX, ``alt`` always."""
+    """A chart: ``svg`` for PDF/HTML, ``png`` (150 dpi or more) for DOCX, ``alt`` always.
+
+    The PNG is drawn only when asked for (``png``): a PDF-only build never pays for it.
+    """
 
     name: str
     caption: str
     alt: str
     svg: str
-    png: bytes
+    draw_png: Callable[[], bytes] = field(repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        return self.draw_png()
 
 
 @dataclass(frozen=True)

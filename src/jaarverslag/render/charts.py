@@ -9,12 +9,19 @@ chart is drawn, and a chart is drawn once per distinct content.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import math
+import os
 import textwrap
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
 
+from .. import __version__
 from ..compute.conclusies import Indicator
 from ..model import Figure
 from ..numbers import format_value
@@ -58,12 +65,74 @@ def indicator_figure(
     series = chart_series(inds)
     if not series:
         return None
-    svg, png = _draw(series)
-    return Figure(name=name, caption=caption, alt=alt_text(series), svg=svg, png=png)
+    return Figure(
+        name=name,
+        caption=caption,
+        alt=alt_text(series),
+        svg=_svg(series),
+        draw_png=partial(_png, series),
+    )
 
 
 @lru_cache(maxsize=64)
-def _draw(series: tuple[Series, ...]) -> tuple[str, bytes]:
+def _svg(series: tuple[Series, ...]) -> str:
+    def draw() -> bytes:
+        out = io.StringIO()
+        with _figure(series) as fig:
+            fig.savefig(out, format="svg", metadata={"Date": None})
+        return out.getvalue().encode()
+
+    return _cached(series, "svg", draw).decode()
+
+
+@lru_cache(maxsize=64)
+def _png(series: tuple[Series, ...]) -> bytes:
+    def draw() -> bytes:
+        out = io.BytesIO()
+        with _figure(series) as fig:
+            fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+        return out.getvalue()
+
+    return _cached(series, "png", draw)
+
+
+def cache_dir() -> Path | None:
+    """Where drawn charts are kept between builds: ``$JAARVERSLAG_CACHE_DIR``, else the user's
+    cache folder; ``JAARVERSLAG_CACHE_DIR=`` (empty) turns the chart cache off."""
+    configured = os.environ.get("JAARVERSLAG_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "jaarverslag" / "charts"
+
+
+def _cached(series: tuple[Series, ...], kind: str, draw: Callable[[], bytes]) -> bytes:
+    """Drawing is the slow part (matplotlib's import alone ~0.3 s): an unchanged chart is read
+    back instead. The key covers the data, this module's code and the package version."""
+    folder = cache_dir()
+    if folder is None:
+        return draw()
+    key = hashlib.sha256(
+        repr((series, kind, DPI, HASHSALT, __version__)).encode() + _CODE
+    ).hexdigest()
+    path = folder / f"{key}.{kind}"
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    data = draw()
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    return data
+
+
+_CODE = Path(__file__).read_bytes()
+
+
+@contextmanager
+def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
+    """Draw the chart; the caller saves it in the format it needs."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -114,8 +183,4 @@ def _draw(series: tuple[Series, ...]) -> tuple[str, bytes]:
                 Patch(facecolor="white", edgecolor=COLOURS["doel"], hatch="///", label="Doel")
             )
         fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-        svg = io.StringIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None})
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+        yield fig
