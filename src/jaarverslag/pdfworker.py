@@ -51,6 +51,8 @@ def _serve(requests: int, replies: int) -> None:
 
     from .render.pdf import render_pdf
 
+    _warm_up()
+
     while True:
         try:
             html, folder = _receive(requests)
@@ -67,6 +69,21 @@ def _serve(requests: int, replies: int) -> None:
             except Exception:
                 reply = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
         _send(replies, reply)
+
+
+def _warm_up() -> None:
+    """Lay out a scrap of text in our own stylesheet while the parent is still loading: the
+    first layout of a process pays for fontconfig and font loading, and this pays it early."""
+    from weasyprint import HTML
+
+    from .render.html import builtin_templates
+
+    css = (builtin_templates() / "style.css").read_text(encoding="utf-8")
+    with contextlib.suppress(Exception):
+        HTML(
+            string=f"<html lang=nl><style>{css}</style><h1>W</h1><p>1.234 <b>b</b> <i>i</i></p>"
+            '<table class="cijfers"><tr><th>x</th><td class="num">1</td></tr></table></html>'
+        ).render()
 
 
 class PdfWorker:
