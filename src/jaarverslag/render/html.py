@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import traceback
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,9 +35,18 @@ def template_dirs(rapport_folder: Path | None) -> list[Path]:
 
 
 def environment(rapport_folder: Path | None) -> jinja2.Environment:
-    """A sandboxed environment: rapport templates are user files too."""
+    """A sandboxed environment: rapport templates are user files too.
+
+    One environment per search path and process, so a batch compiles the built-in templates
+    once (Jinja still reloads a template whose file changed).
+    """
+    return _environment(tuple(str(d) for d in template_dirs(rapport_folder)))
+
+
+@lru_cache(maxsize=64)
+def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(rapport_folder)]),
+        loader=jinja2.FileSystemLoader(list(dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
