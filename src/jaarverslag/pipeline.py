@@ -246,14 +246,6 @@ def _variant_files(
     return files
 
 
-def render_partner_variants(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]:
-    """One document per partner of the verdeelsleutel, its own share highlighted.
-
-    Files are ``<rapport>-<slug of partner>.<ext>``, safe whatever the partner is called.
-    """
-    return _variant_files(rapport, formats, variant_plan(rapport))
-
-
 def render_rapport(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]:
     """Every output file of a rapport, by relative path, in memory."""
     from .document import build_document
