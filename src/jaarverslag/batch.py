@@ -55,14 +55,13 @@ def run_build(
         else:
             todo.append(_Job(index, folder, key))
     if todo:
-        from tqdm import tqdm
-
-        tqdm.monitor_interval = 0  # no monitor thread: the PDF helper is forked below
-        with tqdm(total=len(todo), disable=not show_progress(), unit="doc", file=sys.stderr) as bar:
+        # fork the PDF helper first, so WeasyPrint's import starts as early as it can
+        helper = _pdf_helper(formats) if jobs == 1 else None
+        with _progress(len(todo)) as bar:
             if jobs > 1:
                 _Parallel(todo, out_dir, formats, per_partij, jobs, bar).run()
             else:
-                _sequential(todo, out_dir, formats, per_partij, bar)
+                _sequential(todo, out_dir, formats, per_partij, bar, helper)
         outcomes |= {job.index: job.outcome for job in todo if job.outcome is not None}
     return summarise([outcomes[i] for i in sorted(outcomes)])
 
@@ -116,15 +115,51 @@ def _finish(job: _Job, out_dir: Path) -> None:
         job.fail(f"schrijven mislukt: {exc}")
 
 
+def _pdf_helper(formats: Sequence[str] | None):  # type: ignore[no-untyped-def]
+    if formats is not None and "pdf" not in formats:
+        return None
+    from . import pdfworker
+
+    return pdfworker.start()
+
+
+class _QuietBar:
+    """The progress bar's interface, for a pipe or CI: nothing drawn, tqdm never imported."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+    def __enter__(self) -> _QuietBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    if not show_progress():
+        return _QuietBar(total)
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: the PDF helper may fork
+    return tqdm(total=total, unit="doc", file=sys.stderr)
+
+
 def _sequential(
-    jobs: list[_Job], out_dir: Path, formats: Sequence[str] | None, per_partij: bool | None, bar
+    jobs: list[_Job],
+    out_dir: Path,
+    formats: Sequence[str] | None,
+    per_partij: bool | None,
+    bar,  # type: ignore[no-untyped-def]
+    helper=None,  # type: ignore[no-untyped-def]
 ) -> None:
     """One process; WeasyPrint is imported in a forked helper while the data loads."""
-    helper = None
-    if formats is None or "pdf" in formats:
-        from . import pdfworker
-
-        helper = pdfworker.start()
     pipeline.set_pdf_renderer(helper.render if helper else None)
     try:
         for job in jobs:
