@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import struct
 import sys
 from pathlib import Path
@@ -51,7 +52,8 @@ def _serve(requests: int, replies: int) -> None:
 
     from .render.pdf import render_pdf
 
-    _warm_up()
+    if not select.select([requests], [], [], 0)[0]:  # only while the parent is still busy
+        _warm_up()
 
     while True:
         try:
