@@ -79,13 +79,14 @@ def _warm_up() -> None:
     from weasyprint import HTML
 
     from .render.html import builtin_templates
+    from .render.pdf import _font_config
 
     css = (builtin_templates() / "style.css").read_text(encoding="utf-8")
     with contextlib.suppress(Exception):
         HTML(
             string=f"<html lang=nl><style>{css}</style><h1>W</h1><p>1.234 <b>b</b> <i>i</i></p>"
             '<table class="cijfers"><tr><th>x</th><td class="num">1</td></tr></table></html>'
-        ).render()
+        ).render(font_config=_font_config())
 
 
 class PdfWorker:
