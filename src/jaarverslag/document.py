@@ -9,13 +9,12 @@ import re
 from html import escape
 from pathlib import Path
 
-from .compute.beleidsplan import maatregelen_table, verdeling_table
+from .compute.beleidsplan import verdeling_table
 from .compute.clienten import ladder, prestatie_zinnen
 from .compute.conclusies import indicators
 from .compute.indicatoren import indicator_table
-from .compute.kosten import kosten_table
 from .errors import InputError, Problem
-from .load import Rapport, kosten_soort
+from .load import Rapport, kosten_result, maatregelen_result
 from .model import Block, Document, Html, Section
 from .prose import Figures, prose_to_html
 from .rapport import BLOCK_FILES, SectieSpec
@@ -128,7 +127,11 @@ def _strip_title(html: str, titel: str) -> str:
 
 
 def figures_of(rapport: Rapport) -> Figures:
-    """What the prose of this rapport can print."""
+    """What the prose of this rapport can print (computed once per rapport)."""
+    return rapport.computed("figures", lambda: _figures(rapport))
+
+
+def _figures(rapport: Rapport) -> Figures:
     config = rapport.config
     frame = rapport.frames.get("indicatoren")
     facts = indicators(frame) if frame is not None and not frame.empty else {}
@@ -144,7 +147,13 @@ def _display(rapport: Rapport, path: Path) -> str:
 
 
 def _text(rapport: Rapport, path: Path, figures: Figures) -> str:
-    return prose_to_html(path.read_text(encoding="utf-8-sig"), _display(rapport, path), figures)
+    """A Markdown text as HTML; rendered once per rapport (``check`` renders every text too)."""
+    return rapport.computed(
+        f"tekst:{path}",
+        lambda: prose_to_html(
+            path.read_text(encoding="utf-8-sig"), _display(rapport, path), figures
+        ),
+    )
 
 
 def _conclusie_file(rapport: Rapport, sectie: SectieSpec) -> Path:
@@ -224,29 +233,20 @@ def _explained(
 
 
 def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:
+    """The computed blocks of ``name``; only the verdeling differs per partner, the rest is
+    computed once per rapport however many variants are made."""
     config = rapport.config
     frames = rapport.frames
     if name == "indicatoren":
-        return [indicator_table(frames["indicatoren"], soort=config.soort, jaar=config.jaar)]
+
+        def table() -> Block:
+            return indicator_table(frames["indicatoren"], soort=config.soort, jaar=config.jaar)
+
+        return [rapport.computed("indicatoren", table)]
     if name == "kosten":
-        table, _ = kosten_table(
-            frames["kosten"],
-            soort=kosten_soort(config.soort),
-            jaar=config.jaar,
-            file=rapport.display("kosten"),
-            bedragen_in=config.bedragen_in,
-            totals="warning",
-        )
-        return [table]
+        return [kosten_result(rapport)[0]]
     if name == "maatregelen":
-        table, _ = maatregelen_table(
-            frames["maatregelen"],
-            file=rapport.display("maatregelen"),
-            ev_label=config.ev,
-            bedragen_in=config.bedragen_in,
-            totals="warning",
-        )
-        return [table]
+        return [maatregelen_result(rapport)[0]]
     if name == "verdeling":
         table = verdeling_table(
             frames["maatregelen"],
@@ -258,12 +258,17 @@ def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:
         )
         return [table]
     if name == "ladder":
-        result = ladder(
-            frames["clienten"],
-            min_celgrootte=config.min_celgrootte,
-            afspraken=config.prestatieafspraken,
-        )
-        sentences = [*result.opmerkingen, *prestatie_zinnen(result)]
-        items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
-        return [Html(f'<ul class="prestaties">{items}</ul>'), *result.tables]
+        return rapport.computed("ladder", lambda: _ladder_blocks(rapport))
     raise ValueError(f"unknown block {name}")
+
+
+def _ladder_blocks(rapport: Rapport) -> list[Block]:
+    config = rapport.config
+    result = ladder(
+        rapport.frames["clienten"],
+        min_celgrootte=config.min_celgrootte,
+        afspraken=config.prestatieafspraken,
+    )
+    sentences = [*result.opmerkingen, *prestatie_zinnen(result)]
+    items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+    return [Html(f'<ul class="prestaties">{items}</ul>'), *result.tables]

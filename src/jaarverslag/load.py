@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from .errors import Problem, raise_if_errors
+from .model import Table
 from .rapport import BLOCK_FILES, Config, load_config
 from .readers import CONTROL, control_message
 from .schemas import DATA_FILES, find_data_file, read_and_validate
@@ -24,6 +27,15 @@ class Rapport:
     frames: dict[str, pd.DataFrame]
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = field(default=())
+    #: Results computed from the checked inputs, so the consistency checks, the document and
+    #: every per-partner variant share one computation (see :meth:`computed`).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def computed(self, key: str, make: Callable[[], T]) -> T:
+        """``make()`` once per rapport: inputs are immutable after the checks."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]  # type: ignore[no-any-return]
 
     @property
     def display_yaml(self) -> str:
@@ -32,6 +44,9 @@ class Rapport:
     def display(self, name: str) -> str:
         """How problems name the data file ``name``."""
         return _display(self.folder, self.files[name].name)
+
+
+T = TypeVar("T")
 
 
 def _display(folder: Path, filename: str) -> str:
@@ -68,7 +83,7 @@ def load_rapport(folder: Path) -> Rapport:
     problems += consistency_problems(rapport)
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Rapport(folder, rapport.name, config, frames, files, warnings)
+    return replace(rapport, warnings=warnings)  # keeps what the checks computed
 
 
 def _twin_problems(folder: Path) -> list[Problem]:
@@ -145,28 +160,14 @@ def consistency_problems(rapport: Rapport) -> list[Problem]:
 
     The compute modules own the rules; this runs them for ``check`` as well as ``build``.
     """
-    from .compute.beleidsplan import check_verdeelsleutel, maatregelen_table
-    from .compute.kosten import kosten_table
+    from .compute.beleidsplan import check_verdeelsleutel
 
     config = rapport.config
     problems: list[Problem] = []
     if "kosten" in rapport.frames:
-        _, found = kosten_table(
-            rapport.frames["kosten"],
-            soort=kosten_soort(config.soort),
-            jaar=config.jaar,
-            file=rapport.display("kosten"),
-            bedragen_in=config.bedragen_in,
-            totals=config.totaalcontrole,
-        )
-        problems += found
+        problems += kosten_result(rapport)[1]
     if "maatregelen" in rapport.frames:
-        _, found = maatregelen_table(
-            rapport.frames["maatregelen"],
-            file=rapport.display("maatregelen"),
-            totals=config.totaalcontrole,
-        )
-        problems += found
+        problems += maatregelen_result(rapport)[1]
     if "verdeelsleutel" in rapport.frames:
         problems += check_verdeelsleutel(
             rapport.frames["verdeelsleutel"], file=rapport.display("verdeelsleutel")
@@ -183,6 +184,41 @@ def consistency_problems(rapport: Rapport) -> list[Problem]:
 
     problems += prose_problems(rapport)
     return problems
+
+
+def kosten_result(rapport: Rapport) -> tuple[Table, list[Problem]]:
+    """The kosten table and the problems with its input's total rows, computed once."""
+    from .compute.kosten import kosten_table
+
+    config = rapport.config
+    return rapport.computed(
+        "kosten",
+        lambda: kosten_table(
+            rapport.frames["kosten"],
+            soort=kosten_soort(config.soort),
+            jaar=config.jaar,
+            file=rapport.display("kosten"),
+            bedragen_in=config.bedragen_in,
+            totals=config.totaalcontrole,
+        ),
+    )
+
+
+def maatregelen_result(rapport: Rapport) -> tuple[Table, list[Problem]]:
+    """The maatregelen table and the problems with its input's total rows, computed once."""
+    from .compute.beleidsplan import maatregelen_table
+
+    config = rapport.config
+    return rapport.computed(
+        "maatregelen",
+        lambda: maatregelen_table(
+            rapport.frames["maatregelen"],
+            file=rapport.display("maatregelen"),
+            ev_label=config.ev,
+            bedragen_in=config.bedragen_in,
+            totals=config.totaalcontrole,
+        ),
+    )
 
 
 def kosten_soort(soort: str) -> str:
