@@ -199,13 +199,20 @@ def round_total(total: float, afronding: float) -> int | float:
 
 
 def _split_units(total: Fraction, shares: list[Fraction], unit: Fraction) -> list[int]:
-    """Largest-remainder split, in whole numbers of ``unit``."""
+    """Largest-remainder split, in whole numbers of ``unit``.
+
+    A negative total (a saving) splits as the mirror image of the positive one, so every
+    partner's part of a saving is minus its part of the same cost; otherwise rounding down
+    would move the leftover units to other partners.
+    """
     if unit <= 0:
         raise ValueError(f"afronding must be positive, not {unit}")
     if not shares:
         raise ValueError("a verdeelsleutel needs at least one partner")
     if any(s < 0 for s in shares) or abs(sum(shares) - 100) > SHARE_TOLERANCE:
         raise ValueError("shares must be non-negative and sum to 100")
+    if total < 0:
+        return [-part for part in _split_units(-total, shares, unit)]
     units = total / unit
     exact = [s * units / 100 for s in shares]
     floors = [math.floor(e) for e in exact]
