@@ -57,11 +57,11 @@ def _serve(requests: int, replies: int) -> None:
 
     while True:
         try:
-            html, folder = _receive(requests)
+            html, folder, pdfa = _receive(requests)  # type: ignore[misc]
         except EOFError:
             return
         try:
-            reply: tuple[str, object] = ("ok", render_pdf(html, folder))
+            reply: tuple[str, object] = ("ok", render_pdf(html, folder, pdfa))
         except InputError as exc:
             reply = ("input", exc.problems)
         except Exception as exc:
@@ -113,11 +113,11 @@ class PdfWorker:
         os.close(request_read)
         os.close(reply_write)
 
-    def render(self, html: str, folder: Path | None) -> bytes:
+    def render(self, html: str, folder: Path | None, pdfa: bool = True) -> bytes:
         """Same contract as ``render.pdf.render_pdf``; falls back to it if the child is gone."""
         if self.pid is not None:
             try:
-                _send(self._requests, (html, folder))
+                _send(self._requests, (html, folder, pdfa))
                 status, value = _receive(self._replies)  # type: ignore[misc]
             except (OSError, EOFError):
                 self.close()
@@ -129,7 +129,7 @@ class PdfWorker:
                 raise value  # type: ignore[misc]
         from .render.pdf import render_pdf
 
-        return render_pdf(html, folder)
+        return render_pdf(html, folder, pdfa)
 
     def close(self) -> None:
         """Let the child finish and reap it."""

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger("jaarverslag")
 PROGRESS = logging.getLogger("jaarverslag.progress")
 
-PdfRenderer = Callable[[str, Path | None], bytes]
+PdfRenderer = Callable[[str, Path | None, bool], bytes]  # html, rapport folder, PDF/A too
 _pdf_renderer: PdfRenderer | None = None
 _loaded: dict[tuple[Path, str], Rapport] = {}
 
@@ -265,7 +265,7 @@ def render_document(
     if "html" in formats:
         files[f"{name}.html"] = html.encode()
     if "pdf" in formats:
-        files[f"{name}.pdf"] = _render_pdf(html, rapport.folder)
+        files[f"{name}.pdf"] = _render_pdf(html, rapport.folder, rapport.config.pdfa)
     if "docx" in formats:
         from .model import Figure
         from .render.docx import render_docx
@@ -277,12 +277,12 @@ def render_document(
     return files
 
 
-def _render_pdf(html: str, folder: Path) -> bytes:
+def _render_pdf(html: str, folder: Path, pdfa: bool) -> bytes:
     if _pdf_renderer is not None:
-        return _pdf_renderer(html, folder)
+        return _pdf_renderer(html, folder, pdfa)
     from .render.pdf import render_pdf
 
-    return render_pdf(html, folder)
+    return render_pdf(html, folder, pdfa)
 
 
 def write_atomically(target: Path, files: dict[str, bytes]) -> None:

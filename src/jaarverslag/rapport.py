@@ -64,6 +64,7 @@ class Config:
     ev: bool | str = "auto"
     prestatieafspraken: dict[str, float] = field(default_factory=dict)
     huisstijl: Path | None = None
+    pdfa: bool = True  # PDF/A-2a beside PDF/UA-1 (PDF/UA is never turned off)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ KEYS: tuple[Key, ...] = (
     Key("ev", False, "auto, true, false or a text: label the last year column '2026 e.v.'"),
     Key("prestatieafspraken", False, "targets in %: behoud_trede_3_4, stijging, uitstroom_werk"),
     Key("huisstijl", False, "a reference .docx whose styles the DOCX uses"),
+    Key("pdfa", False, "true/false: the PDF is PDF/A-2a as well as PDF/UA-1; default true"),
 )
 
 FILE = "rapport.yaml"
@@ -222,7 +224,7 @@ def _check(
         int,
     )
     _number(data, "bedragen_in", values, bad, lambda v: v in (1, 1000), "1 of 1000", int)
-    for name in ("grafieken", "conclusies", "per_partij"):
+    for name in ("grafieken", "conclusies", "per_partij", "pdfa"):
         if name in data:
             if isinstance(data[name], bool):
                 values[name] = data[name]

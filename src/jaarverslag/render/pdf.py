@@ -1,4 +1,5 @@
-"""Turns the one HTML document into a tagged PDF (PDF/UA-1) with WeasyPrint.
+"""Turns the one HTML document into a tagged PDF with WeasyPrint: PDF/UA-1 and PDF/A-2a at once
+(``pdfa.py`` adds the archival part; ``pdfa: false`` in rapport.yaml leaves it out).
 
 Fetching is locked down: only ``data:`` URLs and files under the rapport folder and the
 template folders are served; anything else (another file, the network) fails the build.
@@ -64,10 +65,13 @@ def _font_config():  # type: ignore[no-untyped-def]
     return FontConfiguration()
 
 
-def render_pdf(html: str, rapport_folder: Path | None = None) -> bytes:
-    """Lay out ``html`` as an A4 tagged PDF; same HTML, same bytes."""
+def render_pdf(html: str, rapport_folder: Path | None = None, pdfa: bool = True) -> bytes:
+    """Lay out ``html`` as an A4 tagged PDF/UA-1, and PDF/A-2a unless ``pdfa`` is false;
+    same HTML, same bytes."""
     from weasyprint import HTML  # 0.5 s import: only when a PDF is asked for
     from weasyprint.urls import FatalURLFetchingError
+
+    from . import pdfa as archival
 
     base = (rapport_folder or Path.cwd()).resolve()
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
@@ -82,6 +86,7 @@ def render_pdf(html: str, rapport_folder: Path | None = None) -> bytes:
             pdf_identifier=identifier,
             custom_metadata=True,
             font_config=_font_config(),
+            finisher=archival.finish_archival if pdfa else None,
         )
     except FatalURLFetchingError as exc:
         # a template of the rapport asks for something outside it: bad input, not a crash
