@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make build   set up .venv (and missing system libraries), build every rapport in data/
 #   make test    the same set-up plus the test tools (pdftotext, LibreOffice, Chromium,
-#                axe-core), then the whole test suite
+#                axe-core, Java for veraPDF), then the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 build: $(STAMP)
 	$(BIN)/jaarverslag build -o build
 
-# The tools the tests read our files with: pdftotext, LibreOffice, Chromium, and axe-core (npm).
+# The tools the tests read our files with: pdftotext, LibreOffice, Chromium, axe-core (npm) and
+# Java, which runs veraPDF (found via $VERAPDF, ../shared/tools/verapdf/ or `verapdf` on the PATH).
 $(TEST_STAMP): scripts/system-deps.sh | $(STAMP)
 	bash scripts/system-deps.sh --test
 	touch $@

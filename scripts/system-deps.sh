@@ -6,7 +6,8 @@
 #                                   fonts the templates use
 #   scripts/system-deps.sh --test   also what the tests read our files with: poppler-utils
 #                                   (pdftotext), LibreOffice Writer (opens every DOCX), Chromium
-#                                   (runs axe-core on the HTML) and Node.js with npm (installs axe-core)
+#                                   (runs axe-core on the HTML), Node.js with npm (installs axe-core)
+#                                   and a Java runtime (runs veraPDF, the PDF/A + PDF/UA validator)
 #
 # Idempotent and fast when everything is there: only missing packages are installed.
 set -euo pipefail
@@ -23,6 +24,7 @@ if [ "${1:-}" = "--test" ]; then
     || packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
+  command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 fi
 
 missing=()
