@@ -48,7 +48,7 @@ def test_section_with_missing_text_file(tmp_path):
         "titel: T\norganisatie: O\nsoort: jaarverslag\njaar: 2017\n"
         "secties:\n  - titel: Inleiding\n    tekst: teksten/weg.md\n",
     )
-    assert problems == ["rapport.yaml:5: secties[1].tekst: bestand 'teksten/weg.md' bestaat niet"]
+    assert problems == ["rapport.yaml:7: secties[1].tekst: bestand 'teksten/weg.md' bestaat niet"]
 
 
 def test_unknown_key_is_a_warning_not_an_error(tmp_path):

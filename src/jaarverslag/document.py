@@ -18,10 +18,7 @@ from .load import Rapport, kosten_result, maatregelen_result
 from .model import Block, Document, Html, Section
 from .prose import Figures, prose_to_html
 from .rapport import BLOCK_FILES, SectieSpec
-
-#: A text beside a section's Markdown file (``x.md`` → ``x.conclusie.md``) that replaces the
-#: generated conclusion; for a section without text: ``teksten/indicatoren.conclusie.md``.
-CONCLUSIE_SUFFIX = ".conclusie.md"
+from .texts import CONCLUSIE_SUFFIX, conclusie_path
 
 #: The BBV structure of a begroting without ``secties``: (text keyword, title, blocks).
 BBV_SECTIONS = (
@@ -82,8 +79,8 @@ def default_secties(rapport: Rapport) -> tuple[SectieSpec, ...]:
     )
     files = rapport.files
     if rapport.config.soort == "begroting":
-        return _bbv_secties(paths, files)
-    secties = [SectieSpec(_title_of(path), path) for path in paths]
+        return _bbv_secties(rapport, paths, files)
+    secties = [SectieSpec(_title_of(path, rapport.text(path)), path) for path in paths]
     titles = DEFAULT_TITLES[rapport.config.soort]
     if "indicatoren" in files:
         secties.append(SectieSpec(titles["indicatoren"], None, ("indicatoren",)))
@@ -97,12 +94,14 @@ def default_secties(rapport: Rapport) -> tuple[SectieSpec, ...]:
     return tuple(secties)
 
 
-def _bbv_secties(paths: list[Path], files: dict[str, Path]) -> tuple[SectieSpec, ...]:
+def _bbv_secties(
+    rapport: Rapport, paths: list[Path], files: dict[str, Path]
+) -> tuple[SectieSpec, ...]:
     def keyword(path: Path) -> str | None:
         stem = path.stem.casefold()
         return next((k for k, _, _ in BBV_SECTIONS if k in stem), None)
 
-    secties = [SectieSpec(_title_of(p), p) for p in paths if keyword(p) is None]
+    secties = [SectieSpec(_title_of(p, rapport.text(p)), p) for p in paths if keyword(p) is None]
     for key, titel, blocks in BBV_SECTIONS:
         text = next((p for p in paths if keyword(p) == key), None)
         present = tuple(b for b in blocks if all(f in files for f in BLOCK_FILES[b]))
@@ -110,9 +109,9 @@ def _bbv_secties(paths: list[Path], files: dict[str, Path]) -> tuple[SectieSpec,
     return tuple(secties)
 
 
-def _title_of(path: Path) -> str:
+def _title_of(path: Path, text: str) -> str:
     """A text's first ``# heading``, else its file name without number prefix."""
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    for line in text.splitlines():
         if line.startswith("# "):
             return line[2:].strip()
         if line.strip():
@@ -150,16 +149,18 @@ def _text(rapport: Rapport, path: Path, figures: Figures) -> str:
     """A Markdown text as HTML; rendered once per rapport (``check`` renders every text too)."""
     return rapport.computed(
         f"tekst:{path}",
-        lambda: prose_to_html(
-            path.read_text(encoding="utf-8-sig"), _display(rapport, path), figures
-        ),
+        lambda: prose_to_html(rapport.text(path), _display(rapport, path), figures),
     )
 
 
 def _conclusie_file(rapport: Rapport, sectie: SectieSpec) -> Path:
     if sectie.tekst is not None:
-        return sectie.tekst.with_name(sectie.tekst.name.removesuffix(".md") + CONCLUSIE_SUFFIX)
+        return conclusie_path(sectie.tekst)
     return rapport.folder / "teksten" / ("indicatoren" + CONCLUSIE_SUFFIX)
+
+
+def _has_text(rapport: Rapport, path: Path | None) -> bool:
+    return path is not None and path.resolve() in rapport.texts
 
 
 def prose_problems(rapport: Rapport) -> list[Problem]:
@@ -168,7 +169,7 @@ def prose_problems(rapport: Rapport) -> list[Problem]:
     problems: list[Problem] = []
     for sectie in rapport.config.secties or default_secties(rapport):
         for path in (sectie.tekst, _conclusie_file(rapport, sectie)):
-            if path is not None and path.is_file():
+            if path is not None and _has_text(rapport, path):
                 try:
                     _text(rapport, path, figures)
                 except InputError as exc:
@@ -185,7 +186,7 @@ def build_document(rapport: Rapport, *, partij: str | None = None) -> Document:
         blocks: list[Block] = []
         source = ""
         if sectie.tekst is not None:
-            source = sectie.tekst.read_text(encoding="utf-8-sig")
+            source = rapport.text(sectie.tekst)
             html = _text(rapport, sectie.tekst, figures)
             blocks.append(Html(_strip_title(html, sectie.titel)))
         for name in sectie.inhoud:
@@ -218,7 +219,7 @@ def _explained(
     blocks: list[Block] = []
     config = rapport.config
     own = _conclusie_file(rapport, sectie)
-    if own.is_file():
+    if _has_text(rapport, own):
         blocks.append(Html(f'<div class="conclusie">{_text(rapport, own, figures)}</div>'))
     elif config.conclusies and not PRINTS_CONCLUSION.search(source) and figures.indicators:
         text = escape(figures.conclusies())
@@ -240,7 +241,9 @@ def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:
     if name == "indicatoren":
 
         def table() -> Block:
-            return indicator_table(frames["indicatoren"], soort=config.soort, jaar=config.jaar)
+            return indicator_table(
+                frames["indicatoren"], soort=config.soort, jaar=config.jaar, jaren=config.jaren
+            )
 
         return [rapport.computed("indicatoren", table)]
     if name == "kosten":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,11 +9,12 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from . import files
 from .errors import Problem, raise_if_errors
 from .model import Table
 from .rapport import BLOCK_FILES, Config, load_config
-from .readers import CONTROL, control_message
 from .schemas import DATA_FILES, find_data_file, read_and_validate
+from .texts import read_texts
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Rapport:
     frames: dict[str, pd.DataFrame]
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = field(default=())
+    #: Every Markdown text the document may print, by resolved path, read and checked once.
+    texts: dict[Path, str] = field(default_factory=dict, compare=False, repr=False)
     #: Results computed from the checked inputs, so the consistency checks, the document and
     #: every per-partner variant share one computation (see :meth:`computed`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -36,6 +38,10 @@ class Rapport:
         if key not in self.memo:
             self.memo[key] = make()
         return self.memo[key]  # type: ignore[no-any-return]
+
+    def text(self, path: Path) -> str:
+        """A Markdown text of this rapport (read at load time; never from disk again)."""
+        return self.texts[path.resolve()]
 
     @property
     def display_yaml(self) -> str:
@@ -66,20 +72,22 @@ def load_rapport(folder: Path) -> Rapport:
     if not folder.is_dir():
         raise_if_errors([Problem(str(folder), message="is geen map")])
     config, problems = load_config(folder, _display(folder, "rapport.yaml"))
-    files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
+    data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
     problems += _twin_problems(folder)
     frames: dict[str, pd.DataFrame] = {}
-    for name, path in files.items():
-        frame, found = read_and_validate(path, name, _display(folder, path.name))
+    for name, path in data_files.items():
+        frame, found = read_and_validate(path, name, _display(folder, path.name), folder)
         problems += found
         frames[name] = frame
+    texts: dict[Path, str] = {}
     if config is not None:
-        problems += _check_blocks(config, files, folder)
-        problems += _text_problems(config, folder)
+        problems += _check_blocks(config, data_files, folder)
+        texts, found = read_texts(folder, config)
+        problems += found
         problems += _template_problems(folder)
     raise_if_errors(problems)
     assert config is not None
-    rapport = Rapport(folder, folder.resolve().name, config, frames, files)
+    rapport = Rapport(folder, folder.resolve().name, config, frames, data_files, texts=texts)
     problems += consistency_problems(rapport)
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
@@ -99,14 +107,24 @@ def _twin_problems(folder: Path) -> list[Problem]:
 
 
 def _template_problems(folder: Path) -> list[Problem]:
-    """The rapport's own templates must at least parse, so ``check`` finds a typo too."""
+    """The rapport's own templates: inside the folder, within their size, and parsing, so
+    ``check`` finds a typo too."""
     import jinja2
 
-    problems = []
+    templates = folder / "templates"
+    problems = files.folder_problem(folder, templates, str(templates))
+    if problems or not templates.is_dir():
+        return problems
     env = jinja2.Environment()
-    for path in sorted((folder / "templates").glob("*.html")):
+    for path in sorted(p for p in templates.iterdir() if not p.name.startswith(".")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        data, found = files.read(folder, path, "sjabloon", str(path))
+        problems += found
+        if data is None or path.suffix.lower() not in (".html", ".css"):
+            continue
         try:
-            env.parse(path.read_text(encoding="utf-8-sig"))
+            env.parse(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
         except jinja2.TemplateSyntaxError as exc:
@@ -114,41 +132,19 @@ def _template_problems(folder: Path) -> list[Problem]:
     return problems
 
 
-def _text_problems(config: Config, folder: Path) -> list[Problem]:
-    """Every Markdown text the document may read must be UTF-8, so rendering can't fail on it."""
-    paths = {p.resolve() for p in (folder / "teksten").glob("*.md") if p.is_file()}
-    paths |= {s.tekst.resolve() for s in config.secties or () if s.tekst is not None}
-    root = folder.resolve()
-    problems = []
-    for path in sorted(paths):
-        data = path.read_bytes()
-        shown = folder / path.relative_to(root) if path.is_relative_to(root) else path
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            message = f"is geen UTF-8-tekst (byte 0x{data[exc.start]:02x}); sla op als UTF-8"
-            problems.append(Problem(str(shown), line, None, message))
-            continue
-        control = re.search(CONTROL, text)
-        if control:
-            line = text[: control.start()].count("\n") + 1
-            problems.append(Problem(str(shown), line, None, control_message(text)))
-    return problems
-
-
-def _check_blocks(config: Config, files: dict[str, Path], folder: Path) -> list[Problem]:
+def _check_blocks(config: Config, data: dict[str, Path], folder: Path) -> list[Problem]:
     """A block whose data file is absent is an error in rapport.yaml."""
     problems = []
     for number, sectie in enumerate(config.secties or (), start=1):
         for block in sectie.inhoud:
             for needed in BLOCK_FILES[block]:
-                if needed not in files:
+                if needed not in data:
+                    where = f"secties[{number}].inhoud"
                     problems.append(
                         Problem(
                             _display(folder, "rapport.yaml"),
-                            None,
-                            f"secties[{number}].inhoud",
+                            config.line(where),
+                            where,
                             f"blok '{block}' heeft {needed}.csv of {needed}.xlsx nodig",
                         )
                     )
@@ -166,6 +162,15 @@ def consistency_problems(rapport: Rapport) -> list[Problem]:
     problems: list[Problem] = []
     if "kosten" in rapport.frames:
         problems += kosten_result(rapport)[1]
+    if "indicatoren" in rapport.frames:  # years that rapport.yaml's `jaren` leaves out
+        from .compute.indicatoren import jaren_problems
+
+        problems += jaren_problems(
+            rapport.frames["indicatoren"],
+            jaar=config.jaar,
+            jaren=config.jaren,
+            file=rapport.display("indicatoren"),
+        )
     if "maatregelen" in rapport.frames:
         problems += maatregelen_result(rapport)[1]
     if "verdeelsleutel" in rapport.frames:

@@ -2,7 +2,8 @@
 
 Typing and checking values is the job of :mod:`jaarverslag.schemas`; this module only deals
 with bytes: encoding (UTF-8 with or without BOM, Windows-1252), delimiter (``,`` or ``;``),
-quoting, and the first sheet of a workbook.
+quoting, and the first sheet of a workbook (read cell by cell by :mod:`jaarverslag.xlsx`).
+Files are read through :mod:`jaarverslag.files`: inside the rapport folder, size-limited.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import files
 from .errors import Problem
 
 LINE = "_line"
@@ -44,12 +46,13 @@ class RawTable:
     notation: str
 
 
-def read_table(path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path``; problems name the file as ``display``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, message=f"kan het bestand niet lezen ({exc.strerror})")]
+def read_table(
+    path: Path, display: str, folder: Path | None = None
+) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` (which must lie inside ``folder``); problems name the file ``display``."""
+    data, problems = files.read(folder or path.parent, path, "data", display)
+    if data is None:
+        return None, problems
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(data, display)
     return _read_csv(data, display)
@@ -199,30 +202,40 @@ def _rows_with_quotes(
 
 
 def _read_xlsx(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]]:
-    import openpyxl  # heavy; only when a workbook is read
+    from .xlsx import Workbook, XlsxError
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        return None, [
-            Problem(display, message=f"is geen leesbaar Excel-bestand ({type(exc).__name__})")
-        ]
-    sheet = book.worksheets[0]
-    rows = [
-        (i, [_xlsx_text(v) for v in values])
-        for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        if any(v is not None and str(v).strip() for v in values)
-    ]
-    book.close()
-    if not rows:
-        return None, [Problem(display, message="het bestand is leeg")]
-    _header_line, header = rows[0]
-    while header and header[-1] == "":
-        header.pop()
-    body = [(line, (cells + [""] * len(header))[: len(header)]) for line, cells in rows[1:]]
-    frame = pd.DataFrame([c for _, c in body], columns=range(len(header)), dtype="str")
-    frame[LINE] = [line for line, _ in body]
+        book = Workbook(data)
+        sheet = book.cells(book.first_sheet())
+    except XlsxError as exc:
+        return None, [Problem(display, message=str(exc))]
+    problems = [Problem(display, r, None, f"cel {ref}: {text}") for r, ref, text in sheet.problems]
+    if not sheet.rows:
+        return None, [*problems, Problem(display, message="het bestand is leeg")]
+    numbers = sorted(sheet.rows)
+    header_cells = sheet.rows[numbers[0]]
+    width = max(header_cells)
+    header = [_xlsx_text(header_cells.get(c)) for c in range(1, width + 1)]
+    for number in numbers[1:]:
+        outside = [c for c in sheet.rows[number] if c > width]
+        if outside:
+            ref = f"{_letter(min(outside))}{number}"
+            message = f"cel {ref} heeft een waarde, maar de kolom heeft geen kop"
+            problems.append(Problem(display, number, None, message))
+    if problems:
+        return None, problems[:20]
+    columns = {
+        c - 1: [_xlsx_text(sheet.rows[n].get(c)) for n in numbers[1:]] for c in range(1, width + 1)
+    }
+    frame = pd.DataFrame(columns, columns=range(width), dtype="str")
+    frame[LINE] = numbers[1:]
     return _finish(frame, header, "point", display)
+
+
+def _letter(column: int) -> str:
+    from .xlsx import column_letter
+
+    return column_letter(column)
 
 
 def _xlsx_text(value: object) -> str:
@@ -250,8 +263,17 @@ def _finish(
     ]
     if problems:
         return None, problems
+    for index, name in enumerate(names):
+        if not name:  # a column without a name: fine when empty, never dropped with values
+            filled = frame[index].fillna("").astype("str").str.strip() != ""
+            if filled.any():
+                line = int(frame[LINE][filled].iloc[0])
+                message = f"kolom {index + 1} heeft waarden maar geen naam in de kop"
+                problems.append(Problem(display, line, None, message))
+    if problems:
+        return None, problems
     frame.columns = [*names, LINE]
-    frame = frame.loc[:, [c for c in frame.columns if c]]  # unnamed trailing columns
+    frame = frame.loc[:, [c for c in frame.columns if c]]  # unnamed, empty columns
     for name in names:
         if name:
             column = frame[name].fillna("").astype("str")

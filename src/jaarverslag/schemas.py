@@ -19,6 +19,7 @@ from .readers import CONTROL, LINE, RawTable, control_message, read_table
 
 MAX_REPORTED = 10  #: problems of one kind in one column reported line by line, then counted
 MAX_MAGNITUDE = 1e13  #: no municipal amount or count is this large: it is a typing error
+MAX_TEXT = 5_000  #: characters in one text cell (a label or footnote), so no cell swamps a page
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,11 @@ def find_data_file(folder: Path, name: str) -> Path | None:
 
 
 def read_and_validate(
-    path: Path, name: str, display: str | None = None
+    path: Path, name: str, display: str | None = None, folder: Path | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read a data file and type it by the spec ``name``; the frame is empty on errors."""
+    """Read a data file of ``folder`` and type it by the spec ``name``; empty on errors."""
     display = display or path.name
-    raw, problems = read_table(path, display)
+    raw, problems = read_table(path, display, folder)
     if raw is None:
         return pd.DataFrame(), problems
     return validate(raw, SPECS[name], display)
@@ -206,7 +207,19 @@ def validate(raw: RawTable, spec: FileSpec, display: str) -> tuple[pd.DataFrame,
     typed = pd.DataFrame(out)
     problems += _duplicates(typed, spec, display)
     problems.sort(key=lambda p: (p.line is None, p.line or 0, p.column or ""))
-    return (pd.DataFrame() if problems else typed), problems
+    failed = any(p.severity == "error" for p in problems)
+    return (pd.DataFrame() if failed else typed), problems + _unused_columns(raw, spec, display)
+
+
+def _unused_columns(raw: RawTable, spec: FileSpec, display: str) -> list[Problem]:
+    """A column the spec doesn't know is left out of the document: say so, never silently."""
+    known = [c.name for c in spec.columns]
+    message = f"kolom wordt niet gebruikt (bekend: {', '.join(known)})"
+    return [
+        Problem(display, 1, name, message, "warning")
+        for name in raw.header
+        if name not in known and name != LINE
+    ]
 
 
 Bad = list[tuple[Callable[[str], str], pd.Series]]
@@ -226,6 +239,8 @@ def _parse_text(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.
     values = text.where(text != "", None).astype(object)
     bad = [] if column.nullable else [(lambda _v: "mag niet leeg zijn", text == "")]
     bad.append((control_message, text.str.contains(CONTROL, regex=True)))
+    too_long = text.str.len() > MAX_TEXT
+    bad.append((lambda v: f"tekst is te lang ({len(v)} tekens; hoogstens {MAX_TEXT})", too_long))
     return values, bad
 
 

@@ -7,18 +7,21 @@ ones. Autoescaping is on and undefined names fail, so data is printed literally,
 from __future__ import annotations
 
 import base64
+import os
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
-from .. import __version__
+from .. import __version__, files
 from ..errors import InputError, Problem
 from ..model import Document, Figure, Html, Table
 from ..numbers import format_cell, format_euro, format_number, format_percentage
+from ..sandbox import BoundedSandbox, deadline
 
 
 def builtin_templates() -> Path:
@@ -27,11 +30,55 @@ def builtin_templates() -> Path:
 
 
 def template_dirs(rapport_folder: Path | None) -> list[Path]:
+    """The rapport's own ``templates/`` (only if it lies inside the rapport), then ours."""
     dirs = []
-    if rapport_folder is not None and (rapport_folder / "templates").is_dir():
-        dirs.append(rapport_folder / "templates")
+    if rapport_folder is not None:
+        own = rapport_folder / "templates"
+        if own.is_dir() and files.inside(rapport_folder, own) is not None:
+            dirs.append(own)
     dirs.append(builtin_templates())
     return dirs
+
+
+class RefusedTemplate(jinja2.TemplateError):
+    """A template file the build may not read (outside the rapport, too large, not a file)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class ContainedLoader(jinja2.BaseLoader):
+    """Jinja's file loader, but every template is read through :func:`files.read`: a symlink
+    in ``templates/`` that leads out of the rapport folder is refused, not followed."""
+
+    def __init__(self, dirs: list[Path], rapport_folder: Path | None) -> None:
+        self.dirs = dirs
+        self.rapport_folder = rapport_folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.dirs:
+            path = folder.joinpath(*pieces)
+            if not (path.exists() or path.is_symlink()):
+                continue
+            own = self.rapport_folder is not None and folder.parent == self.rapport_folder
+            root = self.rapport_folder if own and self.rapport_folder is not None else folder
+            data, problems = files.read(root, path, "sjabloon", str(path))
+            if data is None:
+                raise RefusedTemplate(problems)
+            mtime = os.path.getmtime(path)
+            return data.decode("utf-8-sig"), str(path), lambda p=path, m=mtime: _unchanged(p, m)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(path) == mtime
+    except OSError:
+        return False
 
 
 def environment(rapport_folder: Path | None) -> jinja2.Environment:
@@ -40,13 +87,15 @@ def environment(rapport_folder: Path | None) -> jinja2.Environment:
     One environment per search path and process, so a batch compiles the built-in templates
     once (Jinja still reloads a template whose file changed).
     """
-    return _environment(tuple(str(d) for d in template_dirs(rapport_folder)))
+    folder = None if rapport_folder is None else str(rapport_folder)
+    return _environment(tuple(str(d) for d in template_dirs(rapport_folder)), folder)
 
 
 @lru_cache(maxsize=64)
-def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(list(dirs)),
+def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.Environment:
+    folder = None if rapport_folder is None else Path(rapport_folder)
+    env = BoundedSandbox(
+        loader=ContainedLoader([Path(d) for d in dirs], folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -80,7 +129,10 @@ def render_html(document: Document, rapport_folder: Path | None = None) -> str:
     numbers = {t.name: n for n, t in enumerate(document.tables(), start=1)}
     try:
         template = env.get_template(f"{document.soort}.html")
-        return template.render(doc=document, table_numbers=numbers, version=__version__)
+        with deadline():
+            return template.render(doc=document, table_numbers=numbers, version=__version__)
+    except RefusedTemplate as exc:
+        raise InputError(exc.problems) from None
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or f"{document.soort}.html"
         problem = Problem(where, exc.lineno, None, f"sjabloonfout: {exc.message}")
