@@ -6,15 +6,17 @@ Every key is declared once in :data:`KEYS`; :func:`load_config` reports every pr
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import files
 from .errors import Problem
 from .readers import CONTROL
 
@@ -64,7 +66,19 @@ class Config:
     ev: bool | str = "auto"
     prestatieafspraken: dict[str, float] = field(default_factory=dict)
     huisstijl: Path | None = None
+    jaren: int | None = None  # indicator years shown up to the report year (None: all)
     pdfa: bool = True  # PDF/A-2a beside PDF/UA-1 (PDF/UA is never turned off)
+    #: The line of every key in rapport.yaml (``secties[1].inhoud`` → 9), for messages.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, path: str) -> int | None:
+        """The line of a key path, or of the nearest enclosing key that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,7 @@ KEYS: tuple[Key, ...] = (
     Key("ev", False, "auto, true, false or a text: label the last year column '2026 e.v.'"),
     Key("prestatieafspraken", False, "targets in %: behoud_trede_3_4, stijging, uitstroom_werk"),
     Key("huisstijl", False, "a reference .docx whose styles the DOCX uses"),
+    Key("jaren", False, "years of indicator data shown up to the report year; default all"),
     Key("pdfa", False, "true/false: the PDF is PDF/A-2a as well as PDF/UA-1; default true"),
 )
 
@@ -105,7 +120,17 @@ MAX_TEXT = 250  #: characters in a title line; Word's document properties hold a
 
 class _Loader(yaml.SafeLoader):
     """Safe YAML, but a date-like value stays text: ``2023-02-30`` is then reported with its
-    line by the ``datum`` check instead of crashing PyYAML's date constructor."""
+    line by the ``datum`` check instead of crashing PyYAML's date constructor. Aliases are
+    refused: a rapport.yaml needs none, and nested ones ("billion laughs") would exhaust the
+    machine before any check could run."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.events.AliasEvent):  # type: ignore[no-untyped-call]
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "verwijzingen (*alias) zijn in rapport.yaml niet toegestaan", mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 def _mapping_without_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -135,11 +160,14 @@ _Loader.yaml_implicit_resolvers = {
 def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem]]:
     """Read and check ``folder/rapport.yaml``; ``display`` is how problems name the file."""
     path = folder / FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None, [Problem(display, message="ontbreekt: een rapportmap heeft een rapport.yaml")]
+    raw, problems = files.read(folder, path, "rapport.yaml", display)
+    if raw is None:
+        return None, problems
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        text = raw.decode("utf-8-sig")
+        data, lines = _parse_yaml(text)
     except UnicodeDecodeError:
         return None, [Problem(display, message="is geen UTF-8-tekst")]
     except RecursionError:
@@ -151,16 +179,34 @@ def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem
         return None, [Problem(display, line, None, f"YAML-fout: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(display, message="moet sleutels bevatten, zoals titel: en soort:")]
-    return _check(data, folder, display, _key_lines(text))
+    return _check(data, folder, display, lines)
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """The line of each top-level key, so messages can point at it."""
+def _parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
+    """The document and the line of every key path (``secties[1].inhoud``), from PyYAML's
+    node marks, so a message can point at a nested key or list item too."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()  # type: ignore[no-untyped-call]
+        data = loader.construct_document(node) if node is not None else None  # type: ignore[no-untyped-call]
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line[:1].isalpha() and ":" in line:
-            lines.setdefault(line.split(":", 1)[0].strip(), number)
-    return lines
+    _node_lines(node, "", lines)
+    return data, lines
+
+
+def _node_lines(node: yaml.Node | None, path: str, lines: dict[str, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{path}.{key_node.value}" if path else str(key_node.value)
+            lines.setdefault(key, key_node.start_mark.line + 1)
+            _node_lines(value_node, key, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for number, item in enumerate(node.value, start=1):
+            key = f"{path}[{number}]"
+            lines.setdefault(key, item.start_mark.line + 1)
+            _node_lines(item, key, lines)
 
 
 def _check(
@@ -224,6 +270,7 @@ def _check(
         int,
     )
     _number(data, "bedragen_in", values, bad, lambda v: v in (1, 1000), "1 of 1000", int)
+    _number(data, "jaren", values, bad, lambda v: v >= 1 and v == int(v), "een jaar of meer", int)
     for name in ("grafieken", "conclusies", "per_partij", "pdfa"):
         if name in data:
             if isinstance(data[name], bool):
@@ -273,25 +320,36 @@ def _check(
         if values["drempels"]["licht"] > values["drempels"]["fors"]:
             bad("drempels", "licht moet kleiner zijn dan fors")
     if "huisstijl" in data:
-        path = _inside(folder, data["huisstijl"])
-        if path is None or not path.is_file() or path.suffix.lower() != ".docx":
-            bad("huisstijl", f"'{data['huisstijl']}' is geen .docx-bestand in de rapportmap")
-        elif not _is_docx(path):
-            bad("huisstijl", f"'{data['huisstijl']}' is geen leesbaar Word-bestand (.docx)")
+        name = data["huisstijl"]
+        path = folder / name if isinstance(name, str) and name.strip() else None
+        if path is None or path.suffix.lower() != ".docx" or not path.exists():
+            bad("huisstijl", f"'{name}' is geen .docx-bestand in de rapportmap")
         else:
-            values["huisstijl"] = path
-    elif (folder / "huisstijl.docx").is_file():
-        if _is_docx(folder / "huisstijl.docx"):
-            values["huisstijl"] = folder / "huisstijl.docx"
-        else:
-            problems.append(
-                Problem(str(folder / "huisstijl.docx"), message="is geen leesbaar Word-bestand")
-            )
+            values["huisstijl"], found = _house_style(folder, path, display)
+            problems += [replace(p, line=lines.get("huisstijl"), column="huisstijl") for p in found]
+    elif (folder / "huisstijl.docx").exists() or (folder / "huisstijl.docx").is_symlink():
+        path = folder / "huisstijl.docx"
+        values["huisstijl"], found = _house_style(folder, path, str(path))
+        problems += found
     if "secties" in data:
         values["secties"] = _secties(data["secties"], folder, display, lines, problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Config(**values), problems
+    return Config(**values, lines=lines), problems
+
+
+def _house_style(folder: Path, path: Path, display: str) -> tuple[Path | None, list[Problem]]:
+    """A house-style document: inside the folder, within its size, a Word file that doesn't
+    unpack to more than its size allows."""
+    data, problems = files.read(folder, path, "huisstijl", display)
+    if data is None:
+        return None, problems
+    problem = files.unpacked_problem(data, "Word-bestand")
+    if problem is not None:
+        return None, [Problem(display, message=problem)]
+    if not _is_docx(data):
+        return None, [Problem(display, message="is geen leesbaar Word-bestand (.docx)")]
+    return files.inside(folder, path), []
 
 
 def _number(data, name, values, bad, ok, wanted, kind=float) -> None:  # type: ignore[no-untyped-def]
@@ -309,61 +367,53 @@ def _number(data, name, values, bad, ok, wanted, kind=float) -> None:  # type: i
         values[name] = kind(value)
 
 
-def _is_docx(path: Path) -> bool:
+def _is_docx(data: bytes) -> bool:
     """A Word document is a zip with a main document part (python-docx opens nothing else)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def _inside(folder: Path, name: object) -> Path | None:
-    """Resolve a file name inside the rapport folder; anything escaping it is refused."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    path = (folder / name).resolve()
-    root = folder.resolve()
-    return path if path.is_relative_to(root) else None
-
-
 def _secties(
     raw: object, folder: Path, display: str, lines: dict[str, int], problems: list[Problem]
 ) -> tuple[SectieSpec, ...]:
-    line = lines.get("secties")
+    def bad(where: str, message: str, severity: str = "error") -> None:
+        line = lines.get(where, lines.get(where.rsplit(".", 1)[0], lines.get("secties")))
+        problems.append(Problem(display, line, where, message, severity))
+
     if not isinstance(raw, list) or not raw:
-        problems.append(Problem(display, line, "secties", "moet een lijst van secties zijn"))
+        bad("secties", "moet een lijst van secties zijn")
         return ()
     secties = []
     for number, entry in enumerate(raw, start=1):
         where = f"secties[{number}]"
         if not isinstance(entry, dict) or not str(entry.get("titel") or "").strip():
-            problems.append(Problem(display, line, where, "een sectie heeft een titel"))
+            bad(where, "een sectie heeft een titel")
             continue
         if re.search(CONTROL, str(entry["titel"])):
-            problems.append(Problem(display, line, f"{where}.titel", "bevat een stuurteken"))
+            bad(f"{where}.titel", "bevat een stuurteken")
         tekst = None
-        if entry.get("tekst") is not None:
-            tekst = _inside(folder, entry["tekst"])
-            if tekst is None or not tekst.is_file():
-                problems.append(
-                    Problem(
-                        display, line, f"{where}.tekst", f"bestand '{entry['tekst']}' bestaat niet"
-                    )
-                )
+        name = entry.get("tekst")
+        if name is not None:
+            path = folder / str(name)
+            tekst = files.inside(folder, path)
+            if not path.exists() and not path.is_symlink():
+                bad(f"{where}.tekst", f"bestand '{name}' bestaat niet")
+            elif tekst is None:
+                bad(f"{where}.tekst", f"'{name}' {files.OUTSIDE}")
+            elif not tekst.is_file():
+                bad(f"{where}.tekst", f"'{name}' is geen gewoon bestand")
         inhoud = entry.get("inhoud") or []
         if isinstance(inhoud, str):
             inhoud = [inhoud]
         if not isinstance(inhoud, list) or not all(b in BLOKKEN for b in inhoud):
-            problems.append(
-                Problem(display, line, f"{where}.inhoud", f"blokken zijn {', '.join(BLOKKEN)}")
-            )
+            bad(f"{where}.inhoud", f"blokken zijn {', '.join(BLOKKEN)}")
             inhoud = []
         unknown = set(entry) - {"titel", "tekst", "inhoud"}
         if unknown:
-            problems.append(
-                Problem(display, line, where, f"onbekende sleutel {sorted(unknown)[0]}", "warning")
-            )
+            bad(where, f"onbekende sleutel {sorted(unknown)[0]}", "warning")
         secties.append(SectieSpec(str(entry["titel"]).strip(), tekst, tuple(inhoud)))
     return tuple(secties)
