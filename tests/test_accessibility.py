@@ -7,8 +7,10 @@
 - HTML: ``lang="nl"``, a caption on every table, ``scope`` on every ``th``, ``alt`` on every
   image, and no violation at all from axe-core (npm, pinned in package.json) in headless
   Chromium (Debian's ``chromium``).
-- DOCX: alt text on every image, the first row of every table a repeated header row, and Word's
-  own Title/Heading styles — read with python-docx.
+- DOCX: language ``nl-NL`` (core properties and the styles), title and author, alt text on
+  every image, the header rows of every table marked as repeated header rows, and Word's own
+  Title/Heading styles — read with python-docx; and LibreOffice's PDF export of it is tagged
+  (structure tree, ``TH`` cells, figure alt text, ``/Lang nl-NL``) — read with pikepdf.
 
 A tool that is missing fails the test loudly (``make test`` installs them all).
 """
@@ -42,8 +44,12 @@ def output(built, name: str, ext: str) -> Path:  # type: ignore[no-untyped-def]
     return built(name).output / f"{name}.{ext}"
 
 
+def config(name: str) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((DATA / name / "rapport.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 def titel(name: str) -> str:
-    return str(yaml.safe_load((DATA / name / "rapport.yaml").read_text(encoding="utf-8"))["titel"])
+    return str(config(name)["titel"])
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -262,19 +268,75 @@ def test_docx_is_accessible(built, name: str) -> None:  # type: ignore[no-untype
     sections = [h.text_content().strip() for h in page.xpath("//main//h2")]
     assert [text for style, text in styles if style == "Heading 1"] == sections
     assert doc.core_properties.title == titel(name)
-    assert doc.core_properties.language.lower().startswith("nl")
-    # every table: its first row repeats as a header row
+    assert doc.core_properties.author == config(name)["organisatie"]
+    assert doc.core_properties.language == "nl-NL"
+    # the language of the text itself (what proofing, screen readers and a PDF export read)
+    langs = {e.get(qn("w:val")) for e in doc.styles.element.iter(qn("w:lang"))}
+    assert langs == {"nl-NL"}
+    # every table: its header rows (the HTML's thead) are marked as header rows, and only those
     assert len(doc.tables) == len(page.xpath("//table"))
-    for table in doc.tables:
-        first = table.rows[0]._tr
-        header = first.trPr.find(qn("w:tblHeader")) if first.trPr is not None else None
-        assert header is not None
-        assert header.get(qn("w:val")) in (None, "1", "true", "on")
+    for table, html_table in zip(doc.tables, page.xpath("//table"), strict=True):
+        marked = [_is_header_row(row._tr) for row in table.rows]
+        heads = len(html_table.xpath("./thead/tr")) or 1
+        assert marked == [True] * heads + [False] * (len(marked) - heads)
     # every image: alt text (docPr descr), as many as the HTML has
     pictures = list(doc.element.body.iter(qn("wp:docPr")))
     assert len(pictures) == len(page.xpath("//img"))
     for picture in pictures:
         assert len(picture.get("descr") or "") > 20
+
+
+def _is_header_row(tr) -> bool:  # type: ignore[no-untyped-def]
+    header = tr.trPr.find(qn("w:tblHeader")) if tr.trPr is not None else None
+    return header is not None and header.get(qn("w:val")) in (None, "1", "true", "on")
+
+
+#: LibreOffice's PDF export with tags (filter options as JSON, LibreOffice 7.4 and later)
+TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """Every example DOCX exported to tagged PDF by LibreOffice, in one soffice run."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: `make test` installs libreoffice-writer")
+    docx = [output(built, name, "docx") for name in EXAMPLES]
+    work = tmp_path_factory.mktemp("tagged")
+    command = [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--convert-to",
+        TAGGED_PDF,
+        "--outdir",
+        str(work / "pdf"),
+        *map(str, docx),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {name: work / "pdf" / f"{name}.pdf" for name in EXAMPLES}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_docx_exports_to_tagged_pdf(built, libreoffice_pdfs, name: str) -> None:  # type: ignore[no-untyped-def]
+    """What Word or LibreOffice makes of our DOCX is tagged too: headings, tables with header
+    cells, figures with our alt text, in Dutch — the DOCX carries all a tagged PDF needs."""
+    page = lxml_html.fromstring(output(built, name, "html").read_bytes())
+    with pikepdf.open(libreoffice_pdfs[name]) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root, "LibreOffice wrote an untagged PDF"
+        assert bool(root.MarkInfo.Marked) is True
+        assert str(root.Lang) == "nl-NL"
+        assert str(pdf.docinfo.Title) == titel(name)
+        elements = structure(pdf)
+    kinds = Counter(kind for kind, _, _ in elements)
+    assert kinds["/Table"] == len(page.xpath("//table"))
+    assert kinds["/TH"] >= len(page.xpath("//thead//th"))
+    alts = [str(e.get("/Alt", "")) for kind, _, e in elements if kind == "/Figure"]
+    assert alts == [img.get("alt") for img in page.xpath("//img")]
 
 
 def test_ci_runs_everything() -> None:

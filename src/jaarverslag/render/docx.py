@@ -29,6 +29,7 @@ from ..model import Document
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+LANGUAGE = "nl-NL"
 
 
 def render_docx(
@@ -82,12 +83,31 @@ def _properties(word: DocxDocument, document: Document) -> None:
     props.title = document.titel
     props.author = document.organisatie
     props.subject = f"{document.soort} {document.jaar}"
-    props.language = "nl-NL"
+    props.language = LANGUAGE
     props.created = moment
     props.modified = moment
     props.last_modified_by = document.organisatie
     props.revision = 1
     props.comments = ""
+    _language(word)
+
+
+def _language(word: DocxDocument) -> None:
+    """Dutch as the language of the text itself, in the styles: Word's proofing, screen readers
+    and a PDF export (its /Lang) read it there, not in the core properties. The defaults get
+    it, and so does every style (also of a house style) that names another language."""
+    styles = node = word.styles.element
+    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):  # each first in its parent
+        child = node.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            node.insert(0, child)
+        node = child
+    if node.find(qn("w:lang")) is None:
+        later = ("w:eastAsianLayout", "w:specVanish", "w:oMath")  # the schema's order
+        node.insert_element_before(OxmlElement("w:lang"), *later)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -269,8 +289,9 @@ class _Writer:
             if png is not None:
                 self.word.add_picture(io.BytesIO(png), width=Cm(15))
                 inline = self.word.inline_shapes[-1]._inline
+                # the alt text as description only: a title too is read out before it (a PDF
+                # export of LibreOffice makes the figure's /Alt "title - description")
                 inline.docPr.set("descr", img.get("alt", ""))
-                inline.docPr.set("title", img.get("alt", "")[:80])
         caption = el.find("figcaption")
         if caption is not None:
             self.inline(self.word.add_paragraph(style="Caption"), caption)
