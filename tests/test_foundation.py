@@ -142,6 +142,7 @@ def test_minimal_rapport_builds_a_complete_document(tmp_path):
         "minimaal.docx",
         "minimaal.html",
         "tabellen",
+        ".jaarverslag",  # the marker: this folder is the tool's to replace
     }
     assert "Aantal X" in pdf_text(outcome.output / "minimaal.pdf")
 

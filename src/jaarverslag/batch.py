@@ -19,10 +19,11 @@ from typing import Any
 
 import click
 
-from . import pipeline
+from . import output, pipeline
 from .cache import build_key
 from .errors import InputError
 from .pipeline import Outcome, Prepared
+from .processes import die_with_parent, stop_children
 
 SLICE = 12  # per-partner documents per task: small enough to balance, large enough to amortise
 
@@ -47,7 +48,11 @@ def run_build(
     out_dir = Path(out_dir)
     outcomes: dict[int, Outcome] = {}
     todo: list[_Job] = []
+    refused = output.target_problems(folders, out_dir)
     for index, folder in enumerate(folders):
+        if index in refused:
+            outcomes[index] = pipeline.refusal(folder, refused[index])
+            continue
         key = build_key(folder, formats, per_partij)
         hit = pipeline.reuse(folder, out_dir, key)
         if hit is not None:
@@ -111,6 +116,8 @@ def _finish(job: _Job, out_dir: Path) -> None:
     assert job.prepared is not None
     try:
         job.outcome = pipeline.finish(job.prepared, job.files, out_dir, job.key)
+    except output.OutputRefused as exc:
+        job.fail("uitvoermap geweigerd", exc.problems)
     except OSError as exc:
         job.fail(f"schrijven mislukt: {exc}")
 
@@ -180,6 +187,10 @@ def _sequential(
                 job.fail("invoerfouten", exc.problems)
             except Exception as exc:
                 job.fail(_reason(exc))
+    except BaseException:  # Ctrl-C or a kill: the helper must not outlive the command
+        if helper is not None:
+            helper.kill()
+        raise
     finally:
         pipeline.set_pdf_renderer(None)
         pipeline._loaded.clear()  # don't keep the last rapport's frames alive after the batch
@@ -202,7 +213,7 @@ class _Parallel:
 
         for job in self.jobs:
             self._add(job, None)
-        pool = ProcessPoolExecutor(self.workers)
+        pool = ProcessPoolExecutor(self.workers, initializer=die_with_parent)
         pending: dict[Any, tuple[_Job, list[tuple[str, str]] | None]] = {}
         try:
             while self.queue or pending:
@@ -233,8 +244,12 @@ class _Parallel:
                     self.queue.extend(pending.values())
                     pending.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(self.workers)
+                    pool = ProcessPoolExecutor(self.workers, initializer=die_with_parent)
                     self.careful = True
+        except BaseException:  # Ctrl-C: stop the workers now, don't wait for their documents
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_children()
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

@@ -1,46 +1,64 @@
 """Build cache: a content hash of everything a build reads → reuse of its finished output.
 
-The key covers every file in the rapport folder (data, prose, ``rapport.yaml``, its own
-templates, huisstijl), the package's own source and built-in templates, the package version,
+The key covers every entry of the rapport folder, whatever its name (the build reads nothing
+outside it: see files.py), the package's own source and built-in templates, the package version,
 the versions of the libraries that shape the output, ``SOURCE_DATE_EPOCH`` and the options of
-the command. It is stored in ``OUT/.cache/<rapport>.json`` only after a successful build,
-together with a hash of every output file, so bad input never matches and an output someone
-edited or deleted is rebuilt. Imports nothing heavy: a no-op rebuild never loads pandas.
+the command. Symlinks are hashed as links, never followed, so a link to a device or to a file
+elsewhere costs nothing and changes the key when it is retargeted. The record of a build is the
+output folder's own marker file (output.py): written in the same atomic swap as the files it
+describes, with a hash of each, so bad input never matches and an output someone edited or
+deleted is rebuilt. Imports nothing heavy: a no-op rebuild never loads pandas.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-CACHE_DIR = ".cache"
-_LIBRARIES = ("weasyprint", "python-docx", "pandas", "jinja2", "babel", "matplotlib")
+from .output import MARKER
+
+_LIBRARIES = ("weasyprint", "python-docx", "pandas", "jinja2", "babel", "matplotlib", "pikepdf")
 _PACKAGE_DIGEST: str | None = None
 
 
-def _tree_files(root: Path) -> list[Path]:
-    """Every regular file under ``root``, in a stable order (cache folders left out)."""
+def _tree_entries(root: Path) -> list[Path]:
+    """Every entry under ``root`` that is not a folder (files, links, others), in a stable
+    order; symlinked folders are entries, not descended into."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", CACHE_DIR))
-        found.extend(Path(dirpath) / name for name in sorted(filenames))
-    return found
+        dirnames.sort()
+        here = Path(dirpath)
+        found.extend(here / name for name in dirnames if (here / name).is_symlink())
+        found.extend(here / name for name in sorted(filenames))
+    return sorted(found)
 
 
-def _hash_tree(digest: hashlib._Hash, root: Path) -> None:  # type: ignore[name-defined]
-    for path in _tree_files(root):
-        if path.suffix == ".pyc":
+def _hash_tree(digest: Any, root: Path, skip: tuple[str, ...] = ()) -> None:
+    for path in _tree_entries(root):
+        if path.suffix in skip:
             continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError as exc:  # the build itself reports what it cannot read
-            digest.update(f"onleesbaar: {exc}".encode())
+        digest.update(_entry_digest(path))
+
+
+def _entry_digest(path: Path) -> bytes:
+    """A file's content hash; a link's target; for anything else (FIFO, device) its kind."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return b"link\0" + os.fsencode(os.readlink(path))
+        if not stat.S_ISREG(info.st_mode):
+            return f"special {stat.S_IFMT(info.st_mode)}".encode()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError as exc:  # the build itself reports what it cannot read
+        return f"onleesbaar: {exc}".encode()
 
 
 def _library_versions() -> list[str]:
@@ -69,7 +87,7 @@ def package_digest(root: Path | None = None, version: str | None = None) -> str:
     if version is None:
         from . import __version__ as version
     digest = hashlib.sha256(f"jaarverslag {version}\0".encode())
-    _hash_tree(digest, root or Path(__file__).resolve().parent)
+    _hash_tree(digest, root or Path(__file__).resolve().parent, skip=(".pyc",))
     digest.update("\0".join(_library_versions()).encode())
     if root is None:
         _PACKAGE_DIGEST = digest.hexdigest()
@@ -89,55 +107,37 @@ def build_key(folder: Path, formats: Sequence[str] | None, per_partij: bool | No
     return digest.hexdigest()
 
 
-def _record_path(out_dir: Path, name: str) -> Path:
-    return Path(out_dir) / CACHE_DIR / f"{name}.json"
+def record(key: str | None, files: Mapping[str, bytes], warnings: Sequence[str]) -> bytes:
+    """The marker file of an output folder: who made it, and the record of this build."""
+    from . import __version__
 
-
-def _file_hashes(target: Path, files: Iterable[Path]) -> dict[str, str]:
-    return {
-        p.relative_to(target).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    content = {
+        "gemaakt_door": f"jaarverslag {__version__}",
+        "let_op": "Deze map wordt bij elke build vervangen; zet hier geen eigen bestanden.",
+        "sleutel": key,
+        "bestanden": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "waarschuwingen": list(warnings),
     }
+    return (json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def lookup(out_dir: Path, folder: Path, key: str) -> tuple[list[Path], list[str]] | None:
     """The output files and warnings of an earlier build with this key, if all still intact."""
-    name = Path(folder).resolve().name
+    target = Path(out_dir) / Path(folder).resolve().name
     try:
-        record = json.loads(_record_path(out_dir, name).read_text(encoding="utf-8"))
-        if record.get("key") != key:
+        if target.is_symlink() or (target / MARKER).is_symlink():
             return None
-        target = Path(out_dir) / name
-        files = [target / relative for relative in record["files"]]
-        if _file_hashes(target, files) != record["files"]:
+        content = json.loads((target / MARKER).read_text(encoding="utf-8"))
+        if content.get("sleutel") != key:
             return None
-        if {p.relative_to(target).as_posix() for p in _tree_files(target)} != set(record["files"]):
+        expected: dict[str, str] = content["bestanden"]
+        present = {p.relative_to(target).as_posix() for p in _tree_entries(target)}
+        if present != {*expected, MARKER}:
             return None
-        return files, list(record.get("warnings", []))
-    except (OSError, ValueError, KeyError, TypeError):
+        for name, digest in expected.items():
+            if _entry_digest(target / name).hex() != digest:
+                return None
+        files = [target / name for name in sorted(expected)]
+        return files, [str(w) for w in content.get("waarschuwingen", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def store(
-    out_dir: Path, folder: Path, key: str, files: Sequence[Path], warnings: list[str]
-) -> None:
-    """Remember a successful build (written atomically; a failure to write only costs speed)."""
-    name = Path(folder).resolve().name
-    path = _record_path(out_dir, name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        record = {
-            "key": key,
-            "files": _file_hashes(Path(out_dir) / name, files),
-            "warnings": warnings,
-        }
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
-
-
-def forget(out_dir: Path, folder: Path) -> None:
-    """Drop the record of a rapport (before rebuilding it)."""
-    with contextlib.suppress(OSError):
-        _record_path(out_dir, Path(folder).resolve().name).unlink()

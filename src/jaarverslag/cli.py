@@ -110,16 +110,27 @@ def new(name: Path) -> None:
     sys.exit(new_rapport(name))
 
 
+INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
+
+
 def run() -> None:
     """The console command: ``main``, then leave without tearing down the interpreter.
 
-    Every output file is written and closed before ``main`` returns; what remains at exit is
-    Python freeing pandas, NumPy and WeasyPrint module by module, which costs a whole-command
-    build tens of milliseconds for nothing.
+    Exit statuses are decided here, in one place: 0 done, 1 bad input, 2 wrong usage, 130
+    interrupted (Ctrl-C; click would say 1, the status of bad input). Every output file is
+    written and closed before ``main`` returns; what remains at exit is Python freeing pandas,
+    NumPy and WeasyPrint module by module, which costs a whole-command build tens of
+    milliseconds for nothing.
     """
     try:
-        main()
-        code = 0
+        result = main.main(standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("afgebroken", err=True)
+        code = INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):

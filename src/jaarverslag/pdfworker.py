@@ -14,11 +14,13 @@ import contextlib
 import os
 import pickle
 import select
+import signal
 import struct
 import sys
 from pathlib import Path
 
 from .errors import InputError
+from .processes import die_with_parent
 
 _HEADER = struct.Struct("!Q")
 
@@ -102,6 +104,7 @@ class PdfWorker:
         if pid == 0:
             status = 0
             try:
+                die_with_parent()
                 os.close(self._requests)
                 os.close(self._replies)
                 _serve(request_read, reply_write)
@@ -130,6 +133,13 @@ class PdfWorker:
         from .render.pdf import render_pdf
 
         return render_pdf(html, folder, pdfa)
+
+    def kill(self) -> None:
+        """Stop the child now (Ctrl-C: don't wait for the document it is laying out)."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        self.close()
 
     def close(self) -> None:
         """Let the child finish and reap it."""

@@ -14,15 +14,12 @@ that need them, so a no-op rebuild never loads pandas or WeasyPrint.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
+from . import cache, output
 from .errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -107,13 +104,23 @@ def build(
     per_partij: bool | None = None,
 ) -> list[Outcome]:
     """Build each rapport into ``out_dir/<name>/``; one failure doesn't stop the others."""
+    folders = [Path(f) for f in folders]
+    refused = output.target_problems(folders, Path(out_dir))
     outcomes = []
-    for folder in folders:
-        outcome = build_one(Path(folder), Path(out_dir), formats, per_partij)
+    for index, folder in enumerate(folders):
+        if index in refused:
+            outcome = refusal(folder, refused[index])
+        else:
+            outcome = build_one(folder, Path(out_dir), formats, per_partij)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
     return outcomes
+
+
+def refusal(folder: Path, problems: list[Problem]) -> Outcome:
+    """The outcome of a rapport whose output folder may not be written."""
+    return Outcome(folder, problems=problems, error="uitvoermap geweigerd")
 
 
 def reuse(folder: Path, out_dir: Path, key: str) -> Outcome | None:
@@ -136,6 +143,9 @@ def build_one(
 ) -> Outcome:
     """Build one rapport in this process (or reuse its unchanged output)."""
     folder, out_dir = Path(folder), Path(out_dir)
+    refused = output.target_problems([folder], out_dir)
+    if refused:
+        return refusal(folder, refused[0])
     key = cache.build_key(folder, formats, per_partij) if use_cache else None
     if key is not None and (hit := reuse(folder, out_dir, key)):
         return hit
@@ -146,7 +156,10 @@ def build_one(
         )
     except InputError as exc:
         return Outcome(folder, problems=exc.problems, error="invoerfouten")
-    return finish(prepared, files, out_dir, key)
+    try:
+        return finish(prepared, files, out_dir, key)
+    except output.OutputRefused as exc:
+        return refusal(folder, exc.problems)
 
 
 def prepare(
@@ -172,15 +185,11 @@ def _prepare(
 
 
 def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str | None) -> Outcome:
-    """Swap the finished files into place and remember the inputs they came from."""
+    """Swap the finished files into place, with the marker that records their inputs."""
     target = out_dir / prepared.name
-    if key is not None:
-        cache.forget(out_dir, prepared.folder)
-    write_atomically(target, files)
+    marker = cache.record(key, files, [str(p) for p in prepared.warnings])
+    output.write(target, {**files, output.MARKER: marker})
     paths = [target / name for name in sorted(files)]
-    if key is not None:
-        warnings = [str(p) for p in prepared.warnings]
-        cache.store(out_dir, prepared.folder, key, paths, warnings)
     return Outcome(prepared.folder, target, paths, list(prepared.warnings))
 
 
@@ -283,30 +292,3 @@ def _render_pdf(html: str, folder: Path, pdfa: bool) -> bytes:
     from .render.pdf import render_pdf
 
     return render_pdf(html, folder, pdfa)
-
-
-def write_atomically(target: Path, files: dict[str, bytes]) -> None:
-    """Write into a fresh temporary folder beside ``target``, then swap it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        os.chmod(staging, 0o755)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / "previous")
-        try:
-            os.replace(staging, target)
-        except BaseException:
-            if old is not None:
-                os.replace(old / "previous", target)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
