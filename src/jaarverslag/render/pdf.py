@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 from ..errors import InputError, Problem
 from .html import template_dirs
 
+FETCH_LIMIT = 50 * 1024 * 1024  #: bytes of one image or stylesheet a template may use
+
 
 def _fetcher_class():  # type: ignore[no-untyped-def]
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -32,6 +34,9 @@ def _fetcher_class():  # type: ignore[no-untyped-def]
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not any(path.is_relative_to(root) for root in self.roots):
                     raise _refused(url)
+                # a FIFO would hang the build, a huge file exhaust it: regular files, bounded
+                if not path.is_file() or path.stat().st_size > FETCH_LIMIT:
+                    raise _refused(url, allowed=True)
             elif scheme != "data":
                 raise _refused(url)
             try:
