@@ -136,7 +136,8 @@ def test_ev_label() -> None:
 def test_maatregelen_are_printed_unrounded() -> None:
     frame = maatregelen(("Post", "structureel", 2024, 95_000.5))
     table, _ = maatregelen_table(frame, file="m.csv")
-    assert format_cell(table.rows[1].cells[0]) == "€ 95.000,5"
+    # Unrounded, and with cents: two decimals, as money with cents always is.
+    assert format_cell(table.rows[1].cells[0]) == "€ 95.000,50"
 
 
 def test_maatregelen_total_lines_are_checked_and_not_printed() -> None:

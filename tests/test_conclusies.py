@@ -96,12 +96,41 @@ def test_begroting_without_realisatie_describes_the_targets():
 
 
 def test_units_and_tiny_changes():
+    # Between percentages the difference is in procentpunt; the relative change says so.
     text = conclusion(
         ind({2016: 50.0, 2017: 52.5}, {2017: 55}, eenheid="percentage"), "jaarverslag", 2017
     )
-    assert "van 50% in 2016 naar 52,5% in 2017 (+2,5%; +5,0%)" in text
+    assert "van 50% in 2016 naar 52,5% in 2017 (+2,5 procentpunt; relatief +5,0%)" in text
+    assert "niet gehaald: 2,5 procentpunt onder het doel." in text  # no "% van het doel"
+    # 100.000 → 100.001 is +0,001%: printed with the decimals it takes not to read 0,0%.
     tiny = conclusion(ind({2016: 100000, 2017: 100001}), "jaarverslag", 2017)
-    assert "(+1; minder dan 0,1%)" in tiny
+    assert "(+1; +0,001%)" in tiny
+
+
+def test_issue_12_verdict_and_share_agree():
+    """Begroting 2.000, realisatie 1.999 was "niet gehaald: …, 100,0% van het doel"."""
+    text = conclusion(ind({2017: 1999}, {2017: 2000}), "jaarverslag", 2017)
+    assert "is niet gehaald: 1 onder het doel, 99,95% van het doel." in text
+    text = conclusion(ind({2017: 2001}, {2017: 2000}, "lager"), "jaarverslag", 2017)
+    assert "niet gehaald (lager is beter): 1 boven het doel, 100,1% van het doel." in text
+    # 50% → 55%: "+5 procentpunt", never "+5%".
+    text = conclusion(ind({2016: 50, 2017: 55}, {2017: 60}, eenheid="percentage"), "x", 2017)
+    assert "(+5 procentpunt; relatief +10,0%)" in text
+    assert "5 procentpunt onder het doel" in text
+
+
+def test_euro_amounts_keep_their_cents():
+    text = conclusion(ind({2016: 100, 2017: 100.4}, {2017: 100}, eenheid="euro"), "x", 2017)
+    assert "van € 100,00 in 2016 naar € 100,40 in 2017 (€ +0,40; +0,4%)" in text
+    assert "(begroot: € 100,00) is gehaald: € 0,40 boven het doel, 100,4% van het doel." in text
+    whole = conclusion(ind({2016: 100, 2017: 120}, {2017: 100}, eenheid="euro"), "x", 2017)
+    assert "van € 100 in 2016 naar € 120 in 2017 (€ +20; +20,0%)" in whole
+
+
+def test_no_share_of_a_negative_target():
+    # -5 against a target of -10 is gehaald (higher); "50,0% van het doel" would read as a miss.
+    text = conclusion(ind({2017: -5}, {2017: -10}), "jaarverslag", 2017)
+    assert "is gehaald: 5 boven het doel." in text
 
 
 def test_no_data_at_all_says_so_with_the_footnote():
@@ -128,10 +157,17 @@ def test_no_data_at_all_says_so_with_the_footnote():
 
 VALUES = st.decimals(min_value=-(10**6), max_value=10**6, places=2).map(float)
 MAYBE = st.one_of(st.none(), VALUES)
+NUMBER = r"-?[\d.]+(?:,\d+)?"
 
 
 def dutch(text: str) -> Fraction:
-    return Fraction(text.replace(".", "").replace(",", "."))
+    """A printed Dutch number (``€ 1.234,50``, ``-9``, ``99,95``) back to an exact value."""
+    return Fraction(text.replace("€", "").replace(" ", "").replace(".", "").replace(",", "."))
+
+
+def size_word(percent: Fraction, licht: Fraction, fors: Fraction) -> str:
+    size = abs(percent)
+    return "licht" if size <= licht else "fors" if size >= fors else "duidelijk"
 
 
 @settings(max_examples=400)
@@ -148,12 +184,8 @@ def test_change_word_follows_the_arithmetic(old, new, licht, extra):
         assert step.word == "gelijk gebleven"
     assert step.verschil == b - a
     if a != 0 and b != a:
-        tenths = int(abs(b - a) / abs(a) * 1000 + Fraction(1, 2))  # percent, 1 decimal, half up
-        size = step.word.split()[0]
-        expected = (
-            "licht" if tenths <= 10 * licht else "fors" if tenths >= 10 * fors else "duidelijk"
-        )
-        assert size == expected
+        exact = (b - a) / abs(a) * 100
+        assert step.word.split()[0] == size_word(exact, Fraction(licht), Fraction(fors))
 
 
 @settings(max_examples=400)
@@ -178,3 +210,90 @@ def test_sentences_agree_with_their_printed_numbers(old, new, target, richting):
     assert ("onder het doel" in text) == (r < d)
     shown = re.search(r"\(begroot: (\S+)\)", text)
     assert shown and dutch(shown.group(1)) == d
+
+
+# Near every threshold: values a hair's breadth either side of the norm (gehaald / niet
+# gehaald) and of 0, licht and fors (gelijk / licht / duidelijk / fors), in every unit.
+
+SCALE = st.sampled_from([1, 10, 1000, 2000, 123_456, 10**6])
+HAIR = st.integers(-50, 50).map(lambda k: Fraction(k, 10**6))  # up to 5e-5 either side
+EENHEID = st.sampled_from(["aantal", "euro", "percentage"])
+
+
+@settings(max_examples=1000)
+@given(
+    target=st.integers(1, 10**8).map(lambda n: Fraction(n, 100)),
+    nudge=st.one_of(HAIR, st.integers(-3, 3).map(lambda k: Fraction(k, 10**4))),
+    relative=st.booleans(),
+    richting=st.sampled_from(["hoger", "lager"]),
+    eenheid=EENHEID,
+)
+def test_verdicts_near_the_norm_agree_with_the_printed_share(
+    target, nudge, relative, richting, eenheid
+):
+    """gehaald ⇔ the printed share is ≥ 100% (≤ for lager), and it prints 100% only when the
+    realisatie is exactly on target; the printed difference is the exact one."""
+    new = target * (1 + nudge) if relative else target + nudge
+    new = Fraction(round(new * 10**6), 10**6)  # the data's precision
+    text = conclusion(
+        ind({2017: float(new)}, {2017: float(target)}, richting, eenheid), "jaarverslag", 2017
+    )
+    good = new >= target if richting == "hoger" else new <= target
+    assert ("niet gehaald" in text) == (not good)
+    if new == target:
+        assert "precies gehaald" in text
+        return
+    amount = re.search(rf"(€ )?({NUMBER})( procentpunt)? (boven|onder) het doel", text)
+    assert amount, text
+    assert dutch(amount.group(2)) == abs(new - target)
+    assert (amount.group(3) is not None) == (eenheid == "percentage")
+    share = re.search(rf"({NUMBER})% van het doel", text)
+    if eenheid == "percentage":
+        assert share is None
+        return
+    assert share, text
+    printed = dutch(share.group(1))
+    assert printed != 100
+    assert (printed > 100) == (new > target)
+    assert ("niet gehaald" in text) == ((printed < 100) if richting == "hoger" else printed > 100)
+
+
+@settings(max_examples=1000)
+@given(
+    old=st.integers(-(10**8), 10**8).filter(bool).map(lambda n: Fraction(n, 100)),
+    edge=st.sampled_from(["nul", "licht", "fors"]),
+    down=st.booleans(),
+    nudge=HAIR,
+    licht=st.integers(0, 20).map(lambda n: Fraction(n, 2)),
+    extra=st.integers(0, 20).map(lambda n: Fraction(n, 2)),
+    eenheid=EENHEID,
+)
+def test_change_words_near_every_threshold_agree_with_the_printed_percent(
+    old, edge, down, nudge, licht, extra, eenheid
+):
+    """gestegen / gedaald follows the printed sign, licht / duidelijk / fors the printed
+    percent (licht: ≤ licht, fors: ≥ fors); the printed difference is the exact one."""
+    fors = licht + extra
+    percent = {"nul": Fraction(0), "licht": licht, "fors": fors}[edge] + nudge
+    new = old + abs(old) * (-percent if down else percent) / 100
+    new = Fraction(round(new * 10**6), 10**6)
+    drempels = {"licht": float(licht), "fors": float(fors)}
+    facts = ind({2016: float(old), 2017: float(new)}, eenheid=eenheid)
+    text = conclusion(facts, "jaarverslag", 2017, drempels)
+    if new == old:
+        assert "gelijk gebleven" in text
+        return
+    found = re.search(
+        rf"(licht|duidelijk|fors) (gestegen|gedaald) van .* \((€ )?([+-]{NUMBER})"
+        rf"( procentpunt)?; (relatief )?([+-]{NUMBER})%\)",
+        text,
+    )
+    assert found, text
+    size, word, _, difference, procentpunt, relatief, printed = found.groups()
+    assert dutch(difference) == new - old
+    assert (procentpunt is not None) == (relatief is not None) == (eenheid == "percentage")
+    percent_printed = dutch(printed)
+    assert percent_printed != 0
+    assert (percent_printed > 0) == (word == "gestegen") == (new > old)
+    assert size == size_word(percent_printed, licht, fors)
+    assert size == size_word((new - old) / abs(old) * 100, licht, fors)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jaarverslag.compute.indicatoren import indicator_columns, indicator_table
+from jaarverslag.compute.indicatoren import (
+    indicator_columns,
+    indicator_table,
+    jaren_problems,
+    left_out,
+)
 from jaarverslag.numbers import format_cell
 
 
@@ -20,28 +25,33 @@ ROWS = [
 ]
 
 
-def test_jaarverslag_columns():
-    assert indicator_columns(frame(ROWS), "jaarverslag", 2017) == [
+def test_every_year_of_the_data_is_shown():
+    """Issue 12: realisaties 2015–2018 showed only 2017 and 2018; now every pair with data."""
+    rows = [("a", "A", y, "realisatie", 1.0, None) for y in (2015, 2016, 2017, 2018)]
+    rows += [("a", "A", 2017, "begroting", 2.0, None)]
+    assert indicator_columns(frame(rows), "jaarverslag", 2017) == [
+        (2015, "realisatie"),
         (2016, "realisatie"),
         (2017, "begroting"),
-        (2017, "beoogd"),
         (2017, "realisatie"),
-    ]
-
-
-def test_begroting_columns():
-    assert indicator_columns(frame(ROWS), "begroting", 2020) == [
         (2018, "realisatie"),
-        (2019, "begroting"),
-        (2019, "beoogd"),
-        (2019, "realisatie"),
-        (2020, "begroting"),
-        (2020, "beoogd"),
-        (2021, "begroting"),
-        (2021, "beoogd"),
-        (2022, "begroting"),
-        (2022, "beoogd"),
     ]
+    assert len(indicator_columns(frame(ROWS), "begroting", 2020)) == len(ROWS)
+
+
+def test_jaren_limits_how_far_back_and_says_what_is_left_out():
+    data = frame(ROWS)
+    pairs = indicator_columns(data, "begroting", 2020, jaren=3)
+    assert sorted({y for y, _ in pairs}) == [2018, 2019, 2020, 2021, 2022]  # later: always
+    assert left_out(data, 2020, 3) == [2014, 2015, 2016, 2017]
+    (problem,) = jaren_problems(data, jaar=2020, jaren=3, file="r/indicatoren.csv")
+    assert problem.severity == "warning"
+    assert str(problem) == (
+        "r/indicatoren.csv: jaar: waarschuwing: 2014, 2015, 2016 en 2017 staan niet in de "
+        "tabel (12 regels): rapport.yaml zegt jaren: 3"
+    )
+    assert jaren_problems(data, jaar=2020, jaren=None, file="x") == []
+    assert jaren_problems(data, jaar=2020, jaren=7, file="x") == []
 
 
 def test_dash_and_footnote_marker():
@@ -59,7 +69,45 @@ def test_dash_and_footnote_marker():
     )
     assert [c.label for c in table.columns] == ["Beoogd 2019", "Beoogd 2020"]
     assert [[format_cell(c) for c in r.cells] for r in table.rows] == [
-        ["-", "-*"],
+        ["-", "-"],
         ["455", "1.425"],
     ]
+    assert [[c.markers for c in r.cells] for r in table.rows] == [[(), ("*",)], [(), ()]]
     assert table.footnotes == (("*", "niet sturen"),)
+    assert table.marked_columns == {1}
+
+
+def test_many_footnotes_get_letters_in_reading_order():
+    """Markers were digits from the fourth footnote on: 150 with note 4 read 1504."""
+    rows = [
+        ("d", "D", 2017, "realisatie", 150.0, "noot 1"),  # file order is not reading order
+        ("a", "A", 2017, "realisatie", 1.0, "noot 3"),
+        ("a", "A", 2016, "realisatie", 2.0, "noot 2"),
+        ("b", "B", 2017, "realisatie", 20.0, "noot 4"),
+        ("c", "C", 2017, "realisatie", 3.0, "noot 3"),  # the same text: the same marker
+    ]
+    table = indicator_table(frame(rows), soort="jaarverslag", jaar=2017)
+    assert [r.label for r in table.rows] == ["D", "A", "B", "C"]
+    assert [[c.markers for c in r.cells] for r in table.rows] == [
+        [(), ("a",)],
+        [("b",), ("c",)],
+        [(), ("d",)],
+        [(), ("c",)],
+    ]
+    assert table.footnotes == (("a", "noot 1"), ("b", "noot 2"), ("c", "noot 3"), ("d", "noot 4"))
+    assert [format_cell(c) for c in table.rows[0].cells] == ["-", "150"]
+
+
+def test_euro_indicator_keeps_its_cents_throughout_its_row():
+    rows = [
+        ("k", "Kosten per traject", 2016, "realisatie", 100.0, None),
+        ("k", "Kosten per traject", 2017, "realisatie", 100.4, None),
+        ("w", "Hele euro's", 2016, "realisatie", 5000.0, None),
+        ("w", "Hele euro's", 2017, "realisatie", 5250.0, None),
+    ]
+    data = frame(rows).assign(eenheid="euro")
+    table = indicator_table(data, soort="jaarverslag", jaar=2017)
+    assert [[format_cell(c) for c in r.cells] for r in table.rows] == [
+        ["€ 100,00", "€ 100,40"],
+        ["€ 5.000", "€ 5.250"],
+    ]

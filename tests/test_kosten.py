@@ -167,18 +167,27 @@ JAARVERSLAG_2019 = kosten(
     (P1, "baten", 2019, "realisatie", 90),
     (P2, "baten", 2019, "begroting", 0),
     (P2, "baten", 2019, "realisatie", 10),
-    (P1, "lasten", 2018, "realisatie", 999),  # another year: not in a 2019 jaarverslag
+    (P1, "lasten", 2018, "realisatie", 999),  # the previous year's realisatie: shown
 )
 
 
 def test_jaarverslag_columns() -> None:
     table, _ = kosten_table(JAARVERSLAG_2019, soort="jaarverslag", jaar=2019, file="k.csv")
+    # As real jaarstukken: Realisatie t-1, Primitieve begroting t, Begroting t na wijziging,
+    # Realisatie t, Verschil, V/N.
     assert [c.key for c in table.columns] == [
+        "realisatie_2018",
         "begroting_2019",
         "begroting_na_wijziging_2019",
         "realisatie_2019",
         "verschil",
         "vn",
+    ]
+    assert [c.label for c in table.columns][:4] == [
+        "Realisatie 2018",
+        "Primitieve begroting 2019",
+        "Begroting 2019 na wijziging",
+        "Realisatie 2019",
     ]
     assert table.caption == "Wat heeft het gekost?"
 
@@ -188,12 +197,14 @@ def test_jaarverslag_lasten_verschil_against_latest_begroting() -> None:
     lasten = group(table, "Lasten")
     # P1: latest stand 1100 - realisatie 1150 = -50 N.
     assert (lasten[P1]["verschil"], lasten[P1]["vn"]) == (-50, "N")
-    # P2 has no wijziging: 400 - 350 = 50 V; its na-wijziging cell is no data.
-    assert lasten[P2]["begroting_na_wijziging_2019"] is None
+    # P2 has no wijziging: its primitieve 400 is carried forward (so the column adds up);
+    # 400 - 350 = 50 V.
+    assert lasten[P2]["begroting_na_wijziging_2019"] == 400
     assert (lasten[P2]["verschil"], lasten[P2]["vn"]) == (50, "V")
-    # Totals: reference 1100 + 400 = 1500, realisatie 1150 + 350 = 1500: 0, no V or N.
+    # Totals: na wijziging 1100 + 400 = 1500, realisatie 1150 + 350 = 1500: 0, no V or N.
     total = lasten["Totaal lasten"]
     assert (total["begroting_2019"], total["realisatie_2019"]) == (1400, 1500)
+    assert total["begroting_na_wijziging_2019"] == 1500
     assert (total["verschil"], total["vn"]) == (0, "")
 
 
@@ -218,9 +229,20 @@ def test_jaarverslag_baten_and_saldo() -> None:
 def test_printed_values() -> None:
     table, _ = kosten_table(JAARVERSLAG_2019, soort="jaarverslag", jaar=2019, file="k.csv")
     lasten_p2 = next(r for r in table.rows if r.label == P2)
-    assert [format_cell(c) for c in lasten_p2.cells] == ["€ 400", "-", "€ 350", "€ 50", "V"]
+    assert [format_cell(c) for c in lasten_p2.cells] == [
+        "-",
+        "€ 400",
+        "€ 400",  # carried forward: in italics, with the footnote
+        "€ 350",
+        "€ 50",
+        "V",
+    ]
+    assert [(c.emphasis, c.markers) for c in lasten_p2.cells[1:3]] == [(False, ()), (True, ("*",))]
+    assert table.footnotes == (
+        ("*", "Geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)."),
+    )
     baten_p2 = [r for r in table.rows if r.label == P2][1]
-    assert format_cell(baten_p2.cells[0]) == "€ 0"
+    assert format_cell(baten_p2.cells[1]) == "€ 0"
 
 
 # -- missing data, order, noise, unit ---------------------------------------------------------
@@ -258,8 +280,9 @@ def test_all_missing_total_is_none() -> None:
         "verschil": None,
         "vn": "",
     }
-    # P1's verschil needs both sides: its begroting is missing.
-    assert group(table, "Lasten")[P1]["verschil"] is None
+    # P1 has no begroting: its verschil is -realisatie, as a controller counts it.
+    assert group(table, "Lasten")[P1]["verschil"] == -5
+    assert group(table, "Lasten")[P1]["vn"] == "N"
 
 
 def test_posts_keep_file_order() -> None:
@@ -365,7 +388,7 @@ def test_totals_are_checked_per_soort_jaar_and_stand() -> None:
         ("Totaal", "baten", 2019, "begroting", 5),  # no baten posts: nothing to compare
     )
     _, problems = kosten_table(frame, soort="jaarverslag", jaar=2019, file="k.csv")
-    assert [(p.line, p.message) for p in problems] == [
+    assert [(p.line, p.message) for p in problems if p.severity == "error"] == [
         (7, "Totaal is 31, maar de som van de posten is 30")
     ]
 

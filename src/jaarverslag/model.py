@@ -24,8 +24,10 @@ class Cell:
 
     ``decimals`` fixes the printed decimals (``None``: as many as the value has).
     ``suppressed`` replaces the value by a privacy mark such as ``<5`` in every output.
-    ``markers`` are footnote markers printed after the value (``*``, ``1``).
-    ``highlight`` marks a cell to stand out (a partner's own share).
+    ``markers`` are footnote markers printed after the value, set apart from it (``*``, ``a``;
+    never a digit). ``highlight`` marks a cell to stand out (a partner's own share).
+    ``emphasis`` prints the value in italics: a value carried over from another column (its
+    footnote says so).
     """
 
     value: float | int | str | None
@@ -34,6 +36,7 @@ class Cell:
     markers: tuple[str, ...] = ()
     suppressed: str | None = None
     highlight: bool = False
+    emphasis: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ class Table:
     rows: tuple[Row, ...]
     footnotes: tuple[tuple[str, str], ...] = ()
     note: str | None = None
+
+    @property
+    def marked_columns(self) -> frozenset[int]:
+        """Columns with a footnote marker in some cell: their numbers leave room for it, so a
+        marker hangs beside the figure and every figure stays right-aligned."""
+        return frozenset(i for r in self.rows for i, c in enumerate(r.cells) if c.markers)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,27 @@
 """Dutch display formatting of numbers; the only place a value becomes text.
 
-The same functions are Jinja filters, so figures in prose and in tables always agree.
+The same functions are Jinja filters, so figures in prose and in tables always agree. The rules
+a controller relies on live here, once:
+
+- rounding is half away from zero, computed exactly (never on binary floats);
+- a figure prints with as many decimals as the data has; money with cents always with at least
+  two (``€ 100,40``), and one table column of amounts with one number of decimals
+  (:func:`money_decimals`);
+- a figure printed beside a verdict or a size word gets as many more decimals as it takes to
+  stay on the same side of every norm and threshold as the exact value
+  (:func:`decimals_apart`): ``99,95% van het doel`` beside "niet gehaald", never ``100,0%``;
+- a difference between two percentages is in ``procentpunt`` (:func:`format_signed`);
+- footnote markers are ``*`` or letters, never digits (:func:`footnote_markers`).
 """
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from itertools import count, product
+from string import ascii_lowercase
 
 from babel.numbers import format_decimal
 
@@ -14,28 +29,57 @@ from .model import Cell, Unit
 
 LOCALE = "nl_NL"
 NO_DATA = "-"
+#: Decimals the data is kept to (and printed with at most, unless a norm needs more).
+MAX_DECIMALS = 6
+#: Most decimals a figure gets to show which side of a norm it is on.
+APART_LIMIT = 20
+#: The unit word of a difference between two percentages.
+PROCENTPUNT = "procentpunt"
+
+Number = int | float | Decimal | Fraction
 
 
-def decimals_of(value: float | int) -> int:
-    """Return the number of decimals a value carries (``99.6`` → 1, ``400`` → 0)."""
-    if isinstance(value, int) or float(value).is_integer():
-        return 0
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+def is_missing(value: object) -> bool:
+    """``None`` and NaN are "no data"."""
+    return value is None or (isinstance(value, float | Decimal) and math.isnan(value))
 
 
-def round_half_up(value: float | int, decimals: int = 0) -> Decimal:
-    """Round half away from zero, as Dutch financial tables do (Babel would round half-even)."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+def exact(value: Number) -> Fraction:
+    """The value as written: a float by its shortest repr, so ``0.1`` is one tenth."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    return Fraction(repr(float(value)))
 
 
-def format_number(value: float | int | None, decimals: int | None = None) -> str:
+def decimals_of(value: Number) -> int:
+    """The number of decimals a value carries (``99.6`` → 1, ``400`` → 0).
+
+    A value without a finite decimal expansion (one third) counts as :data:`MAX_DECIMALS`.
+    """
+    denominator = exact(value).denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    return max(twos, fives) if denominator == 1 else MAX_DECIMALS
+
+
+def round_half_up(value: Number, decimals: int = 0) -> Decimal:
+    """Round half away from zero, exactly, as Dutch financial tables do (Babel: half-even)."""
+    scaled = exact(value) * 10**decimals
+    magnitude = math.floor(abs(scaled) + Fraction(1, 2))
+    return Decimal(magnitude if scaled >= 0 else -magnitude).scaleb(-decimals)
+
+
+def format_number(value: Number | None, decimals: int | None = None) -> str:
     """``1234.5`` → ``1.234,5``; ``None`` → ``-``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or is_missing(value):
         return NO_DATA
     if decimals is None:
-        decimals = min(decimals_of(value), 6)
+        decimals = min(decimals_of(value), MAX_DECIMALS)
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print -0
@@ -43,40 +87,126 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
-def format_euro(value: float | int | None, decimals: int | None = 0) -> str:
-    """``95000`` → ``€ 95.000``; ``-97306`` → ``€ -97.306``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def money_decimals(values: Iterable[Number | None], bedragen_in: int = 1) -> int:
+    """The decimals of one column (or series) of amounts: 0 when every amount is whole, else
+    at least 2 (cents), or as many as the data has; in thousands as many as the data has."""
+    most = max((decimals_of(v) for v in values if v is not None and not is_missing(v)), default=0)
+    most = min(most, MAX_DECIMALS)
+    if most == 0 or bedragen_in != 1:
+        return most
+    return max(most, 2)
+
+
+def format_euro(value: Number | None, decimals: int | None = None) -> str:
+    """``95000`` → ``€ 95.000``; ``100.4`` → ``€ 100,40``; ``-97306`` → ``€ -97.306``."""
+    if value is None or is_missing(value):
         return NO_DATA
+    if decimals is None:
+        decimals = money_decimals([value])
     return "€ " + format_number(value, decimals)
 
 
-def format_percentage(value: float | int | None, decimals: int | None = None) -> str:
+def format_percentage(value: Number | None, decimals: int | None = None) -> str:
     """``99.6`` → ``99,6%`` (the value is already a percentage)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or is_missing(value):
         return NO_DATA
     return format_number(value, decimals) + "%"
 
 
 def format_value(
-    value: float | int | str | None, unit: Unit = "aantal", decimals: int | None = None
+    value: Number | str | None, unit: Unit | str = "aantal", decimals: int | None = None
 ) -> str:
     """Print a value in its unit; text is returned unchanged."""
     if isinstance(value, str):
         return value
     if unit == "euro":
-        return format_euro(value, decimals if decimals is not None else 0)
+        return format_euro(value, decimals)
     if unit == "percentage":
         return format_percentage(value, decimals)
     if unit == "jaar":
-        return NO_DATA if value is None else str(int(value))
+        return NO_DATA if value is None or is_missing(value) else str(int(value))
     return format_number(value, decimals)
 
 
 def format_cell(cell: Cell) -> str:
-    """Print a table cell: a privacy mark replaces the value, markers follow it."""
-    text = (
-        cell.suppressed
-        if cell.suppressed is not None
-        else format_value(cell.value, cell.unit, cell.decimals)
-    )
-    return text + "".join(cell.markers)
+    """Print a table cell's value; a privacy mark replaces it. Footnote markers are not part
+    of it: the template sets them apart (a space and a superscript), so none reads as a digit."""
+    if cell.suppressed is not None:
+        return cell.suppressed
+    return format_value(cell.value, cell.unit, cell.decimals)
+
+
+def format_signed(
+    value: Number | None,
+    unit: Unit | str = "aantal",
+    decimals: int | None = None,
+    *,
+    sign: bool = True,
+) -> str:
+    """A difference with its sign: ``+159``, ``-9``, ``0``, ``€ +0,40``, ``+5 procentpunt``
+    (``sign=False``: its size, ``5 procentpunt``).
+
+    A difference between two percentages is in procentpunt, never in %.
+    """
+    if value is None or is_missing(value):
+        return NO_DATA
+    if decimals is None:
+        decimals = (
+            money_decimals([value]) if unit == "euro" else min(decimals_of(value), MAX_DECIMALS)
+        )
+    rounded = round_half_up(value, decimals)
+    mark = ("+" if rounded > 0 else "-" if rounded < 0 else "") if sign else ""
+    size = format_number(abs(rounded), decimals)
+    if unit == "euro":
+        return f"€ {mark}{size}"
+    if unit == "percentage":
+        return f"{mark}{size} {PROCENTPUNT}"
+    return mark + size
+
+
+def decimals_apart(value: Number, norms: Sequence[Number], start: int = 1) -> int:
+    """The fewest decimals (from ``start``) at which ``value``, rounded, lies on the same side
+    of every norm as the exact value, and on a norm only when it is exactly on it.
+
+    So a printed figure can never contradict a word decided on the exact value: 1.999 of a
+    target of 2.000 is 99,95%, not 100,0%, beside "niet gehaald".
+    """
+    wanted = exact(value)
+    edges = [exact(n) for n in norms]
+
+    def sides(x: Fraction) -> tuple[int, ...]:
+        return tuple((x > e) - (x < e) for e in edges)
+
+    goal = sides(wanted)
+    for decimals in range(start, APART_LIMIT + 1):
+        if sides(exact(round_half_up(wanted, decimals))) == goal:
+            return decimals
+    return APART_LIMIT
+
+
+def format_share(value: Number | None, norm: Number = 100) -> str:
+    """A share in percent (``111,8%``) with one decimal, more where one would reach or cross
+    ``norm``: realisatie 1.999 of a target of 2.000 prints ``99,95%``."""
+    if value is None or is_missing(value):
+        return NO_DATA
+    return format_percentage(value, decimals_apart(value, [norm]))
+
+
+def format_change(value: Number, thresholds: Iterable[Number] = ()) -> str:
+    """A relative change in percent with its sign (``+39,8%``), one decimal, more where one
+    would reach or cross zero or a threshold (``±licht``, ``±fors``): ``+0,04%``, ``+14,96%``."""
+    edges = [0, *(s * exact(t) for t in thresholds for s in (1, -1))]
+    decimals = decimals_apart(value, edges)
+    rounded = round_half_up(value, decimals)
+    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+    return sign + format_number(abs(rounded), decimals) + "%"
+
+
+def footnote_markers(n: int) -> list[str]:
+    """Markers for ``n`` footnotes in order: ``*`` for a single one (as seed 001), else
+    ``a``, ``b``, … ``z``, ``aa``, ``ab``, …: never a digit, so a marker can't read as part of
+    a figure (``150`` with note 4 read ``1504``)."""
+    if n == 1:
+        return ["*"]
+    labels = ("".join(p) for k in count(1) for p in product(ascii_lowercase, repeat=k))
+    return [next(labels) for _ in range(n)]

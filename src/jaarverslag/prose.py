@@ -12,8 +12,10 @@ Template functions (all numbers printed the Dutch way by :mod:`jaarverslag.numbe
 - ``realisatie(id, jaar)``: the realisatie of an indicator in a year;
 - ``doel(id, jaar)``: its target that year (``begroting``, else ``beoogd``);
 - ``verschil(id, jaar)``: realisatie minus target, with sign; ``verschil(id, jaar, 2016)``:
-  realisatie minus the realisatie of 2016;
-- ``procent_van_doel(id, jaar)``: realisatie as a percentage of the target (one decimal);
+  realisatie minus the realisatie of 2016; between percentages in procentpunt (``+5
+  procentpunt``), euros as the indicator's amounts (``€ +0,40``);
+- ``procent_van_doel(id, jaar)``: realisatie as a percentage of the target (one decimal, more
+  where one would print 100,0% for a figure that is not exactly on target);
 - ``conclusie(id)``: the generated conclusion for one indicator; ``conclusies()``: for all.
 
 A missing value prints as ``-``; an unknown indicator or year, or any template error, is a
@@ -26,16 +28,16 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
-from .compute.conclusies import Indicator, conclusion, exact, signed
+from .compute.conclusies import Indicator, conclusion, exact
 from .errors import InputError, Problem
-from .numbers import format_number, format_value, round_half_up
+from .numbers import format_share, format_signed, format_value
+from .sandbox import BoundedSandbox, deadline
 
 #: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
 HEADING_SHIFT = 2
@@ -96,26 +98,25 @@ class Figures:
 
     def realisatie(self, ident: str, jaar: int) -> str:
         ind, value = self._realisatie(ident, jaar)
-        return _fmt(value, ind.eenheid)
+        return _fmt(value, ind)
 
     def doel(self, ident: str, jaar: int) -> str:
         ind, value = self._doel(ident, jaar)
-        return _fmt(value, ind.eenheid)
+        return _fmt(value, ind)
 
     def verschil(self, ident: str, jaar: int, met: int | str = "doel") -> str:
         ind, new = self._realisatie(ident, jaar)
         _, old = self._doel(ident, jaar) if met == "doel" else self._realisatie(ident, met)
         if new is None or old is None:
             return format_value(None)
-        return signed(exact(new) - exact(old), ind.eenheid)
+        return format_signed(exact(new) - exact(old), ind.eenheid, ind.decimals)
 
     def procent_van_doel(self, ident: str, jaar: int) -> str:
         _, new = self._realisatie(ident, jaar)
         _, target = self._doel(ident, jaar)
         if new is None or target is None or exact(target) == 0:
             return format_value(None)
-        share = round_half_up(float(exact(new) / exact(target) * Decimal(100)), 1)
-        return format_number(float(share), 1) + "%"
+        return format_share(Fraction(exact(new)) / Fraction(exact(target)) * 100)
 
     def conclusie(self, ident: str) -> str:
         return conclusion(self.indicator(ident), self.soort, self.jaar, self.drempels)
@@ -134,8 +135,8 @@ class Figures:
         }
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    return format_value(None if value is None else float(exact(value)), unit)  # type: ignore[arg-type]
+def _fmt(value: float | None, ind: Indicator) -> str:
+    return format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)
 
 
 def _finalize(value: object) -> object:
@@ -152,7 +153,7 @@ def render_template(text: str, display: str, figures: Figures) -> str:
     """
     if "{" not in text:
         return text
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=jinja2.FunctionLoader(lambda name: (text, name, lambda: True)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -162,7 +163,8 @@ def render_template(text: str, display: str, figures: Figures) -> str:
     )
     env.globals.update(figures.functions())
     try:
-        return env.get_template(display).render()
+        with deadline():
+            return env.get_template(display).render()
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(display, exc.lineno, None, f"sjabloonfout: {exc.message}")
         raise InputError([problem]) from None

@@ -22,13 +22,14 @@ import pandas as pd
 from ..errors import Problem
 from ..model import Cell, Column, Row, Table
 from ..numbers import format_number
-from .kosten import (
+from .bedragen import (
     PRECISION,
     amount_cell,
     amount_note,
     blank_cells,
     check_severity,
     plain,
+    table_decimals,
     total_kind,
     total_problems,
 )
@@ -65,18 +66,19 @@ def maatregelen_table(
 
     rows: list[Row] = []
     subtotals = wide.groupby(level="karakter", sort=False).sum(min_count=1)
+    decimals = table_decimals([wide], bedragen_in)  # one number of decimals for the table
     for karakter, title in KARAKTERS:
         if karakter not in subtotals.index:
             continue
         rows.append(Row(title, blank_cells(n), kind="groep"))
         for post, values in wide.xs(karakter, level="karakter").iterrows():
-            rows.append(Row(str(post), tuple(amount_cell(v) for v in values)))
+            rows.append(Row(str(post), tuple(amount_cell(v, decimals=decimals) for v in values)))
         subtotal = subtotals.loc[karakter].round(PRECISION)
-        rows.append(
-            Row(f"Subtotaal {karakter}", tuple(amount_cell(v) for v in subtotal), "subtotaal")
-        )
+        cells = tuple(amount_cell(v, decimals=decimals) for v in subtotal)
+        rows.append(Row(f"Subtotaal {karakter}", cells, "subtotaal"))
     total = _totale_lasten(real, years)
-    rows.append(Row("Totale lasten", tuple(amount_cell(v) for v in total), kind="totaal"))
+    cells = tuple(amount_cell(v, decimals=decimals) for v in total)
+    rows.append(Row("Totale lasten", cells, kind="totaal"))
 
     table = Table(
         name="maatregelen",
@@ -288,15 +290,20 @@ def verdeling_table(
             column.append(None if count is None else _unit_value(count, unit))
 
     rows = []
+    amounts = [pd.Series(rounded, dtype=float), *(pd.Series(p, dtype=float) for p in parts)]
+    decimals = table_decimals(amounts, bedragen_in)
     for i, (name, share) in enumerate(zip(partners, key["aandeel"], strict=True)):
         mine = i == own
         cells = (
             Cell(plain(share), "percentage", highlight=mine),
-            *(amount_cell(v, highlight=mine) for v in parts[i]),
+            *(amount_cell(v, decimals=decimals, highlight=mine) for v in parts[i]),
         )
         rows.append(Row(name, cells, highlight=mine))
     share_sum = plain(float(sum(shares, Fraction(0))))
-    total_cells = (Cell(share_sum, "percentage"), *(amount_cell(v) for v in rounded))
+    total_cells = (
+        Cell(share_sum, "percentage"),
+        *(amount_cell(v, decimals=decimals) for v in rounded),
+    )
     rows.append(Row("Totaal", total_cells, kind="totaal"))
 
     columns = (Column("Aandeel", "aandeel"), *_year_columns(years, _ev_suffix(ev_label, wide)))

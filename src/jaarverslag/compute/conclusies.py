@@ -4,8 +4,11 @@ A conclusion is written from two facts, both computed here so prose, tables and 
 them: the change against the previous realisatie (gelijk, licht / duidelijk / fors gestegen or
 gedaald, thresholds from rapport.yaml's ``drempels``) and the verdict against the target of the
 same year (gehaald / niet gehaald, honouring ``richting: lager``; no verdict when a value is
-missing). Words are chosen from the same rounded numbers that are printed, so a conclusion can
-never contradict its own figures.
+missing). Words are decided on the exact values; every figure printed beside them gets as many
+decimals as it takes to stay on the same side of the norm or threshold
+(:func:`jaarverslag.numbers.decimals_apart`), so a conclusion can never contradict its own
+figures: 1.999 against a target of 2.000 is "niet gehaald: 1 onder het doel, 99,95% van het
+doel". A change of a percentage is in procentpunt; its relative change says "relatief".
 """
 
 from __future__ import annotations
@@ -13,10 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 
-from ..numbers import format_number, format_value, round_half_up
+from ..numbers import (
+    format_change,
+    format_share,
+    format_signed,
+    format_value,
+    money_decimals,
+    round_half_up,
+)
 
 #: Values are compared at the precision they are printed with (at most six decimals).
 PRECISION = 6
@@ -43,14 +54,28 @@ class Indicator:
     doel: Mapping[int, tuple[str, float | None]]
     voetnoten: tuple[str, ...] = ()
 
+    @property
+    def decimals(self) -> int | None:
+        """Decimals of every amount of a euro indicator: with cents anywhere in its series,
+        all its amounts print two (``€ 100,00`` beside ``€ 100,40``); else as the value has."""
+        if self.eenheid != "euro":
+            return None
+        values = [*self.realisatie.values(), *(v for _, v in self.doel.values())]
+        return money_decimals(values)
+
 
 @dataclass(frozen=True)
 class Change:
-    """The change from ``old`` to ``new``: word, difference, and percent rounded to 1 decimal."""
+    """The change from ``old`` to ``new``: word, exact difference and exact percent change."""
 
     word: str  # e.g. "licht gestegen", "gelijk gebleven"
     verschil: Decimal
-    procent: Decimal | None  # None when old is 0
+    procent: Fraction | None  # None when old is 0
+    drempels: tuple[float, ...] = ()  # the thresholds the word was judged against
+
+    def procent_text(self) -> str:
+        """The percent change as printed, on the same side of every threshold as the word."""
+        return "" if self.procent is None else format_change(self.procent, self.drempels)
 
 
 def indicators(frame: pd.DataFrame) -> dict[str, Indicator]:
@@ -106,26 +131,28 @@ def change(
     """Name the change from ``old`` to ``new``.
 
     The size is licht up to ``licht`` percent, fors from ``fors`` percent, duidelijk between,
-    judged on the percentage as printed (one decimal). From 0 there is no percentage and no size.
+    judged on the exact percentage; the printed one keeps to the same side of each threshold
+    (:meth:`Change.procent_text`). From 0 there is no percentage and no size.
     """
     limits = DEFAULT_DREMPELS | dict(drempels or {})
+    thresholds = (float(limits["licht"]), float(limits["fors"]))
     a, b = exact(old), exact(new)
     verschil = b - a
     up, down, same = words
     if verschil == 0:
-        return Change(same, verschil, Decimal(0) if a != 0 else None)
+        return Change(same, verschil, Fraction(0) if a != 0 else None, thresholds)
     direction = up if verschil > 0 else down
     if a == 0:
-        return Change(direction, verschil, None)
-    procent = round_half_up(float(verschil / abs(a) * 100), 1)
+        return Change(direction, verschil, None, thresholds)
+    procent = Fraction(verschil) / abs(Fraction(a)) * 100
     size = abs(procent)
-    if size <= Decimal(repr(limits["licht"])):
+    if size <= Fraction(repr(thresholds[0])):
         adverb = "licht"
-    elif size < Decimal(repr(limits["fors"])):
+    elif size < Fraction(repr(thresholds[1])):
         adverb = "duidelijk"
     else:
         adverb = "fors"
-    return Change(f"{adverb} {direction}", verschil, procent)
+    return Change(f"{adverb} {direction}", verschil, procent, thresholds)
 
 
 def verdict(realisatie: float | None, doel: float | None, richting: str = "hoger") -> bool | None:
@@ -136,18 +163,13 @@ def verdict(realisatie: float | None, doel: float | None, richting: str = "hoger
     return r <= d if richting == "lager" else r >= d
 
 
-def signed(value: Decimal, unit: str = "aantal") -> str:
-    """``+159`` / ``-9`` / ``0``, in the indicator's unit."""
-    text = format_value(float(abs(value)), unit)
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
-
-
-def percent_text(procent: Decimal) -> str:
-    """``+39,8%``; a change too small to show at one decimal says so instead of printing 0,0%."""
-    if procent == 0:
-        return "minder dan 0,1%"
-    sign = "+" if procent > 0 else "-"
-    return sign + format_number(float(abs(procent)), 1) + "%"
+def change_detail(ind: Indicator, step: Change) -> str:
+    """``+159; +39,8%``; for a percentage ``+2,5 procentpunt; relatief +5,0%``."""
+    detail = format_signed(step.verschil, ind.eenheid, ind.decimals)
+    if step.procent is not None:
+        relatief = "relatief " if ind.eenheid == "percentage" else ""
+        detail += f"; {relatief}{step.procent_text()}"
+    return detail
 
 
 def change_sentence(ind: Indicator, year: int, drempels: Mapping[str, float]) -> str | None:
@@ -167,12 +189,9 @@ def change_sentence(ind: Indicator, year: int, drempels: Mapping[str, float]) ->
     step = change(old, new, drempels)
     if step.verschil == 0:
         return f"{ind.label}: gelijk gebleven op {shown} in {year} (ook {shown} in {prev})."
-    detail = signed(step.verschil, ind.eenheid)
-    if step.procent is not None:
-        detail += f"; {percent_text(step.procent)}"
     return (
         f"{ind.label}: {step.word} van {_fmt(ind, old)} in {prev} "
-        f"naar {shown} in {year} ({detail})."
+        f"naar {shown} in {year} ({change_detail(ind, step)})."
     )
 
 
@@ -193,11 +212,13 @@ def verdict_sentence(ind: Indicator, year: int) -> str | None:
     if verschil == 0:
         return f"{what} is precies gehaald{lager}."
     side = "boven" if verschil > 0 else "onder"
-    amount = format_value(float(abs(verschil)), ind.eenheid)
+    amount = format_signed(verschil, ind.eenheid, ind.decimals, sign=False)
     of_target = ""
-    if exact(target) != 0:
-        share = round_half_up(float(exact(new) / exact(target) * 100), 1)
-        of_target = f", {format_number(float(share), 1)}% van het doel"
+    if exact(target) > 0 and ind.eenheid != "percentage":
+        # Printed on the same side of 100% as the verdict; a share of a negative target, or
+        # a percentage of a percentage, would read the wrong way round, so neither is printed.
+        share = Fraction(exact(new)) / Fraction(exact(target)) * 100
+        of_target = f", {format_share(share)} van het doel"
     word = "gehaald" if gehaald else "niet gehaald"
     return f"{what} is {word}{lager}: {amount} {side} het doel{of_target}."
 
@@ -243,4 +264,4 @@ def conclusion(
 
 
 def _fmt(ind: Indicator, value: float | None) -> str:
-    return format_value(None if value is None else float(exact(value)), ind.eenheid)
+    return format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)

@@ -1,79 +1,118 @@
-"""Turns validated indicator rows into the indicator table: columns from the years and kinds
-present, units per indicator, a dash for no data and footnote markers at values."""
+"""Turns validated indicator rows into the indicator table: one column per (jaar, soort) the data
+holds, units per indicator, a dash for no data and footnote markers set apart from the values.
+
+Nothing given is lost: every year of the data is shown unless rapport.yaml's ``jaren`` limits
+how far back the table goes, and then ``check`` and ``build`` say which years are left out.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import Problem
 from ..model import Cell, Column, Row, Table
+from ..numbers import footnote_markers, money_decimals
 
 #: Within one year a target column comes before the realisatie column.
 SOORT_ORDER = {"begroting": 0, "beoogd": 1, "realisatie": 2}
 SOORT_LABEL = {"begroting": "Begroting", "beoogd": "Beoogd", "realisatie": "Realisatie"}
 
 
-def column_window(soort: str, jaar: int) -> tuple[int, int]:
-    """The years an indicator table shows: a jaarverslag looks back, a begroting ahead."""
-    if soort == "jaarverslag":
-        return jaar - 1, jaar
-    if soort == "begroting":
-        return jaar - 2, jaar + 3
-    return jaar - 2, jaar + 3
+def shown_years(years: pd.Series, jaar: int, jaren: int | None) -> pd.Series:
+    """Which years the table shows: all, or with ``jaren: N`` the report year and the N−1
+    years before it; years after the report year (a begroting's targets) always."""
+    if jaren is None:
+        return pd.Series(True, index=years.index)
+    return years > jaar - jaren
 
 
-def indicator_columns(frame: pd.DataFrame, soort: str, jaar: int) -> list[tuple[int, str]]:
-    """(jaar, soort) pairs that get a column, in print order.
+def indicator_columns(
+    frame: pd.DataFrame, soort: str, jaar: int, jaren: int | None = None
+) -> list[tuple[int, str]]:
+    """(jaar, soort) pairs that get a column, in print order: every pair with a row in the
+    data (within ``jaren``), by year, a year's target before its realisatie.
 
-    A jaarverslag shows earlier years' realisatie and the report year's target and realisatie
-    (Realisatie t-1 / Begroting t / Realisatie t); a begroting shows realisaties before the
-    report year and targets from the year before it (Realisatie t-2 / Beoogd t-1 / Beoogd t).
+    ``soort`` (the document kind) does not choose columns: a jaarverslag with realisaties from
+    2015 shows them all, as published jaarrekeningen do.
     """
-    first, last = column_window(soort, jaar)
-    present = frame.loc[frame["jaar"].between(first, last), ["jaar", "soort"]].drop_duplicates()
-    years = present["jaar"].astype(int)
-    realisatie = present["soort"] == "realisatie"
-    if soort == "jaarverslag":
-        keep = realisatie | (years == jaar)
-    else:
-        keep = (realisatie & (years < jaar)) | (~realisatie & (years >= jaar - 1))
-    present = present[keep]
-    pairs = sorted(
+    present = frame[["jaar", "soort"]].drop_duplicates()
+    present = present[shown_years(present["jaar"].astype(int), jaar, jaren)]
+    return sorted(
         zip(present["jaar"].astype(int), present["soort"], strict=True),
         key=lambda p: (p[0], SOORT_ORDER[p[1]]),
     )
-    return pairs
 
 
-def footnote_markers(frame: pd.DataFrame) -> dict[str, str]:
-    """One marker per distinct footnote text, in order of first appearance: *, **, ***, 4, …"""
-    texts = frame["voetnoot"].dropna().drop_duplicates() if "voetnoot" in frame else []
-    return {text: ("*" * n if n <= 3 else str(n)) for n, text in enumerate(texts, start=1)}
+def left_out(frame: pd.DataFrame, jaar: int, jaren: int | None) -> list[int]:
+    """The years of the data that ``jaren`` keeps out of the table."""
+    years = frame["jaar"].astype(int)
+    return sorted(set(years[~shown_years(years, jaar, jaren)]))
+
+
+def jaren_problems(
+    frame: pd.DataFrame, *, jaar: int, jaren: int | None, file: str
+) -> list[Problem]:
+    """A warning naming the years ``jaren`` leaves out, so nothing disappears without a word."""
+    years = left_out(frame, jaar, jaren)
+    if not years:
+        return []
+    rows = int(frame["jaar"].astype(int).isin(years).sum())
+    listed = ", ".join(map(str, years[:-1])) + (" en " if len(years) > 1 else "") + str(years[-1])
+    message = (
+        f"{listed} {'staat' if len(years) == 1 else 'staan'} niet in de tabel "
+        f"({rows} {'regel' if rows == 1 else 'regels'}): rapport.yaml zegt jaren: {jaren}"
+    )
+    return [Problem(file, None, "jaar", message, "warning")]
 
 
 def indicator_table(
-    frame: pd.DataFrame, *, soort: str, jaar: int, caption: str = "Prestatie-indicatoren"
+    frame: pd.DataFrame,
+    *,
+    soort: str,
+    jaar: int,
+    jaren: int | None = None,
+    caption: str = "Prestatie-indicatoren",
 ) -> Table:
-    """The table of seed 000/001: one row per indicator, one column per (jaar, soort)."""
-    pairs = indicator_columns(frame, soort, jaar)
-    markers = footnote_markers(frame)
-    cells = frame.set_index(["id", "jaar", "soort"])
-    order = frame.drop_duplicates("id", keep="first")["id"]
-    labels = frame.groupby("id")["indicator"].last()
-    units = frame.groupby("id")["eenheid"].first()
+    """The table of seed 000/001: one row per indicator, one column per (jaar, soort).
+
+    A euro indicator prints all its amounts with one number of decimals (two when any has
+    cents). Footnote markers follow the table's reading order, and so do the footnotes.
+    """
+    pairs = indicator_columns(frame, soort, jaar, jaren)
+    keys = pd.MultiIndex.from_tuples(pairs, names=["jaar", "soort"])
+    data = frame.assign(jaar=frame["jaar"].astype(int))
+    order = pd.Index(data.drop_duplicates("id", keep="first")["id"])
+    values = data.pivot(index="id", columns=["jaar", "soort"], values="waarde")
+    values = values.reindex(index=order, columns=keys)
+    has_notes = "voetnoot" in data and bool(data["voetnoot"].notna().any())
+    notes = (
+        data.pivot(index="id", columns=["jaar", "soort"], values="voetnoot")
+        .reindex(index=order, columns=keys)
+        .astype(object)
+        if has_notes
+        else pd.DataFrame(None, index=order, columns=keys, dtype=object)
+    )
+    grid = pd.Series(notes.to_numpy().ravel())  # row by row: the table's reading order
+    texts = grid[grid.map(lambda note: isinstance(note, str))].unique()
+    markers = dict(zip(texts, footnote_markers(len(texts)), strict=True))
+    labels = data.groupby("id")["indicator"].last()
+    units = data.groupby("id")["eenheid"].first()
+    decimals = data.groupby("id")["waarde"].agg(lambda v: money_decimals(v.dropna()))
+
     rows = []
-    for ident in order:
-        row_cells = []
-        for year, kind in pairs:
-            key = (ident, year, kind)
-            if key in cells.index:
-                record = cells.loc[key]
-                value = None if pd.isna(record["waarde"]) else float(record["waarde"])
-                note = record.get("voetnoot")
-                mark = (markers[note],) if isinstance(note, str) else ()
-            else:
-                value, mark = None, ()
-            row_cells.append(Cell(value, units[ident], markers=mark))
-        rows.append(Row(labels[ident], tuple(row_cells)))
+    for ident in order:  # a handful of indicators × columns: the cells of the printed table
+        unit = units[ident]
+        places = int(decimals[ident]) if unit == "euro" else None
+        cells = tuple(
+            Cell(
+                None if pd.isna(value) else float(value),
+                unit,
+                decimals=places,
+                markers=(markers[note],) if isinstance(note, str) else (),
+            )
+            for value, note in zip(values.loc[ident], notes.loc[ident], strict=True)
+        )
+        rows.append(Row(str(labels[ident]), cells))
     columns = tuple(Column(f"{SOORT_LABEL[kind]} {year}", f"{kind}_{year}") for year, kind in pairs)
     return Table(
         name="indicatoren",
@@ -81,5 +120,5 @@ def indicator_table(
         stub="Prestatie-indicator",
         columns=columns,
         rows=tuple(rows),
-        footnotes=tuple((mark, text) for text, mark in markers.items()),
+        footnotes=tuple((mark, str(text)) for text, mark in markers.items()),
     )

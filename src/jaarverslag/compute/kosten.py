@@ -5,7 +5,11 @@ lasten, baten and saldo per post with totals, and the verschil between the repor
 its reference, printed so that a positive verschil is voordelig (V) and a negative one nadelig
 (N). Total lines in the input are not printed; they are checked against the sum of the posts.
 
-The helpers for amounts and input total lines are shared with :mod:`.beleidsplan`.
+It adds up on paper, as a controller checks it: every printed total is the sum of the printed
+posts, every verschil the difference of the printed columns (no data counting as 0, so a post
+without a begroting has verschil −realisatie), saldo is baten − lasten in every column. A post
+without a begroting na wijziging shows its primitieve begroting carried forward in that column,
+in italics and with a footnote, and that is what its verschil is measured against.
 """
 
 from __future__ import annotations
@@ -16,123 +20,52 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..model import Cell, Column, Row, Table, Unit
-from ..numbers import decimals_of, format_number
+from ..model import Cell, Column, Row, Table
+from ..numbers import footnote_markers
+from .bedragen import (
+    PRECISION,
+    amount_cell,
+    amount_note,
+    blank_cells,
+    check_severity,
+    plain,
+    table_decimals,
+    total_kind,
+    total_problems,
+)
 
-#: How amounts are printed; the Table.note says when they are in thousands.
-AMOUNT_UNIT: Unit = "euro"
-#: Decimals kept after sums and differences, so float noise never prints or flips a V/N.
-PRECISION = 6
+__all__ = ["kosten_table", "total_kind"]
 
 LASTEN, BATEN = "lasten", "baten"
 BEGROTING, NA_WIJZIGING, REALISATIE = "begroting", "begroting_na_wijziging", "realisatie"
-SEVERITIES = ("error", "warning")
-
-
-# -- shared helpers (also used by beleidsplan) ------------------------------------------------
-
-
-def total_kind(posts: pd.Series) -> pd.Series:
-    """Classify post labels as ``"totaal"``, ``"subtotaal"``, ``"saldo"`` or ``""`` (a real post).
-
-    Spreadsheets that people export usually carry their own total lines; we compute totals
-    ourselves, so such lines are checked instead of being added up as if they were posts.
-    """
-    norm = posts.astype(str).str.strip().str.casefold()
-    kind = np.select(
-        [
-            norm.str.startswith("subtotaal").to_numpy(dtype=bool),
-            norm.str.startswith(("totaal", "totale")).to_numpy(dtype=bool),
-            ((norm == "saldo") | norm.str.startswith("saldo van baten en lasten")).to_numpy(
-                dtype=bool
-            ),
-        ],
-        ["subtotaal", "totaal", "saldo"],
-        default="",
-    )
-    return pd.Series(kind, index=posts.index, dtype=object)
-
-
-def total_problems(
-    totals: pd.DataFrame, expected: pd.Series | np.ndarray, *, file: str, severity: str
-) -> list[Problem]:
-    """Report input total lines whose ``bedrag`` differs from ``expected`` (aligned by position).
-
-    A line is only judged when both the stated total and the sum of its parts have data.
-    """
-    stated = totals["bedrag"].to_numpy(dtype=float).round(PRECISION)
-    want = np.asarray(expected, dtype=float).round(PRECISION)
-    bad = ~np.isnan(stated) & ~np.isnan(want) & (stated != want)
-    return [
-        Problem(
-            file,
-            int(line),
-            "bedrag",
-            f"{post} is {format_number(plain(x))}, "
-            f"maar de som van de posten is {format_number(plain(y))}",
-            severity,
-        )
-        for line, post, x, y in zip(
-            totals["_line"].to_numpy()[bad],
-            totals["post"].to_numpy()[bad],
-            stated[bad],
-            want[bad],
-            strict=True,
-        )
-    ]
-
-
-def check_severity(totals: str) -> str:
-    """Validate the ``totals`` option: how a failed total-line check counts."""
-    if totals not in SEVERITIES:
-        raise ValueError(f"totals must be 'error' or 'warning', not {totals!r}")
-    return totals
-
-
-def plain(value: object) -> int | float | None:
-    """A clean Python number for a cell: ``None`` for no data, ``int`` when whole."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return None
-    number = round(float(value), PRECISION)  # type: ignore[arg-type]
-    return int(number) if number.is_integer() else number
-
-
-def amount_cell(value: object, *, highlight: bool = False) -> Cell:
-    """An amount, printed with all the decimals it has (whole euros when it has none)."""
-    number = plain(value)
-    decimals = None if number is None or isinstance(number, int) else decimals_of(number)
-    return Cell(number, AMOUNT_UNIT, decimals=decimals, highlight=highlight)
-
-
-def blank_cells(n: int) -> tuple[Cell, ...]:
-    """Cells for a group header row, which has a label only."""
-    return tuple(Cell("", "tekst") for _ in range(n))
-
-
-def amount_note(bedragen_in: int) -> str | None:
-    """The line under the caption that gives the unit of the amounts."""
-    return "(x € 1.000)" if bedragen_in == 1000 else None
-
-
-# -- the kosten table -------------------------------------------------------------------------
+STAND_LABEL = {
+    BEGROTING: "begroting",
+    NA_WIJZIGING: "begroting na wijziging",
+    REALISATIE: "realisatie",
+}
+CARRIED = "geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)"
 
 
 @dataclass(frozen=True, eq=False)
 class _Values:
-    """One value column: its header and its amounts per (soort, post)."""
+    """One value column: its header, its amounts per (soort, post), and where an amount is a
+    primitieve begroting carried forward into a na-wijziging column."""
 
     key: str
     label: str
     values: pd.Series
+    carried: pd.Series | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class _Layout:
-    """The value columns in print order; Verschil and V/N follow the report column."""
+    """The value columns in print order; Verschil and V/N follow the report column, measured
+    against the printed reference column. ``used``: the (jaar, stand) the table shows."""
 
     columns: list[_Values]
     report: _Values
     reference: _Values
+    used: frozenset[tuple[int, str]]
 
 
 def kosten_table(
@@ -146,43 +79,68 @@ def kosten_table(
 ) -> tuple[Table, list[Problem]]:
     """Build the kosten table of a ``begroting`` or ``jaarverslag`` for report year ``jaar``.
 
-    Returns the table and the problems with the input's own total lines (severity ``totals``).
+    Returns the table and the problems: the input's own total lines (severity ``totals``), and
+    warnings for baten entered with the ledger's negative sign and for data the table leaves out.
     """
     severity = check_severity(totals)
     frame = frame.sort_values("_line", kind="stable")
     kind = total_kind(frame["post"])
     problems = _check_totals(frame, kind, file=file, severity=severity)
     real = frame.loc[(kind == "").to_numpy()]
+    real = real.assign(bedrag=real["bedrag"].astype(float).round(PRECISION))
     wide = real.pivot(index=["soort", "post"], columns=["stand", "jaar"], values="bedrag")
     layout = _layout(wide, soort, jaar)
+    problems += _negative_baten(real, file) + _left_out(real, layout.used, soort, jaar, file)
 
     shown = [c for c in layout.columns if c.values.notna().any()]
     columns = [Column(c.label, c.key) for c in shown]
-    with_verschil = any(c is layout.report for c in shown) and bool(
-        layout.reference.values.notna().any()
-    )
+    keys = [c.key for c in shown]
+    with_verschil = layout.report.key in keys and layout.reference.key in keys
     if with_verschil:
-        at = [c.key for c in shown].index(layout.report.key) + 1
+        at = keys.index(layout.report.key) + 1
         columns[at:at] = [Column("Verschil", "verschil"), Column("V/N", "vn", numeric=False)]
 
     data = pd.DataFrame({c.key: c.values for c in shown}, index=wide.index)
-    data[_REF] = layout.reference.values
-    data[_REPORT] = layout.report.values
-    keys = [c.key for c in columns]
-    rows: list[Row] = []
-    for name, total_label, block in _blocks(data, real):
-        if with_verschil:
-            if name == "Lasten":
-                block["verschil"] = block[_REF] - block[_REPORT]
-            else:
-                block["verschil"] = block[_REPORT] - block[_REF]
-        rows.append(Row(name, blank_cells(len(keys)), kind="groep"))
-        for label, values in block.round(PRECISION).iterrows():
-            is_total = label == total_label
-            cells = tuple(
-                _vn_cell(values["verschil"]) if k == "vn" else amount_cell(values[k]) for k in keys
+    carried = pd.DataFrame(
+        {c.key: c.carried for c in shown if c.carried is not None}, index=wide.index
+    ).reindex(columns=keys, fill_value=False)
+    blocks = _blocks(data, real)
+    if with_verschil:
+        for name, _, block in blocks:
+            block["verschil"] = _verschil(
+                block[layout.reference.key], block[layout.report.key], lasten=name == "Lasten"
             )
-            rows.append(Row(str(label), cells, kind="totaal" if is_total else "post"))
+    decimals = table_decimals([block for _, _, block in blocks], bedragen_in)
+    mark = footnote_markers(1)[0]
+    any_carried = False
+
+    rows: list[Row] = []
+    for name, total_label, block in blocks:
+        rows.append(Row(name, blank_cells(len(columns)), kind="groep"))
+        flags = carried.xs(name.lower(), level="soort") if name != "Saldo" else None
+        for label, values in block.iterrows():  # the posts of the printed table
+            is_total = label == total_label
+            cells: list[Cell] = []
+            for column in columns:
+                if column.key == "vn":
+                    cells.append(_vn_cell(values["verschil"]))
+                    continue
+                moved = (
+                    flags is not None
+                    and not is_total
+                    and column.key in flags.columns
+                    and bool(flags.at[label, column.key])
+                )
+                any_carried |= moved
+                cells.append(
+                    amount_cell(
+                        values[column.key],
+                        decimals=decimals,
+                        emphasis=moved,
+                        markers=(mark,) if moved else (),
+                    )
+                )
+            rows.append(Row(str(label), tuple(cells), kind="totaal" if is_total else "post"))
 
     table = Table(
         name="kosten",
@@ -190,32 +148,35 @@ def kosten_table(
         stub="Post",
         columns=tuple(columns),
         rows=tuple(rows),
+        footnotes=((mark, CARRIED[0].upper() + CARRIED[1:] + "."),) if any_carried else (),
         note=amount_note(bedragen_in),
     )
     return table, problems
 
 
-_REF, _REPORT = "_referentie", "_verslag"
-
-
 def _layout(wide: pd.DataFrame, soort: str, jaar: int) -> _Layout:
-    """The columns a document kind shows, with its report column and reference amounts."""
+    """The columns a document kind shows, with its report and reference column."""
 
     def stand(name: str, year: int) -> pd.Series:
         if (name, year) in wide.columns:
             return wide[(name, year)].astype(float)
         return pd.Series(np.nan, index=wide.index, dtype=float)
 
-    def latest(year: int) -> pd.Series:
-        return stand(NA_WIJZIGING, year).combine_first(stand(BEGROTING, year))
+    def latest(key: str, label: str, year: int) -> _Values:
+        """Na wijziging where a post has it, else its primitieve begroting, carried forward."""
+        primitief, gewijzigd = stand(BEGROTING, year), stand(NA_WIJZIGING, year)
+        carried = gewijzigd.isna() & primitief.notna()
+        return _Values(key, label, gewijzigd.combine_first(primitief), carried)
 
     if soort == "begroting":
         before = jaar - 1
         if stand(NA_WIJZIGING, before).notna().any():
             key, label = f"begroting_na_wijziging_{before}", f"Begroting {before} na wijziging"
+            reference = latest(key, label, before)
         else:
-            key, label = f"begroting_{before}", f"Begroting {before}"
-        reference = _Values(key, label, latest(before))
+            reference = _Values(
+                f"begroting_{before}", f"Begroting {before}", stand(BEGROTING, before)
+            )
         report = _Values(f"begroting_{jaar}", f"Begroting {jaar}", stand(BEGROTING, jaar))
         realisatie = _Values(
             f"realisatie_{jaar - 2}", f"Realisatie {jaar - 2}", stand(REALISATIE, jaar - 2)
@@ -224,20 +185,25 @@ def _layout(wide: pd.DataFrame, soort: str, jaar: int) -> _Layout:
             _Values(f"begroting_{y}", f"Begroting {y}", stand(BEGROTING, y))
             for y in range(jaar + 1, jaar + 4)
         ]
-        return _Layout([realisatie, reference, report, *meerjaren], report, reference)
+        used = {(jaar - 2, REALISATIE), (before, BEGROTING), (before, NA_WIJZIGING)}
+        used |= {(y, BEGROTING) for y in range(jaar, jaar + 4)}
+        columns = [realisatie, reference, report, *meerjaren]
+        return _Layout(columns, report, reference, frozenset(used))
     if soort == "jaarverslag":
+        vorig = _Values(
+            f"realisatie_{jaar - 1}", f"Realisatie {jaar - 1}", stand(REALISATIE, jaar - 1)
+        )
         primitief = _Values(
             f"begroting_{jaar}", f"Primitieve begroting {jaar}", stand(BEGROTING, jaar)
         )
-        gewijzigd = _Values(
-            f"begroting_na_wijziging_{jaar}",
-            f"Begroting {jaar} na wijziging",
-            stand(NA_WIJZIGING, jaar),
-        )
         report = _Values(f"realisatie_{jaar}", f"Realisatie {jaar}", stand(REALISATIE, jaar))
-        # The reference is the latest begroting stand, per post: na wijziging where it exists.
-        reference = _Values("", "", latest(jaar))
-        return _Layout([primitief, gewijzigd, report], report, reference)
+        used = frozenset(
+            {(jaar - 1, REALISATIE), (jaar, BEGROTING), (jaar, NA_WIJZIGING), (jaar, REALISATIE)}
+        )
+        if not stand(NA_WIJZIGING, jaar).notna().any():
+            return _Layout([vorig, primitief, report], report, primitief, used)
+        gewijzigd = latest(f"begroting_na_wijziging_{jaar}", f"Begroting {jaar} na wijziging", jaar)
+        return _Layout([vorig, primitief, gewijzigd, report], report, gewijzigd, used)
     raise ValueError(f"een kostentabel hoort bij een begroting of jaarverslag, niet bij {soort!r}")
 
 
@@ -245,7 +211,7 @@ def _blocks(data: pd.DataFrame, real: pd.DataFrame) -> list[tuple[str, str, pd.D
     """Lasten, baten and saldo: one row per post in file order, then the total row.
 
     A total is the sum of the amounts present, and no data when none is; the saldo of a post
-    is its baten minus its lasten by the same rule.
+    is its baten minus its lasten by the same rule, and the saldo total is the sum of those.
     """
     posts = real.groupby("soort", sort=False)["post"].unique()
     order = list(pd.unique(real["post"]))
@@ -267,13 +233,19 @@ def _blocks(data: pd.DataFrame, real: pd.DataFrame) -> list[tuple[str, str, pd.D
     for name, total_label, block in blocks:
         if block.empty:
             continue
-        if name == "Saldo":
-            total = baten.sum(min_count=1).sub(lasten.sum(min_count=1), fill_value=0)
-        else:
-            total = block.sum(min_count=1)
-        with_total = pd.concat([block, total.to_frame(total_label).T])
-        result.append((name, total_label, with_total.astype(float)))
+        total = block.sum(min_count=1)
+        with_total = pd.concat([block, total.to_frame(total_label).T]).astype(float)
+        result.append((name, total_label, with_total.round(PRECISION)))
     return result
+
+
+def _verschil(reference: pd.Series, report: pd.Series, *, lasten: bool) -> pd.Series:
+    """Reference − report for lasten, report − reference for baten and saldo, so positive is
+    voordelig. A side without data counts as 0 (a post without begroting: −realisatie), and
+    with neither side there is no verschil."""
+    either = reference.notna() | report.notna()
+    a, b = reference.fillna(0), report.fillna(0)
+    return (a - b if lasten else b - a).where(either).round(PRECISION)
 
 
 def _vn_cell(verschil: object) -> Cell:
@@ -281,6 +253,39 @@ def _vn_cell(verschil: object) -> Cell:
     number = plain(verschil)
     text = "" if number is None or number == 0 else ("V" if number > 0 else "N")
     return Cell(text, "tekst")
+
+
+def _negative_baten(real: pd.DataFrame, file: str) -> list[Problem]:
+    """Baten entered as the ledger has them (negative, credit) would print the saldo as the
+    sum of lasten and baten: warn when every baten amount is ≤ 0 and one is below it."""
+    baten = real.loc[real["soort"] == BATEN, "bedrag"].dropna()
+    if baten.empty or not (baten <= 0).all() or not (baten < 0).any():
+        return []
+    message = (
+        "alle baten zijn negatief ingevoerd, zoals in het grootboek; de tabel telt baten "
+        "positief (saldo = baten − lasten): voer baten als positieve bedragen in"
+    )
+    return [Problem(file, None, "bedrag", message, "warning")]
+
+
+def _left_out(
+    real: pd.DataFrame, used: frozenset[tuple[int, str]], soort: str, jaar: int, file: str
+) -> list[Problem]:
+    """A warning for the (jaar, stand) of the data the table has no column for."""
+    pairs = real[["jaar", "stand"]].astype({"jaar": int})
+    key = pd.Series(list(zip(pairs["jaar"], pairs["stand"], strict=True)), index=pairs.index)
+    outside = key[~key.isin(used)]
+    if outside.empty:
+        return []
+    names = sorted(set(outside), key=lambda p: (p[0], p[1]))
+    listed = [f"{STAND_LABEL[stand]} {year}" for year, stand in names]
+    text = ", ".join(listed[:-1]) + (" en " if len(listed) > 1 else "") + listed[-1]
+    rows = len(outside)
+    message = (
+        f"{text} {'staat' if len(listed) == 1 else 'staan'} niet in de kostentabel van "
+        f"een {soort} {jaar} ({rows} {'regel' if rows == 1 else 'regels'})"
+    )
+    return [Problem(file, None, "jaar", message, "warning")]
 
 
 def _check_totals(

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -27,6 +27,9 @@ from lxml.etree import _Element
 from ..model import Document
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
+#: Footnote markers hang right of their figure (see :func:`_hang_markers`): the room a column
+#: with markers keeps, the gap before a marker, and the cell margins that makes exact.
+MARKER_ROOM, MARKER_GAP, CELL_MARGIN = Pt(12), Pt(2.5), Pt(5.4)
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LANGUAGE = "nl-NL"
@@ -43,7 +46,8 @@ def render_docx(
     _clear_body(word)
     if reference is None:
         _default_look(word)
-    root = lxml_html.document_fromstring(html)
+    # huge_tree: without it lxml silently cuts a text node over 10 MB and all that follows
+    root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     writer = _Writer(word, figures_png)
     body = root.find("body")
     for element in body if body is not None else []:
@@ -186,8 +190,14 @@ class _Writer:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
                 paragraph.add_run().add_break()
-            elif tag in ("ul", "ol"):
-                pass  # nested list: handled by listing()
+            elif tag in ("ul", "ol") or "sr-only" in _classes(child):
+                pass  # nested list: handled by listing(); text for screen readers in HTML only
+            elif "voetnootmarker" in _classes(child):
+                paragraph.add_run("\t")  # to the marker's tab stop, set apart from the figure
+                for sup in child:
+                    self.inline(paragraph, sup, bold, italic)
+                    for run in paragraph.runs[-1:]:
+                        run.font.superscript = True
             else:
                 self.inline(
                     paragraph,
@@ -243,6 +253,7 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         _rules(table)
         header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
+        hanging: list[tuple[_Cell, bool]] = []
         for index, tr in enumerate(rows):
             row = table.add_row()
             kind = _classes(tr)
@@ -257,9 +268,16 @@ class _Writer:
                 if span > 1:
                     cell = cell.merge(row.cells[column + span - 1])
                 bold = index < header_rows or bool(kind & {"totaal", "subtotaal", "groep"})
+                marker = cell_el.find(".//*[@class='voetnootmarker']") is not None
+                if marker:
+                    cell.paragraphs[0].add_run("\t")  # to the figure's right tab stop
                 self._cell(cell, cell_el, bold, index < header_rows)
+                if "metnoot" in _classes(cell_el):
+                    hanging.append((cell, marker))
                 column += span
         _widths(table, width, self._text_width())
+        if hanging:
+            _hang_markers(table, hanging)
         if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
             self.word.add_paragraph()
 
@@ -336,6 +354,34 @@ def _widths(table, columns: int, text_width: int) -> None:  # type: ignore[no-un
         column.width = width
         for cell in column.cells:
             cell.width = width
+
+
+def _hang_markers(table, cells: list[tuple[_Cell, bool]]) -> None:  # type: ignore[no-untyped-def]
+    """Keep figures right-aligned in a column with footnote markers, as the PDF does: every
+    figure ends :data:`MARKER_ROOM` before the cell's edge; a marked cell is ``\tfigure\tmarker``
+    with a right tab stop there and the marker just after it. The cell margins are set, so the
+    stop is exact whatever the house style's table margins."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(CELL_MARGIN.twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties = table._tbl.tblPr
+    later = [c for c in properties if c.tag in (qn("w:tblLook"), qn("w:tblCaption"))]
+    if later:  # the schema's order: tblCellMar before tblLook
+        later[0].addprevious(margins)
+    else:
+        properties.append(margins)
+    for cell, marked in cells:
+        paragraph = cell.paragraphs[0]
+        if not marked:
+            paragraph.paragraph_format.right_indent = MARKER_ROOM
+            continue
+        stop = cell.width - 2 * CELL_MARGIN - MARKER_ROOM
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        paragraph.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(stop + MARKER_GAP, WD_TAB_ALIGNMENT.LEFT)
 
 
 def _shade(cell: _Cell, colour: str) -> None:

@@ -1,0 +1,125 @@
+"""Amounts in the money tables (kosten, maatregelen, verdeling): how an amount becomes a cell,
+one number of decimals per table, and the check of total lines people put in their input.
+
+Spreadsheets that people export usually carry their own total lines; we compute totals
+ourselves, so such lines are checked instead of being added up as if they were posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..model import Cell, Unit
+from ..numbers import format_number, money_decimals
+
+#: How amounts are printed; the Table.note says when they are in thousands.
+AMOUNT_UNIT: Unit = "euro"
+#: Decimals kept after sums and differences, so float noise never prints or flips a V/N.
+PRECISION = 6
+SEVERITIES = ("error", "warning")
+
+
+def total_kind(posts: pd.Series) -> pd.Series:
+    """Classify post labels as ``"totaal"``, ``"subtotaal"``, ``"saldo"`` or ``""`` (a real post).
+
+    Spreadsheets that people export usually carry their own total lines; we compute totals
+    ourselves, so such lines are checked instead of being added up as if they were posts.
+    """
+    norm = posts.astype(str).str.strip().str.casefold()
+    kind = np.select(
+        [
+            norm.str.startswith("subtotaal").to_numpy(dtype=bool),
+            norm.str.startswith(("totaal", "totale")).to_numpy(dtype=bool),
+            ((norm == "saldo") | norm.str.startswith("saldo van baten en lasten")).to_numpy(
+                dtype=bool
+            ),
+        ],
+        ["subtotaal", "totaal", "saldo"],
+        default="",
+    )
+    return pd.Series(kind, index=posts.index, dtype=object)
+
+
+def total_problems(
+    totals: pd.DataFrame, expected: pd.Series | np.ndarray, *, file: str, severity: str
+) -> list[Problem]:
+    """Report input total lines whose ``bedrag`` differs from ``expected`` (aligned by position).
+
+    A line is only judged when both the stated total and the sum of its parts have data.
+    """
+    stated = totals["bedrag"].to_numpy(dtype=float).round(PRECISION)
+    want = np.asarray(expected, dtype=float).round(PRECISION)
+    bad = ~np.isnan(stated) & ~np.isnan(want) & (stated != want)
+    return [
+        Problem(
+            file,
+            int(line),
+            "bedrag",
+            f"{post} is {format_number(plain(x))}, "
+            f"maar de som van de posten is {format_number(plain(y))}",
+            severity,
+        )
+        for line, post, x, y in zip(
+            totals["_line"].to_numpy()[bad],
+            totals["post"].to_numpy()[bad],
+            stated[bad],
+            want[bad],
+            strict=True,
+        )
+    ]
+
+
+def check_severity(totals: str) -> str:
+    """Validate the ``totals`` option: how a failed total-line check counts."""
+    if totals not in SEVERITIES:
+        raise ValueError(f"totals must be 'error' or 'warning', not {totals!r}")
+    return totals
+
+
+def plain(value: object) -> int | float | None:
+    """A clean Python number for a cell: ``None`` for no data, ``int`` when whole."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    number = round(float(value), PRECISION)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def amount_cell(
+    value: object,
+    *,
+    decimals: int = 0,
+    highlight: bool = False,
+    emphasis: bool = False,
+    markers: tuple[str, ...] = (),
+) -> Cell:
+    """An amount, printed with the ``decimals`` of its whole table (:func:`table_decimals`)."""
+    return Cell(
+        plain(value),
+        AMOUNT_UNIT,
+        decimals=decimals,
+        highlight=highlight,
+        emphasis=emphasis,
+        markers=markers,
+    )
+
+
+def table_decimals(frames: Iterable[pd.DataFrame | pd.Series], bedragen_in: int = 1) -> int:
+    """One number of decimals for every amount of a table: 0 when all are whole euros, else
+    two (cents) or as many as the data has, so a column never mixes ``1.234,5`` and
+    ``1.130,25``. Sums and differences of the amounts never need more."""
+    values = np.concatenate([np.asarray(f, dtype=float).ravel() for f in frames] or [[]])
+    return money_decimals([plain(v) for v in np.unique(values[~np.isnan(values)])], bedragen_in)
+
+
+def blank_cells(n: int) -> tuple[Cell, ...]:
+    """Cells for a group header row, which has a label only."""
+    return tuple(Cell("", "tekst") for _ in range(n))
+
+
+def amount_note(bedragen_in: int) -> str | None:
+    """The line under the caption that gives the unit of the amounts."""
+    return "(x € 1.000)" if bedragen_in == 1000 else None
