@@ -1,0 +1,250 @@
+"""Kosten that add up on paper: properties over random kosten files, checked on the printed text.
+
+A controller checks a kosten table with a pencil: every printed total is the sum of the printed
+posts, every printed verschil the difference of the printed columns (a dash counting as 0), the
+saldo is baten − lasten in every column, V/N follows the sign of the verschil, and one table
+prints one number of decimals. These properties read the figures back from what is printed
+(:func:`format_cell`) and from the open data, never from the computation's own numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from fractions import Fraction
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jaarverslag.compute.kosten import kosten_table
+from jaarverslag.model import Table
+from jaarverslag.numbers import format_cell
+from jaarverslag.render.opendata import table_csv
+
+JAAR = 2020
+POSTS = ["6.1 Samenkracht", "6.3 Inkomensregelingen", "6.4 Begeleide participatie", "Overig"]
+STANDS = {
+    "jaarverslag": [
+        (JAAR - 1, "realisatie"),
+        (JAAR, "begroting"),
+        (JAAR, "begroting_na_wijziging"),
+        (JAAR, "realisatie"),
+    ],
+    "begroting": [
+        (JAAR - 2, "realisatie"),
+        (JAAR - 1, "begroting"),
+        (JAAR - 1, "begroting_na_wijziging"),
+        *((y, "begroting") for y in range(JAAR, JAAR + 4)),
+    ],
+}
+#: Whole euros, cents, or an amount with one decimal (printed with two), some negative.
+AMOUNTS = st.one_of(
+    st.integers(-(10**7), 10**8).map(float),
+    st.integers(-(10**9), 10**10).map(lambda c: c / 100),
+    st.integers(0, 10**6).map(lambda d: d / 10),
+)
+
+
+@st.composite
+def kosten_files(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
+    """A kosten file as the loader gives it: some posts, some stands, gaps and empty cells."""
+    soort = draw(st.sampled_from(["jaarverslag", "begroting"]))
+    posts = draw(st.lists(st.sampled_from(POSTS), min_size=1, max_size=4, unique=True))
+    rows = []
+    for post in posts:
+        for kind in draw(st.sets(st.sampled_from(["lasten", "baten"]), min_size=1)):
+            for year, stand in STANDS[soort]:
+                if draw(st.integers(0, 3)) == 0:
+                    continue  # no row: this stand is missing for the post
+                amount = draw(st.one_of(st.just(float("nan")), AMOUNTS, AMOUNTS, AMOUNTS))
+                rows.append((post, kind, year, stand, amount))
+    if not rows:
+        year, stand = STANDS[soort][-1]
+        rows.append((posts[0], "lasten", year, stand, 1.0))
+    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
+    frame = frame.astype({"jaar": "int64", "bedrag": "float64"})
+    frame["_line"] = range(2, 2 + len(frame))
+    return soort, frame
+
+
+def printed(table: Table) -> dict[str, dict[str, dict[str, str]]]:
+    """group → row label → column key → the printed text."""
+    keys = [c.key for c in table.columns]
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    group = ""
+    for row in table.rows:
+        if row.kind == "groep":
+            group = row.label
+            result[group] = {}
+        else:
+            texts = [format_cell(c) for c in row.cells]
+            result[group][row.label] = dict(zip(keys, texts, strict=True))
+    return result
+
+
+def number(text: str) -> Fraction | None:
+    """A printed amount (``€ -1.234,50``) back to its value; the dash is no data."""
+    if text == "-":
+        return None
+    return Fraction(text.removeprefix("€ ").replace(".", "").replace(",", "."))
+
+
+def zero(value: Fraction | None) -> Fraction:
+    return Fraction(0) if value is None else value
+
+
+def reference_key(table: Table) -> str:
+    """The printed column the verschil is measured against: the one before the report column."""
+    keys = [c.key for c in table.columns]
+    report = keys[keys.index("verschil") - 1]
+    candidates = [k for k in keys[: keys.index(report)] if not k.startswith("realisatie")]
+    return candidates[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(kosten_files())
+def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
+    soort, frame = case
+    table, _ = kosten_table(frame, soort=soort, jaar=JAAR, file="kosten.csv")
+    text = printed(table)
+    keys = [c.key for c in table.columns]
+    amounts = [k for k in keys if k != "vn"]
+    totals = {
+        "Lasten": "Totaal lasten",
+        "Baten": "Totaal baten",
+        "Saldo": "Saldo van baten en lasten",
+    }
+
+    # Every printed total is the sum of its printed posts; a dash only when every post has one.
+    for group, rows in text.items():
+        posts = [r for label, r in rows.items() if label != totals[group]]
+        for key in amounts:
+            values = [number(r[key]) for r in posts]
+            total = number(rows[totals[group]][key])
+            if all(v is None for v in values):
+                assert total is None, (group, key)
+            else:
+                assert total == sum(zero(v) for v in values), (group, key)
+
+    # Saldo = baten − lasten in every column, per post and in total.
+    lasten, baten = text.get("Lasten", {}), text.get("Baten", {})
+    for label, row in text.get("Saldo", {}).items():
+        is_total = label == totals["Saldo"]
+        of_baten = baten.get("Totaal baten" if is_total else label, {})
+        of_lasten = lasten.get("Totaal lasten" if is_total else label, {})
+        for key in amounts:
+            if key == "verschil":
+                continue
+            b, a = number(of_baten.get(key, "-")), number(of_lasten.get(key, "-"))
+            expected = None if a is None and b is None else zero(b) - zero(a)
+            assert number(row[key]) == expected, (label, key)
+
+    # Every printed verschil is the difference of the printed columns; V/N follows its sign.
+    if "verschil" in keys:
+        ref, report = reference_key(table), keys[keys.index("verschil") - 1]
+        for group, rows in text.items():
+            for label, row in rows.items():
+                r, p = number(row[ref]), number(row[report])
+                verschil = number(row["verschil"])
+                if r is None and p is None:
+                    assert verschil is None and row["vn"] == ""
+                    continue
+                expected = zero(r) - zero(p) if group == "Lasten" else zero(p) - zero(r)
+                assert verschil == expected, (group, label)
+                assert row["vn"] == ("V" if expected > 0 else "N" if expected < 0 else "")
+
+    # One table, one number of decimals; and the open data holds the printed figures.
+    places = {
+        len(t.rsplit(",", 1)[1]) if "," in t else 0
+        for rows in text.values()
+        for row in rows.values()
+        for k, t in row.items()
+        if k != "vn" and t != "-"
+    }
+    assert len(places) <= 1, places
+    opendata = list(csv.DictReader(io.StringIO(table_csv(table))))
+    flat = [row for rows in text.values() for row in rows.values()]
+    assert len(opendata) == len(flat)
+    for record, row in zip(opendata, flat, strict=True):
+        for key in amounts:
+            raw = record[key]
+            assert (Fraction(raw) if raw else None) == number(row[key])
+
+
+@settings(max_examples=200, deadline=None)
+@given(kosten_files())
+def test_carried_forward_cells_hold_the_primitieve_begroting(
+    case: tuple[str, pd.DataFrame],
+) -> None:
+    """A na-wijziging cell in italics is the primitieve begroting of that post, with the
+    footnote; every other post cell holds exactly what the file says."""
+    soort, frame = case
+    table, _ = kosten_table(frame, soort=soort, jaar=JAAR, file="kosten.csv")
+    year = JAAR if soort == "jaarverslag" else JAAR - 1
+    given_amounts = {
+        (r.soort, r.post, r.stand, r.jaar): r.bedrag
+        for r in frame.itertuples()
+        if r.bedrag == r.bedrag
+    }
+    keys = [c.key for c in table.columns]
+    group = ""
+    carried = False
+    for row in table.rows:
+        if row.kind == "groep":
+            group = row.label.lower()
+            continue
+        if row.kind != "post" or group == "saldo":
+            continue
+        for key, cell in zip(keys, row.cells, strict=True):
+            if key != f"begroting_na_wijziging_{year}":
+                continue
+            own = given_amounts.get((group, row.label, "begroting_na_wijziging", year))
+            primitief = given_amounts.get((group, row.label, "begroting", year))
+            if own is not None:
+                assert not cell.emphasis and cell.value == own
+            elif primitief is not None:
+                assert cell.emphasis and cell.markers and cell.value == primitief
+                carried = True
+            else:
+                assert cell.value is None and not cell.emphasis
+    assert bool(table.footnotes) == carried
+
+
+def test_issue_12_example_adds_up() -> None:
+    """lasten A 100/120/110, C 20/–/25, baten A 50/–/40 (primitief / na wijziging / realisatie)."""
+    rows = [
+        ("A", "lasten", JAAR, "begroting", 100),
+        ("A", "lasten", JAAR, "begroting_na_wijziging", 120),
+        ("A", "lasten", JAAR, "realisatie", 110),
+        ("C", "lasten", JAAR, "begroting", 20),
+        ("C", "lasten", JAAR, "realisatie", 25),
+        ("A", "baten", JAAR, "begroting", 50),
+        ("A", "baten", JAAR, "realisatie", 40),
+    ]
+    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
+    frame = frame.astype({"jaar": "int64", "bedrag": "float64"})
+    frame["_line"] = range(2, 2 + len(frame))
+    table, problems = kosten_table(frame, soort="jaarverslag", jaar=JAAR, file="k.csv")
+    assert problems == []
+    text = printed(table)
+    columns = ["begroting_2020", "begroting_na_wijziging_2020", "realisatie_2020", "verschil", "vn"]
+    grid = {
+        g: {label: [r[k] for k in columns] for label, r in rows.items()} for g, rows in text.items()
+    }
+    assert grid == {
+        "Lasten": {
+            "A": ["€ 100", "€ 120", "€ 110", "€ 10", "V"],
+            "C": ["€ 20", "€ 20", "€ 25", "€ -5", "N"],  # 20 carried forward
+            "Totaal lasten": ["€ 120", "€ 140", "€ 135", "€ 5", "V"],
+        },
+        "Baten": {
+            "A": ["€ 50", "€ 50", "€ 40", "€ -10", "N"],  # 50 carried forward
+            "Totaal baten": ["€ 50", "€ 50", "€ 40", "€ -10", "N"],
+        },
+        "Saldo": {
+            "A": ["€ -50", "€ -70", "€ -70", "€ 0", ""],
+            "C": ["€ -20", "€ -20", "€ -25", "€ -5", "N"],
+            "Saldo van baten en lasten": ["€ -70", "€ -90", "€ -95", "€ -5", "N"],
+        },
+    }
