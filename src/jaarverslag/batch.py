@@ -23,7 +23,7 @@ from . import output, pipeline
 from .cache import build_key
 from .errors import InputError
 from .pipeline import Outcome, Prepared
-from .processes import die_with_parent, stop_children
+from .processes import helper_process, stop_children
 
 SLICE = 12  # per-partner documents per task: small enough to balance, large enough to amortise
 
@@ -213,7 +213,7 @@ class _Parallel:
 
         for job in self.jobs:
             self._add(job, None)
-        pool = ProcessPoolExecutor(self.workers, initializer=die_with_parent)
+        pool = ProcessPoolExecutor(self.workers, initializer=helper_process)
         pending: dict[Any, tuple[_Job, list[tuple[str, str]] | None]] = {}
         try:
             while self.queue or pending:
@@ -244,7 +244,7 @@ class _Parallel:
                     self.queue.extend(pending.values())
                     pending.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(self.workers, initializer=die_with_parent)
+                    pool = ProcessPoolExecutor(self.workers, initializer=helper_process)
                     self.careful = True
         except BaseException:  # Ctrl-C: stop the workers now, don't wait for their documents
             pool.shutdown(wait=False, cancel_futures=True)

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError
-from .processes import die_with_parent
+from .processes import helper_process
 
 _HEADER = struct.Struct("!Q")
 
@@ -104,7 +104,7 @@ class PdfWorker:
         if pid == 0:
             status = 0
             try:
-                die_with_parent()
+                helper_process()
                 os.close(self._requests)
                 os.close(self._replies)
                 _serve(request_read, reply_write)

@@ -3,8 +3,8 @@
 A batch renders in worker processes and a single build forks a PDF helper. When the command
 ends early — Ctrl-C, a kill — those must go too: a worker still rendering would keep the machine
 busy for nobody, and could write where the user no longer expects it. On Linux each helper asks
-the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``); on Ctrl-C the parent also
-stops them itself.
+the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``) and ignores Ctrl-C: the
+parent, interrupted, stops them itself.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ import os
 import signal
 
 _PR_SET_PDEATHSIG = 1
+
+
+def helper_process() -> None:
+    """Set up a helper process: it dies with its parent, and leaves Ctrl-C to the parent (which
+    stops it), so an interrupted build prints one line, not a traceback per helper."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def die_with_parent() -> None:

@@ -271,7 +271,7 @@ class Workbook:
             inline = cell.find(f"{MAIN}is")
             text = _rich_text(inline) if inline is not None else None
             return _text(text)
-        if raw is None:
+        if not raw:  # no <v>, or an empty one (openpyxl writes <v></v> for a formula)
             if cell.find(f"{MAIN}f") is not None:
                 raise XlsxError(
                     "formule zonder opgeslagen uitkomst; open het bestand in Excel en sla het op"
