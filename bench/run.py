@@ -74,6 +74,11 @@ class Row:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def fastest(self) -> float:
+        """Other work on the machine only adds time: the fastest run is the least disturbed."""
+        return min(self.seconds)
+
     def line(self, note: str = "") -> str:
         runs = len(self.seconds)
         return f"| {self.label} | {self.median:.2f} | {max(self.peaks)} | {runs} | {note} |"
@@ -120,9 +125,11 @@ def bench_rapport(folder: Path, runs: int, tmp: Path, table: list[str], targets:
     ours, wp = rows[f"`{name}` build -f pdf"], rows[f"`weasyprint` on its HTML (floor, {name})"]
     ratio = ours.median / wp.median
     labels = list(rows)
-    archival = ours.median / rows[labels[1]].median
+    archival = ours.fastest / rows[labels[1]].fastest  # a small difference: noise would hide it
     table.append(rows[labels[0]].line(f"**{ratio:.2f}× the floor**; PDF/A-2a + PDF/UA-1"))
-    table.append(rows[labels[1]].line(f"PDF/UA-1 only; PDF/A costs **{archival - 1:+.1%}**"))
+    table.append(
+        rows[labels[1]].line(f"PDF/UA-1 only; PDF/A costs **{archival - 1:+.1%}** (fastest runs)")
+    )
     table.append(rows[labels[2]].line("the layout engine alone"))
     for label in labels[3:]:
         table.append(rows[label].line())

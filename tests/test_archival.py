@@ -126,6 +126,15 @@ def test_verapdf_passes_every_pdf_for_pdf_ua_1_and_pdf_a_2a(archive) -> None:  #
         assert "/OutputIntents" not in pdf.Root
         assert pdf.open_metadata().get(f"{PDFAID}part") is None
 
+    # the CMYK photo became RGB of the same colour (Adobe's inverted CMYK undone, not doubled)
+    (media,) = (p for p in archive["archival"] if p.name == "beelden-2017.pdf")
+    with pikepdf.open(media) as pdf:
+        images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]  # fmt: skip
+        assert all(str(i.get("/ColorSpace")) != "/DeviceCMYK" for i in images)
+        assert not any(bool(i.get("/Interpolate", False)) for i in images)
+        colours = {pikepdf.PdfImage(i).as_pil_image().convert("RGB").getpixel((5, 5)) for i in images if i.Width == 80}  # fmt: skip
+    assert (255, 127, 0) in colours, colours
+
 
 def test_harness_names_the_file_the_rule_and_an_object(tmp_path: Path) -> None:
     """The check can fail, and says where: a PDF/UA-only file is no PDF/A-2a."""
