@@ -688,10 +688,39 @@ def test_leftovers_of_an_earlier_version_are_restored_and_removed(tmp_path: Path
 
 def test_exchange_is_atomic_here() -> None:
     """On this machine the swap is a single renameat2(RENAME_EXCHANGE), not two renames."""
-    assert output._renameat2() is not None  # type: ignore[attr-defined]
+    assert output.exchange_supported()
 
 
 # -- 6. a cache that can't be fooled -------------------------------------------------------------
+
+
+EXAMPLES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_file_the_build_reads_is_in_the_cache_key(
+    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key hashes the rapport folder; every read resolves inside it (or is ours)."""
+    from jaarverslag import cache, files
+    from jaarverslag.render.html import builtin_templates
+
+    read: list[Path] = []
+    original = files.read
+
+    def spy(folder: Path, path: Path, kind: str, display: str):  # type: ignore[no-untyped-def]
+        read.append(Path(path).resolve())
+        return original(folder, path, kind, display)
+
+    monkeypatch.setattr(files, "read", spy)
+    source = tmp_path / example
+    shutil.copytree(DATA / example, source)
+    assert pipeline.build_one(source, tmp_path / "out", ("html", "docx"), use_cache=False).ok
+    ours = builtin_templates().resolve()
+    from_rapport = {p for p in read if not p.is_relative_to(ours)}
+    hashed = {p.resolve() for p in cache.tree_entries(source)}
+    assert from_rapport, "the spy saw no reads"
+    assert from_rapport <= hashed
 
 
 @pytest.mark.parametrize("folder", [".cache", "__pycache__", ".git"])

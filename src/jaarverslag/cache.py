@@ -27,7 +27,7 @@ _LIBRARIES = ("weasyprint", "python-docx", "pandas", "jinja2", "babel", "matplot
 _PACKAGE_DIGEST: str | None = None
 
 
-def _tree_entries(root: Path) -> list[Path]:
+def tree_entries(root: Path) -> list[Path]:
     """Every entry under ``root`` that is not a folder (files, links, others), in a stable
     order; symlinked folders are entries, not descended into."""
     found = []
@@ -40,7 +40,7 @@ def _tree_entries(root: Path) -> list[Path]:
 
 
 def _hash_tree(digest: Any, root: Path, skip: tuple[str, ...] = ()) -> None:
-    for path in _tree_entries(root):
+    for path in tree_entries(root):
         if path.suffix in skip:
             continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -131,7 +131,7 @@ def lookup(out_dir: Path, folder: Path, key: str) -> tuple[list[Path], list[str]
         if content.get("sleutel") != key:
             return None
         expected: dict[str, str] = content["bestanden"]
-        present = {p.relative_to(target).as_posix() for p in _tree_entries(target)}
+        present = {p.relative_to(target).as_posix() for p in tree_entries(target)}
         if present != {*expected, MARKER}:
             return None
         for name, digest in expected.items():

@@ -220,6 +220,11 @@ def _rename(source: Path, destination: Path, flags: int) -> bool:
     raise OSError(code, os.strerror(code), str(destination))
 
 
+def exchange_supported() -> bool:
+    """Whether this system swaps folders in one atomic step (else: two renames + recovery)."""
+    return _renameat2() is not None
+
+
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
     """glibc's ``renameat2`` (Linux), looked up once; None elsewhere."""
