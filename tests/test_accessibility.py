@@ -240,9 +240,13 @@ def describe(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_axe_finds_no_violations(built, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run_axe(output(built, name, "html").read_text(encoding="utf-8"), tmp_path)
-    assert result["passes"] > 10  # axe really looked
-    assert result["violations"] == [], describe(result["violations"])
+    """Every HTML page the build writes (a reeks: the index and each gemeente's page too)."""
+    pages = sorted(built(name).output.rglob("*.html"))
+    assert output(built, name, "html") in pages
+    for number, page in enumerate(pages):
+        result = run_axe(page.read_text(encoding="utf-8"), tmp_path / str(number))
+        assert result["passes"] > 10  # axe really looked
+        assert result["violations"] == [], f"{page}:\n{describe(result['violations'])}"
 
 
 def test_axe_harness_does_find_violations(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from PIL import Image
 from verapdf_cli import read, start, validate
 
 from jaarverslag.pipeline import build_one
+from jaarverslag.rapport import load_config
 from jaarverslag.render.pdf import render_pdf
 
 EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
@@ -83,7 +84,7 @@ def build_pdfs(folder: Path, out: Path) -> list[Path]:
     per_partij = any(folder.glob("verdeelsleutel.*"))
     outcome = build_one(folder, out, ["pdf"], per_partij, use_cache=False)
     assert outcome.ok, "\n".join(map(str, outcome.problems))
-    return sorted((out / folder.name).glob("*.pdf"))
+    return sorted((out / folder.name).rglob("*.pdf"))  # a reeks: one folder per gemeente
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,19 @@ def test_pdf_declares_both_standards(tmp_path: Path) -> None:
 def test_same_html_same_bytes() -> None:
     html = "<!DOCTYPE html><html lang=nl><head><title>T</title></head><body><p>x</p></body></html>"
     assert render_pdf(html) == render_pdf(html)
+
+
+MINIMAL = "titel: T\norganisatie: Gemeente X\nsoort: jaarverslag\njaar: 2017\n"
+
+
+@pytest.mark.parametrize(("line", "pdfa"), [("", True), ("pdfa: true\n", True), ("pdfa: false\n", False)])  # fmt: skip
+def test_pdfa_key(tmp_path: Path, line: str, pdfa: bool) -> None:
+    (tmp_path / "rapport.yaml").write_text(MINIMAL + line, encoding="utf-8")
+    config, problems = load_config(tmp_path, "rapport.yaml")
+    assert problems == [] and config is not None and config.pdfa is pdfa
+
+
+def test_pdfa_key_is_true_or_false(tmp_path: Path) -> None:
+    (tmp_path / "rapport.yaml").write_text(MINIMAL + "pdfa: nee\n", encoding="utf-8")
+    _, problems = load_config(tmp_path, "rapport.yaml")
+    assert [str(p) for p in problems] == ["rapport.yaml:5: pdfa: moet true of false zijn"]

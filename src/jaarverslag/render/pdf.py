@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import InputError, Problem
@@ -18,17 +19,17 @@ from .html import template_dirs
 FETCH_LIMIT = 50 * 1024 * 1024  #: bytes of one image or stylesheet a template may use
 
 
-def _fetcher_class():  # type: ignore[no-untyped-def]
+def _fetcher_class() -> type[Any]:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    class RestrictedFetcher(URLFetcher):
+    class RestrictedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
         """Serves ``data:`` and files under ``roots``; refuses the rest, fatally."""
 
         def __init__(self, roots: list[Path]) -> None:
             super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
             self.roots = [r.resolve() for r in roots]
 
-        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+        def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
@@ -48,13 +49,13 @@ def _fetcher_class():  # type: ignore[no-untyped-def]
 
     def _refused(url: str, allowed: bool = False) -> FatalURLFetchingError:
         error = FatalURLFetchingError(f"refused: {url}")
-        error.url, error.allowed = url, allowed  # type: ignore[attr-defined]
+        error.url, error.allowed = url, allowed
         return error
 
     return RestrictedFetcher
 
 
-def restricted_fetcher(rapport_folder: Path | None):  # type: ignore[no-untyped-def]
+def restricted_fetcher(rapport_folder: Path | None) -> Any:
     roots = template_dirs(rapport_folder)
     if rapport_folder is not None:
         roots.append(rapport_folder)
@@ -62,7 +63,7 @@ def restricted_fetcher(rapport_folder: Path | None):  # type: ignore[no-untyped-
 
 
 @cache
-def _font_config():  # type: ignore[no-untyped-def]
+def _font_config() -> Any:
     """One font configuration per process: a batch looks its fonts up once (about 12% of a
     document's layout time). Our templates load no web fonts, so the bytes don't change."""
     from weasyprint.text.fonts import FontConfiguration
@@ -86,13 +87,14 @@ def render_pdf(html: str, rapport_folder: Path | None = None, pdfa: bool = True)
             base_url=base.as_uri() + "/",
             url_fetcher=restricted_fetcher(rapport_folder),
         )
-        return document.write_pdf(
+        pdf: bytes = document.write_pdf(
             pdf_variant="pdf/ua-1",
             pdf_identifier=identifier,
             custom_metadata=True,
             font_config=_font_config(),
             finisher=archival.finish_archival if pdfa else None,
         )
+        return pdf
     except FatalURLFetchingError as exc:
         # a template of the rapport asks for something outside it: bad input, not a crash
         where = rapport_folder / "templates" if rapport_folder is not None else Path("templates")
