@@ -177,3 +177,34 @@ def test_cli_check_exits_1_with_file_and_line(tmp_path):
         in result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_live_figures_in_procentpunt_cents_and_shares_that_agree(tmp_path):
+    """Issue 12: 50% → 55% is "+5 procentpunt"; € 100,40 keeps its cents (and its series with
+    it); 1.999 of a target of 2.000 is 99,95%, never 100,0%."""
+    csv = (
+        "id;indicator;jaar;soort;waarde;eenheid\n"
+        "pct;Uitstroom;2016;realisatie;50;percentage\n"
+        "pct;Uitstroom;2017;begroting;60;percentage\n"
+        "pct;Uitstroom;2017;realisatie;55;percentage\n"
+        "eur;Kosten per traject;2016;realisatie;100;euro\n"
+        "eur;Kosten per traject;2017;begroting;100;euro\n"
+        "eur;Kosten per traject;2017;realisatie;100,4;euro\n"
+        "d;Aantal;2017;begroting;2000;aantal\n"
+        "d;Aantal;2017;realisatie;1999;aantal\n"
+    )
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "indicatoren.csv": csv})
+    figures = figures_of(load_rapport(folder))
+    expected = {
+        'verschil("pct", 2017, 2016)': "+5 procentpunt",
+        'verschil("pct", 2017)': "-5 procentpunt",
+        'realisatie("pct", 2017)': "55%",
+        'realisatie("eur", 2016)': "€ 100,00",
+        'realisatie("eur", 2017)': "€ 100,40",
+        'verschil("eur", 2017, 2016)': "€ +0,40",
+        'procent_van_doel("d", 2017)': "99,95%",
+        'verschil("d", 2017)': "-1",
+    }
+    for expression, printed in expected.items():
+        html = prose_to_html("{{ " + expression + " }}", "t.md", figures)
+        assert html.replace("\u00a0", " ") == f"<p>{printed}</p>\n", expression

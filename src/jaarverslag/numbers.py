@@ -195,11 +195,17 @@ def format_share(value: Number | None, norm: Number = 100) -> str:
 def format_change(value: Number, thresholds: Iterable[Number] = ()) -> str:
     """A relative change in percent with its sign (``+39,8%``), one decimal, more where one
     would reach or cross zero or a threshold (``±licht``, ``±fors``): ``+0,04%``, ``+14,96%``."""
-    edges = [0, *(s * exact(t) for t in thresholds for s in (1, -1))]
+    edges: list[Number] = [0, *(s * exact(t) for t in thresholds for s in (1, -1))]
     decimals = decimals_apart(value, edges)
     rounded = round_half_up(value, decimals)
     sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
     return sign + format_number(abs(rounded), decimals) + "%"
+
+
+def unbreakable(text: str) -> str:
+    """Running text keeps a figure with its unit on one line: ``€ 100,40`` and ``5 procentpunt``
+    get a no-break space (PDF text extraction reads it as a space, DOCX as a plain space)."""
+    return text.replace("€ ", "€\u00a0").replace(f" {PROCENTPUNT}", f"\u00a0{PROCENTPUNT}")
 
 
 def footnote_markers(n: int) -> list[str]:

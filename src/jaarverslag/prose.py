@@ -36,7 +36,7 @@ from markdown_it import MarkdownIt
 
 from .compute.conclusies import Indicator, conclusion, exact
 from .errors import InputError, Problem
-from .numbers import format_share, format_signed, format_value
+from .numbers import format_share, format_signed, format_value, unbreakable
 from .sandbox import BoundedSandbox, deadline
 
 #: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
@@ -60,7 +60,7 @@ def markdown_to_html(text: str) -> str:
             token.tag = f"h{level}"
         if token.type == "table_open":
             token.attrSet("class", "tekst")
-    return md.renderer.render(tokens, md.options, {})
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
 class ProseError(Exception):
@@ -125,7 +125,8 @@ class Figures:
         return " ".join(self.conclusie(i) for i in self.indicators)
 
     def functions(self) -> dict[str, Callable[..., str]]:
-        return {
+        """The template functions; a figure keeps its unit on the same line (``€ 100,40``)."""
+        plain: dict[str, Callable[..., str]] = {
             "realisatie": self.realisatie,
             "doel": self.doel,
             "verschil": self.verschil,
@@ -133,6 +134,14 @@ class Figures:
             "conclusie": self.conclusie,
             "conclusies": self.conclusies,
         }
+        return {name: _unbreakable(function) for name, function in plain.items()}
+
+
+def _unbreakable(function: Callable[..., str]) -> Callable[..., str]:
+    def printed(*args: object) -> str:
+        return unbreakable(function(*args))
+
+    return printed
 
 
 def _fmt(value: float | None, ind: Indicator) -> str:

@@ -111,7 +111,8 @@ def table_decimals(frames: Iterable[pd.DataFrame | pd.Series], bedragen_in: int 
     """One number of decimals for every amount of a table: 0 when all are whole euros, else
     two (cents) or as many as the data has, so a column never mixes ``1.234,5`` and
     ``1.130,25``. Sums and differences of the amounts never need more."""
-    values = np.concatenate([np.asarray(f, dtype=float).ravel() for f in frames] or [[]])
+    arrays = [np.asarray(f, dtype=float).ravel() for f in frames]
+    values = np.concatenate(arrays) if arrays else np.array([], dtype=float)
     return money_decimals([plain(v) for v in np.unique(values[~np.isnan(values)])], bedragen_in)
 
 

@@ -106,7 +106,8 @@ def _wide(real: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
 
 def _totale_lasten(real: pd.DataFrame, years: Sequence[int]) -> pd.Series:
     """Sum of all posts per year; no data for a year where no post has an amount."""
-    return real.groupby("jaar")["bedrag"].sum(min_count=1).reindex(years).round(PRECISION)
+    sums = real.groupby("jaar")["bedrag"].sum(min_count=1)
+    return sums.reindex(list(years)).round(PRECISION)
 
 
 def _ev_suffix(ev_label: bool | str, wide: pd.DataFrame) -> str | None:
@@ -116,7 +117,7 @@ def _ev_suffix(ev_label: bool | str, wide: pd.DataFrame) -> str | None:
     if ev_label == "auto":
         if "structureel" not in wide.index.get_level_values("karakter") or wide.empty:
             return None
-        last = wide.xs("structureel", level="karakter").iloc[:, -1]
+        last = pd.DataFrame(wide.xs("structureel", level="karakter")).iloc[:, -1]
         return "e.v." if bool(last.notna().all()) else None
     return "e.v." if ev_label else None
 
@@ -191,7 +192,7 @@ def split_amount(
     """
     unit = _fraction(afronding)
     counts = _split_units(_fraction(total), [_fraction(s) for s in shares], unit)
-    return [_unit_value(c, unit) for c in counts]  # type: ignore[return-value]
+    return [_unit_value(c, unit) for c in counts]
 
 
 def round_total(total: float, afronding: float) -> int | float:
@@ -211,7 +212,7 @@ def _split_units(total: Fraction, shares: list[Fraction], unit: Fraction) -> lis
         raise ValueError(f"afronding must be positive, not {unit}")
     if not shares:
         raise ValueError("a verdeelsleutel needs at least one partner")
-    if any(s < 0 for s in shares) or abs(sum(shares) - 100) > SHARE_TOLERANCE:
+    if any(s < 0 for s in shares) or abs(sum(shares, Fraction(0)) - 100) > SHARE_TOLERANCE:
         raise ValueError("shares must be non-negative and sum to 100")
     if total < 0:
         return [-part for part in _split_units(-total, shares, unit)]

@@ -27,6 +27,7 @@ from ..numbers import (
     format_value,
     money_decimals,
     round_half_up,
+    unbreakable,
 )
 
 #: Values are compared at the precision they are printed with (at most six decimals).
@@ -260,7 +261,7 @@ def conclusion(
     if not text:
         text = f"{ind.label}: geen cijfers beschikbaar"
         text += f" ({'; '.join(n.rstrip('.') for n in ind.voetnoten)})." if ind.voetnoten else "."
-    return text
+    return unbreakable(text)
 
 
 def _fmt(ind: Indicator, value: float | None) -> str:

@@ -185,10 +185,10 @@ def _layout(wide: pd.DataFrame, soort: str, jaar: int) -> _Layout:
             _Values(f"begroting_{y}", f"Begroting {y}", stand(BEGROTING, y))
             for y in range(jaar + 1, jaar + 4)
         ]
-        used = {(jaar - 2, REALISATIE), (before, BEGROTING), (before, NA_WIJZIGING)}
-        used |= {(y, BEGROTING) for y in range(jaar, jaar + 4)}
+        shown = {(jaar - 2, REALISATIE), (before, BEGROTING), (before, NA_WIJZIGING)}
+        shown |= {(y, BEGROTING) for y in range(jaar, jaar + 4)}
         columns = [realisatie, reference, report, *meerjaren]
-        return _Layout(columns, report, reference, frozenset(used))
+        return _Layout(columns, report, reference, frozenset(shown))
     if soort == "jaarverslag":
         vorig = _Values(
             f"realisatie_{jaar - 1}", f"Realisatie {jaar - 1}", stand(REALISATIE, jaar - 1)
@@ -220,7 +220,7 @@ def _blocks(data: pd.DataFrame, real: pd.DataFrame) -> list[tuple[str, str, pd.D
     def part(soort: str) -> pd.DataFrame:
         if soort not in posts.index:
             return empty
-        return data.xs(soort, level="soort").reindex(list(posts[soort]))
+        return pd.DataFrame(data.xs(soort, level="soort")).reindex(list(posts[soort]))
 
     lasten, baten = part(LASTEN), part(BATEN)
     saldo = baten.reindex(order).sub(lasten.reindex(order), fill_value=0)

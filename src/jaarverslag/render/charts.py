@@ -31,8 +31,9 @@ COLOURS = {"realisatie": "#0072B2", "doel": "#E69F00"}
 DPI = 200
 HASHSALT = "jaarverslag"
 
-#: (label, unit, ((year, realisatie, doel), ...)) per indicator: the chart's whole content.
-Series = tuple[str, str, tuple[tuple[int, float | None, float | None], ...]]
+#: (label, unit, decimals, ((year, realisatie, doel), ...)) per indicator: the chart's whole
+#: content. ``decimals``: of a euro series, as in its table row (``€ 100,00`` beside ``€ 100,40``).
+Series = tuple[str, str, int | None, tuple[tuple[int, float | None, float | None], ...]]
 
 
 def chart_series(inds: Sequence[Indicator]) -> tuple[Series, ...]:
@@ -42,16 +43,16 @@ def chart_series(inds: Sequence[Indicator]) -> tuple[Series, ...]:
         years = sorted(set(ind.realisatie) | set(ind.doel))
         points = tuple((y, ind.realisatie.get(y), ind.doel.get(y, ("", None))[1]) for y in years)
         if any(r is not None or d is not None for _, r, d in points):
-            result.append((ind.label, ind.eenheid, points))
+            result.append((ind.label, ind.eenheid, ind.decimals, points))
     return tuple(result)
 
 
 def alt_text(series: Sequence[Series]) -> str:
     """The chart in words, for screen readers and as the DOCX picture description."""
     parts = ["Staafdiagram van realisatie en doel per jaar."]
-    for label, unit, points in series:
-        real = [f"{y}: {format_value(r, unit)}" for y, r, _ in points if r is not None]  # type: ignore[arg-type]
-        doel = [f"{y}: {format_value(d, unit)}" for y, _, d in points if d is not None]  # type: ignore[arg-type]
+    for label, unit, places, points in series:
+        real = [f"{y}: {format_value(r, unit, places)}" for y, r, _ in points if r is not None]
+        doel = [f"{y}: {format_value(d, unit, places)}" for y, _, d in points if d is not None]
         text = f"{label}: realisatie {', '.join(real) if real else 'geen'}"
         text += f"; doel {', '.join(doel) if doel else 'geen'}."
         parts.append(text)
@@ -152,7 +153,7 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
     ):
         fig = MplFigure(figsize=(7.2, 2.3 * rows + 0.5), layout="constrained")
         axes = fig.subplots(rows, columns, squeeze=False).flatten()
-        for ax, (label, unit, points) in zip(axes, series, strict=False):
+        for ax, (label, unit, _, points) in zip(axes, series, strict=False):
             xs = range(len(points))
             real = [math.nan if r is None else r for _, r, _ in points]
             doel = [math.nan if d is None else d for _, _, d in points]
@@ -176,9 +177,9 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
         for ax in axes[len(series) :]:
             ax.set_visible(False)
         handles = []
-        if any(r is not None for _, _, points in series for _, r, _ in points):
+        if any(r is not None for *_, points in series for _, r, _ in points):
             handles.append(Patch(color=COLOURS["realisatie"], label="Realisatie"))
-        if any(d is not None for _, _, points in series for _, _, d in points):
+        if any(d is not None for *_, points in series for _, _, d in points):
             handles.append(
                 Patch(facecolor="white", edgecolor=COLOURS["doel"], hatch="///", label="Doel")
             )

@@ -275,7 +275,13 @@ class _Writer:
                 if "metnoot" in _classes(cell_el):
                     hanging.append((cell, marker))
                 column += span
-        _widths(table, width, self._text_width())
+        # A text column with a short header (V/N) is narrow; number columns share the rest.
+        short = {
+            i
+            for i, c in enumerate(rows[0] if rows else [])
+            if "tekst" in _classes(c) and len(c.text_content().strip()) <= 3
+        }
+        _widths(table, width, self._text_width(), short)
         if hanging:
             _hang_markers(table, hanging)
         if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
@@ -344,13 +350,17 @@ def _rules(table) -> None:  # type: ignore[no-untyped-def]
     table._tbl.tblPr.append(borders)
 
 
-def _widths(table, columns: int, text_width: int) -> None:  # type: ignore[no-untyped-def]
-    """A wide label column and equal number columns, instead of Word's equal split."""
+def _widths(table, columns: int, text_width: int, short: set[int] = frozenset()) -> None:  # type: ignore[no-untyped-def]
+    """A wide label column and equal number columns, instead of Word's equal split; a column
+    with a short header (``V/N``) narrow, so many number columns keep whole header words."""
     table.autofit = False
-    label = int(text_width * (0.42 if columns <= 4 else 0.30)) if columns > 1 else text_width
-    rest = (text_width - label) // max(columns - 1, 1)
+    share = 0.42 if columns <= 4 else 0.30 if columns <= 6 else 0.22
+    label = int(text_width * share) if columns > 1 else text_width
+    short = {i for i in short if 0 < i < columns}
+    narrow = int(Cm(1.0)) if columns > 1 else 0
+    rest = (text_width - label - narrow * len(short)) // max(columns - 1 - len(short), 1)
     for index, column in enumerate(table.columns):
-        width = label if index == 0 else rest
+        width = label if index == 0 else narrow if index in short else rest
         column.width = width
         for cell in column.cells:
             cell.width = width
