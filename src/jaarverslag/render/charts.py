@@ -168,6 +168,10 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
                 linewidth=1.2,
             )
             ax.set_xticks(list(xs), [str(y) for y, _, _ in points])
+            if len(points) * columns > 9:  # a long series: slanted years don't run together
+                ax.tick_params(axis="x", labelrotation=45)
+                for tick in ax.get_xticklabels():
+                    tick.set_horizontalalignment("right")
             ax.yaxis.set_major_locator(MaxNLocator(5, integer=unit != "percentage"))
             ax.yaxis.set_major_formatter(
                 FuncFormatter(lambda v, _pos, unit=unit: format_value(v, unit))

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -25,11 +25,9 @@ from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from ..model import Document
+from .docx_tables import fit, hang_markers, set_margins, set_size, visible
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
-#: Footnote markers hang right of their figure (see :func:`_hang_markers`): the room a column
-#: with markers keeps, the gap before a marker, and the cell margins that makes exact.
-MARKER_ROOM, MARKER_GAP, CELL_MARGIN = Pt(12), Pt(2.5), Pt(5.4)
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LANGUAGE = "nl-NL"
@@ -254,9 +252,15 @@ class _Writer:
         _rules(table)
         header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
         hanging: list[tuple[_Cell, bool]] = []
+        texts: list[dict[int, str]] = []  # per row: grid column → text, for the widths
+        bold_rows: set[int] = set()
+        marked: set[int] = set()  # grid columns with footnote markers
         for index, tr in enumerate(rows):
             row = table.add_row()
             kind = _classes(tr)
+            texts.append({})
+            if kind & {"totaal", "subtotaal", "groep"}:
+                bold_rows.add(index)
             if index < header_rows:
                 _repeat_header(row)
             column = 0
@@ -274,6 +278,9 @@ class _Writer:
                 self._cell(cell, cell_el, bold, index < header_rows)
                 if "metnoot" in _classes(cell_el):
                     hanging.append((cell, marker))
+                    marked.add(column)
+                if span == 1:
+                    texts[index][column] = visible(cell_el)
                 column += span
         # A text column with a short header (V/N) is narrow; number columns share the rest.
         short = {
@@ -281,9 +288,19 @@ class _Writer:
             for i, c in enumerate(rows[0] if rows else [])
             if "tekst" in _classes(c) and len(c.text_content().strip()) <= 3
         }
-        _widths(table, width, self._text_width(), short)
-        if hanging:
-            _hang_markers(table, hanging)
+        size, margin = fit(
+            table,
+            texts,
+            header_rows=header_rows,
+            bold_rows=bold_rows,
+            short=short,
+            marked=marked,
+            text_width=self._text_width(),
+        )
+        set_margins(table, margin)
+        if size != 9:
+            set_size(table, size)
+        hang_markers(hanging, size, margin)
         if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
             self.word.add_paragraph()
 
@@ -348,50 +365,6 @@ def _rules(table) -> None:  # type: ignore[no-untyped-def]
             line.set(qn("w:color"), colour)
         borders.append(line)
     table._tbl.tblPr.append(borders)
-
-
-def _widths(table, columns: int, text_width: int, short: set[int] = frozenset()) -> None:  # type: ignore[no-untyped-def]
-    """A wide label column and equal number columns, instead of Word's equal split; a column
-    with a short header (``V/N``) narrow, so many number columns keep whole header words."""
-    table.autofit = False
-    share = 0.42 if columns <= 4 else 0.30 if columns <= 6 else 0.22
-    label = int(text_width * share) if columns > 1 else text_width
-    short = {i for i in short if 0 < i < columns}
-    narrow = int(Cm(1.0)) if columns > 1 else 0
-    rest = (text_width - label - narrow * len(short)) // max(columns - 1 - len(short), 1)
-    for index, column in enumerate(table.columns):
-        width = label if index == 0 else narrow if index in short else rest
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-
-
-def _hang_markers(table, cells: list[tuple[_Cell, bool]]) -> None:  # type: ignore[no-untyped-def]
-    """Keep figures right-aligned in a column with footnote markers, as the PDF does: every
-    figure ends :data:`MARKER_ROOM` before the cell's edge; a marked cell is ``\tfigure\tmarker``
-    with a right tab stop there and the marker just after it. The cell margins are set, so the
-    stop is exact whatever the house style's table margins."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        margin = OxmlElement(f"w:{edge}")
-        margin.set(qn("w:w"), str(CELL_MARGIN.twips))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    properties = table._tbl.tblPr
-    later = [c for c in properties if c.tag in (qn("w:tblLook"), qn("w:tblCaption"))]
-    if later:  # the schema's order: tblCellMar before tblLook
-        later[0].addprevious(margins)
-    else:
-        properties.append(margins)
-    for cell, marked in cells:
-        paragraph = cell.paragraphs[0]
-        if not marked:
-            paragraph.paragraph_format.right_indent = MARKER_ROOM
-            continue
-        stop = cell.width - 2 * CELL_MARGIN - MARKER_ROOM
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        paragraph.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.RIGHT)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(stop + MARKER_GAP, WD_TAB_ALIGNMENT.LEFT)
 
 
 def _shade(cell: _Cell, colour: str) -> None:
