@@ -43,7 +43,7 @@ STAND_LABEL = {
     NA_WIJZIGING: "begroting na wijziging",
     REALISATIE: "realisatie",
 }
-CARRIED = "geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)"
+CARRIED = "Geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)."
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,8 +112,29 @@ def kosten_table(
             )
     decimals = table_decimals([block for _, _, block in blocks], bedragen_in)
     mark = footnote_markers(1)[0]
-    any_carried = False
+    rows = _rows(blocks, columns, carried, decimals, mark)
+    any_carried = any(c.emphasis for r in rows for c in r.cells)
+    table = Table(
+        name="kosten",
+        caption="Wat mag het kosten?" if soort == "begroting" else "Wat heeft het gekost?",
+        stub="Post",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        footnotes=((mark, CARRIED),) if any_carried else (),
+        note=amount_note(bedragen_in),
+    )
+    return table, problems
 
+
+def _rows(
+    blocks: list[tuple[str, str, pd.DataFrame]],
+    columns: list[Column],
+    carried: pd.DataFrame,
+    decimals: int,
+    mark: str,
+) -> list[Row]:
+    """The printed rows: a group header, its posts and its total; a carried-forward amount in
+    italics with the footnote's marker."""
     rows: list[Row] = []
     for name, total_label, block in blocks:
         rows.append(Row(name, blank_cells(len(columns)), kind="groep"))
@@ -131,27 +152,11 @@ def kosten_table(
                     and column.key in flags.columns
                     and bool(flags.at[label, column.key])
                 )
-                any_carried |= moved
-                cells.append(
-                    amount_cell(
-                        values[column.key],
-                        decimals=decimals,
-                        emphasis=moved,
-                        markers=(mark,) if moved else (),
-                    )
-                )
+                markers = (mark,) if moved else ()
+                value = values[column.key]
+                cells.append(amount_cell(value, decimals=decimals, emphasis=moved, markers=markers))
             rows.append(Row(str(label), tuple(cells), kind="totaal" if is_total else "post"))
-
-    table = Table(
-        name="kosten",
-        caption="Wat mag het kosten?" if soort == "begroting" else "Wat heeft het gekost?",
-        stub="Post",
-        columns=tuple(columns),
-        rows=tuple(rows),
-        footnotes=((mark, CARRIED[0].upper() + CARRIED[1:] + "."),) if any_carried else (),
-        note=amount_note(bedragen_in),
-    )
-    return table, problems
+    return rows
 
 
 def _layout(wide: pd.DataFrame, soort: str, jaar: int) -> _Layout:
