@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from .compute.beleidsplan import verdeling_table
-from .compute.clienten import ladder, prestatie_zinnen
+from .compute.clienten import LadderResult, ladder, prestatie_zinnen, privacy_problems
 from .compute.conclusies import indicators
 from .compute.indicatoren import indicator_table
 from .errors import InputError, Problem
@@ -265,13 +265,29 @@ def _blocks(rapport: Rapport, name: str, partij: str | None) -> list[Block]:
     raise ValueError(f"unknown block {name}")
 
 
-def _ladder_blocks(rapport: Rapport) -> list[Block]:
+def ladder_result(rapport: Rapport) -> LadderResult:
+    """The participatieladder with its privacy audit, computed once per rapport."""
     config = rapport.config
-    result = ladder(
-        rapport.frames["clienten"],
-        min_celgrootte=config.min_celgrootte,
-        afspraken=config.prestatieafspraken,
+    return rapport.computed(
+        "ladder-result",
+        lambda: ladder(
+            rapport.frames["clienten"],
+            min_celgrootte=config.min_celgrootte,
+            afspraken=config.prestatieafspraken,
+        ),
     )
+
+
+def ladder_problems(rapport: Rapport) -> list[Problem]:
+    """What privacy hid in the ladder and why (warnings), when a section prints the ladder."""
+    secties = rapport.config.secties or default_secties(rapport)
+    if "clienten" not in rapport.frames or not any("ladder" in s.inhoud for s in secties):
+        return []
+    return privacy_problems(ladder_result(rapport), rapport.display("clienten"))
+
+
+def _ladder_blocks(rapport: Rapport) -> list[Block]:
+    result = ladder_result(rapport)
     sentences = [*result.opmerkingen, *prestatie_zinnen(result)]
     items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
     return [Html(f'<ul class="prestaties">{items}</ul>'), *result.tables]

@@ -185,9 +185,10 @@ def consistency_problems(rapport: Rapport) -> list[Problem]:
             file=rapport.display("leeftijdsgroepen"),
             totals=config.totaalcontrole,
         )
-    from .document import prose_problems  # live figures in the Markdown texts
+    from .document import ladder_problems, prose_problems  # live figures in the Markdown texts
 
     problems += prose_problems(rapport)
+    problems += ladder_problems(rapport)  # what privacy hid in the ladder, and why
     return problems
 
 

@@ -1,14 +1,15 @@
-"""Turns validated client records into the participatieladder's facts: counts, privacy marks
-and measured prestatieafspraken (numpy arrays and plain values, no tables).
+"""Turns validated client records into the participatieladder's facts: distinct-client counts
+and measured prestatieafspraken (numpy arrays and plain values, no tables, no privacy).
 
 Counting is vectorised: clients and peildata are factorised once into integer codes and every
-count is one ``np.bincount``. The privacy rule works on the few dozen cells of a count grid.
-:mod:`jaarverslag.compute.clienten` turns these facts into model tables and sentences.
+count is one ``np.bincount``; nothing after this module sees a client row. A client is its
+``client`` id *without regard to case* (``A1`` and ``a1`` are one person), as in the duplicate
+check of :mod:`jaarverslag.schemas`, so no table counts one person twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -35,9 +36,6 @@ CATEGORIEEN: tuple[str, ...] = ("1A", "1B", "1C", "2A", "2B", "3A", "3B")
 
 REQUIRED = ("client", "peildatum", "trede")
 
-#: Mark for a count hidden to protect another hidden count, and for hidden percentages.
-SECUNDAIR = "x"
-
 #: Default targets (percent) of the prestatieafspraken; ``afspraken=`` overrides them.
 DEFAULT_AFSPRAKEN: dict[str, float] = {"behoud_trede_3_4": 95, "stijging": 60, "uitstroom_werk": 15}
 
@@ -46,8 +44,7 @@ _MAANDEN = (
     *("juli", "augustus", "september", "oktober", "november", "december"),
 )
 
-Grid = np.ndarray
-Pos = tuple[int, int]
+IntArray = np.ndarray
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,9 @@ class LadderCounts:
 
     ``treden``: (6, peildata) clients per trede per peildatum. ``beweging``: (6, 6) starting
     trede × ending trede over clients present at the first and the last peildatum, ``None``
-    with one peildatum. ``leeftijd``: (4, 3) age group (< 27, 27 – 44, ≥ 45, unknown) ×
+    with one peildatum. ``uit_per_trede``: (6,) uitgestroomd clients by trede at the first
+    peildatum; ``in_per_trede``: (6,) ingestroomd clients by trede at the last (with one
+    peildatum: every client). ``leeftijd``: (4, 3) age group (< 27, 27 – 44, ≥ 45, unknown) ×
     groeipotentieel (ja, nee, unknown) at the last peildatum, ``None`` without a ``leeftijd``
     column. ``categorie``: (8,) 1A … 3B and unknown at the last peildatum, ``None`` without a
     ``categorie`` column. ``werk``: distinct clients with ``uitstroom == "werk"`` on some row,
@@ -64,17 +63,32 @@ class LadderCounts:
     """
 
     peildata: tuple[date, ...]
-    treden: np.ndarray
-    beweging: np.ndarray | None
+    treden: IntArray
+    beweging: IntArray | None
+    uit_per_trede: IntArray
+    in_per_trede: IntArray
     clienten: int
     beide: int
     uitgestroomd: int
     ingestroomd: int
     tussentijds: int
     werk: int | None
-    leeftijd: np.ndarray | None
+    leeftijd: IntArray | None
     heeft_groeipotentieel: bool
-    categorie: np.ndarray | None
+    categorie: IntArray | None
+
+
+def client_codes(client: pd.Series) -> tuple[IntArray, int]:
+    """Integer codes of the clients, ``A1`` and ``a1`` alike, and how many distinct clients.
+
+    Case is folded on the distinct ids only (a few hundred thousand), not on every row.
+    """
+    raw_code, raw_unique = pd.factorize(client)
+    if (raw_code < 0).any():
+        raise ValueError("client records have an empty client or peildatum")
+    folded = pd.Index(raw_unique).astype(str).str.lower()
+    fold_code, fold_unique = pd.factorize(folded)
+    return fold_code[raw_code], len(fold_unique)
 
 
 def count(frame: pd.DataFrame) -> LadderCounts:
@@ -89,15 +103,14 @@ def count(frame: pd.DataFrame) -> LadderCounts:
     if not pd.api.types.is_datetime64_any_dtype(peildatum):
         peildatum = pd.to_datetime(peildatum)
     peil_code, peil_unique = pd.factorize(peildatum, sort=True)
-    client_code, client_unique = pd.factorize(frame["client"])
-    if (peil_code < 0).any() or (client_code < 0).any():
+    if (peil_code < 0).any():
         raise ValueError("client records have an empty client or peildatum")
+    client_code, n_clients = client_codes(frame["client"])
     trede = frame["trede"].to_numpy(dtype=np.int64)
     if trede.min() < 1 or trede.max() > 6:
         raise ValueError("trede must lie between 1 and 6")
 
     n_peil = len(peil_unique)
-    n_clients = len(client_unique)
     first = peil_code == 0
     last = peil_code == n_peil - 1
 
@@ -116,6 +129,11 @@ def count(frame: pd.DataFrame) -> LadderCounts:
     if n_peil > 1:
         cells = (start[both] - 1) * 6 + (end[both] - 1)
         beweging = np.bincount(cells, minlength=36).reshape(6, 6)
+        uit = np.bincount(start[at_first & ~at_last] - 1, minlength=6)
+        in_ = np.bincount(end[at_last & ~at_first] - 1, minlength=6)
+    else:
+        uit = np.zeros(6, dtype=np.int64)
+        in_ = np.bincount(end[at_last] - 1, minlength=6)
 
     werk = None
     if "uitstroom" in frame.columns:
@@ -148,10 +166,12 @@ def count(frame: pd.DataFrame) -> LadderCounts:
         peildata=tuple(ts.date() for ts in pd.DatetimeIndex(peil_unique)),
         treden=treden,
         beweging=beweging,
+        uit_per_trede=uit,
+        in_per_trede=in_,
         clienten=n_clients,
         beide=int(both.sum()) if n_peil > 1 else 0,
-        uitgestroomd=int((at_first & ~at_last).sum()),
-        ingestroomd=int((at_last & ~at_first).sum()),
+        uitgestroomd=int(uit.sum()),
+        ingestroomd=int(in_.sum()) if n_peil > 1 else 0,
         tussentijds=int((~at_first & ~at_last).sum()),
         werk=werk,
         leeftijd=leeftijd,
@@ -165,108 +185,17 @@ def _equals(column: pd.Series, value: str) -> np.ndarray:
     return column.eq(value).to_numpy(dtype=bool, na_value=False)
 
 
-def stijgers_gelijk_dalers(beweging: np.ndarray) -> np.ndarray:
-    """Return a (6, 3) array: stijgers, gelijk, dalers per starting trede."""
-    up = np.triu(beweging, k=1).sum(axis=1)
-    same = np.diag(beweging)
-    down = np.tril(beweging, k=-1).sum(axis=1)
-    return np.stack([up, same, down], axis=1)
-
-
-# --- dates, privacy and prestatieafspraken -----------------------------------------------------
-
-
 def datum_lang(d: date) -> str:
     """``date(2017, 1, 31)`` → ``31 januari 2017``."""
     return f"{d.day} {_MAANDEN[d.month - 1]} {d.year}"
 
 
 @dataclass(frozen=True)
-class Privacy:
-    """The ``min_celgrootte`` rule (N): see :mod:`jaarverslag.compute.clienten` for the policy."""
-
-    n: int
-
-    @property
-    def mark(self) -> str:
-        return f"<{self.n}"
-
-    def marks(
-        self, counts: Grid, groups: Iterable[Sequence[Pos]] = (), totals: Grid | None = None
-    ) -> Grid:
-        """Return an object grid of marks: ``<N`` (primary), ``x`` (secondary) or ``None``.
-
-        ``groups`` are the lines that add up to a printed total (the total included);
-        ``totals`` flags total cells, which are hidden secondarily only as a last resort.
-        """
-        marks = np.full(counts.shape, None, dtype=object)
-        if self.n <= 1:
-            return marks
-        hidden = (counts >= 1) & (counts < self.n)
-        marks[hidden] = self.mark
-        is_total = np.zeros(counts.shape, dtype=bool) if totals is None else totals
-        lines = [list(g) for g in groups if len(g) > 1]
-        changed = True
-        while changed:  # loops over table cells (a few dozen), never over client rows
-            changed = False
-            for line in lines:
-                if sum(bool(hidden[p]) for p in line) != 1:
-                    continue
-                candidates = [p for p in line if not hidden[p] and counts[p] > 0]
-                if not candidates:
-                    continue
-                pick = min(candidates, key=lambda p: (bool(is_total[p]), int(counts[p])))
-                hidden[pick] = True
-                marks[pick] = SECUNDAIR
-                changed = True
-        return marks
-
-    def mark_of(self, value: int) -> str | None:
-        """The primary mark of a lone count (no lines to protect)."""
-        return self.mark if 1 <= value < self.n else None
-
-    def footnotes(self, *marks: Grid) -> tuple[tuple[str, str], ...]:
-        used = {m for grid in marks for m in grid.ravel() if m is not None}
-        notes = []
-        if self.mark in used:
-            notes.append(
-                (self.mark, f"minder dan {self.n} cliënten; om privacyredenen niet getoond")
-            )
-        if SECUNDAIR in used:
-            notes.append(
-                (
-                    SECUNDAIR,
-                    f"niet getoond omdat hieruit een aantal van minder dan {self.n} cliënten "
-                    "af te leiden is",
-                )
-            )
-        return tuple(notes)
-
-
-def margin_lines(
-    shape: tuple[int, int], total_row: int | None, total_col: int | None
-) -> tuple[list[list[Pos]], Grid]:
-    """Lines of a grid with a totals row and/or column, and the mask of total cells."""
-    rows, cols = shape
-    lines: list[list[Pos]] = []
-    if total_col is not None:
-        lines += [[(r, c) for c in range(cols)] for r in range(rows)]
-    if total_row is not None:
-        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
-    totals = np.zeros(shape, dtype=bool)
-    if total_row is not None:
-        totals[total_row, :] = True
-    if total_col is not None:
-        totals[:, total_col] = True
-    return lines, totals
-
-
-@dataclass(frozen=True)
 class Prestatieafspraak:
     """One prestatieafspraak, measured: realisatie = teller / noemer × 100.
 
-    Raw values: print them only through :func:`prestatie_zinnen` or the table, which honour
-    ``onderdrukt``. ``teller``/``noemer`` are ``None`` when the data cannot measure the afspraak
+    Raw values: print them only through the table or the sentences, which honour suppression.
+    ``teller``/``noemer`` are ``None`` when the data cannot measure the afspraak
     (``toelichting`` says why); ``gehaald`` is ``None`` when there is no realisatie.
     """
 
@@ -279,12 +208,18 @@ class Prestatieafspraak:
     noemer: int | None
     realisatie: float | None
     gehaald: bool | None
-    onderdrukt: bool
     toelichting: str | None = None
+
+    @property
+    def exact(self) -> Fraction | None:
+        """The realisatie as an exact fraction, for decisions and rounding."""
+        if self.teller is None or not self.noemer:
+            return None
+        return Fraction(self.teller * 100, self.noemer)
 
 
 def measure_afspraken(
-    counts: LadderCounts, norms: Mapping[str, float], privacy: Privacy
+    counts: LadderCounts, norms: Mapping[str, float]
 ) -> tuple[Prestatieafspraak, ...]:
     """Measure each afspraak against its norm; "gehaald" is decided on exact fractions."""
     first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
@@ -328,7 +263,6 @@ def measure_afspraken(
             gehaald = Fraction(teller * 100, noemer) >= Fraction(str(norm))
         elif noemer == 0 and reden is None:
             reden = f"er zijn geen {over}"
-        hidden = any(v is not None and privacy.mark_of(v) is not None for v in (teller, noemer))
         result.append(
             Prestatieafspraak(
                 key=key,
@@ -340,7 +274,6 @@ def measure_afspraken(
                 noemer=noemer,
                 realisatie=realisatie,
                 gehaald=gehaald,
-                onderdrukt=hidden,
                 toelichting=reden,
             )
         )

@@ -1,147 +1,257 @@
-"""Turns the participatieladder's outcome facts into cells, tables and sentences: in- and
-uitstroom, the prestatieafspraken, and the count and percentage cells every ladder table uses.
+"""Turns the ladder layouts and the privacy decision into printable tables, the
+prestatieafspraken sentences, and the notes ``check`` prints about what was hidden and why.
 
-Split from :mod:`jaarverslag.compute.clienten`, which holds the privacy policy these follow.
+One mark, :data:`MARK`, stands for every hidden figure: a count from 1 to N − 1, a count
+hidden to protect one, and a percentage or verdict computed from a hidden count. A reader can
+only learn from it that the count is not 0 (a zero always prints as 0); the audit counts on
+exactly that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 
-import numpy as np
+from ..model import Cell, Row, Table
+from ..numbers import decimals_apart, format_cell, format_percentage
+from .ladder import Prestatieafspraak
+from .ladder_layout import (
+    Count,
+    Expr,
+    Fixed,
+    Layout,
+    RowLayout,
+    Spec,
+    TableLayout,
+    Verdict,
+    unit_ids,
+)
+from .suppression import Decision
 
-from ..model import Cell, Column, Row, Table
-from ..numbers import format_cell, format_percentage
-from .ladder import SECUNDAIR, Grid, LadderCounts, Prestatieafspraak, Privacy, datum_lang
-
-
-def count_cell(value: int, mark: str | None) -> Cell:
-    """A count as printed: the raw value kept, ``mark`` printed instead when hidden."""
-    return Cell(int(value), "aantal", suppressed=mark)
-
-
-def pct_cell(numerator: int, denominator: int, hidden: bool) -> Cell:
-    """A share in percent, exact; hidden (``x``) when either count is hidden."""
-    if denominator == 0:
-        return Cell(None, "percentage", decimals=1)
-    value = int(numerator) * 100 / int(denominator)
-    return Cell(value, "percentage", decimals=1, suppressed=SECUNDAIR if hidden else None)
-
-
-def pct_marks(marks: Grid, denominators: Grid) -> Grid:
-    """Percent marks: hidden where the count or its denominator is hidden."""
-    hidden = marks.astype(bool) | denominators.astype(bool)  # None is falsy, a mark is not
-    return np.where(hidden, SECUNDAIR, None)
+#: The one privacy mark (as in CBS tables: ``x`` = geheim); it cannot read as a digit.
+MARK = "x"
 
 
-def uitstroom_table(counts: LadderCounts, privacy: Privacy) -> Table:
-    """In- and uitstroom over all distinct clients, and uitstroom naar werk."""
-    first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
-    parts: list[tuple[str, int]] = []
-    if len(counts.peildata) > 1:
-        parts = [
-            (f"Op {first} en op {last}", counts.beide),
-            (f"Uitgestroomd: wel op {first}, niet op {last}", counts.uitgestroomd),
-            (f"Ingestroomd: niet op {first}, wel op {last}", counts.ingestroomd),
-        ]
-        if len(counts.peildata) > 2:
-            parts.append(("Alleen op tussenliggende peildata", counts.tussentijds))
-    values = [v for _, v in parts] + [counts.clienten]
-    grid = np.array([[v] for v in values], dtype=np.int64)
-    is_total = np.zeros(grid.shape, dtype=bool)
-    is_total[-1, 0] = True
-    marks = privacy.marks(grid, [[(i, 0) for i in range(len(values))]], is_total)
-    total_mark = marks[-1, 0]
-    rows = [
-        Row(
-            label,
-            (
-                count_cell(values[i], marks[i, 0]),
-                pct_cell(values[i], counts.clienten, (marks[i, 0] or total_mark) is not None),
-            ),
-            "totaal" if i == len(values) - 1 else "post",
-        )
-        for i, label in enumerate([*(label for label, _ in parts), "Totaal unieke cliënten"])
-    ]
-    werk_marks = None
-    if counts.werk is not None:
-        werk_mark = privacy.mark_of(counts.werk)
-        werk_marks = np.array([[werk_mark]], dtype=object)
-        rows.append(
-            Row(
-                "Uitgestroomd naar werk (op enige peildatum)",
-                (
-                    count_cell(counts.werk, werk_mark),
-                    pct_cell(counts.werk, counts.clienten, (werk_mark or total_mark) is not None),
-                ),
-            )
-        )
-    extra = () if werk_marks is None else (werk_marks,)
-    return Table(
-        "ladder_uitstroom",
-        "In- en uitstroom van cliënten",
-        "Cliënten",
-        (Column("Aantal", "aantal"), Column("Percentage van alle unieke cliënten", "percentage")),
-        tuple(rows),
-        privacy.footnotes(marks, *extra),
-        "Unieke cliënten over alle peildata.",
-    )
-
-
-def _afspraak_cells(a: Prestatieafspraak, privacy: Privacy) -> tuple[Cell, ...]:
-    """Norm, teller, noemer, realisatie, gehaald, noemer description: as table and prose print."""
-
-    def counted(v: int | None) -> Cell:
-        if v is None:
-            return Cell(None)
-        return count_cell(v, privacy.mark_of(v))
-
-    hidden = SECUNDAIR if a.onderdrukt and a.realisatie is not None else None
-    verdict = None if a.gehaald is None else ("ja" if a.gehaald else "nee")
+def legend(n: int) -> str:
+    """The one legend line under a table with a mark."""
     return (
-        Cell(a.norm, "percentage"),
-        counted(a.teller),
-        counted(a.noemer),
-        Cell(a.realisatie, "percentage", decimals=1, suppressed=hidden),
-        Cell(verdict, "tekst", suppressed=hidden),
-        Cell(a.noemer_omschrijving, "tekst"),
+        f"om privacyredenen niet getoond: een aantal van 1 tot en met {n - 1} cliënten, of een "
+        "aantal of percentage waaruit zo'n aantal af te leiden zou zijn"
     )
 
 
-def afspraken_table(afspraken: Sequence[Prestatieafspraak], privacy: Privacy) -> Table:
-    """One row per prestatieafspraak: norm, teller, noemer, realisatie, gehaald."""
-    rows = tuple(Row(a.omschrijving, _afspraak_cells(a, privacy)) for a in afspraken)
-    columns = (
-        Column("Norm", "norm"),
-        Column("Teller", "teller"),
-        Column("Noemer", "noemer"),
-        Column("Realisatie", "realisatie"),
-        Column("Gehaald", "gehaald", numeric=False),
-        Column("Noemer bestaat uit", "noemer_omschrijving", numeric=False),
-    )
-    marks = np.array([[c.suppressed for r in rows for c in r.cells]], dtype=object)
-    return Table(
-        "ladder_prestatieafspraken",
-        "Prestatieafspraken participatieladder",
-        "Prestatieafspraak",
-        columns,
-        rows,
-        privacy.footnotes(marks),
-        "Realisatie = teller / noemer; gehaald wanneer de realisatie ten minste de norm is.",
-    )
+@dataclass(frozen=True)
+class Rendered:
+    tables: tuple[Table, ...]
+    opmerkingen: tuple[str, ...]
+    zinnen: tuple[str, ...]
 
 
-def zin(a: Prestatieafspraak, privacy: Privacy) -> str:
-    """The Dutch sentence for one afspraak, printing exactly what its table row prints."""
-    _, teller, noemer, realisatie, _, _ = _afspraak_cells(a, privacy)
-    norm = format_percentage(a.norm)
-    if a.realisatie is None:
-        return f"{a.naam}: niet te bepalen, want {a.toelichting} (norm {norm})."
-    aantal = f"{format_cell(teller)} van de {format_cell(noemer)} cliënten"
-    if a.onderdrukt:
-        return (
-            f"{a.naam}: niet getoond, want het gaat om minder dan {privacy.n} cliënten "
-            f"({aantal}; norm {norm})."
+class _View:
+    """What the decision means for one figure: hidden, and printed anywhere at all."""
+
+    def __init__(self, layout: Layout, figures: list[Expr], decision: Decision) -> None:
+        self.layout = layout
+        self.index = {e: i for i, e in enumerate(figures)}
+        self.decision = decision
+        self.printed: set[int] = set()
+        for table, (t_unit, r_units) in zip(layout.tables, unit_ids(layout.tables), strict=True):
+            for row, r_unit in zip(table.rows, r_units, strict=True):
+                if {t_unit, r_unit} & decision.withheld:
+                    continue
+                self.printed.update(self.index[s.expr] for s in row.cells if isinstance(s, Count))
+
+    def hidden(self, e: Expr) -> bool:
+        return self.index[e] in self.decision.hidden
+
+    def open(self, e: Expr) -> bool:
+        """Printed as a figure somewhere, so a percentage of it may be printed too."""
+        return self.index[e] in self.printed and not self.hidden(e)
+
+    def cell(self, spec: Spec) -> Cell:
+        if isinstance(spec, Fixed):
+            return spec.cell
+        if isinstance(spec, Count):
+            return Cell(
+                self.layout.value(spec.expr),
+                "aantal",
+                suppressed=MARK if self.hidden(spec.expr) else None,
+            )
+        num, den = self.layout.value(spec.num), self.layout.value(spec.den)
+        mark = None if self.open(spec.num) and self.open(spec.den) else MARK
+        if isinstance(spec, Verdict):
+            if den == 0:
+                return Cell(None, "tekst")
+            gehaald = Fraction(num * 100, den) >= Fraction(str(spec.norm))
+            return Cell("ja" if gehaald else "nee", "tekst", suppressed=mark)
+        if den == 0:
+            return Cell(None, "percentage", decimals=1)
+        decimals = 1
+        if spec.norm is not None:  # beside a verdict: never on the wrong side of the norm
+            decimals = decimals_apart(Fraction(num * 100, den), [spec.norm], 1)
+        return Cell(num * 100 / den, "percentage", decimals=decimals, suppressed=mark)
+
+
+def render(
+    layout: Layout,
+    figures: list[Expr],
+    decision: Decision,
+    n: int,
+    afspraken: tuple[Prestatieafspraak, ...],
+) -> Rendered:
+    """The tables as printed, what was left out (as sentences), and the afspraken sentences."""
+    view = _View(layout, figures, decision)
+    tables: list[Table] = []
+    opmerkingen: list[str] = []
+    zinnen: tuple[str, ...] = ()
+    units = unit_ids(layout.tables)
+    if units and all(t in decision.withheld for t, _ in units):
+        opmerkingen.append(
+            "De tabellen van de participatieladder zijn om privacyredenen weggelaten: uit elke "
+            f"tabel zou een aantal van 1 tot en met {n - 1} cliënten af te leiden zijn."
         )
-    verdict = "gehaald" if a.gehaald else "niet gehaald"
-    return f"{a.naam}: {verdict} ({aantal}, {format_cell(realisatie)}; norm {norm})."
+    left_out = _left_out_rows(layout, decision)
+    for table, (t_unit, r_units) in zip(layout.tables, units, strict=True):
+        kept = [
+            (row, r)
+            for row, r in zip(table.rows, r_units, strict=True)
+            if row.label not in left_out[table.name]
+        ]
+        if table.name == "ladder_prestatieafspraken":
+            zinnen = _zinnen(
+                afspraken,
+                table,
+                view,
+                t_unit in decision.withheld,
+                [r for _, r in kept],
+                r_units,
+                n,
+            )
+        if t_unit in decision.withheld:
+            if len(opmerkingen) == 0 or not opmerkingen[0].startswith("De tabellen"):
+                opmerkingen.append(
+                    f"De tabel ‘{table.caption}’ is om privacyredenen weggelaten: er zou een "
+                    f"aantal van 1 tot en met {n - 1} cliënten uit af te leiden zijn."
+                )
+            continue
+        tables.append(_table(table, [row for row, _ in kept], view, n))
+    return Rendered(tuple(tables), tuple(opmerkingen), zinnen)
+
+
+def _left_out_rows(layout: Layout, decision: Decision) -> dict[str, set[str]]:
+    """Per table, the labels of the rows privacy leaves out (with those of the table of
+    counts a table of percentages follows)."""
+    out: dict[str, set[str]] = {}
+    for table, (_, r_units) in zip(layout.tables, unit_ids(layout.tables), strict=True):
+        out[table.name] = {
+            row.label for row, r in zip(table.rows, r_units, strict=True) if r in decision.withheld
+        }
+    for table in layout.tables:
+        if table.follows is not None:
+            out[table.name] |= out.get(table.follows, set())
+    return out
+
+
+def _table(table: TableLayout, rows: list[RowLayout], view: _View, n: int) -> Table:
+    printed = tuple(
+        Row(row.label, tuple(view.cell(s) for s in row.cells), row.kind) for row in rows
+    )
+    left_out = [row.label for row in table.rows if row not in rows]
+    note = table.note
+    if left_out:
+        which = ", ".join(f"‘{label}’" for label in left_out)
+        rij = "de rij" if len(left_out) == 1 else "de rijen"
+        extra = f"Om privacyredenen weggelaten: {rij} {which}."
+        note = f"{note} {extra}" if note else extra
+    marked = any(c.suppressed is not None for r in printed for c in r.cells)
+    footnotes = ((MARK, legend(n)),) if marked else ()
+    return Table(table.name, table.caption, table.stub, table.columns, printed, footnotes, note)
+
+
+def _zinnen(
+    afspraken: tuple[Prestatieafspraak, ...],
+    table: TableLayout,
+    view: _View,
+    withheld: bool,
+    kept: list[int],
+    r_units: list[int],
+    n: int,
+) -> tuple[str, ...]:
+    """One sentence per afspraak, printing exactly what its table row prints."""
+    out = []
+    for a, row, r in zip(afspraken, table.rows, r_units, strict=True):
+        norm = format_percentage(a.norm)
+        _, teller, noemer, realisatie, gehaald, _ = (view.cell(s) for s in row.cells)
+        if withheld or r not in kept:
+            out.append(f"{a.naam}: om privacyredenen niet getoond (norm {norm}).")
+        elif realisatie.value is None:
+            out.append(f"{a.naam}: niet te bepalen, want {a.toelichting} (norm {norm}).")
+        else:
+            aantal = f"{format_cell(teller)} van de {format_cell(noemer)} cliënten"
+            if realisatie.suppressed is not None:
+                out.append(f"{a.naam}: om privacyredenen niet getoond ({aantal}; norm {norm}).")
+            else:
+                verdict = "gehaald" if gehaald.value == "ja" else "niet gehaald"
+                out.append(
+                    f"{a.naam}: {verdict} ({aantal}, {format_cell(realisatie)}; norm {norm})."
+                )
+    return tuple(out)
+
+
+def privacy_notes(
+    layout: Layout, figures: list[Expr], decision: Decision, n: int
+) -> tuple[tuple[str, str], ...]:
+    """Per table, for ``check``: how many counts and percentages were hidden and why, and
+    which rows or tables were left out, naming the small count each protects."""
+    view = _View(layout, figures, decision)
+    where: dict[int, str] = {}
+    for table in layout.tables:
+        for row in table.rows:
+            for col, spec in zip(table.columns, row.cells, strict=False):
+                if isinstance(spec, Count):
+                    label = f"‘{row.label}’ × ‘{col.label}’ ({table.name})"
+                    where.setdefault(view.index[spec.expr], label)
+
+    def why(reason: tuple[int, int] | None) -> str:
+        if reason is None:
+            return ""
+        target, k = reason
+        return f": anders is af te leiden dat {where.get(target, 'een klein aantal')} niet {k} is"
+
+    notes: list[tuple[str, str]] = []
+    left_out = _left_out_rows(layout, decision)
+    for table, (t_unit, r_units) in zip(layout.tables, unit_ids(layout.tables), strict=True):
+        if t_unit in decision.withheld:
+            notes.append((table.name, "tabel weggelaten" + why(decision.withheld_for.get(t_unit))))
+            continue
+        primary = 0
+        secondary: list[str] = []
+        shares = 0
+        for row, r in zip(table.rows, r_units, strict=True):
+            if row.label in left_out[table.name]:
+                reason = why(decision.withheld_for.get(r))
+                if r not in decision.withheld:
+                    reason = f", zoals in {table.follows}"
+                notes.append((table.name, f"rij ‘{row.label}’ weggelaten{reason}"))
+                continue
+            for col, spec in zip(table.columns, row.cells, strict=False):
+                if view.cell(spec).suppressed is None:
+                    continue
+                if not isinstance(spec, Count):
+                    shares += 1
+                elif view.index[spec.expr] in decision.primary:
+                    primary += 1
+                else:
+                    secondary.append(f"‘{row.label}’ × ‘{col.label}’")
+        if primary or secondary or shares:
+            parts = [f"{primary} van 1 tot en met {n - 1} cliënten"] if primary else []
+            if secondary:
+                parts.append(
+                    f"{len(secondary)} omdat anders een klein aantal af te leiden is "
+                    f"({', '.join(secondary)})"
+                )
+            if shares:
+                parts.append(f"{shares} percentages of oordelen van verborgen aantallen")
+            hidden = primary + len(secondary) + shares
+            notes.append((table.name, f"{hidden} cijfers verborgen: " + "; ".join(parts)))
+    return tuple(notes)
