@@ -1,32 +1,26 @@
-"""Shared fixtures: the repository's example rapports, built once per test session."""
+"""Fixtures and command-line options of the test suite; shared helpers are in ``helpers.py``."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
+from helpers import DATA
 
 from jaarverslag.pipeline import Outcome, build_one
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="rewrite tests/snapshots/ from the current output instead of comparing (make snapshots)",
+    )
 
 
-def write_rapport(folder: Path, files: dict[str, str | bytes]) -> Path:
-    """Make a rapport folder from ``{relative path: content}``."""
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return folder
-
-
-MINIMAL_YAML = "titel: Test\norganisatie: Gemeente Test\nsoort: jaarverslag\njaar: 2017\n"
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite the golden snapshots."""
+    return bool(request.config.getoption("--update-snapshots"))
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +37,6 @@ def built(tmp_path_factory: pytest.TempPathFactory):
         return cache[name]
 
     return _build
-
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (layout kept, so rows stay rows)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail(
-            "pdftotext (poppler-utils) is not installed: run `make test`, which installs it"
-        )
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture(autouse=True)

@@ -30,9 +30,9 @@ import pikepdf
 import pytest
 import verapdf_cli
 import yaml
-from conftest import DATA
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
+from helpers import DATA
 from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parents[1]

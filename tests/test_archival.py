@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import DATA
+from helpers import DATA
 from PIL import Image
 from verapdf_cli import read, start, validate
 

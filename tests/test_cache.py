@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_YAML, write_rapport
+from helpers import MINIMAL_YAML, write_rapport
 
 from jaarverslag import cache
 from jaarverslag.cli import main

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from conftest import MINIMAL_YAML, write_rapport
+from helpers import MINIMAL_YAML, write_rapport
 
 from jaarverslag.compute.conclusies import Indicator
 from jaarverslag.document import build_document

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINIMAL_YAML, write_rapport
+from helpers import DATA, MINIMAL_YAML, write_rapport
 
 from jaarverslag import pdfworker
 from jaarverslag.errors import InputError

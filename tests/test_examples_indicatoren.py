@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
-from conftest import pdf_text
+from helpers import pdf_text
 from lxml import html as lxml_html
 
 # Hand-copied from seed 000 (jaarverslag 2017) and seed 001 (begroting 2020).
@@ -154,7 +154,7 @@ def _figure_alts(node) -> list[str]:
 
 
 def test_begroting_without_secties_gets_the_three_w_questions(tmp_path):
-    from conftest import write_rapport
+    from helpers import write_rapport
 
     from jaarverslag.document import EMPTY_SECTION, build_document
     from jaarverslag.load import load_rapport

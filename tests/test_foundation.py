@@ -8,7 +8,7 @@ import shutil
 
 import docx
 from click.testing import CliRunner
-from conftest import DATA, MINIMAL_YAML, pdf_text, write_rapport
+from helpers import DATA, MINIMAL_YAML, pdf_text, write_rapport
 from lxml import html as lxml_html
 
 from jaarverslag.cli import main

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_text, write_rapport
 from docx import Document as DocxDocument
+from helpers import pdf_text, write_rapport
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

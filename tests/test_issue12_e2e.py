@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import pdf_text, write_rapport
+from helpers import pdf_text, write_rapport
 
 from jaarverslag.pipeline import Outcome, build_one, check
 

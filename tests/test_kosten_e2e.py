@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import ROOT, pdf_text, write_rapport
+from helpers import ROOT, pdf_text, write_rapport
 from lxml import html as lxml_html
 
 from jaarverslag.pipeline import build_one

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import MINIMAL_YAML, pdf_text, write_rapport
+from helpers import MINIMAL_YAML, pdf_text, write_rapport
 
 from jaarverslag.pipeline import build_one
 

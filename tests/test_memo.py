@@ -3,7 +3,7 @@ compute the tables once."""
 
 from __future__ import annotations
 
-from conftest import DATA
+from helpers import DATA
 
 from jaarverslag import document
 from jaarverslag.compute import beleidsplan

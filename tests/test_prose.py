@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINIMAL_YAML, write_rapport
+from helpers import DATA, MINIMAL_YAML, write_rapport
 
 from jaarverslag.document import build_document, figures_of
 from jaarverslag.errors import InputError

@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DATA, pdf_text
+from helpers import DATA, pdf_text
 
 from jaarverslag.numbers import format_number
 

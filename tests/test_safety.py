@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINIMAL_YAML, write_rapport
+from helpers import DATA, MINIMAL_YAML, write_rapport
 
 from jaarverslag import output, pipeline
 from jaarverslag.output import MARKER

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_YAML, write_rapport
+from helpers import MINIMAL_YAML, write_rapport
 
 from jaarverslag.compute.samenvatting import check_leeftijdsgroepen
 from jaarverslag.errors import InputError

@@ -1,0 +1,48 @@
+"""Shared helpers and constants of the tests: ``from helpers import DATA, write_rapport, …``.
+
+pytest puts ``tests/`` on ``sys.path`` (rootdir-relative imports: ``tests/`` has no
+``__init__.py``), so this module imports the same way under pytest-xdist workers. Fixtures live
+in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+MINIMAL_YAML = "titel: Test\norganisatie: Gemeente Test\nsoort: jaarverslag\njaar: 2017\n"
+
+
+def write_rapport(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Make a rapport folder from ``{relative path: content}``."""
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (layout kept, so rows stay rows)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail(
+            "pdftotext (poppler-utils) is not installed: run `make test`, which installs it"
+        )
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def examples() -> list[str]:
+    """The example rapports under ``data/``, by folder name."""
+    return sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
