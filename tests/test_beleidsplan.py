@@ -22,13 +22,13 @@ from jaarverslag.compute.beleidsplan import (
     check_verdeelsleutel,
     maatregelen_table,
     round_total,
-    slug,
     split_amount,
     verdeling_table,
 )
 from jaarverslag.errors import Problem
 from jaarverslag.model import Table
 from jaarverslag.numbers import format_cell
+from jaarverslag.slugs import slug
 
 NAN = math.nan
 

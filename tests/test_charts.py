@@ -7,11 +7,13 @@ import struct
 import pytest
 from helpers import MINIMAL_YAML, write_rapport
 
+from jaarverslag.analysis import load_rapport
 from jaarverslag.compute.conclusies import Indicator
+from jaarverslag.compute.grafiek import indicator_chart
 from jaarverslag.document import build_document
-from jaarverslag.load import load_rapport
-from jaarverslag.model import Figure
+from jaarverslag.model import Chart
 from jaarverslag.render import charts
+from jaarverslag.render.outputs import render_document
 
 
 def indicator(ident="a", label="Aantal P-banen", realisatie=None, doel=None):
@@ -31,37 +33,36 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def test_figure_has_svg_png_and_dutch_alt_text():
-    figure = charts.indicator_figure([indicator()], "grafiek-1")
-    assert isinstance(figure, Figure)
-    assert "<svg" in figure.svg
+    figure = indicator_chart([indicator()], "grafiek-1")
+    assert isinstance(figure, Chart)
+    assert "<svg" in charts.svg(figure)
     assert figure.alt == (
         "Staafdiagram van realisatie en doel per jaar. Aantal P-banen: realisatie "
         "2016: 1.400, 2017: 2.559; doel 2017: 2.500."
     )
-    width, _ = png_size(figure.png)
+    width, _ = png_size(charts.png(figure))
     assert width >= 7 * 150  # a 7.2 inch wide chart at 150 dpi or more
 
 
 def test_palette_and_dutch_axis_numbers():
-    svg = charts.indicator_figure([indicator()], "g").svg.lower()
+    svg = charts.svg(indicator_chart([indicator()], "g")).lower()
     assert "#0072b2" in svg and "#e69f00" in svg  # Okabe-Ito blue and orange
     assert ">1.200<" in svg and ">2.400<" in svg  # ticks 0, 600, 1.200, … with a Dutch dot
     assert ">1,200<" not in svg and ">1200<" not in svg
 
 
 def test_output_is_byte_identical_between_builds():
-    first = charts.indicator_figure([indicator(label="Een")], "g")
-    first_png = first.png
+    chart = indicator_chart([indicator(label="Een")], "g")
+    first_svg, first_png = charts.svg(chart), charts.png(chart)
     charts._svg.cache_clear()
     charts._png.cache_clear()
-    second = charts.indicator_figure([indicator(label="Een")], "g")
-    assert first.svg == second.svg and first_png == second.png
-    assert "<dc:date>" not in first.svg
+    assert first_svg == charts.svg(chart) and first_png == charts.png(chart)
+    assert "<dc:date>" not in first_svg
 
 
 def test_nothing_to_draw_gives_no_figure():
     empty = indicator(realisatie={2017: None}, doel={2017: None})
-    assert charts.indicator_figure([empty], "g") is None
+    assert indicator_chart([empty], "g") is None
 
 
 INDICATOREN = "id;indicator;jaar;soort;waarde\np;P;2016;realisatie;4\np;P;2017;realisatie;5\n"
@@ -71,18 +72,22 @@ YAML = MINIMAL_YAML + "secties:\n  - titel: T\n    inhoud: [indicatoren]\n"
 def test_one_chart_per_indicator_section_and_switch_off(tmp_path):
     folder = write_rapport(tmp_path / "r", {"rapport.yaml": YAML, "indicatoren.csv": INDICATOREN})
     blocks = build_document(load_rapport(folder)).sections[0].blocks
-    assert [b.name for b in blocks if isinstance(b, Figure)] == ["grafiek-1"]
+    assert [b.name for b in blocks if isinstance(b, Chart)] == ["grafiek-1"]
     (folder / "rapport.yaml").write_text(YAML + "grafieken: false\n")
     blocks = build_document(load_rapport(folder)).sections[0].blocks
-    assert not any(isinstance(b, Figure) for b in blocks)
+    assert not any(isinstance(b, Chart) for b in blocks)
 
 
-def test_png_is_drawn_only_when_asked_for():
-    """A PDF-only build never pays for the DOCX picture."""
+def test_png_is_drawn_only_when_asked_for(tmp_path):
+    """A build without DOCX never pays for the DOCX picture."""
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": YAML, "indicatoren.csv": INDICATOREN})
+    analysis = load_rapport(folder)
+    document = build_document(analysis)
     charts._png.cache_clear()
-    figure = charts.indicator_figure([indicator(label="Lui")], "g")
+    options = {"folder": folder, "config": analysis.config}
+    render_document(document, ("html",), "r", **options)
     assert charts._png.cache_info().currsize == 0
-    assert figure.png.startswith(b"\x89PNG")
+    render_document(document, ("docx",), "r", **options)
     assert charts._png.cache_info().currsize == 1
 
 
@@ -90,8 +95,8 @@ def test_unchanged_chart_is_read_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", str(tmp_path))
     for clear in (charts._svg.cache_clear, charts._png.cache_clear):
         clear()
-    drawn = charts.indicator_figure([indicator(label="Bewaard")], "g")
-    drawn_png = drawn.png
+    drawn = indicator_chart([indicator(label="Bewaard")], "g")
+    drawn_svg, drawn_png = charts.svg(drawn), charts.png(drawn)
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png", ".svg"]
 
     def no_drawing(_series):
@@ -100,7 +105,7 @@ def test_unchanged_chart_is_read_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "_figure", no_drawing)
     for clear in (charts._svg.cache_clear, charts._png.cache_clear):
         clear()
-    again = charts.indicator_figure([indicator(label="Bewaard")], "g")
-    assert (again.svg, again.png) == (drawn.svg, drawn_png)
+    again = indicator_chart([indicator(label="Bewaard")], "g")
+    assert (charts.svg(again), charts.png(again)) == (drawn_svg, drawn_png)
     with pytest.raises(AssertionError, match="drew a chart"):
-        charts.indicator_figure([indicator(label="Anders")], "g")  # other data: drawn anew
+        charts.svg(indicator_chart([indicator(label="Anders")], "g"))  # other data: drawn anew

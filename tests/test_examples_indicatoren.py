@@ -156,8 +156,8 @@ def _figure_alts(node) -> list[str]:
 def test_begroting_without_secties_gets_the_three_w_questions(tmp_path):
     from helpers import write_rapport
 
+    from jaarverslag.analysis import load_rapport
     from jaarverslag.document import EMPTY_SECTION, build_document
-    from jaarverslag.load import load_rapport
 
     yaml = "titel: B\norganisatie: Gemeente Test\nsoort: begroting\njaar: 2020\n"
     csv = "id;indicator;jaar;soort;waarde\na;A;2019;beoogd;1\na;A;2020;beoogd;2\n"
@@ -180,6 +180,6 @@ def test_begroting_without_secties_gets_the_three_w_questions(tmp_path):
     ]
     bereiken = document.sections[1].blocks
     assert "We willen iets bereiken." in bereiken[0].html
-    assert [type(b).__name__ for b in bereiken] == ["Html", "Table", "Html", "Figure"]
+    assert [type(b).__name__ for b in bereiken] == ["Prose", "Table", "Prose", "Chart"]
     assert "Eigen conclusie." in bereiken[2].html  # the .conclusie.md is no section of its own
-    assert EMPTY_SECTION in document.sections[3].blocks[0].html
+    assert EMPTY_SECTION in document.sections[3].blocks[0].paragraphs

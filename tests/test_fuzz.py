@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jaarverslag.analysis import load_rapport
 from jaarverslag.errors import InputError, Problem
-from jaarverslag.load import load_rapport
 from jaarverslag.pipeline import check
 from jaarverslag.rapport import KEYS, load_config
 from jaarverslag.schemas import SPECS, ColumnSpec, read_and_validate

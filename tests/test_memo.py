@@ -1,13 +1,13 @@
-"""A rapport's computed results are shared: check, the document and every per-partner variant
-compute the tables once."""
+"""A rapport is analysed once: check, the document and every per-partner variant share the
+tables of one analysis."""
 
 from __future__ import annotations
 
 from helpers import DATA
 
 from jaarverslag import document
+from jaarverslag.analysis import load_rapport
 from jaarverslag.compute import beleidsplan
-from jaarverslag.load import load_rapport
 
 
 def test_variants_reuse_what_the_checks_computed(monkeypatch):

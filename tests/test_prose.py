@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import DATA, MINIMAL_YAML, write_rapport
 
-from jaarverslag.document import build_document, figures_of
+from jaarverslag.analysis import load_rapport
+from jaarverslag.document import build_document
 from jaarverslag.errors import InputError
-from jaarverslag.load import load_rapport
 from jaarverslag.pipeline import build_one, check
 from jaarverslag.prose import prose_to_html
 from jaarverslag.render.html import render_html
@@ -26,7 +26,7 @@ INDICATOREN = (
 
 @pytest.fixture(scope="module")
 def figures():
-    return figures_of(load_rapport(DATA / "jaarverslag-2017"))
+    return load_rapport(DATA / "jaarverslag-2017").figures
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_missing_value_prints_a_dash(tmp_path):
     folder = write_rapport(
         tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "indicatoren.csv": INDICATOREN}
     )
-    figures = figures_of(load_rapport(folder))
+    figures = load_rapport(folder).figures
     text = '{{ realisatie("nieuw", 2017) }} en {{ verschil("nieuw", 2017) }}'
     assert prose_to_html(text, "t.md", figures) == "<p>- en -</p>\n"
 
@@ -194,7 +194,7 @@ def test_live_figures_in_procentpunt_cents_and_shares_that_agree(tmp_path):
         "d;Aantal;2017;realisatie;1999;aantal\n"
     )
     folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "indicatoren.csv": csv})
-    figures = figures_of(load_rapport(folder))
+    figures = load_rapport(folder).figures
     expected = {
         'verschil("pct", 2017, 2016)': "+5 procentpunt",
         'verschil("pct", 2017)': "-5 procentpunt",

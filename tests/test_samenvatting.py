@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import MINIMAL_YAML, write_rapport
 
+from jaarverslag.analysis import load_rapport
 from jaarverslag.compute.samenvatting import check_leeftijdsgroepen
 from jaarverslag.errors import InputError
-from jaarverslag.load import load_rapport
 from jaarverslag.schemas import read_and_validate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ __all__ = ["InputError", "Problem", "__version__", "build", "check", "load_rappo
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
     """``load_rapport`` on first use: importing the package must not load pandas (cache hits)."""
     if name == "load_rapport":
-        from .load import load_rapport
+        from .analysis import load_rapport
 
         return load_rapport
     raise AttributeError(f"module 'jaarverslag' has no attribute {name!r}")

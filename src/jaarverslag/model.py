@@ -1,14 +1,16 @@
-"""The format-neutral document: computed tables and sections, raw numbers, no markup.
+"""The format-neutral document: computed tables, charts as data, texts; raw numbers, no markup.
 
-Compute modules produce :class:`Table` objects; the templates turn a :class:`Document` into the
-one HTML document that every output format is made from; the open-data writer reads the tables.
+Compute modules produce :class:`Table` objects (and the other blocks); the templates turn a
+:class:`Document` into the one HTML document that every output format is made from; the
+open-data writer reads the tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .errors import Problem
 
 #: How a value is printed. ``aantal``: 1.234; ``percentage``: 99,6%; ``euro``: € 95.000;
 #: ``tekst``: as is; ``jaar``: 2017 (no grouping).
@@ -79,32 +81,57 @@ class Table:
         return frozenset(i for r in self.rows for i, c in enumerate(r.cells) if c.markers)
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A chart: ``svg`` for PDF/HTML, ``png`` (150 dpi or more) for DOCX, ``alt`` always.
+#: One panel of a chart: (label, unit, decimals, ((year, realisatie, doel), ...)); ``decimals``
+#: of a euro series as in its table row (``€ 100,00`` beside ``€ 100,40``).
+Series = tuple[str, str, int | None, tuple[tuple[int, float | None, float | None], ...]]
 
-    The PNG is drawn only when asked for (``png``): a PDF-only build never pays for it.
-    """
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as data: what it shows and what it says. The renderers draw it — SVG for the
+    PDF and HTML, PNG for the DOCX — so the document itself never holds a drawing."""
 
     name: str
     caption: str
     alt: str
-    svg: str
-    draw_png: Callable[[], bytes] = field(repr=False, compare=False)
-
-    @property
-    def png(self) -> bytes:
-        return self.draw_png()
+    series: tuple[Series, ...]
 
 
 @dataclass(frozen=True)
-class Html:
-    """A trusted fragment made by our own Markdown renderer (escaped user text)."""
+class Prose:
+    """The author's Markdown, rendered by our own renderer (raw HTML escaped): trusted HTML.
+    ``kind`` names its role (``conclusie``: the author's own conclusion of a table)."""
 
     html: str
+    kind: str | None = None
 
 
-Block = Table | Figure | Html
+@dataclass(frozen=True)
+class Text:
+    """Paragraphs the tool wrote (plain text, escaped when rendered): ``conclusie`` (computed
+    conclusions) or ``leeg`` (a section without data)."""
+
+    kind: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list the tool wrote (plain text): ``prestaties`` (the prestatieafspraken sentences)."""
+
+    kind: str
+    items: tuple[str, ...]
+
+
+Block = Table | Chart | Prose | Text | Items
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What a block computes from the inputs: what it prints and what it found wrong."""
+
+    blocks: tuple[Block, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ independent, so a single-process build forks this helper first: HTML goes in thr
 PDF bytes come back. On a 2-core machine the two start-ups overlap, which keeps a whole
 ``jaarverslag build R -f pdf`` within 20% of the ``weasyprint`` command alone. Rendering stays
 one document at a time (the parent waits), so ``-j 1`` still uses one core for the layout. If
-the helper dies, rendering falls back to the parent process.
+the helper dies, a fresh one tries the document once more.
 """
 
 from __future__ import annotations
@@ -48,22 +48,24 @@ def _receive(fd: int) -> object:
     return pickle.loads(_read_exact(fd, size))
 
 
-def _serve(requests: int, replies: int) -> None:
+def _serve(requests: int, replies: int, warm_up: bool) -> None:
     """The child: import, then render each request until the parent closes the pipe."""
     import weasyprint  # noqa: F401  (the point: pay the import while the parent loads)
 
     from .render.pdf import render_pdf
 
-    if not select.select([requests], [], [], 0)[0]:  # only while the parent is still busy
+    if warm_up and not select.select([requests], [], [], 0)[0]:  # only while the parent loads
         _warm_up()
 
     while True:
         try:
-            html, folder, pdfa = _receive(requests)  # type: ignore[misc]
+            request = _receive(requests)
         except EOFError:
             return
+        html, folder, pdfa = request if isinstance(request, tuple) else ("", None, True)
+        reply: tuple[str, object]
         try:
-            reply: tuple[str, object] = ("ok", render_pdf(html, folder, pdfa))
+            reply = ("ok", render_pdf(html, folder, pdfa))
         except InputError as exc:
             reply = ("input", exc.problems)
         except Exception as exc:
@@ -81,21 +83,33 @@ def _warm_up() -> None:
     from weasyprint import HTML
 
     from .render.html import builtin_templates
-    from .render.pdf import _font_config
+    from .render.pdf import font_config
 
     css = (builtin_templates() / "style.css").read_text(encoding="utf-8")
     with contextlib.suppress(Exception):
         HTML(
             string=f"<html lang=nl><style>{css}</style><h1>W</h1><p>1.234 <b>b</b> <i>i</i></p>"
             '<table class="cijfers"><tr><th>x</th><td class="num">1</td></tr></table></html>'
-        ).render(font_config=_font_config())
+        ).render(font_config=font_config())
+
+
+class RenderCrashed(Exception):
+    """The PDF layout died twice (in WeasyPrint's C libraries, or out of memory)."""
 
 
 class PdfWorker:
-    """Renders PDFs in a forked child; call :meth:`close` when done."""
+    """Renders PDFs in a forked child; call :meth:`close` when done.
+
+    A child that dies while laying out a document (a crash in pango or harfbuzz, the
+    out-of-memory killer) is replaced by a fresh one and the document tried once more; a second
+    death is :class:`RenderCrashed`, that rapport's failure, never a hang.
+    """
 
     def __init__(self) -> None:
         self.pid: int | None = None
+        self._spawn(warm_up=True)
+
+    def _spawn(self, warm_up: bool) -> None:
         request_read, self._requests = os.pipe()
         self._replies, reply_write = os.pipe()
         sys.stdout.flush()
@@ -107,7 +121,7 @@ class PdfWorker:
                 helper_process()
                 os.close(self._requests)
                 os.close(self._replies)
-                _serve(request_read, reply_write)
+                _serve(request_read, reply_write, warm_up)
             except BaseException:
                 status = 1
             finally:
@@ -117,22 +131,27 @@ class PdfWorker:
         os.close(reply_write)
 
     def render(self, html: str, folder: Path | None, pdfa: bool = True) -> bytes:
-        """Same contract as ``render.pdf.render_pdf``; falls back to it if the child is gone."""
-        if self.pid is not None:
+        """Same contract as ``render.pdf.render_pdf``, in the child."""
+        for attempt in (1, 2):
+            if self.pid is None:
+                self._spawn(warm_up=False)
             try:
                 _send(self._requests, (html, folder, pdfa))
-                status, value = _receive(self._replies)  # type: ignore[misc]
+                reply = _receive(self._replies)
             except (OSError, EOFError):
-                self.close()
-            else:
-                if status == "ok":
-                    return value  # type: ignore[return-value]
-                if status == "input":
-                    raise InputError(value)  # type: ignore[arg-type]
-                raise value  # type: ignore[misc]
-        from .render.pdf import render_pdf
-
-        return render_pdf(html, folder, pdfa)
+                self.close()  # the child died: a fresh one gets the document once more
+                if attempt == 2:
+                    raise RenderCrashed(
+                        "de PDF-opmaak is twee keer afgebroken (een crash of geheugen op)"
+                    ) from None
+                continue
+            status, value = reply if isinstance(reply, tuple) else ("error", reply)
+            if status == "ok" and isinstance(value, bytes):
+                return value
+            if status == "input":
+                raise InputError(value if isinstance(value, list) else [])
+            raise value if isinstance(value, Exception) else RuntimeError(str(value))
+        raise AssertionError("unreachable")
 
     def kill(self) -> None:
         """Stop the child now (Ctrl-C: don't wait for the document it is laying out)."""

@@ -1,43 +1,30 @@
-"""The build: rapport folders in, files out — validated first, written atomically, cached.
+"""The build: rapport folders in, files out — one path for one rapport and for a batch.
 
 For each rapport: look up the content hash of its inputs (cache.py) and reuse the output when
-nothing changed; otherwise load and check everything (nothing is written on bad input), compute
-the document, render the one HTML, turn it into the chosen formats, write the open-data tables,
-then swap the finished folder into place so a failed build leaves the old output intact.
-
-A build is three steps so a batch can spread them over processes: :func:`prepare` (load, main
-document, the plan of per-partner variants), :func:`render_variants` (any slice of that plan)
-and :func:`finish` (atomic write, cache record). Heavy libraries are imported inside the steps
-that need them, so a no-op rebuild never loads pandas or WeasyPrint.
+nothing changed; otherwise read and analyse it (nothing is written on bad input), make its
+document and the partner variants, render them, then swap the finished folder into place
+(output.py), so a failed build leaves the old output intact. The work is three tasks —
+:func:`prepare`, :func:`render_variants` over slices of the variants, :func:`finish` — that
+:mod:`jaarverslag.scheduler` runs in this process or over a process pool. Heavy libraries are
+imported inside the tasks, so a no-op rebuild never loads pandas or WeasyPrint.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import cache, output
 from .errors import InputError, Problem
+from .scheduler import Job, Progress, Scheduler, Tasks
 
 if TYPE_CHECKING:
-    from .load import Rapport
+    from .analysis import Analysis
     from .model import Document
-
-LOGGER = logging.getLogger("jaarverslag")
-PROGRESS = logging.getLogger("jaarverslag.progress")
-
-PdfRenderer = Callable[[str, Path | None, bool], bytes]  # html, rapport folder, PDF/A too
-_pdf_renderer: PdfRenderer | None = None
-_loaded: dict[tuple[Path, str], Rapport] = {}
-
-
-def set_pdf_renderer(renderer: PdfRenderer | None) -> None:
-    """Route PDF rendering elsewhere (batch.py: a process that imported WeasyPrint early)."""
-    global _pdf_renderer
-    _pdf_renderer = renderer
+    from .render.outputs import PdfRenderer
 
 
 @dataclass
@@ -63,7 +50,7 @@ class Outcome:
 
 @dataclass
 class Prepared:
-    """A loaded, checked rapport with its main files rendered and its variants planned."""
+    """A rapport analysed, its main files rendered and its variants planned."""
 
     folder: Path
     name: str
@@ -71,6 +58,26 @@ class Prepared:
     files: dict[str, bytes]
     variants: list[tuple[str, str]]
     warnings: list[Problem]
+
+
+class Helper(Protocol):
+    """A process that lays out PDFs beside this one (pdfworker.py)."""
+
+    def render(self, html: str, folder: Path | None, pdfa: bool) -> bytes: ...
+
+    def close(self) -> None: ...
+
+    def kill(self) -> None: ...
+
+
+class _Quiet:
+    """No progress to show."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def grow(self, n: int) -> None:
+        pass
 
 
 def rapport_folders(paths: Sequence[Path] | None, default_root: Path = Path("data")) -> list[Path]:
@@ -83,14 +90,14 @@ def rapport_folders(paths: Sequence[Path] | None, default_root: Path = Path("dat
 
 
 def check(folders: Iterable[Path]) -> list[Outcome]:
-    """Validate inputs and consistency; render nothing."""
-    from .load import load_rapport
+    """Read and analyse each rapport (inputs and every consistency check); render nothing."""
+    from .analysis import load_rapport
 
     outcomes = []
     for folder in folders:
         try:
-            rapport = load_rapport(folder)
-            outcomes.append(Outcome(folder, problems=list(rapport.warnings)))
+            analysis = load_rapport(folder)
+            outcomes.append(Outcome(folder, problems=list(analysis.warnings)))
         except InputError as exc:
             outcomes.append(Outcome(folder, problems=exc.problems, error="invoerfouten"))
     return outcomes
@@ -102,25 +109,74 @@ def build(
     formats: Sequence[str] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     per_partij: bool | None = None,
+    *,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    helper: Callable[[], Helper | None] | None = None,
 ) -> list[Outcome]:
-    """Build each rapport into ``out_dir/<name>/``; one failure doesn't stop the others."""
+    """Build each rapport into ``out_dir/<name>/`` (``jobs`` at a time); one failure doesn't
+    stop the others. ``helper`` starts a PDF helper process for an inline build, once it is
+    known that something must be built (its WeasyPrint import overlaps our loading)."""
     folders = [Path(f) for f in folders]
-    refused = output.target_problems(folders, Path(out_dir))
-    outcomes = []
+    out_dir = Path(out_dir)
+    outcomes: dict[int, Outcome] = {}
+    todo: list[Job] = []
+    refused = output.target_problems(folders, out_dir)
     for index, folder in enumerate(folders):
         if index in refused:
-            outcome = refusal(folder, refused[index])
+            outcomes[index] = refusal(folder, refused[index])
+            continue
+        key = cache.build_key(folder, formats, per_partij) if use_cache else None
+        hit = reuse(folder, out_dir, key) if key is not None else None
+        if hit is not None:
+            outcomes[index] = hit
         else:
-            outcome = build_one(folder, Path(out_dir), formats, per_partij)
-        outcomes.append(outcome)
-        if on_done:
+            todo.append(Job(index, folder, key))
+    if todo:
+        started = helper() if helper is not None and jobs <= 1 else None
+        pdf = started.render if started is not None else None
+        tasks = Tasks(prepare, render_variants, finish, refusal_for)
+        progress = progress or _Quiet()
+        scheduler = Scheduler(todo, tasks, out_dir, formats, per_partij, progress, jobs, pdf)
+        try:
+            scheduler.run()
+        except BaseException:  # Ctrl-C or a kill: the helper must not outlive the command
+            if started is not None:
+                started.kill()
+            raise
+        finally:
+            forget()
+            if started is not None:
+                started.close()
+        outcomes |= {job.index: job.outcome for job in todo if job.outcome is not None}
+    result = [outcomes[i] for i in sorted(outcomes)]
+    if on_done is not None:
+        for outcome in result:
             on_done(outcome)
-    return outcomes
+    return result
+
+
+def build_one(
+    folder: Path,
+    out_dir: Path,
+    formats: Sequence[str] | None = None,
+    per_partij: bool | None = None,
+    *,
+    use_cache: bool = True,
+) -> Outcome:
+    """Build one rapport in this process (or reuse its unchanged output)."""
+    return build([folder], out_dir, formats, per_partij=per_partij, use_cache=use_cache)[0]
 
 
 def refusal(folder: Path, problems: list[Problem]) -> Outcome:
     """The outcome of a rapport whose output folder may not be written."""
     return Outcome(folder, problems=problems, error="uitvoermap geweigerd")
+
+
+def refusal_for(folder: Path, error: str, problems: list[Problem]) -> Outcome:
+    """The outcome of a rapport that failed with ``error``."""
+    return Outcome(folder, problems=problems, error=error)
 
 
 def reuse(folder: Path, out_dir: Path, key: str) -> Outcome | None:
@@ -132,56 +188,49 @@ def reuse(folder: Path, out_dir: Path, key: str) -> Outcome | None:
     return Outcome(folder, out_dir / folder.resolve().name, files, reused=True, notes=warnings)
 
 
-def build_one(
-    folder: Path,
-    out_dir: Path,
-    formats: Sequence[str] | None = None,
-    per_partij: bool | None = None,
-    *,
-    use_cache: bool = True,
-    on_document: Callable[[], None] | None = None,
-) -> Outcome:
-    """Build one rapport in this process (or reuse its unchanged output)."""
-    folder, out_dir = Path(folder), Path(out_dir)
-    refused = output.target_problems([folder], out_dir)
-    if refused:
-        return refusal(folder, refused[0])
-    key = cache.build_key(folder, formats, per_partij) if use_cache else None
-    if key is not None and (hit := reuse(folder, out_dir, key)):
-        return hit
-    try:
-        prepared, rapport = _prepare(folder, formats, per_partij, None)
-        files = prepared.files | _variant_files(
-            rapport, prepared.formats, prepared.variants, on_document
-        )
-    except InputError as exc:
-        return Outcome(folder, problems=exc.problems, error="invoerfouten")
-    try:
-        return finish(prepared, files, out_dir, key)
-    except output.OutputRefused as exc:
-        return refusal(folder, exc.problems)
+# -- the tasks -------------------------------------------------------------------------------
 
 
 def prepare(
-    folder: Path, formats: Sequence[str] | None, per_partij: bool | None, key: str | None = None
+    folder: Path,
+    formats: Sequence[str] | None,
+    per_partij: bool | None,
+    key: str | None,
+    *,
+    pdf: PdfRenderer | None = None,
 ) -> Prepared | Outcome:
-    """Load and check the rapport, render its main document; a failed Outcome on bad input."""
+    """Read and analyse the rapport, render its main document; a failed Outcome on bad input."""
+    from .document import build_document
+
     try:
-        return _prepare(folder, formats, per_partij, key)[0]
+        analysis = analysed(folder, key)
+        chosen = tuple(f for f in analysis.config.formaten if formats is None or f in formats)
+        document = build_document(analysis)
+        files = _render(analysis, document, chosen, analysis.name, True, pdf)
+        wanted = per_partij if per_partij is not None else analysis.config.per_partij
+        variants = variant_plan(analysis) if wanted else []
     except InputError as exc:
         return Outcome(folder, problems=exc.problems, error="invoerfouten")
+    return Prepared(folder, analysis.name, chosen, files, variants, list(analysis.warnings))
 
 
-def _prepare(
-    folder: Path, formats: Sequence[str] | None, per_partij: bool | None, key: str | None
-) -> tuple[Prepared, Rapport]:
-    rapport = _load(folder, key)
-    chosen = tuple(f for f in rapport.config.formaten if formats is None or f in formats)
-    files = render_rapport(rapport, chosen)
-    wanted = per_partij if per_partij is not None else rapport.config.per_partij
-    variants = variant_plan(rapport) if wanted else []
-    prepared = Prepared(folder, rapport.name, chosen, files, variants, list(rapport.warnings))
-    return prepared, rapport
+def render_variants(
+    folder: Path,
+    formats: Sequence[str],
+    variants: Sequence[tuple[str, str]],
+    key: str | None,
+    *,
+    pdf: PdfRenderer | None = None,
+) -> dict[str, bytes]:
+    """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`)."""
+    from .document import build_document
+
+    analysis = analysed(folder, key)
+    files: dict[str, bytes] = {}
+    for partij, name in variants:
+        document = build_document(analysis, partij=partij)
+        files |= _render(analysis, document, formats, name, False, pdf)
+    return files
 
 
 def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str | None) -> Outcome:
@@ -193,31 +242,39 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
     return Outcome(prepared.folder, target, paths, list(prepared.warnings))
 
 
-def _load(folder: Path, key: str | None) -> Rapport:
-    """Load a rapport; with a content key, once per process (batch workers render slices)."""
-    from .load import load_rapport
-
+def analysed(folder: Path, key: str | None) -> Analysis:
+    """The analysis of a rapport, once per process for the tasks of one build (a process
+    renders a rapport's variants in several slices). Without a content key, nothing is kept."""
     if key is None:
+        from .analysis import load_rapport
+
         return load_rapport(folder)
-    memo = (Path(folder).resolve(), key)
-    if memo not in _loaded:
-        _loaded.clear()
-        _loaded[memo] = load_rapport(folder)
-    return _loaded[memo]
+    return _analysed(Path(folder).resolve(), key)
 
 
-def variant_plan(rapport: Rapport) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1)  # the last rapport only: a batch keeps no frames alive
+def _analysed(folder: Path, key: str) -> Analysis:
+    from .analysis import load_rapport
+
+    return load_rapport(folder)
+
+
+def forget() -> None:
+    """Drop the analysis kept for the tasks (at the end of a batch)."""
+    _analysed.cache_clear()
+
+
+def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:
     """``(partner, file stem)`` per partner of the verdeelsleutel; stems are unique and safe."""
-    from .compute.beleidsplan import slug
+    from .slugs import slug
 
-    if "verdeelsleutel" not in rapport.frames:
-        raise InputError(
-            [Problem(rapport.display_yaml, None, "per_partij", "vraagt om een verdeelsleutel")]
-        )
+    if "verdeelsleutel" not in analysis.frames:
+        message = "vraagt om een verdeelsleutel"
+        raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
     plan: list[tuple[str, str]] = []
     taken: set[str] = set()
-    for partij in rapport.frames["verdeelsleutel"]["partij"]:
-        name = f"{rapport.name}-{slug(partij)}"
+    for partij in analysis.frames["verdeelsleutel"]["partij"]:
+        name = f"{analysis.name}-{slug(partij)}"
         while name in taken:
             name += "-2"
         taken.add(name)
@@ -225,70 +282,22 @@ def variant_plan(rapport: Rapport) -> list[tuple[str, str]]:
     return plan
 
 
-def render_variants(
-    folder: Path,
+def _render(
+    analysis: Analysis,
+    document: Document,
     formats: Sequence[str],
-    variants: Sequence[tuple[str, str]],
-    key: str | None = None,
-    on_document: Callable[[], None] | None = None,
+    name: str,
+    tables: bool,
+    pdf: PdfRenderer | None,
 ) -> dict[str, bytes]:
-    """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`)."""
-    if not variants:
-        return {}
-    return _variant_files(_load(folder, key), formats, variants, on_document)
+    from .render.outputs import render_document
 
-
-def _variant_files(
-    rapport: Rapport,
-    formats: Sequence[str],
-    variants: Sequence[tuple[str, str]],
-    on_document: Callable[[], None] | None = None,
-) -> dict[str, bytes]:
-    from .document import build_document
-
-    files: dict[str, bytes] = {}
-    for partij, name in variants:
-        document = build_document(rapport, partij=partij)
-        files |= render_document(rapport, document, formats, name, tables=False)
-        if on_document:
-            on_document()
-    return files
-
-
-def render_rapport(rapport: Rapport, formats: Sequence[str]) -> dict[str, bytes]:
-    """Every output file of a rapport, by relative path, in memory."""
-    from .document import build_document
-
-    return render_document(rapport, build_document(rapport), formats, rapport.name)
-
-
-def render_document(
-    rapport: Rapport, document: Document, formats: Sequence[str], name: str, tables: bool = True
-) -> dict[str, bytes]:
-    """One document in the chosen formats (and, once per rapport, its open-data tables)."""
-    from .render.html import render_html
-    from .render.opendata import table_csv
-
-    html = render_html(document, rapport.folder)
-    files: dict[str, bytes] = {}
-    if "html" in formats:
-        files[f"{name}.html"] = html.encode()
-    if "pdf" in formats:
-        files[f"{name}.pdf"] = _render_pdf(html, rapport.folder, rapport.config.pdfa)
-    if "docx" in formats:
-        from .model import Figure
-        from .render.docx import render_docx
-
-        pngs = {b.name: b.png for s in document.sections for b in s.blocks if isinstance(b, Figure)}
-        files[f"{name}.docx"] = render_docx(html, document, pngs, rapport.config.huisstijl)
-    for table in document.tables() if tables else ():
-        files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
-    return files
-
-
-def _render_pdf(html: str, folder: Path, pdfa: bool) -> bytes:
-    if _pdf_renderer is not None:
-        return _pdf_renderer(html, folder, pdfa)
-    from .render.pdf import render_pdf
-
-    return render_pdf(html, folder, pdfa)
+    return render_document(
+        document,
+        formats,
+        name,
+        folder=analysis.folder,
+        config=analysis.config,
+        tables=tables,
+        pdf=pdf,
+    )

@@ -50,10 +50,19 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
-def markdown_to_html(text: str) -> str:
-    """Render Markdown to HTML with escaped raw HTML and shifted headings."""
+def markdown_to_html(text: str, drop_title: str | None = None) -> str:
+    """Render Markdown to HTML with escaped raw HTML and shifted headings; a leading ``#``
+    heading that reads ``drop_title`` is left out (it repeats the section's own title)."""
     md = _parser()
     tokens = md.parse(text)
+    if (
+        drop_title is not None
+        and len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+        and tokens[1].content == drop_title
+    ):
+        tokens = tokens[3:]
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
@@ -183,6 +192,8 @@ def render_template(text: str, display: str, figures: Figures) -> str:
         raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
 
 
-def prose_to_html(text: str, display: str, figures: Figures) -> str:
-    """A Markdown file with live figures, as an HTML fragment."""
-    return markdown_to_html(render_template(text, display, figures))
+def prose_to_html(
+    text: str, display: str, figures: Figures, drop_title: str | None = None
+) -> str:
+    """A Markdown file with live figures, as an HTML fragment (see :func:`markdown_to_html`)."""
+    return markdown_to_html(render_template(text, display, figures), drop_title)

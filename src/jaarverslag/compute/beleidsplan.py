@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..model import Cell, Column, Row, Table
+from ..inputs import Inputs
+from ..model import Block, BlockResult, Cell, Column, Row, Table
 from ..numbers import format_number
 from .bedragen import (
     PRECISION,
@@ -277,7 +277,6 @@ def verdeling_table(
     shares = [_fraction(s) for s in key["aandeel"]]
     unit = _fraction(afronding) / bedragen_in
 
-    own = _partner_index(partners, partij)
     parts: list[list[int | float | None]] = [[] for _ in partners]
     rounded: list[int | float | None] = []
     for total in totals:
@@ -294,12 +293,11 @@ def verdeling_table(
     amounts = [pd.Series(rounded, dtype=float), *(pd.Series(p, dtype=float) for p in parts)]
     decimals = table_decimals(amounts, bedragen_in)
     for i, (name, share) in enumerate(zip(partners, key["aandeel"], strict=True)):
-        mine = i == own
         cells = (
-            Cell(plain(share), "percentage", highlight=mine),
-            *(amount_cell(v, decimals=decimals, highlight=mine) for v in parts[i]),
+            Cell(plain(share), "percentage"),
+            *(amount_cell(v, decimals=decimals) for v in parts[i]),
         )
-        rows.append(Row(name, cells, highlight=mine))
+        rows.append(Row(name, cells))
     share_sum = plain(float(sum(shares, Fraction(0))))
     total_cells = (
         Cell(share_sum, "percentage"),
@@ -308,7 +306,7 @@ def verdeling_table(
     rows.append(Row("Totaal", total_cells, kind="totaal"))
 
     columns = (Column("Aandeel", "aandeel"), *_year_columns(years, _ev_suffix(ev_label, wide)))
-    return Table(
+    table = Table(
         name="verdeling",
         caption="Verdeling van de totale lasten over de partners",
         stub="Partij",
@@ -316,39 +314,62 @@ def verdeling_table(
         rows=tuple(rows),
         note=amount_note(bedragen_in),
     )
+    return table if partij is None else _highlight(table, partij)
 
 
-def _partner_index(partners: Sequence[str], partij: str | None) -> int | None:
-    if partij is None:
-        return None
+def maatregelen_block(inputs: Inputs) -> BlockResult:
+    """The maatregelen table and the problems with its input's total rows."""
+    config = inputs.config
+    table, problems = maatregelen_table(
+        inputs.frames["maatregelen"],
+        file=inputs.display("maatregelen"),
+        ev_label=config.ev,
+        bedragen_in=config.bedragen_in,
+        totals=config.totaalcontrole,
+    )
+    return BlockResult((table,), tuple(problems))
+
+
+def verdeling_block(inputs: Inputs) -> BlockResult:
+    """The split of every year's total over the partners (the key is checked before)."""
+    config = inputs.config
+    table = verdeling_table(
+        inputs.frames["maatregelen"],
+        inputs.frames["verdeelsleutel"],
+        afronding=config.afronding,
+        ev_label=config.ev,
+        bedragen_in=config.bedragen_in,
+    )
+    return BlockResult((table,))
+
+
+def verdeelsleutel_problems(inputs: Inputs) -> list[Problem]:
+    """The verdeelsleutel's own rules, checked whether a section prints the split or not."""
+    return check_verdeelsleutel(
+        inputs.frames["verdeelsleutel"], file=inputs.display("verdeelsleutel")
+    )
+
+
+def for_partner(block: Block, partij: str) -> Block:
+    """A block as printed in the variant for ``partij``: in the verdeling, that partner's row
+    stands out; every other block stays as it is."""
+    if isinstance(block, Table) and block.name == "verdeling":
+        return _highlight(block, partij)
+    return block
+
+
+def _highlight(table: Table, partij: str) -> Table:
     wanted = partij.strip().casefold()
-    for i, name in enumerate(partners):
-        if name.strip().casefold() == wanted:
-            return i
-    raise ValueError(f"{partij} staat niet in de verdeelsleutel")
 
+    def mine(row: Row) -> bool:
+        return row.kind == "post" and row.label.strip().casefold() == wanted
 
-# -- file names -------------------------------------------------------------------------------
-
-_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d"})
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-
-
-def slug(name: str) -> str:
-    """A safe file name part for a partner: ``Súdwest-Fryslân`` → ``sudwest-fryslan``.
-
-    Only ``[a-z0-9-]``, so no path separator, ``.`` or ``..`` can come from a data file.
-    """
-    text = unicodedata.normalize("NFKD", name.casefold().translate(_SPECIAL))
-    text = text.encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
-    if not text:
-        return "partij"
-    return f"{text}-partij" if text in _RESERVED else text
+    if not any(mine(row) for row in table.rows):
+        raise ValueError(f"{partij} staat niet in de verdeelsleutel")
+    rows = tuple(
+        replace(row, highlight=True, cells=tuple(replace(c, highlight=True) for c in row.cells))
+        if mine(row)
+        else row
+        for row in table.rows
+    )
+    return replace(table, rows=rows)

@@ -22,7 +22,8 @@ from datetime import date
 import pandas as pd
 
 from ..errors import Problem
-from ..model import Table
+from ..inputs import Inputs
+from ..model import BlockResult, Items, Table
 from .ladder import DEFAULT_AFSPRAKEN, Prestatieafspraak, count, datum_lang, measure_afspraken
 from .ladder_layout import GRAND, Count, Expr, Layout, Share, Verdict, unit_ids
 from .ladder_tabellen import build_layout
@@ -57,6 +58,7 @@ class LadderResult:
     zinnen: tuple[str, ...] = ()
     privacy: tuple[tuple[str, str], ...] = ()  #: (table name, what was hidden and why)
     audit_seconds: float = 0.0
+    audit_solves: int = 0  #: integer programs the audit ran
 
     def table(self, name: str) -> Table:
         """Return the table called ``name`` (KeyError when it was not made or left out)."""
@@ -120,6 +122,7 @@ def ladder(
         rendered.zinnen,
         privacy_notes(layout, figures, decision, min_celgrootte),
         seconds,
+        decision.solves,
     )
 
 
@@ -184,3 +187,16 @@ def decide(layout: Layout, n: int) -> tuple[Decision, list[Expr]]:
     """The audit's decision for a layout (for tests and the benchmark)."""
     pub, figures = publication(layout, n)
     return protect(pub), figures
+
+
+def ladder_block(inputs: Inputs) -> BlockResult:
+    """The participatieladder: its sentences, its tables, and what privacy hid (warnings)."""
+    config = inputs.config
+    result = ladder(
+        inputs.frames["clienten"],
+        min_celgrootte=config.min_celgrootte,
+        afspraken=config.prestatieafspraken,
+    )
+    sentences = Items("prestaties", (*result.opmerkingen, *prestatie_zinnen(result)))
+    problems = privacy_problems(result, inputs.display("clienten"))
+    return BlockResult((sentences, *result.tables), tuple(problems))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import Problem
-from ..model import Cell, Column, Row, Table
+from ..inputs import Inputs
+from ..model import BlockResult, Cell, Column, Row, Table
 from ..numbers import footnote_markers, money_decimals
 
 #: Within one year a target column comes before the realisatie column.
@@ -122,3 +123,12 @@ def indicator_table(
         rows=tuple(rows),
         footnotes=tuple((mark, str(text)) for text, mark in markers.items()),
     )
+
+
+def indicatoren_block(inputs: Inputs) -> BlockResult:
+    """The indicator table, and the years that ``jaren`` leaves out of it (a warning)."""
+    config, frame = inputs.config, inputs.frames["indicatoren"]
+    table = indicator_table(frame, soort=config.soort, jaar=config.jaar, jaren=config.jaren)
+    file = inputs.display("indicatoren")
+    problems = jaren_problems(frame, jaar=config.jaar, jaren=config.jaren, file=file)
+    return BlockResult((table,), tuple(problems))

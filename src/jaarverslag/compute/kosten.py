@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..model import Cell, Column, Row, Table
+from ..inputs import Inputs
+from ..model import BlockResult, Cell, Column, Row, Table
 from ..numbers import footnote_markers
 from .bedragen import (
     PRECISION,
@@ -330,3 +331,17 @@ def _check_totals(
         default=lookup(saldo, ["jaar", "stand"]),
     )
     return total_problems(totals, expected, file=file, severity=severity)
+
+
+def kosten_block(inputs: Inputs) -> BlockResult:
+    """The kosten table; a beleidsplan looks ahead like a begroting."""
+    config = inputs.config
+    table, problems = kosten_table(
+        inputs.frames["kosten"],
+        soort="jaarverslag" if config.soort == "jaarverslag" else "begroting",
+        jaar=config.jaar,
+        file=inputs.display("kosten"),
+        bedragen_in=config.bedragen_in,
+        totals=config.totaalcontrole,
+    )
+    return BlockResult((table,), tuple(problems))

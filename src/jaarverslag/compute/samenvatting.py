@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..inputs import Inputs
 from ..numbers import format_number
 from ..readers import LINE
 
@@ -71,3 +72,12 @@ def check_leeftijdsgroepen(
             )
             problems.append(Problem(file, int(lines[i]), "aantal", message, totals))
     return problems
+
+
+def leeftijdsgroepen_problems(inputs: Inputs) -> list[Problem]:
+    """A summary given as input is checked, not printed."""
+    return check_leeftijdsgroepen(
+        inputs.frames["leeftijdsgroepen"],
+        file=inputs.display("leeftijdsgroepen"),
+        totals=inputs.config.totaalcontrole,
+    )

@@ -1,10 +1,11 @@
-"""Turns the indicator facts of a section into a chart: realisatie against target per year.
+"""Draws a chart (:class:`~jaarverslag.model.Chart`, data only): realisatie against target.
 
 One small panel per indicator (their scales differ), grouped bars per year: realisatie solid,
 target hatched, in the Okabe-Ito colour-blind-safe palette, Dutch numbers on the axis. The
 same chart comes out as SVG (PDF and HTML) and as a 200 dpi PNG (DOCX), byte-identical from
-build to build, with a Dutch alt text that states the data. matplotlib is imported only when a
-chart is drawn, and a chart is drawn once per distinct content.
+build to build (the alt text that states the data comes with the chart, from
+:mod:`jaarverslag.compute.grafiek`). matplotlib is imported only when a chart is drawn, and a
+chart is drawn once per distinct content.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ import io
 import math
 import os
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..compute.conclusies import Indicator
-from ..model import Figure
+from ..model import Chart, Series
 from ..numbers import format_value
 
 #: Okabe-Ito: blue for realisatie, orange for the target; the hatch tells them apart in grey.
@@ -31,48 +31,15 @@ COLOURS = {"realisatie": "#0072B2", "doel": "#E69F00"}
 DPI = 200
 HASHSALT = "jaarverslag"
 
-#: (label, unit, decimals, ((year, realisatie, doel), ...)) per indicator: the chart's whole
-#: content. ``decimals``: of a euro series, as in its table row (``€ 100,00`` beside ``€ 100,40``).
-Series = tuple[str, str, int | None, tuple[tuple[int, float | None, float | None], ...]]
+
+def svg(chart: Chart) -> str:
+    """The chart as SVG (PDF and HTML)."""
+    return _svg(chart.series)
 
 
-def chart_series(inds: Sequence[Indicator]) -> tuple[Series, ...]:
-    """The data a chart shows; indicators without any value are left out."""
-    result = []
-    for ind in inds:
-        years = sorted(set(ind.realisatie) | set(ind.doel))
-        points = tuple((y, ind.realisatie.get(y), ind.doel.get(y, ("", None))[1]) for y in years)
-        if any(r is not None or d is not None for _, r, d in points):
-            result.append((ind.label, ind.eenheid, ind.decimals, points))
-    return tuple(result)
-
-
-def alt_text(series: Sequence[Series]) -> str:
-    """The chart in words, for screen readers and as the DOCX picture description."""
-    parts = ["Staafdiagram van realisatie en doel per jaar."]
-    for label, unit, places, points in series:
-        real = [f"{y}: {format_value(r, unit, places)}" for y, r, _ in points if r is not None]
-        doel = [f"{y}: {format_value(d, unit, places)}" for y, _, d in points if d is not None]
-        text = f"{label}: realisatie {', '.join(real) if real else 'geen'}"
-        text += f"; doel {', '.join(doel) if doel else 'geen'}."
-        parts.append(text)
-    return " ".join(parts)
-
-
-def indicator_figure(
-    inds: Sequence[Indicator], name: str, caption: str = "Realisatie en doel per jaar"
-) -> Figure | None:
-    """The chart of a section's indicators, or None when there is nothing to draw."""
-    series = chart_series(inds)
-    if not series:
-        return None
-    return Figure(
-        name=name,
-        caption=caption,
-        alt=alt_text(series),
-        svg=_svg(series),
-        draw_png=partial(_png, series),
-    )
+def png(chart: Chart) -> bytes:
+    """The chart as a 200 dpi PNG (DOCX)."""
+    return _png(chart.series)
 
 
 @lru_cache(maxsize=64)

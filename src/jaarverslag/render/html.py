@@ -19,7 +19,7 @@ from jinja2.sandbox import SecurityError
 
 from .. import __version__, files
 from ..errors import InputError, Problem
-from ..model import Document, Figure, Html, Table
+from ..model import Chart, Document, Items, Prose, Table, Text
 from ..numbers import format_cell, format_euro, format_number, format_percentage
 from ..sandbox import BoundedSandbox, deadline
 
@@ -109,14 +109,19 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
     )
     env.tests.update(
         table_block=lambda b: isinstance(b, Table),
-        figure_block=lambda b: isinstance(b, Figure),
-        html_block=lambda b: isinstance(b, Html),
+        chart_block=lambda b: isinstance(b, Chart),
+        prose_block=lambda b: isinstance(b, Prose),
+        text_block=lambda b: isinstance(b, Text),
+        items_block=lambda b: isinstance(b, Items),
     )
     return env
 
 
-def svg_data_uri(figure: Figure) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode()).decode()
+def svg_data_uri(chart: Chart) -> str:
+    """The chart drawn as SVG, inline: the HTML stays one standalone file."""
+    from .charts import svg
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg(chart).encode()).decode()
 
 
 def render_html(document: Document, rapport_folder: Path | None = None) -> str:

@@ -63,7 +63,7 @@ def restricted_fetcher(rapport_folder: Path | None) -> Any:
 
 
 @cache
-def _font_config() -> Any:
+def font_config() -> Any:
     """One font configuration per process: a batch looks its fonts up once (about 12% of a
     document's layout time). Our templates load no web fonts, so the bytes don't change."""
     from weasyprint.text.fonts import FontConfiguration
@@ -91,7 +91,7 @@ def render_pdf(html: str, rapport_folder: Path | None = None, pdfa: bool = True)
             pdf_variant="pdf/ua-1",
             pdf_identifier=identifier,
             custom_metadata=True,
-            font_config=_font_config(),
+            font_config=font_config(),
             finisher=archival.finish_archival if pdfa else None,
         )
         return pdf

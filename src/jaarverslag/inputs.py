@@ -1,0 +1,119 @@
+"""Stage 1, inputs: a rapport folder read and checked — rapport.yaml, data files, texts.
+
+Nothing is computed here: the result is the configuration, one typed frame per data file and
+every Markdown text, frozen, together with every problem found in them (all at once, never the
+first only). Analysis (:mod:`jaarverslag.analysis`) takes it from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import files
+from .errors import Problem
+from .rapport import Config, load_config
+from .schemas import DATA_FILES, find_data_file, read_and_validate
+from .texts import read_texts
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a rapport folder holds, checked: config, typed frames, the files they came from."""
+
+    folder: Path
+    name: str
+    config: Config
+    frames: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    #: Every Markdown text the document may print, by resolved path, read and checked once.
+    texts: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    def text(self, path: Path) -> str:
+        """A Markdown text of this rapport (read here; never from disk again)."""
+        return self.texts[path.resolve()]
+
+    def has_text(self, path: Path | None) -> bool:
+        return path is not None and path.resolve() in self.texts
+
+    @property
+    def display_yaml(self) -> str:
+        return display(self.folder, "rapport.yaml")
+
+    def display(self, name: str) -> str:
+        """How problems name the data file ``name``."""
+        return display(self.folder, self.files[name].name)
+
+    def display_text(self, path: Path) -> str:
+        """How problems name a text: relative to where the rapport folder was given."""
+        try:
+            return str(self.folder / path.resolve().relative_to(self.folder.resolve()))
+        except ValueError:
+            return str(path)
+
+
+def display(folder: Path, filename: str) -> str:
+    return str(folder / filename)
+
+
+def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
+    """Read and check a rapport folder: the inputs (None when rapport.yaml is unusable) and
+    every problem found, errors and warnings alike."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None, [Problem(str(folder), message="is geen map")]
+    config, problems = load_config(folder, display(folder, "rapport.yaml"))
+    data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
+    problems += _twin_problems(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, path in data_files.items():
+        frame, found = read_and_validate(path, name, display(folder, path.name), folder)
+        problems += found
+        frames[name] = frame
+    if config is None:
+        return None, problems
+    texts, found = read_texts(folder, config)
+    problems += found
+    problems += _template_problems(folder)
+    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts)
+    return inputs, problems
+
+
+def _twin_problems(folder: Path) -> list[Problem]:
+    """Two files for one data file (``kosten.csv`` and ``kosten.xlsx``): which one is meant?"""
+    problems = []
+    for name in DATA_FILES:
+        wanted = {f"{name}.csv", f"{name}.xlsx"}
+        twins = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name.lower() in wanted)
+        if len(twins) > 1:
+            message = f"meer dan één bestand voor {name}: {', '.join(twins)}; houd er één"
+            problems.append(Problem(display(folder, twins[0]), message=message))
+    return problems
+
+
+def _template_problems(folder: Path) -> list[Problem]:
+    """The rapport's own templates: inside the folder, within their size, and parsing, so
+    ``check`` finds a typo too."""
+    import jinja2
+
+    templates = folder / "templates"
+    problems = files.folder_problem(folder, templates, str(templates))
+    if problems or not templates.is_dir():
+        return problems
+    env = jinja2.Environment()
+    for path in sorted(p for p in templates.iterdir() if not p.name.startswith(".")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        data, found = files.read(folder, path, "sjabloon", str(path))
+        problems += found
+        if data is None or path.suffix.lower() not in (".html", ".css"):
+            continue
+        try:
+            env.parse(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(str(path), exc.lineno, None, f"sjabloonfout: {exc.message}"))
+    return problems

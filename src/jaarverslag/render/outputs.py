@@ -1,0 +1,58 @@
+"""Stage 4, render: one document into the chosen formats, and its tables as open data.
+
+The document becomes one HTML page (:mod:`.html`); that page is the HTML file, is laid out as
+the PDF (:mod:`.pdf`, through ``pdf`` when a helper process does the layout) and is walked into
+the DOCX (:mod:`.docx`, with the charts drawn as PNG). The open data comes from the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Chart, Document
+
+if TYPE_CHECKING:
+    from ..rapport import Config
+
+#: Lays out an HTML page as PDF: (html, rapport folder, PDF/A too) → bytes.
+PdfRenderer = Callable[[str, Path | None, bool], bytes]
+
+
+def render_document(
+    document: Document,
+    formats: Sequence[str],
+    name: str,
+    *,
+    folder: Path,
+    config: Config,
+    tables: bool = True,
+    pdf: PdfRenderer | None = None,
+) -> dict[str, bytes]:
+    """The files of one document by relative path (``name.pdf`` …, ``tabellen/*.csv``)."""
+    from .html import render_html
+    from .opendata import table_csv
+
+    html = render_html(document, folder)
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files[f"{name}.html"] = html.encode()
+    if "pdf" in formats:
+        files[f"{name}.pdf"] = (pdf or _render_pdf)(html, folder, config.pdfa)
+    if "docx" in formats:
+        from .charts import png
+        from .docx import render_docx
+
+        charts = [b for s in document.sections for b in s.blocks if isinstance(b, Chart)]
+        pngs = {chart.name: png(chart) for chart in charts}
+        files[f"{name}.docx"] = render_docx(html, document, pngs, config.huisstijl)
+    for table in document.tables() if tables else ():
+        files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
+    return files
+
+
+def _render_pdf(html: str, folder: Path | None, pdfa: bool) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(html, folder, pdfa)
