@@ -417,6 +417,7 @@ def _naive(df: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
     return start, end
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(client_files())
 def test_movement_adds_up(df: pd.DataFrame) -> None:
@@ -446,6 +447,7 @@ def test_movement_adds_up(df: pd.DataFrame) -> None:
     assert behoud.teller == sum(end[c] >= start[c] for c in on_34)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(client_files(), st.integers(2, 8))
 def test_privacy_holds_everywhere(df: pd.DataFrame, n: int) -> None:
