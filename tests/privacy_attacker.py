@@ -65,8 +65,9 @@ def truth_of(df: pd.DataFrame) -> Truth:
         at = df[df["peildatum"] == d]
         for t in range(6):
             v[f"tr{t}_{p}"] = int((at["trede"] == t + 1).sum())
-    start = dict(zip(df[df["peildatum"] == first]["_id"], df[df["peildatum"] == first]["trede"]))
-    end = dict(zip(df[df["peildatum"] == last]["_id"], df[df["peildatum"] == last]["trede"]))
+    at_first, at_end = df[df["peildatum"] == first], df[df["peildatum"] == last]
+    start = dict(zip(at_first["_id"], at_first["trede"], strict=True))
+    end = dict(zip(at_end["_id"], at_end["trede"], strict=True))
     for s in range(6):
         for e in range(6):
             v[f"bw{s}_{e}"] = 0
@@ -110,8 +111,16 @@ class Model:
     targets: list[tuple[str, Terms]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    definitions: list[tuple[str, Terms]] = field(default_factory=list)
+
     def known(self, terms: Terms, lo: float, hi: float) -> None:
         self.constraints.append((terms, lo, hi))
+
+    def define(self, name: str, terms: Terms) -> Terms:
+        """A named sum (short constraints keep the search fast): name = Σ terms, name ≥ 0."""
+        self.known(add(terms, {name: -1}), 0, 0)
+        self.definitions.append((name, terms))
+        return {name: 1}
 
 
 def _read(out: Path, name: str) -> list[dict[str, str]] | None:
@@ -131,50 +140,69 @@ def _withheld(html: str) -> tuple[set[str], set[str]]:
     return tables, rows
 
 
-def model(out: Path, truth: Truth, has: set[str]) -> Model:
+def model(out: Path, truth: Truth, has: set[str], n: int) -> Model:
     """Everything the published files say, as constraints; ``has`` names the optional input
     columns (leeftijd, groeipotentieel, categorie, uitstroom), which a reader sees anyway."""
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     all_left_out = "De tabellen van de participatieladder zijn om privacyredenen weggelaten" in html
     _, rows_left_out = _withheld(html)
     n_peil = len(truth.peildata)
-    m = Model(cap=3 * max(sum(v for k, v in truth.values.items() if k.startswith("tr")), 1) + 10)
+    # Every count is at most the number of clients; a lower cap only makes the attacker find
+    # fewer tables, so a search that still finds every value is all the more convincing.
+    clients_total = sum(v for k, v in truth.values.items() if k.startswith("tr"))
+    m = Model(cap=clients_total + 2 * n + 2)
     tr = [[{f"tr{t}_{p}": 1} for p in range(n_peil)] for t in range(6)]
     bw = [[{f"bw{s}_{e}": 1} for e in range(6)] for s in range(6)]
     last = n_peil - 1
-    rowsum = [add(*bw[s]) for s in range(6)]
-    colsum = [add(*(bw[s][e] for s in range(6))) for e in range(6)]
-    beide = add(*rowsum) if n_peil > 1 else {}
-    uit = add(*(add(tr[t][0], neg(rowsum[t])) for t in range(6))) if n_peil > 1 else {}
-    inn = add(*(add(tr[t][last], neg(colsum[t])) for t in range(6))) if n_peil > 1 else {}
+    define = m.define
+    rowsum = [define(f"R{s}", add(*bw[s])) for s in range(6)]
+    colsum = [define(f"C{e}", add(*(bw[s][e] for s in range(6)))) for e in range(6)]
     tuss = {"tuss": 1} if n_peil > 2 else {}
-    clienten = add(beide, uit, inn, tuss) if n_peil > 1 else add(*(tr[t][0] for t in range(6)))
-    at_last = add(*(tr[t][last] for t in range(6)))
-    # the definitions
+    columns = [define(f"col{p}", add(*(tr[t][p] for t in range(6)))) for p in range(n_peil)]
+    at_last = columns[last]
     if n_peil > 1:
-        for t in range(6):
-            m.known(add(tr[t][0], neg(rowsum[t])), 0, float("inf"))
-            m.known(add(tr[t][last], neg(colsum[t])), 0, float("inf"))
+        beide = define("beide", add(*rowsum))
+        # uitgestroomd (ingestroomd) by trede: the trede's clients at the first (last) peildatum
+        # not in the movement table; never negative
+        uit_t = [define(f"U{t}", add(tr[t][0], neg(rowsum[t]))) for t in range(6)]
+        in_t = [define(f"I{t}", add(tr[t][last], neg(colsum[t]))) for t in range(6)]
+        uit, inn = define("uit", add(*uit_t)), define("inn", add(*in_t))
+        clienten = define("clienten", add(beide, uit, inn, tuss))
     else:
         m.known({f"bw{s}_{e}": 1 for s in range(6) for e in range(6)}, 0, 0)
+        beide, uit, inn = {}, {}, {}
+        clienten = define("clienten", columns[0])
     if n_peil > 2:
-        middle = [add(*(tr[t][p] for t in range(6))) for p in range(1, last)]
+        middle = columns[1:last]
         for col in middle:
             m.known(add(col, neg(clienten)), -float("inf"), 0)
         m.known(add(*middle, neg(tuss)), 0, float("inf"))
     else:
         m.known({"tuss": 1}, 0, 0)
     ages = [[{f"L{a}_{g}": 1} for g in range(3)] for a in range(4)]
+    age_rows = [define(f"A{a}", add(*ages[a])) for a in range(4)]
+    age_cols = [define(f"G{g}", add(*(ages[a][g] for a in range(4)))) for g in range(3)]
+    age_total = define("Atot", add(*age_rows))
     if "leeftijd" in has:
-        m.known(add(*(ages[a][g] for a in range(4) for g in range(3)), neg(at_last)), 0, 0)
+        m.known(add(age_total, neg(at_last)), 0, 0)
         if "groeipotentieel" not in has:
-            m.known(add(*(ages[a][g] for a in range(4) for g in range(2))), 0, 0)
+            m.known(add(age_cols[0], age_cols[1]), 0, 0)
     cats = [{f"K{c}": 1} for c in range(8)]
+    subtotals = [define("Kre", add(*cats[:3])), define("Kpa", add(*cats[3:7]))]
+    cat_total = define("Ktot", add(*subtotals, cats[7]))
     if "categorie" in has:
-        m.known(add(*cats, neg(at_last)), 0, 0)
+        m.known(add(cat_total, neg(at_last)), 0, 0)
     werk = {"werk": 1}
     if "uitstroom" in has:
         m.known(add(werk, neg(clienten)), -float("inf"), 0)
+    up = [define(f"S{s}", add(*(bw[s][e] for e in range(s + 1, 6)))) for s in range(6)]
+    down = [define(f"D{s}", add(*(bw[s][e] for e in range(s)))) for s in range(6)]
+    same = [bw[s][s] for s in range(6)]
+    kinds = {
+        "stijgers": (up, define("Stot", add(*up))),
+        "gelijk": (same, define("Gtot", add(*same))),
+        "dalers": (down, define("Dtot", add(*down))),
+    }
 
     def count_cell(text: str, terms: Terms, where: str) -> None:
         if text == MARK:
@@ -195,10 +223,22 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
             decimals = len(text.split(".")[1]) if "." in text else 0
             scale = 2 * 10**decimals  # p − ½·10⁻ᵈ ≤ 100·num/den < p + ½·10⁻ᵈ, in integers
             p = round(float(text) * scale)
-            m.known(add({v: 100 * scale * c for v, c in num[1].items()},
-                        {v: -(p - 1) * c for v, c in den[1].items()}), 0, float("inf"))
-            m.known(add({v: 100 * scale * c for v, c in num[1].items()},
-                        {v: -(p + 1) * c for v, c in den[1].items()}), -float("inf"), -1)
+            m.known(
+                add(
+                    {v: 100 * scale * c for v, c in num[1].items()},
+                    {v: -(p - 1) * c for v, c in den[1].items()},
+                ),
+                0,
+                float("inf"),
+            )
+            m.known(
+                add(
+                    {v: 100 * scale * c for v, c in num[1].items()},
+                    {v: -(p + 1) * c for v, c in den[1].items()},
+                ),
+                -float("inf"),
+                -1,
+            )
 
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for name in (
@@ -221,39 +261,36 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
     for t in range(7):
         label = "Totaal" if t == 6 else TREDE_LABELS[t]
         for p, key in enumerate(dates):
-            cells["ladder_treden", label, key] = (
-                add(*(tr[s][p] for s in range(6))) if t == 6 else tr[t][p]
-            )
+            cells["ladder_treden", label, key] = columns[p] if t == 6 else tr[t][p]
     if n_peil > 1:
-        for s in range(7):
-            label = "Totaal" if s == 6 else TREDE_LABELS[s]
-            srows = range(6) if s == 6 else [s]
+        for a in range(7):
+            label = "Totaal" if a == 6 else TREDE_LABELS[a]
             for e in range(7):
-                ecols = range(6) if e == 6 else [e]
                 key = "totaal" if e == 6 else f"naar_{e + 1}"
-                cells["ladder_beweging", label, key] = add(*(bw[a][b] for a in srows for b in ecols))
-            cells["ladder_stijgers", label, "stijgers"] = add(
-                *(bw[a][b] for a in srows for b in range(6) if b > a)
-            )
-            cells["ladder_stijgers", label, "gelijk"] = add(*(bw[a][a] for a in srows))
-            cells["ladder_stijgers", label, "dalers"] = add(
-                *(bw[a][b] for a in srows for b in range(6) if b < a)
-            )
-            cells["ladder_stijgers", label, "totaal"] = add(*(bw[a][b] for a in srows for b in range(6)))
+                if a == 6:
+                    cell = beide if e == 6 else colsum[e]
+                else:
+                    cell = rowsum[a] if e == 6 else bw[a][e]
+                cells["ladder_beweging", label, key] = cell
+            for kind, (per_row, total) in kinds.items():
+                cells["ladder_stijgers", label, kind] = total if a == 6 else per_row[a]
+            cells["ladder_stijgers", label, "totaal"] = beide if a == 6 else rowsum[a]
     if "leeftijd" in has:
         for a in range(5):
             label = "Totaal" if a == 4 else AGES[a]
-            arows = range(4) if a == 4 else [a]
-            cells["ladder_leeftijd", label, "aantal"] = add(*(ages[r][g] for r in arows for g in range(3)))
+            cells["ladder_leeftijd", label, "aantal"] = age_total if a == 4 else age_rows[a]
             for g, key in enumerate(GP):
-                cells["ladder_leeftijd", label, key] = add(*(ages[r][g] for r in arows))
+                cells["ladder_leeftijd", label, key] = age_cols[g] if a == 4 else ages[a][g]
     if "categorie" in has:
         for c in range(8):
-            label = next((lb for lb in tables.get("ladder_categorie", {}) if lb.startswith(CATS[c])), CATS[c])
+            label = next(
+                (lb for lb in tables.get("ladder_categorie", {}) if lb.startswith(CATS[c])),
+                CATS[c],
+            )
             cells["ladder_categorie", label, "aantal"] = cats[c]
-        cells["ladder_categorie", "Subtotaal Re-integratie", "aantal"] = add(*cats[:3])
-        cells["ladder_categorie", "Subtotaal Participatie", "aantal"] = add(*cats[3:7])
-        cells["ladder_categorie", "Totaal", "aantal"] = add(*cats)
+        cells["ladder_categorie", "Subtotaal Re-integratie", "aantal"] = subtotals[0]
+        cells["ladder_categorie", "Subtotaal Participatie", "aantal"] = subtotals[1]
+        cells["ladder_categorie", "Totaal", "aantal"] = cat_total
     uit_labels = {"Op ": beide, "Uitgestroomd: ": uit, "Ingestroomd: ": inn, "Alleen op ": tuss}
     for prefix, terms in uit_labels.items():
         if n_peil > 1 and (prefix != "Alleen op " or n_peil > 2):
@@ -263,10 +300,10 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
         cells["ladder_uitstroom", "Uitgestroomd naar werk", "aantal"] = werk
     afspraken = {
         "Cliënten op trede 3 of 4": (
-            add(*(bw[s][e] for s in (2, 3) for e in range(6) if e >= s)),
-            add(*(bw[s][e] for s in (2, 3) for e in range(6))),
+            define("behoud", add(up[2], same[2], up[3], same[3])),
+            define("noemer34", add(rowsum[2], rowsum[3])),
         ),
-        "Cliënten die ten minste": (add(*(bw[s][e] for s in range(6) for e in range(6) if e > s)), beide),
+        "Cliënten die ten minste": (kinds["stijgers"][1], beide),
         "Cliënten die zijn uitgestroomd": (werk, clienten),
     }
     for prefix, (teller, noemer) in afspraken.items():
@@ -292,9 +329,25 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
     if n_peil > 1:
         for label in (*TREDE_LABELS, "Totaal"):
             for key in [f"naar_{e}" for e in range(1, 7)] + ["totaal"]:
-                shares.append(("ladder_beweging_pct", label, key, ("ladder_beweging", label, key), ("ladder_beweging", label, "totaal")))
+                shares.append(
+                    (
+                        "ladder_beweging_pct",
+                        label,
+                        key,
+                        ("ladder_beweging", label, key),
+                        ("ladder_beweging", label, "totaal"),
+                    )
+                )
             for part in ("stijgers", "gelijk", "dalers"):
-                shares.append(("ladder_stijgers", label, f"pct_{part}", ("ladder_stijgers", label, part), ("ladder_stijgers", label, "totaal")))
+                shares.append(
+                    (
+                        "ladder_stijgers",
+                        label,
+                        f"pct_{part}",
+                        ("ladder_stijgers", label, part),
+                        ("ladder_stijgers", label, "totaal"),
+                    )
+                )
     for table, label, key, num, den in shares:
         row = lookup(table, label)
         if row is None or key not in row:
@@ -306,15 +359,21 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
             ("" if denrow is None else denrow[den[2]], cells[den]),
             f"{table}: {label}: {key}",
         )
-    for table, total in (("ladder_categorie", ("ladder_categorie", "Totaal", "aantal")),
-                         ("ladder_uitstroom", ("ladder_uitstroom", "Totaal unieke cliënten", "aantal"))):
+    for table, total in (
+        ("ladder_categorie", ("ladder_categorie", "Totaal", "aantal")),
+        ("ladder_uitstroom", ("ladder_uitstroom", "Totaal unieke cliënten", "aantal")),
+    ):
         for (t, label, key), terms in cells.items():
             row = lookup(t, label)
             if t != table or row is None:
                 continue
             totalrow = lookup(*total[:2])
-            share_cell(row.get("percentage", ""), (row[key], terms),
-                       ("" if totalrow is None else totalrow["aantal"], cells[total]), f"{t}: {label}")
+            share_cell(
+                row.get("percentage", ""),
+                (row[key], terms),
+                ("" if totalrow is None else totalrow["aantal"], cells[total]),
+                f"{t}: {label}",
+            )
     for prefix in afspraken:
         row = lookup("ladder_prestatieafspraken", prefix)
         if row is None or row["realisatie"] in ("", MARK):
@@ -331,10 +390,15 @@ def model(out: Path, truth: Truth, has: set[str]) -> Model:
         if "groeipotentieel" in has:
             anyrow = next(iter(tables["ladder_leeftijd"].values()))
             col = cells["ladder_leeftijd", "Totaal", "groeipotentieel_onbekend"]
-            m.known(col, 1, float("inf")) if "groeipotentieel_onbekend" in anyrow else m.known(col, 0, 0)
+            m.known(col, 1, float("inf")) if "groeipotentieel_onbekend" in anyrow else m.known(
+                col, 0, 0
+            )
     if "categorie" in has and "ladder_categorie" in tables:
         onbekend_k = cats[7]
-        shown = "Categorie onbekend" in tables["ladder_categorie"] or "Categorie onbekend" in rows_left_out
+        shown = (
+            "Categorie onbekend" in tables["ladder_categorie"]
+            or "Categorie onbekend" in rows_left_out
+        )
         m.known(onbekend_k, 1, float("inf")) if shown else m.known(onbekend_k, 0, 0)
     # targets: every cell of every table that is really 1 … n − 1
     for (table, label, key), terms in cells.items():
@@ -362,12 +426,16 @@ class Search:
                 self.watch[v].append(i)
         self.lo = {v: 0 for v in self.names}
         self.hi = {v: m.cap for v in self.names}
-        self.consistent = self._propagate(m.constraints, self.lo, self.hi, range(len(m.constraints)))
+        self.consistent = self._propagate(
+            m.constraints, self.lo, self.hi, range(len(m.constraints))
+        )
 
     def _propagate(self, cons, lo, hi, queue) -> bool:  # type: ignore[no-untyped-def]
         pending = list(queue)
         queued = set(pending)
-        while pending:
+        steps = 20 * len(cons)  # bounds can creep down one by one: stop early, decide at leaves
+        while pending and steps:
+            steps -= 1
             i = pending.pop()
             queued.discard(i)
             terms, clo, chi = cons[i]
@@ -413,7 +481,9 @@ class Search:
         first = set(terms)
         nodes = [0]
 
-        def search(lo: dict[str, int], hi: dict[str, int], queue: list[int], allowance: int) -> dict[str, int] | None:
+        def search(
+            lo: dict[str, int], hi: dict[str, int], queue: list[int], allowance: int
+        ) -> dict[str, int] | None:
             nodes[0] += 1
             if nodes[0] > self.budget:
                 raise GaveUp
@@ -421,13 +491,14 @@ class Search:
                 return None
             open_ = [v for v in self.names if lo[v] < hi[v]]
             if not open_:
-                return dict(lo)
+                ok = all(clo <= value(t, lo) <= chi for t, clo, chi in cons)
+                return dict(lo) if ok else None
             v = min(open_, key=lambda v: (v not in first, hi[v] - lo[v], v))
-            for rank, value in enumerate(_order(lo[v], hi[v], self.hint.get(v, lo[v]))):
+            for rank, choice in enumerate(_order(lo[v], hi[v], self.hint.get(v, lo[v]))):
                 if rank and allowance == 0:
                     break
                 lo2, hi2 = dict(lo), dict(hi)
-                lo2[v] = hi2[v] = value
+                lo2[v] = hi2[v] = choice
                 found = search(lo2, hi2, [*self.watch[v], extra], allowance - (1 if rank else 0))
                 if found is not None:
                     return found
@@ -465,7 +536,9 @@ def attack(out: Path, df: pd.DataFrame, n: int) -> dict[str, list[int]]:
     """For every count that is really 1 … n − 1: the values from 1 … n − 1 ruled out."""
     truth = truth_of(df)
     has = {c for c in ("leeftijd", "groeipotentieel", "categorie", "uitstroom") if c in df}
-    m = model(out, truth, has)
+    m = model(out, truth, has, n)
+    for name, terms in m.definitions:  # the named sums, in the real file
+        truth.values[name] = value(terms, truth.values)
     problems = [p for p in m.problems if p != "everything left out"]
     assert not problems, problems
     for terms, lo, hi in m.constraints:  # the published files must agree with the truth

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,9 +21,10 @@ from jaarverslag.compute.clienten import (
     ladder,
     prestatie_zinnen,
 )
-from jaarverslag.compute.ladder_uitkomsten import legend
+from jaarverslag.compute.ladder_uitkomsten import legend, share_cell, verdict_cell
 from jaarverslag.model import Table
-from jaarverslag.numbers import format_cell
+from jaarverslag.numbers import format_cell, format_percentage, round_half_up
+from jaarverslag.schemas import read_and_validate
 
 JAN, DEC = "2017-01-31", "2017-12-31"
 COLUMNS = ("client", "peildatum", "trede", "leeftijd", "categorie", "groeipotentieel", "uitstroom")
@@ -492,3 +495,66 @@ def test_privacy_holds_everywhere(df: pd.DataFrame, n: int) -> None:
                 assert row.cells[4].suppressed or row.cells[4].value is None
     for zin in prestatie_zinnen(result):
         assert not any(f" {k} van de " in zin or f"van de {k} cliënten" in zin for k in range(1, n))
+
+
+# --- words that agree with figures (issue 12, item 2) ------------------------------------------
+
+NORMS = st.one_of(
+    st.sampled_from([95, 60, 15, 50, 99.5, 33.3, 0.5, 100]),
+    st.decimals(min_value="0.01", max_value="100", places=2).map(float),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NORMS, st.integers(1, 10**6), st.integers(-3, 3))
+def test_the_printed_realisatie_never_contradicts_its_verdict(
+    norm: float, noemer: int, offset: int
+) -> None:
+    """Teller near the norm: the printed share is on the verdict's side of the printed norm,
+    and it is the exact share correctly rounded to the decimals it is printed with."""
+    teller = min(max(round(norm * noemer / 100) + offset, 0), noemer)
+    cell = share_cell(teller, noemer, norm)
+    gehaald = verdict_cell(teller, noemer, norm).value == "ja"
+    text = format_cell(cell)
+    printed = Decimal(text.rstrip("%").replace(".", "").replace(",", "."))
+    exact_norm = Decimal(format_percentage(norm).rstrip("%").replace(".", "").replace(",", "."))
+    assert (printed >= exact_norm) == gehaald, (teller, noemer, norm, text)
+    assert printed == round_half_up(Fraction(teller * 100, noemer), cell.decimals or 0)
+    if cell.decimals and cell.decimals > 1:  # more decimals only where one would mislead:
+        exact = Fraction(teller * 100, noemer)  # put the figure on another side of the norm
+        one = round_half_up(exact, 1)
+        side = (exact > Fraction(exact_norm)) - (exact < Fraction(exact_norm))
+        assert (one > exact_norm) - (one < exact_norm) != side
+
+
+def test_the_verdict_rule_end_to_end() -> None:
+    zinnen = prestatie_zinnen(ladder(_many(2000, 101)))  # 1.899 of 2.000 = 94,95%
+    assert zinnen[0] == (
+        "Behoud trede 3 en 4: niet gehaald (1.899 van de 2.000 cliënten, 94,95%; norm 95%)."
+    )
+    assert prestatie_zinnen(ladder(_many(2000, 100)))[0] == (  # 1.900 of 2.000 = 95,0%
+        "Behoud trede 3 en 4: gehaald (1.900 van de 2.000 cliënten, 95,0%; norm 95%)."
+    )
+
+
+# --- one client identity (issue 12, item 8) ----------------------------------------------------
+
+
+def test_a_client_is_its_id_without_regard_to_case() -> None:
+    """``A1`` on the first peildatum and ``a1`` on the last are one client who stayed, in
+    every table: not one uitgestroomd and one ingestroomd."""
+    rows = [("A1", JAN, 3), ("a1", DEC, 4), ("B2", JAN, 2), ("b2", DEC, 2)]
+    result = ladder(frame(rows, ("client", "peildatum", "trede")), min_celgrootte=0)
+    uit = values(result.table("ladder_uitstroom"))
+    assert [v[0] for v in uit.values()] == [2, 0, 0, 2]
+    assert values(result.table("ladder_stijgers"))["Totaal"][:4] == [1, 1, 0, 2]
+
+
+def test_the_duplicate_check_uses_the_same_identity(tmp_path: Path) -> None:
+    path = tmp_path / "clienten.csv"
+    path.write_text(f"client,peildatum,trede\nA1,{JAN},3\na1,{JAN},4\n", encoding="utf-8")
+    frame_, problems = read_and_validate(path, "clienten")
+    assert frame_.empty
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "dubbele regel: dezelfde client, peildatum als regel 2")
+    ]

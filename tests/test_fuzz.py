@@ -11,7 +11,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -291,7 +290,6 @@ def test_rapport_yaml(text: str) -> None:
 GOOD_INDICATOREN = b"id;indicator;jaar;soort;waarde\np;P;2017;realisatie;1\n"
 
 
-@pytest.mark.slow
 @FUZZ
 @given(
     data=st.data(),

@@ -78,18 +78,30 @@ class _View:
                 suppressed=MARK if self.hidden(spec.expr) else None,
             )
         num, den = self.layout.value(spec.num), self.layout.value(spec.den)
-        mark = None if self.open(spec.num) and self.open(spec.den) else MARK
+        hidden = not (self.open(spec.num) and self.open(spec.den))
         if isinstance(spec, Verdict):
-            if den == 0:
-                return Cell(None, "tekst")
-            gehaald = Fraction(num * 100, den) >= Fraction(str(spec.norm))
-            return Cell("ja" if gehaald else "nee", "tekst", suppressed=mark)
-        if den == 0:
-            return Cell(None, "percentage", decimals=1)
-        decimals = 1
-        if spec.norm is not None:  # beside a verdict: never on the wrong side of the norm
-            decimals = decimals_apart(Fraction(num * 100, den), [spec.norm], 1)
-        return Cell(num * 100 / den, "percentage", decimals=decimals, suppressed=mark)
+            return verdict_cell(num, den, spec.norm, hidden)
+        return share_cell(num, den, spec.norm, hidden)
+
+
+def share_cell(num: int, den: int, norm: float | None = None, hidden: bool = False) -> Cell:
+    """``num`` as a percentage of ``den``: one decimal, or beside a norm as many as it takes
+    for the printed figure to lie on the same side of the norm as the exact value (1.899 of
+    2.000 against 95% prints 94,95%, never 95,0% beside "niet gehaald"); "-" when den is 0."""
+    if den == 0:
+        return Cell(None, "percentage", decimals=1)
+    decimals = 1 if norm is None else decimals_apart(Fraction(num * 100, den), [norm], 1)
+    return Cell(
+        num * 100 / den, "percentage", decimals=decimals, suppressed=MARK if hidden else None
+    )
+
+
+def verdict_cell(num: int, den: int, norm: float, hidden: bool = False) -> Cell:
+    """Gehaald (``ja``) when num / den × 100 ≥ norm, decided on exact fractions."""
+    if den == 0:
+        return Cell(None, "tekst")
+    gehaald = Fraction(num * 100, den) >= Fraction(str(norm))
+    return Cell("ja" if gehaald else "nee", "tekst", suppressed=MARK if hidden else None)
 
 
 def render(
