@@ -35,6 +35,8 @@ from docx.oxml.ns import qn
 from helpers import DATA
 from lxml import html as lxml_html
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())

@@ -27,6 +27,8 @@ from jaarverslag.pipeline import build_one
 from jaarverslag.rapport import load_config
 from jaarverslag.render.pdf import render_pdf
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
 FLAVOURS = {"ua1": "PDF/UA-1", "2a": "PDF/A-2A"}  # veraPDF flavour → its profile
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"

@@ -71,6 +71,7 @@ def test_check_rejects(case: str) -> None:
     assert_clean_failure(result.output, case, result.exit_code)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_build_rejects_and_keeps_previous_output(case: str, tmp_path: Path) -> None:
     before = previous_output(tmp_path, case)
@@ -81,6 +82,7 @@ def test_build_rejects_and_keeps_previous_output(case: str, tmp_path: Path) -> N
     assert sorted(os.listdir(tmp_path)) == [case]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["binary-garbage", "impossible-date", "yaml-syntax-error"])
 def test_real_process(case: str, tmp_path: Path) -> None:
     """As a user runs it: a separate Python process, stderr as printed."""
@@ -99,6 +101,7 @@ def test_real_process(case: str, tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_a_real_earlier_build_survives_a_bad_one(tmp_path: Path) -> None:
     """Build a good rapport, break one cell, build again: the old files stay byte-identical."""
     good = "id;indicator;jaar;soort;waarde\np;Aantal P-banen;2016;realisatie;400\n"

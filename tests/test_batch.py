@@ -12,6 +12,8 @@ from helpers import MINIMAL_YAML, write_rapport
 from jaarverslag import batch, pipeline
 from jaarverslag.cli import main
 
+pytestmark = pytest.mark.slow
+
 CSV = "id;indicator;jaar;soort;waarde\na;Aantal A;2016;realisatie;3\na;Aantal A;2017;realisatie;4\n"
 YAML = MINIMAL_YAML + "grafieken: false\n"
 BELEID = (

@@ -53,6 +53,7 @@ def test_unchanged_rebuild_imports_nothing_heavy(tmp_path: Path) -> None:
     assert found == {"code": 0, "modules": []}
 
 
+@pytest.mark.slow
 def test_pdf_helper_gives_the_same_bytes(tmp_path: Path) -> None:
     rapport = DATA / "beleidsplan-wassenaar-2024"
     outputs = []
@@ -79,6 +80,7 @@ def test_pdf_helper_gives_the_same_bytes(tmp_path: Path) -> None:
     assert outputs[0].startswith(b"%PDF-")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="the helper is forked on Linux only")
 def test_pdf_helper_renders_reports_errors_and_survives_its_child(tmp_path: Path) -> None:
     folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML})

@@ -54,6 +54,7 @@ def visible(element) -> str:
     return " ".join(copy.text_content().split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_html_table_holds_the_seed_figures(built, name):
     header, rows, footnote = SEED[name]
@@ -68,6 +69,7 @@ def test_html_table_holds_the_seed_figures(built, name):
         assert " ".join(notes.split()) == footnote
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_docx_table_holds_the_seed_figures(built, name):
     header, rows, footnote = SEED[name]
@@ -78,6 +80,7 @@ def test_docx_table_holds_the_seed_figures(built, name):
         assert footnote in [" ".join(p.text.split()) for p in word.paragraphs]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pdf_table_holds_the_seed_figures(built, name):
     header, rows, footnote = SEED[name]
@@ -90,6 +93,7 @@ def test_pdf_table_holds_the_seed_figures(built, name):
         assert footnote in text
 
 
+@pytest.mark.slow
 def test_jaarverslag_conclusions_agree_with_the_seed(built):
     text = " ".join(
         html_tree(built, "jaarverslag-2017").find_class("conclusie")[0].text_content().split()
@@ -105,6 +109,7 @@ def test_jaarverslag_conclusions_agree_with_the_seed(built):
     assert "Het doel voor 2017 (begroot: 44) is niet gehaald: 9 onder het doel" in text
 
 
+@pytest.mark.slow
 def test_begroting_conclusions_describe_the_targets(built):
     text = " ".join(
         html_tree(built, "begroting-2020").find_class("conclusie")[0].text_content().split()
@@ -114,6 +119,7 @@ def test_begroting_conclusions_describe_the_targets(built):
     assert "(Participatiewet): het doel is fors verhoogd, van 96 voor 2019 naar 118" in text
 
 
+@pytest.mark.slow
 def test_begroting_has_the_seed_sections(built):
     titles = [h.text_content() for h in html_tree(built, "begroting-2020").iter("h2")]
     assert titles == [
@@ -124,6 +130,7 @@ def test_begroting_has_the_seed_sections(built):
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_charts_in_all_formats_with_alt_text(built, name):
     paths = files(built, name)

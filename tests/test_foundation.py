@@ -7,6 +7,7 @@ import re
 import shutil
 
 import docx
+import pytest
 from click.testing import CliRunner
 from helpers import DATA, MINIMAL_YAML, pdf_text, write_rapport
 from lxml import html as lxml_html
@@ -24,6 +25,7 @@ SEED_000 = {
 SEED_000_HEADER = ["Realisatie 2016", "Begroting 2017", "Realisatie 2017"]
 
 
+@pytest.mark.slow
 def test_pdf_text_holds_the_seed_figures_in_their_rows(built):
     outcome = built("jaarverslag-2017")
     text = pdf_text(outcome.output / "jaarverslag-2017.pdf")
@@ -36,6 +38,7 @@ def test_pdf_text_holds_the_seed_figures_in_their_rows(built):
         assert line.split(label, 1)[1].split() == figures
 
 
+@pytest.mark.slow
 def test_docx_table_cells_hold_the_seed_figures(built):
     outcome = built("jaarverslag-2017")
     document = docx.Document(str(outcome.output / "jaarverslag-2017.docx"))
@@ -49,6 +52,7 @@ def test_docx_table_cells_hold_the_seed_figures(built):
     assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
 
 
+@pytest.mark.slow
 def test_docx_uses_word_heading_styles_and_real_lists(built):
     document = docx.Document(str(built("jaarverslag-2017").output / "jaarverslag-2017.docx"))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
@@ -58,6 +62,7 @@ def test_docx_uses_word_heading_styles_and_real_lists(built):
     assert document.core_properties.title == "Jaarverslag 2017"
 
 
+@pytest.mark.slow
 def test_html_table_holds_the_seed_figures(built):
     page = (built("jaarverslag-2017").output / "jaarverslag-2017.html").read_text()
     tree = lxml_html.fromstring(page)
@@ -75,6 +80,7 @@ def test_html_table_holds_the_seed_figures(built):
         assert all("num" in td.get("class") for td in tr.xpath("./td"))
 
 
+@pytest.mark.slow
 def test_open_data_table(built):
     csv_text = (
         (built("jaarverslag-2017").output / "tabellen" / "indicatoren.csv").read_bytes().decode()
@@ -85,6 +91,7 @@ def test_open_data_table(built):
     assert lines[1].endswith(",400,500,559")
 
 
+@pytest.mark.slow
 def test_two_builds_give_identical_bytes(tmp_path):
     first = build_one(DATA / "jaarverslag-2017", tmp_path / "a")
     second = build_one(DATA / "jaarverslag-2017", tmp_path / "b")

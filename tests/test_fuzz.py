@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -290,6 +291,7 @@ def test_rapport_yaml(text: str) -> None:
 GOOD_INDICATOREN = b"id;indicator;jaar;soort;waarde\np;P;2017;realisatie;1\n"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     data=st.data(),

@@ -87,6 +87,7 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LABELS)
 def test_html_escapes_everything(out: Path, name: str) -> None:
     html = (out / name / f"{name}.html").read_text(encoding="utf-8")
@@ -101,6 +102,7 @@ def test_html_escapes_everything(out: Path, name: str) -> None:
     assert "42042" not in html and "42.042" not in html
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LABELS)
 def test_pdf_shows_text_literally(out: Path, name: str) -> None:
     text = " ".join(pdf_text(out / name / f"{name}.pdf").split())
@@ -109,6 +111,7 @@ def test_pdf_shows_text_literally(out: Path, name: str) -> None:
     assert "42042" not in text and "42.042" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LABELS)
 def test_docx_shows_text_literally(out: Path, name: str) -> None:
     text = docx_text(out / name / f"{name}.docx")
@@ -117,6 +120,7 @@ def test_docx_shows_text_literally(out: Path, name: str) -> None:
     assert "42042" not in text and "42.042" not in text
 
 
+@pytest.mark.slow
 def test_partner_documents_show_the_partner_literally(out: Path) -> None:
     folder = out / "labels-beleidsplan"
     texts = [docx_text(p) for p in folder.glob("labels-beleidsplan-*.docx")]
@@ -128,6 +132,7 @@ def test_partner_documents_show_the_partner_literally(out: Path) -> None:
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LABELS)
 def test_open_data_has_no_formula(out: Path, name: str) -> None:
     tables = sorted((out / name / "tabellen").glob("*.csv"))
@@ -163,6 +168,7 @@ def test_neutralise_every_formula_start() -> None:
     assert neutralise("a=1") == "a=1"
 
 
+@pytest.mark.slow
 def test_nothing_is_written_outside_the_output_folder(out: Path) -> None:
     # only the two rapport folders, and the partner files sit inside their rapport's folder
     assert listing(out) == sorted(LABELS)
@@ -211,6 +217,7 @@ def test_rapport_given_as_dot_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert listing(out) == ["mijn-rapport"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", FETCHES)
 def test_pdf_fetches_nothing_outside(case: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(HOSTILE / case), "-o", str(tmp_path)])
@@ -260,6 +267,7 @@ def csv_field(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "125")) // 5 or 1,
     deadline=None,

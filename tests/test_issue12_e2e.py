@@ -19,6 +19,8 @@ from helpers import pdf_text, write_rapport
 
 from jaarverslag.pipeline import Outcome, build_one, check
 
+pytestmark = pytest.mark.slow
+
 YAML = "titel: Issue 12\norganisatie: Gemeente Test\nsoort: {soort}\njaar: {jaar}\n"
 
 

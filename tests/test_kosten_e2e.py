@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from helpers import ROOT, pdf_text, write_rapport
 from lxml import html as lxml_html
 
 from jaarverslag.pipeline import build_one
+
+pytestmark = pytest.mark.slow
 
 JAARVERSLAG = ROOT / "tests" / "rapports" / "kosten-jaarverslag"
 

@@ -14,6 +14,7 @@ import io
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +103,7 @@ def reference_key(table: Table) -> str:
     return candidates[-1]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(kosten_files())
 def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
@@ -172,6 +174,7 @@ def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
             assert (Fraction(raw) if raw else None) == number(row[key])
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(kosten_files())
 def test_carried_forward_cells_hold_the_primitieve_begroting(

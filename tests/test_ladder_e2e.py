@@ -16,6 +16,8 @@ from helpers import MINIMAL_YAML, pdf_text, write_rapport
 
 from jaarverslag.pipeline import build_one
 
+pytestmark = pytest.mark.slow
+
 JAN, DEC = "2017-01-31", "2017-12-31"
 
 # (how many, trede on 31 Jan or None, trede on 31 Dec or None, uitstroom on the last row)

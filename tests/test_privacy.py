@@ -175,6 +175,7 @@ def assert_sentences_agree(out: Path) -> None:
             assert as_csv(realisatie) == from_csv(row["realisatie"]), naam
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_the_issues_leaks_are_closed_in_every_format(name: str, tmp_path: Path) -> None:
     out = build(tmp_path, CASES[name], formats=("pdf", "docx", "html"))
@@ -248,6 +249,7 @@ def client_files(draw: st.DrawFn) -> pd.DataFrame:
     return df
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -132,6 +132,7 @@ def test_author_can_replace_or_drop_the_generated_conclusion(tmp_path):
     assert "fors gestegen" not in off
 
 
+@pytest.mark.slow
 def test_example_conclusion_text_prints_live_figures(built):
     html = Path(built("jaarverslag-2017").output, "jaarverslag-2017.html").read_text()
     assert "fors gestegen tot in totaal 559 per 31 december 2017" in html

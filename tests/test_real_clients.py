@@ -20,6 +20,8 @@ from helpers import DATA, pdf_text
 
 from jaarverslag.numbers import format_number
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
 
 #: a number as printed: 1.234.567,8 or 15,3 or -97.306 (a Unicode minus is read as "-")

@@ -27,6 +27,8 @@ from helpers import DATA, MINIMAL_YAML, write_rapport
 from jaarverslag import output, pipeline
 from jaarverslag.output import MARKER
 
+pytestmark = pytest.mark.slow
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 OUTSIDE = "verwijst naar een bestand buiten de rapportmap"
 BOMB_SECONDS, BOMB_MB = 10, 500

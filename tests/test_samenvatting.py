@@ -88,6 +88,7 @@ def test_empty_cells_and_missing_columns_are_skipped(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_check_command_on_the_seed_rapport() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "jaarverslag", "check", str(SEED003)],

@@ -92,6 +92,7 @@ def test_written_csv_follows_the_spec(tmp_path: Path) -> None:
     assert back["trede"].astype(int).tolist() == df["trede"].tolist()
 
 
+@pytest.mark.slow
 def test_written_csv_loads_to_the_same_ladder(tmp_path: Path) -> None:
     schemas = pytest.importorskip("jaarverslag.schemas")
     df = generate_clienten(400, PEILDATA, seed=5)
@@ -114,6 +115,7 @@ def test_caseload_gives_exactly_clients_times_peildata_rows(records: pd.DataFram
     assert (span["max"] - span["min"] + 1 == span["count"]).all()
 
 
+@pytest.mark.slow
 def test_example_clienten_csv_regenerates_byte_for_byte() -> None:
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(

@@ -8,6 +8,7 @@ import math
 import re
 import zipfile
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook as OpenpyxlWorkbook
@@ -53,6 +54,7 @@ def _workbook(cells: dict[tuple[int, int], object], dimension: str | None) -> by
     return out.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(cells=CELLS, dimension=DIMENSION)
 def test_every_cell_arrives(cells: dict[tuple[int, int], object], dimension: str | None) -> None:
