@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import count, product
 from string import ascii_lowercase
 
+from babel.dates import format_date as babel_date
 from babel.numbers import format_decimal
 
 from .model import Cell, Unit
@@ -216,3 +218,13 @@ def footnote_markers(n: int) -> list[str]:
         return ["*"]
     labels = ("".join(p) for k in count(1) for p in product(ascii_lowercase, repeat=k))
     return [next(labels) for _ in range(n)]
+
+
+def format_date(day: date) -> str:
+    """``date(2017, 1, 31)`` → ``31 januari 2017``."""
+    return str(babel_date(day, "d MMMM y", locale=LOCALE))
+
+
+def amount_note(bedragen_in: int) -> str | None:
+    """The line under a caption that gives the unit of the amounts: ``(x € 1.000)``."""
+    return f"(x € {format_number(bedragen_in)})" if bedragen_in != 1 else None

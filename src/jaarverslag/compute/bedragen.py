@@ -119,8 +119,3 @@ def table_decimals(frames: Iterable[pd.DataFrame | pd.Series], bedragen_in: int 
 def blank_cells(n: int) -> tuple[Cell, ...]:
     """Cells for a group header row, which has a label only."""
     return tuple(Cell("", "tekst") for _ in range(n))
-
-
-def amount_note(bedragen_in: int) -> str | None:
-    """The line under the caption that gives the unit of the amounts."""
-    return "(x € 1.000)" if bedragen_in == 1000 else None

@@ -21,11 +21,10 @@ import pandas as pd
 from ..errors import Problem
 from ..inputs import Inputs
 from ..model import Block, BlockResult, Cell, Column, Row, Table
-from ..numbers import format_number
+from ..numbers import amount_note, format_number
 from .bedragen import (
     PRECISION,
     amount_cell,
-    amount_note,
     blank_cells,
     check_severity,
     plain,

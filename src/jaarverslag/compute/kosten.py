@@ -22,11 +22,10 @@ import pandas as pd
 from ..errors import Problem
 from ..inputs import Inputs
 from ..model import BlockResult, Cell, Column, Row, Table
-from ..numbers import footnote_markers
+from ..numbers import amount_note, footnote_markers
 from .bedragen import (
     PRECISION,
     amount_cell,
-    amount_note,
     blank_cells,
     check_severity,
     plain,

@@ -17,6 +17,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..numbers import format_date
+
 #: The six rungs of the participatieladder, trede 1 at index 0.
 TREDEN: tuple[str, ...] = (
     "geïsoleerd",
@@ -38,11 +40,6 @@ REQUIRED = ("client", "peildatum", "trede")
 
 #: Default targets (percent) of the prestatieafspraken; ``afspraken=`` overrides them.
 DEFAULT_AFSPRAKEN: dict[str, float] = {"behoud_trede_3_4": 95, "stijging": 60, "uitstroom_werk": 15}
-
-_MAANDEN = (
-    *("januari", "februari", "maart", "april", "mei", "juni"),
-    *("juli", "augustus", "september", "oktober", "november", "december"),
-)
 
 IntArray = np.ndarray
 
@@ -185,9 +182,8 @@ def _equals(column: pd.Series, value: str) -> np.ndarray:
     return column.eq(value).to_numpy(dtype=bool, na_value=False)
 
 
-def datum_lang(d: date) -> str:
-    """``date(2017, 1, 31)`` → ``31 januari 2017``."""
-    return f"{d.day} {_MAANDEN[d.month - 1]} {d.year}"
+#: A peildatum as the tables print it: ``31 januari 2017`` (numbers.py formats it).
+datum_lang = format_date
 
 
 @dataclass(frozen=True)

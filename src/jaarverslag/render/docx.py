@@ -19,13 +19,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from ..model import Document
-from .docx_tables import fit, hang_markers, set_margins, set_size, visible
+from . import vocabulary as v
+from .docx_tables import WordCell, fit, hang_markers, set_margins, set_size, visible
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -138,7 +138,7 @@ class _Writer:
 
     def block(self, el: _Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("main", "section", "div", "article") and "voetnoten" not in _classes(el):
+        if tag in ("main", "section", "div", "article") and v.FOOTNOTES not in _classes(el):
             for child in el:
                 self.block(child)
         elif tag == "header":
@@ -174,7 +174,7 @@ class _Writer:
             classes = _classes(child)
             if child.tag == "h1":
                 self.inline(self.word.add_paragraph(style="Title"), child)
-            elif "organisatie" in classes or "ondertitel" in classes or "partij" in classes:
+            elif classes & v.TITLE_LINES:
                 paragraph = self.inline(self.word.add_paragraph(style="Subtitle"), child)
                 paragraph.paragraph_format.space_after = Pt(2)
 
@@ -188,9 +188,9 @@ class _Writer:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
                 paragraph.add_run().add_break()
-            elif tag in ("ul", "ol") or "sr-only" in _classes(child):
+            elif tag in ("ul", "ol") or v.SCREEN_READER in _classes(child):
                 pass  # nested list: handled by listing(); text for screen readers in HTML only
-            elif "voetnootmarker" in _classes(child):
+            elif v.MARKER in _classes(child):
                 paragraph.add_run("\t")  # to the marker's tab stop, set apart from the figure
                 for sup in child:
                     self.inline(paragraph, sup, bold, italic)
@@ -251,7 +251,7 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         _rules(table)
         header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
-        hanging: list[tuple[_Cell, bool]] = []
+        hanging: list[tuple[WordCell, bool]] = []
         texts: list[dict[int, str]] = []  # per row: grid column → text, for the widths
         bold_rows: set[int] = set()
         marked: set[int] = set()  # grid columns with footnote markers
@@ -259,7 +259,7 @@ class _Writer:
             row = table.add_row()
             kind = _classes(tr)
             texts.append({})
-            if kind & {"totaal", "subtotaal", "groep"}:
+            if kind & v.BOLD_ROWS:
                 bold_rows.add(index)
             if index < header_rows:
                 _repeat_header(row)
@@ -271,12 +271,12 @@ class _Writer:
                 cell = row.cells[column]
                 if span > 1:
                     cell = cell.merge(row.cells[column + span - 1])
-                bold = index < header_rows or bool(kind & {"totaal", "subtotaal", "groep"})
-                marker = cell_el.find(".//*[@class='voetnootmarker']") is not None
+                bold = index < header_rows or bool(kind & v.BOLD_ROWS)
+                marker = cell_el.find(f".//*[@class='{v.MARKER}']") is not None
                 if marker:
                     cell.paragraphs[0].add_run("\t")  # to the figure's right tab stop
                 self._cell(cell, cell_el, bold, index < header_rows)
-                if "metnoot" in _classes(cell_el):
+                if v.WITH_NOTE in _classes(cell_el):
                     hanging.append((cell, marker))
                     marked.add(column)
                 if span == 1:
@@ -286,7 +286,7 @@ class _Writer:
         short = {
             i
             for i, c in enumerate(rows[0] if rows else [])
-            if "tekst" in _classes(c) and len(c.text_content().strip()) <= 3
+            if v.TEXT in _classes(c) and len(c.text_content().strip()) <= 3
         }
         size, margin = fit(
             table,
@@ -301,32 +301,30 @@ class _Writer:
         if size != 9:
             set_size(table, size)
         hang_markers(hanging, size, margin)
-        if el.getnext() is None or "voetnoten" not in _classes(el.getnext()):
+        if el.getnext() is None or v.FOOTNOTES not in _classes(el.getnext()):
             self.word.add_paragraph()
 
     def _text_width(self) -> int:
         section = self.word.sections[-1]
         return int(section.page_width - section.left_margin - section.right_margin)
 
-    def _cell(self, cell: _Cell, el: _Element, bold: bool, header: bool) -> None:
+    def _cell(self, cell: WordCell, el: _Element, bold: bool, header: bool) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_before = Pt(1)
         paragraph.paragraph_format.space_after = Pt(1)
         self.inline(paragraph, el, bold=bold)
         classes = _classes(el)
-        if "num" in classes:
+        if v.NUM in classes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif "vn" in classes:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for run in paragraph.runs:
             run.font.size = Pt(9)
-        if header or "accent" in classes:
+        if header or v.ACCENT in classes:
             _shade(cell, "E8EEF5" if header else "FFF2CC")
 
     def figure(self, el: _Element) -> None:
         img = el.find(".//img")
         if img is not None:
-            png = self.figures_png.get(img.get("data-figure", ""))
+            png = self.figures_png.get(img.get(v.CHART_NAME, ""))
             if png is not None:
                 self.word.add_picture(io.BytesIO(png), width=Cm(15))
                 inline = self.word.inline_shapes[-1]._inline
@@ -367,7 +365,7 @@ def _rules(table) -> None:  # type: ignore[no-untyped-def]
     table._tbl.tblPr.append(borders)
 
 
-def _shade(cell: _Cell, colour: str) -> None:
+def _shade(cell: WordCell, colour: str) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")

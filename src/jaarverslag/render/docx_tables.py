@@ -11,13 +11,29 @@ figures with and without a marker stay right-aligned.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
-from docx.table import Table, _Cell
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
+
+from . import vocabulary as v
+
+
+class WordCell(Protocol):
+    """A table cell of python-docx (its class is private there): what the writer uses."""
+
+    width: Length | None
+    _tc: Any  # the cell's XML, for the shading python-docx has no API for
+
+    @property
+    def paragraphs(self) -> list[Paragraph]: ...
+
+    def merge(self, other: WordCell) -> WordCell: ...
 
 #: (type size, cell margin) from the regular look to the most compact one.
 STEPS = ((9.0, 5.4), (8.0, 4.0), (7.0, 2.5), (6.5, 2.0))
@@ -43,7 +59,7 @@ def visible(el: _Element) -> str:
     parts = [el.text or ""]
     for child in el:
         classes = set((child.get("class") or "").split())
-        if not classes & {"voetnootmarker", "sr-only"}:
+        if not classes & {v.MARKER, v.SCREEN_READER}:
             parts.append(visible(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
@@ -122,7 +138,7 @@ def set_size(table: Table, size: float) -> None:
                     run.font.size = Pt(size)
 
 
-def hang_markers(cells: Sequence[tuple[_Cell, bool]], size: float, margin: Length) -> None:
+def hang_markers(cells: Sequence[tuple[WordCell, bool]], size: float, margin: Length) -> None:
     """Every figure of a column with markers ends the marker's room before the cell's edge; a
     marked cell is ``\\tfigure\\tmarker`` with a right tab stop there and the marker after it."""
     room = Pt(size * MARKER_ROOM_EM)
