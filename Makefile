@@ -2,6 +2,8 @@
 #   make build   set up .venv (and missing system libraries), build every rapport in data/
 #   make test    the same set-up plus the test tools (pdftotext, LibreOffice, Chromium,
 #                axe-core, Java for veraPDF), then the whole test suite
+#   make test-fast       the tests not marked slow (under a minute; needs no test tools)
+#   make snapshots       rewrite tests/snapshots/ from the current output; review in git diff
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-tools
 AXE := node_modules/.package-lock.json
 
-.PHONY: setup build test bench lint format clean
+.PHONY: setup build test test-fast snapshots bench lint format clean
 
 setup: $(STAMP)
 
@@ -34,6 +36,15 @@ $(AXE): package.json package-lock.json | $(TEST_STAMP)
 
 test: $(STAMP) $(TEST_STAMP) $(AXE)
 	$(BIN)/python -m pytest -n 2 -q
+
+# Everything but @pytest.mark.slow (whole builds to PDF/DOCX, LibreOffice, Chromium/axe, veraPDF,
+# subprocess-heavy safety tests, long Hypothesis runs): the unit logic and the golden snapshots.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+# The golden HTML and open data of every example in data/, rewritten from the current output.
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q tests/test_snapshots.py --update-snapshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -134,6 +134,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path):
     assert leftovers == []  # no temporary folders left behind
 
 
+@pytest.mark.slow
 def test_minimal_rapport_builds_a_complete_document(tmp_path):
     rapport = write_rapport(
         tmp_path / "minimaal",
@@ -154,6 +155,7 @@ def test_minimal_rapport_builds_a_complete_document(tmp_path):
     assert "Aantal X" in pdf_text(outcome.output / "minimaal.pdf")
 
 
+@pytest.mark.slow
 def test_rapport_templates_override_the_builtin_ones_in_every_format(tmp_path):
     rapport = tmp_path / "eigen"
     shutil.copytree(DATA / "jaarverslag-2017", rapport)
