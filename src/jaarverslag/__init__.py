@@ -8,29 +8,27 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import InputError, Problem
 
 __all__ = ["InputError", "Problem", "__version__", "build", "check", "load_rapport"]
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
-    """``load_rapport`` on first use: importing the package must not load pandas (cache hits)."""
+if TYPE_CHECKING:
+    from .analysis import load_rapport
+    from .pipeline import build, check
+
+
+def __getattr__(name: str) -> Any:
+    """``build``, ``check`` and ``load_rapport`` on first use: importing the package must load
+    nothing heavy (a cache hit never imports pandas)."""
     if name == "load_rapport":
         from .analysis import load_rapport
 
         return load_rapport
+    if name in ("build", "check"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
     raise AttributeError(f"module 'jaarverslag' has no attribute {name!r}")
-
-
-def build(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Build rapports; see :func:`jaarverslag.pipeline.build`."""
-    from .pipeline import build as _build
-
-    return _build(*args, **kwargs)
-
-
-def check(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Check rapports; see :func:`jaarverslag.pipeline.check`."""
-    from .pipeline import check as _check
-
-    return _check(*args, **kwargs)

@@ -30,7 +30,7 @@ _PACKAGE_DIGEST: str | None = None
 def tree_entries(root: Path) -> list[Path]:
     """Every entry under ``root`` that is not a folder (files, links, others), in a stable
     order; symlinked folders are entries, not descended into."""
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         here = Path(dirpath)

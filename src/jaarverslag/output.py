@@ -240,4 +240,5 @@ def _renameat2() -> Callable[..., int] | None:
         ctypes.c_uint,
     ]
     function.restype = ctypes.c_int
-    return function  # type: ignore[no-any-return]
+    renameat2: Callable[..., int] = function
+    return renameat2

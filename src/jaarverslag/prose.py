@@ -93,17 +93,17 @@ class Figures:
 
     def _realisatie(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
         ind = self.indicator(ident)
-        if jaar not in ind.realisatie:
+        if not isinstance(jaar, int) or jaar not in ind.realisatie:
             years = ", ".join(map(str, ind.realisatie)) or "geen"
             raise ProseError(f"'{ident}' heeft geen realisatie voor {jaar} (jaren: {years})")
-        return ind, ind.realisatie[jaar]  # type: ignore[index]
+        return ind, ind.realisatie[jaar]
 
     def _doel(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
         ind = self.indicator(ident)
-        if jaar not in ind.doel:
+        if not isinstance(jaar, int) or jaar not in ind.doel:
             years = ", ".join(map(str, ind.doel)) or "geen"
             raise ProseError(f"'{ident}' heeft geen doel voor {jaar} (jaren: {years})")
-        return ind, ind.doel[jaar][1]  # type: ignore[index]
+        return ind, ind.doel[jaar][1]
 
     def realisatie(self, ident: str, jaar: int) -> str:
         ind, value = self._realisatie(ident, jaar)

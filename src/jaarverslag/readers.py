@@ -97,9 +97,10 @@ def _read_csv(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]
         frame = pd.DataFrame([cells for _, cells in body], columns=range(len(header)), dtype="str")
         frame[LINE] = [line for line, _ in body]
     else:
-        frame, header, problems = _rows_without_quotes(text, delimiter, display)
-        if frame is None:
+        parsed, header, problems = _rows_without_quotes(text, delimiter, display)
+        if parsed is None:
             return None, problems
+        frame = parsed
     strip = " " in text or "\t" in text
     return _finish(frame, header, "nl" if delimiter == ";" else "point", display, strip)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,7 @@ class FileSpec:
     doc: str = ""
 
 
-YEAR = {"minimum": 1900, "maximum": 2200}
+YEAR_MIN, YEAR_MAX = 1900, 2200
 
 SPECS: dict[str, FileSpec] = {
     spec.name: spec
@@ -55,7 +56,7 @@ SPECS: dict[str, FileSpec] = {
             (
                 ColumnSpec("id", "id", doc="short key, [a-z0-9_]+"),
                 ColumnSpec("indicator", "text", doc="label as printed"),
-                ColumnSpec("jaar", "int", **YEAR),
+                ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
                 ColumnSpec("soort", "choice", choices=("realisatie", "begroting", "beoogd")),
                 ColumnSpec("waarde", "number", nullable=True, doc="empty or - is no data"),
                 ColumnSpec(
@@ -82,7 +83,7 @@ SPECS: dict[str, FileSpec] = {
             (
                 ColumnSpec("post", "text"),
                 ColumnSpec("soort", "choice", choices=("lasten", "baten")),
-                ColumnSpec("jaar", "int", **YEAR),
+                ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
                 ColumnSpec(
                     "stand", "choice", choices=("realisatie", "begroting", "begroting_na_wijziging")
                 ),
@@ -96,7 +97,7 @@ SPECS: dict[str, FileSpec] = {
             (
                 ColumnSpec("post", "text"),
                 ColumnSpec("karakter", "choice", choices=("structureel", "incidenteel")),
-                ColumnSpec("jaar", "int", **YEAR),
+                ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
                 ColumnSpec("bedrag", "number", nullable=True),
             ),
             key=("post", "karakter", "jaar"),
@@ -194,7 +195,7 @@ def validate(raw: RawTable, spec: FileSpec, display: str) -> tuple[pd.DataFrame,
         ]
     lines = frame[LINE].to_numpy()
     problems: list[Problem] = []
-    out = {LINE: frame[LINE].astype("int64")}
+    out: dict[str, pd.Series] = {LINE: frame[LINE].astype("int64")}
     for column in spec.columns:
         if column.name not in frame.columns:
             if column.default is not None:
@@ -268,7 +269,7 @@ def _parse_number(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[p
     numbers = _to_float(cleaned.where(~empty & wellformed))
     not_number = ~empty & (~wellformed | numbers.isna())
     huge = ~not_number & ~empty & ~(numbers.abs() < MAX_MAGNITUDE)
-    bad: Bad = [(lambda v, m=message: m.format(_short(v)), not_number)]
+    bad: Bad = [(partial(_formatted, message), not_number)]
     bad.append((lambda v: f"{_short(v)} is onwaarschijnlijk groot", huge))
     bad += _required_empty(text, column)
     bad += _range(numbers, column)
@@ -292,14 +293,22 @@ def _parse_int(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.S
     return numbers.fillna(0).astype("int64"), bad
 
 
+def _formatted(message: str, value: str) -> str:
+    return message.format(_short(value))
+
+
+def _beyond(word: str, limit: float, value: str) -> str:
+    return f"{_short(value)} is {word} dan {limit:g}"
+
+
 def _range(numbers: pd.Series, column: ColumnSpec) -> Bad:
     bad: Bad = []
     if column.minimum is not None:
         lo = column.minimum
-        bad.append((lambda v, lo=lo: f"{_short(v)} is kleiner dan {lo:g}", numbers < lo))
+        bad.append((partial(_beyond, "kleiner", lo), numbers < lo))
     if column.maximum is not None:
         hi = column.maximum
-        bad.append((lambda v, hi=hi: f"{_short(v)} is groter dan {hi:g}", numbers > hi))
+        bad.append((partial(_beyond, "groter", hi), numbers > hi))
     return bad
 
 

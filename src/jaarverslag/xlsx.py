@@ -79,7 +79,7 @@ def _column_index(letters: str) -> int:
 def _parse(
     source: IO[bytes], events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, etree._Element]]:
-    return etree.iterparse(
+    parsed: Iterator[tuple[str, etree._Element]] = etree.iterparse(
         source,
         events=events,
         resolve_entities=False,
@@ -89,11 +89,12 @@ def _parse(
         remove_comments=True,
         remove_pis=True,
     )
+    return parsed
 
 
 def _free(element: etree._Element) -> None:
     """Drop a handled element and the siblings before it, so memory stays flat."""
-    element.clear(keep_tail=True)
+    element.clear()
     parent = element.getparent()
     if parent is not None:
         while element.getprevious() is not None:
@@ -290,7 +291,8 @@ class Workbook:
             from openpyxl.utils.datetime import from_ISO8601
 
             try:
-                return from_ISO8601(raw)  # type: ignore[no-any-return]
+                moment: Value = from_ISO8601(raw)
+                return moment
             except ValueError as exc:
                 raise XlsxError(f"{raw!r} is geen datum") from exc
         try:

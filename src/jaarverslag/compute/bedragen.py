@@ -7,6 +7,8 @@ ourselves, so such lines are checked instead of being added up as if they were p
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -82,9 +84,9 @@ def check_severity(totals: str) -> str:
 
 def plain(value: object) -> int | float | None:
     """A clean Python number for a cell: ``None`` for no data, ``int`` when whole."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return None
-    number = round(float(value), PRECISION)  # type: ignore[arg-type]
+    if not isinstance(value, numbers.Real) or math.isnan(float(value)):
+        return None  # None, NaN, pandas' NA
+    number = round(float(value), PRECISION)
     return int(number) if number.is_integer() else number
 
 

@@ -241,7 +241,9 @@ def _fraction(value: object) -> Fraction:
         return Fraction(int(value))
     if isinstance(value, Decimal):
         return Fraction(value)
-    number = float(value)  # type: ignore[arg-type]
+    if not isinstance(value, numbers.Real | str):
+        raise ValueError(f"not a number: {value!r}")
+    number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"not a finite number: {value!r}")
     return Fraction(repr(number))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model import Cell, Column
+from ..model import Cell, Column, RowKind
 from .ladder import TREDEN, LadderCounts, Prestatieafspraak, datum_lang
 from .ladder_layout import (
     AFSPRAAK,
@@ -291,8 +291,8 @@ def _categorie(counts: LadderCounts, atoms: Atoms) -> tuple[TableLayout, Expr]:
     k = atoms.block("K", counts.categorie[: 8 if onbekend else 7])
     total = expr(k)
 
-    def line(label: str, e: Expr, kind: str = "post", role: int = DETAIL) -> RowLayout:
-        return RowLayout(label, (Count(e, role), Share(e, total)), kind)  # type: ignore[arg-type]
+    def line(label: str, e: Expr, kind: RowKind = "post", role: int = DETAIL) -> RowLayout:
+        return RowLayout(label, (Count(e, role), Share(e, total)), kind)
 
     rows: list[RowLayout] = []
     for unit, members in UNITS:

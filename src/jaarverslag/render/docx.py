@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
@@ -19,9 +20,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
-from lxml.etree import _Element
+from lxml.html import HtmlElement
 
 from ..model import Document
 from . import vocabulary as v
@@ -125,7 +127,7 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _classes(element: _Element) -> set[str]:
+def _classes(element: HtmlElement) -> set[str]:
     return set((element.get("class") or "").split())
 
 
@@ -136,7 +138,7 @@ class _Writer:
         self.word = word
         self.figures_png = figures_png
 
-    def block(self, el: _Element) -> None:
+    def block(self, el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("main", "section", "div", "article") and v.FOOTNOTES not in _classes(el):
             for child in el:
@@ -169,7 +171,7 @@ class _Writer:
             paragraph = self.word.add_paragraph()
             paragraph.add_run(el.text_content()).font.name = "DejaVu Sans Mono"
 
-    def header(self, el: _Element) -> None:
+    def header(self, el: HtmlElement) -> None:
         for child in el:
             classes = _classes(child)
             if child.tag == "h1":
@@ -179,7 +181,7 @@ class _Writer:
                 paragraph.paragraph_format.space_after = Pt(2)
 
     def inline(
-        self, paragraph: Paragraph, el: _Element, bold: bool = False, italic: bool = False
+        self, paragraph: Paragraph, el: HtmlElement, bold: bool = False, italic: bool = False
     ) -> Paragraph:
         """Copy text with strong/em/code/sup/a into runs."""
         if el.text:
@@ -221,7 +223,7 @@ class _Writer:
         run.bold = bold or None
         run.italic = italic or None
 
-    def listing(self, el: _Element, depth: int) -> None:
+    def listing(self, el: HtmlElement, depth: int) -> None:
         style = "List Number" if el.tag == "ol" else "List Bullet"
         if depth > 1:
             style += f" {min(depth, 3)}"
@@ -237,7 +239,7 @@ class _Writer:
                 if sub.tag in ("ul", "ol"):
                     self.listing(sub, depth + 1)
 
-    def table(self, el: _Element) -> None:
+    def table(self, el: HtmlElement) -> None:
         caption = el.find("caption")
         if caption is not None:
             paragraph = self.inline(self.word.add_paragraph(style="Caption"), caption)
@@ -250,7 +252,8 @@ class _Writer:
         table = self.word.add_table(rows=0, cols=width)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         _rules(table)
-        header_rows = len(el.find("thead").findall("tr")) if el.find("thead") is not None else 0
+        thead = el.find("thead")
+        header_rows = len(thead.findall("tr")) if thead is not None else 0
         hanging: list[tuple[WordCell, bool]] = []
         texts: list[dict[int, str]] = []  # per row: grid column → text, for the widths
         bold_rows: set[int] = set()
@@ -301,14 +304,16 @@ class _Writer:
         if size != 9:
             set_size(table, size)
         hang_markers(hanging, size, margin)
-        if el.getnext() is None or v.FOOTNOTES not in _classes(el.getnext()):
+        following = el.getnext()
+        if following is None or v.FOOTNOTES not in _classes(following):
             self.word.add_paragraph()
 
     def _text_width(self) -> int:
         section = self.word.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        width = section.page_width or 0
+        return int(width - (section.left_margin or 0) - (section.right_margin or 0))
 
-    def _cell(self, cell: WordCell, el: _Element, bold: bool, header: bool) -> None:
+    def _cell(self, cell: WordCell, el: HtmlElement, bold: bool, header: bool) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.paragraph_format.space_before = Pt(1)
         paragraph.paragraph_format.space_after = Pt(1)
@@ -321,7 +326,7 @@ class _Writer:
         if header or v.ACCENT in classes:
             _shade(cell, "E8EEF5" if header else "FFF2CC")
 
-    def figure(self, el: _Element) -> None:
+    def figure(self, el: HtmlElement) -> None:
         img = el.find(".//img")
         if img is not None:
             png = self.figures_png.get(img.get(v.CHART_NAME, ""))
@@ -336,7 +341,7 @@ class _Writer:
             self.inline(self.word.add_paragraph(style="Caption"), caption)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row: Any) -> None:  # python-docx's row class is private
     """Mark a row as a header row: Word repeats it on every page and screen readers know it."""
     properties = row._tr.get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
@@ -344,7 +349,7 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     properties.append(element)
 
 
-def _rules(table) -> None:  # type: ignore[no-untyped-def]
+def _rules(table: Table) -> None:
     """Horizontal rules only, as the PDF has: a dark line above and below, light ones between."""
     borders = OxmlElement("w:tblBorders")
     for edge, size, colour in (
@@ -360,7 +365,7 @@ def _rules(table) -> None:  # type: ignore[no-untyped-def]
         if size:
             line.set(qn("w:sz"), str(size))
             line.set(qn("w:space"), "0")
-            line.set(qn("w:color"), colour)
+            line.set(qn("w:color"), str(colour))
         borders.append(line)
     table._tbl.tblPr.append(borders)
 

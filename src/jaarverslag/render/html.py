@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from .. import __version__, files
 from ..errors import InputError, Problem
