@@ -34,7 +34,7 @@ $(AXE): package.json package-lock.json | $(TEST_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(STAMP) $(TEST_STAMP) $(AXE)
+test: $(STAMP) $(TEST_STAMP) $(AXE) lint
 	$(BIN)/python -m pytest -n 2 -q
 
 # Everything but @pytest.mark.slow (whole builds to PDF/DOCX, LibreOffice, Chromium/axe, veraPDF,
@@ -49,9 +49,12 @@ snapshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# ruff, mypy --strict over src/, and the import contracts of the stages (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench

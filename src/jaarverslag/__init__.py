@@ -6,11 +6,10 @@ The public API is what this module exports; everything else may change.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
+from .version import VERSION as __version__
 
 __all__ = ["InputError", "Problem", "__version__", "build", "check", "load_rapport"]
 

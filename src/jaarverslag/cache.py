@@ -85,7 +85,7 @@ def package_digest(root: Path | None = None, version: str | None = None) -> str:
     if root is None and version is None and _PACKAGE_DIGEST is not None:
         return _PACKAGE_DIGEST
     if version is None:
-        from . import __version__ as version
+        from .version import VERSION as version
     digest = hashlib.sha256(f"jaarverslag {version}\0".encode())
     _hash_tree(digest, root or Path(__file__).resolve().parent, skip=(".pyc",))
     digest.update("\0".join(_library_versions()).encode())
@@ -109,10 +109,10 @@ def build_key(folder: Path, formats: Sequence[str] | None, per_partij: bool | No
 
 def record(key: str | None, files: Mapping[str, bytes], warnings: Sequence[str]) -> bytes:
     """The marker file of an output folder: who made it, and the record of this build."""
-    from . import __version__
+    from .version import VERSION
 
     content = {
-        "gemaakt_door": f"jaarverslag {__version__}",
+        "gemaakt_door": f"jaarverslag {VERSION}",
         "let_op": "Deze map wordt bij elke build vervangen; zet hier geen eigen bestanden.",
         "sleutel": key,
         "bestanden": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},

@@ -192,8 +192,6 @@ def render_template(text: str, display: str, figures: Figures) -> str:
         raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
 
 
-def prose_to_html(
-    text: str, display: str, figures: Figures, drop_title: str | None = None
-) -> str:
+def prose_to_html(text: str, display: str, figures: Figures, drop_title: str | None = None) -> str:
     """A Markdown file with live figures, as an HTML fragment (see :func:`markdown_to_html`)."""
     return markdown_to_html(render_template(text, display, figures), drop_title)

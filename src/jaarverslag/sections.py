@@ -34,9 +34,7 @@ def plan_sections(inputs: Inputs) -> tuple[SectieSpec, ...]:
         if teksten.is_dir()
         else []
     )
-    present = [
-        name for name, spec in BLOCKS.items() if all(f in inputs.files for f in spec.files)
-    ]
+    present = [name for name, spec in BLOCKS.items() if all(f in inputs.files for f in spec.files)]
     if inputs.config.soort == "begroting":
         return _bbv(inputs, paths, present)
     secties = [SectieSpec(title_of(p, inputs.text(p)), p) for p in paths]

@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..model import Chart, Series
 from ..numbers import format_value
+from ..version import VERSION
 
 #: Okabe-Ito: blue for realisatie, orange for the target; the hatch tells them apart in grey.
 COLOURS = {"realisatie": "#0072B2", "doel": "#E69F00"}
@@ -80,9 +80,7 @@ def _cached(series: tuple[Series, ...], kind: str, draw: Callable[[], bytes]) ->
     folder = cache_dir()
     if folder is None:
         return draw()
-    key = hashlib.sha256(
-        repr((series, kind, DPI, HASHSALT, __version__)).encode() + _CODE
-    ).hexdigest()
+    key = hashlib.sha256(repr((series, kind, DPI, HASHSALT, VERSION)).encode() + _CODE).hexdigest()
     path = folder / f"{key}.{kind}"
     with contextlib.suppress(OSError):
         return path.read_bytes()

@@ -35,6 +35,7 @@ class WordCell(Protocol):
 
     def merge(self, other: WordCell) -> WordCell: ...
 
+
 #: (type size, cell margin) from the regular look to the most compact one.
 STEPS = ((9.0, 5.4), (8.0, 4.0), (7.0, 2.5), (6.5, 2.0))
 #: Room a column with markers keeps right of its figures (in em) and the gap before a marker.

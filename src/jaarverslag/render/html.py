@@ -17,11 +17,12 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from .. import __version__, files
+from .. import files
 from ..errors import InputError, Problem
 from ..model import Chart, Document, Items, Prose, Table, Text
 from ..numbers import format_cell, format_euro, format_number, format_percentage
 from ..sandbox import BoundedSandbox, deadline
+from ..version import VERSION
 
 
 def builtin_templates() -> Path:
@@ -135,7 +136,7 @@ def render_html(document: Document, rapport_folder: Path | None = None) -> str:
     try:
         template = env.get_template(f"{document.soort}.html")
         with deadline():
-            return template.render(doc=document, table_numbers=numbers, version=__version__)
+            return template.render(doc=document, table_numbers=numbers, version=VERSION)
     except RefusedTemplate as exc:
         raise InputError(exc.problems) from None
     except jinja2.TemplateSyntaxError as exc:
