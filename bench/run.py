@@ -34,16 +34,28 @@ ENV = {
 ENV.pop("CI", None)
 
 
+#: Commands that died by a signal and were run again: (command, signal).
+CRASHES: list[tuple[str, int]] = []
+
+
 def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one command; fails loudly if the command fails."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    """Wall seconds and peak RSS (MB) of one command; fails loudly if the command fails.
+
+    A command killed by a signal (WeasyPrint's C libraries segfault once in several hundred
+    renders) is run again, up to twice, and counted in the report instead of ending the bench.
+    """
+    for _attempt in range(3):
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
+        if child.returncode >= 0:
+            break
+        CRASHES.append((" ".join(Path(c).name if "/" in c else c for c in cmd), -child.returncode))
     if child.returncode != 0:
         raise SystemExit(f"command failed ({child.returncode}): {' '.join(cmd)}\n{stderr}")
     return elapsed, usage.ru_maxrss // 1024
@@ -318,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | --- | ---: |",
         *(f"| {what} | {'ok' if ok else '**MISSED**'} | {value} |" for what, ok, value in targets),
     ]
+    if CRASHES:
+        lines += ["", f"Commands killed by a signal and run again: {len(CRASHES)}", ""]
+        lines += [f"- signal {number}: `{command}`" for command, number in CRASHES]
     if ladder:
         lines += ["", "## Ladder at 1.6 million rows (bench/bench_ladder.py)", "", ladder]
     text = "\n".join(lines) + "\n"
