@@ -302,8 +302,9 @@ def test_check_reports_what_it_hid_and_why() -> None:
     lines = done.stderr.splitlines()
     ours = [line for line in lines if "clienten.csv: ladder_" in line]
     assert any(
-        "ladder_beweging: waarschuwing: 4 cijfers verborgen: 1 van 1 tot en met 4 cliënten; 3 "
-        "omdat anders een klein aantal af te leiden is" in line
+        "ladder_beweging: waarschuwing: 4 cijfers verborgen: 1 van 1 tot en met 4 cliënten, "
+        "voor een lezer (‘5 betaald werk met ondersteuning’ × ‘4’: 1 tot 105); 3 omdat anders "
+        "een klein aantal af te leiden is (‘3 deelname georganiseerde activiteiten’ × ‘4’, " in line
         for line in ours
     ), ours
     assert any(

@@ -213,8 +213,9 @@ def _zinnen(
 def privacy_notes(
     layout: Layout, figures: list[Expr], decision: Decision, n: int
 ) -> tuple[tuple[str, str], ...]:
-    """Per table, for ``check``: how many counts and percentages were hidden and why, and
-    which rows or tables were left out, naming the small count each protects."""
+    """Per table, for ``check``: how many counts and percentages were hidden and why — each
+    small count with the range a reader can still derive for it, each added count — and which
+    rows or tables were left out, naming the small count each protects."""
     view = _View(layout, figures, decision)
     where: dict[int, str] = {}
     for table in layout.tables:
@@ -236,7 +237,7 @@ def privacy_notes(
         if t_unit in decision.withheld:
             notes.append((table.name, "tabel weggelaten" + why(decision.withheld_for.get(t_unit))))
             continue
-        primary = 0
+        primary: list[str] = []
         secondary: list[str] = []
         shares = 0
         for row, r in zip(table.rows, r_units, strict=True):
@@ -252,11 +253,18 @@ def privacy_notes(
                 if not isinstance(spec, Count):
                     shares += 1
                 elif view.index[spec.expr] in decision.primary:
-                    primary += 1
+                    low, high = decision.ranges.get(view.index[spec.expr], (1, None))
+                    reach = f"{low} tot {high}" if high is not None else f"{low} of meer"
+                    primary.append(f"‘{row.label}’ × ‘{col.label}’: {reach}")
                 else:
                     secondary.append(f"‘{row.label}’ × ‘{col.label}’")
         if primary or secondary or shares:
-            parts = [f"{primary} van 1 tot en met {n - 1} cliënten"] if primary else []
+            parts = []
+            if primary:  # with what a reader can still narrow it down to, at most
+                parts.append(
+                    f"{len(primary)} van 1 tot en met {n - 1} cliënten, voor een lezer "
+                    f"({', '.join(primary)})"
+                )
             if secondary:
                 parts.append(
                     f"{len(secondary)} omdat anders een klein aantal af te leiden is "
@@ -264,6 +272,6 @@ def privacy_notes(
                 )
             if shares:
                 parts.append(f"{shares} percentages of oordelen van verborgen aantallen")
-            hidden = primary + len(secondary) + shares
+            hidden = len(primary) + len(secondary) + shares
             notes.append((table.name, f"{hidden} cijfers verborgen: " + "; ".join(parts)))
     return tuple(notes)

@@ -72,7 +72,8 @@ class Decision:
     """What to print: ``hidden`` figures get the mark, ``withheld`` units are left out.
 
     ``protects`` says for each added figure which small figure it keeps which value open for;
-    ``solves`` counts the integer programs the audit ran.
+    ``solves`` counts the integer programs the audit ran; ``ranges`` gives for each small
+    count the least and the most a reader can derive (linear bounds; None: no upper bound).
     """
 
     hidden: frozenset[int] = frozenset()
@@ -81,6 +82,7 @@ class Decision:
     protects: dict[int, tuple[int, int]] = field(default_factory=dict)
     withheld_for: dict[int, tuple[int, int]] = field(default_factory=dict)
     solves: int = 0
+    ranges: dict[int, tuple[int, int | None]] = field(default_factory=dict)
 
 
 class _Audit:
@@ -129,7 +131,25 @@ class _Audit:
         v = self.pub.values.astype(np.float64)
         return np.maximum(v - BOX * self.pub.n, 0), v + BOX * self.pub.n
 
-    def _known(self, m: _Model, width: int, target: int, k: int, free: set[int]) -> None:
+    def reach(self, f: int) -> tuple[int, int | None]:
+        """The least and the most a reader can derive for figure ``f`` (linear programs, no
+        box: the plain bounds of what is printed; None when nothing bounds it above)."""
+        n_atoms = len(self.pub.values)
+        bounds: list[float | None] = []
+        for sense in (1.0, -1.0):
+            m = _Model()
+            m.add_cols(np.zeros(n_atoms), np.full(n_atoms, np.inf), sense * self.a[f], False)
+            self._known(m, n_atoms, None, 0, set())
+            self.solves += 1
+            x = m.solve()
+            bounds.append(None if x is None else float(self.a[f] @ x[:n_atoms]))
+        low, high = bounds
+        return (
+            int(np.ceil((low or 0.0) - 1e-6)),
+            None if high is None else int(np.floor(high + 1e-6)),
+        )
+
+    def _known(self, m: _Model, width: int, target: int | None, k: int, free: set[int]) -> None:
         """Rows for what a reader knows, except the printed values of the figures in ``free``
         (those the caller lets move), and the target's value."""
         for f in range(len(self.y)):
@@ -144,7 +164,8 @@ class _Audit:
                 m.add_row(_pad(self.a[f], width), 1, np.inf)
         for rel in self.pub.relations:
             m.add_row(_relation_row(rel, width), rel.lo, rel.hi)
-        m.add_row(_pad(self.a[target], width), k, k)
+        if target is not None:
+            m.add_row(_pad(self.a[target], width), k, k)
 
     def alternative(self, target: int, k: int) -> np.ndarray | None:
         """A client file that prints the same under the current decision and has target = k."""
@@ -424,6 +445,7 @@ def protect(pub: Publication) -> Decision:
                     audit.solves,
                 )
             harvest(x)
+    ranges = {f: audit.reach(f) for f in targets if audit.published(f)}
     return Decision(
         frozenset(audit.hidden),
         frozenset(audit.withheld),
@@ -431,6 +453,7 @@ def protect(pub: Publication) -> Decision:
         protects,
         withheld_for,
         audit.solves,
+        ranges,
     )
 
 
