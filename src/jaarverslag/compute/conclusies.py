@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from ..config import DREMPELS
 from ..numbers import (
     format_change,
     format_share,
@@ -32,7 +33,7 @@ from ..numbers import (
 
 #: Values are compared at the precision they are printed with (at most six decimals).
 PRECISION = 6
-DEFAULT_DREMPELS = {"licht": 5.0, "fors": 15.0}
+DEFAULT_DREMPELS = DREMPELS  # declared once, with the rapport.yaml key drempels
 TARGET_LABEL = {"begroting": "begroot", "beoogd": "beoogd"}
 #: Words for a change in realisatie, and for a change in a target from one year to the next.
 RISE_WORDS = ("gestegen", "gedaald", "gelijk gebleven")

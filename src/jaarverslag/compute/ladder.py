@@ -17,6 +17,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..config import AFSPRAKEN
 from ..numbers import format_date
 
 #: The six rungs of the participatieladder, trede 1 at index 0.
@@ -38,8 +39,9 @@ CATEGORIEEN: tuple[str, ...] = ("1A", "1B", "1C", "2A", "2B", "3A", "3B")
 
 REQUIRED = ("client", "peildatum", "trede")
 
-#: Default targets (percent) of the prestatieafspraken; ``afspraken=`` overrides them.
-DEFAULT_AFSPRAKEN: dict[str, float] = {"behoud_trede_3_4": 95, "stijging": 60, "uitstroom_werk": 15}
+#: Default targets (percent) of the prestatieafspraken, declared with the rapport.yaml key;
+#: ``afspraken=`` overrides them.
+DEFAULT_AFSPRAKEN = AFSPRAKEN
 
 IntArray = np.ndarray
 
