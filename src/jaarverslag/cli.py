@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import gc
 import sys
 from pathlib import Path
 
@@ -114,14 +114,9 @@ INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + 
 
 
 def run() -> None:
-    """The console command: ``main``, then leave without tearing down the interpreter.
-
-    Exit statuses are decided here, in one place: 0 done, 1 bad input, 2 wrong usage, 130
-    interrupted (Ctrl-C; click would say 1, the status of bad input). Every output file is
-    written and closed before ``main`` returns; what remains at exit is Python freeing pandas,
-    NumPy and WeasyPrint module by module, which costs a whole-command build tens of
-    milliseconds for nothing.
-    """
+    """The console command: ``main``, its exit status decided here, in one place: 0 done,
+    1 bad input, 2 wrong usage, 130 interrupted (Ctrl-C; click would say 1, the status of bad
+    input)."""
     try:
         result = main.main(standalone_mode=False)
         code = result if isinstance(result, int) else 0
@@ -135,6 +130,7 @@ def run() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
             click.echo(str(exc.code), err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    # The interpreter's final collections would walk every object pandas and WeasyPrint made
+    # (~0.15 s of CPU for nothing); frozen objects are left alone. atexit handlers still run.
+    gc.freeze()
+    sys.exit(code)
