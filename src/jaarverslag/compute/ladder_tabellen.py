@@ -64,13 +64,7 @@ def _grid_rows(
 
 
 def _role(is_row_total: bool, is_col_total: bool) -> int:
-    return (
-        GRAND
-        if is_row_total and is_col_total
-        else TOTAAL
-        if is_row_total or is_col_total
-        else DETAIL
-    )
+    return (DETAIL, TOTAAL, GRAND)[is_row_total + is_col_total]
 
 
 def build_layout(counts: LadderCounts, afspraken: tuple[Prestatieafspraak, ...]) -> Layout:
