@@ -58,3 +58,11 @@ def test_an_overridden_blocks_html_keeps_alignment_and_totals(tmp_path: Path) ->
     assert totals
     for row in totals:
         assert all(run.bold for cell in row.cells for run in cell.paragraphs[0].runs if run.text)
+
+
+def test_the_registry_and_the_config_name_the_same_blocks() -> None:
+    """rapport.yaml accepts exactly the blocks the registry computes (README: How it works)."""
+    from jaarverslag.blocks import BLOCKS
+    from jaarverslag.config import BLOKKEN
+
+    assert set(BLOCKS) == set(BLOKKEN)
