@@ -387,7 +387,7 @@ def model(out: Path, truth: Truth, has: set[str], n: int) -> Model:
             m.known(cells["ladder_leeftijd", onbekend, "aantal"], 1, float("inf"))
         else:
             m.known(cells["ladder_leeftijd", onbekend, "aantal"], 0, 0)
-        if "groeipotentieel" in has:
+        if "groeipotentieel" in has and tables["ladder_leeftijd"]:
             anyrow = next(iter(tables["ladder_leeftijd"].values()))
             col = cells["ladder_leeftijd", "Totaal", "groeipotentieel_onbekend"]
             m.known(col, 1, float("inf")) if "groeipotentieel_onbekend" in anyrow else m.known(

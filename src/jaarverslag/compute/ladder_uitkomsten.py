@@ -117,30 +117,39 @@ def render(
     opmerkingen: list[str] = []
     zinnen: tuple[str, ...] = ()
     units = unit_ids(layout.tables)
-    if units and all(t in decision.withheld for t, _ in units):
-        opmerkingen.append(
-            "De tabellen van de participatieladder zijn om privacyredenen weggelaten: uit elke "
-            f"tabel zou een aantal van 1 tot en met {n - 1} cliënten af te leiden zijn."
-        )
     left_out = _left_out_rows(layout, decision)
-    for table, (t_unit, r_units) in zip(layout.tables, units, strict=True):
-        kept = [
+    kept_rows = {
+        table.name: [
             (row, r)
             for row, r in zip(table.rows, r_units, strict=True)
             if row.label not in left_out[table.name]
         ]
+        for table, (_, r_units) in zip(layout.tables, units, strict=True)
+    }
+    gone = {  # left out whole, or every row that holds figures left out
+        table.name
+        for table, (t_unit, _) in zip(layout.tables, units, strict=True)
+        if t_unit in decision.withheld or not any(row.cells for row, _ in kept_rows[table.name])
+    }
+    if units and len(gone) == len(layout.tables):
+        opmerkingen.append(
+            "De tabellen van de participatieladder zijn om privacyredenen weggelaten: uit elke "
+            f"tabel zou een aantal van 1 tot en met {n - 1} cliënten af te leiden zijn."
+        )
+    for table, (_, r_units) in zip(layout.tables, units, strict=True):
+        kept = kept_rows[table.name]
         if table.name == "ladder_prestatieafspraken":
             zinnen = _zinnen(
                 afspraken,
                 table,
                 view,
-                t_unit in decision.withheld,
+                table.name in gone,
                 [r for _, r in kept],
                 r_units,
                 n,
             )
-        if t_unit in decision.withheld:
-            if len(opmerkingen) == 0 or not opmerkingen[0].startswith("De tabellen"):
+        if table.name in gone:
+            if len(gone) < len(layout.tables):
                 opmerkingen.append(
                     f"De tabel ‘{table.caption}’ is om privacyredenen weggelaten: er zou een "
                     f"aantal van 1 tot en met {n - 1} cliënten uit af te leiden zijn."
