@@ -283,6 +283,43 @@ def test_the_example_keeps_most_large_counts_visible(tmp_path: Path) -> None:
     assert attack(out, df, 5) == {}
 
 
+# Found by Hypothesis: eight clients at three peildata, N = 7; privacy left out every row of
+# the age table (it used to print as an empty table).
+TINY = pd.DataFrame(
+    [
+        ("K0", JAN, 6, "2A", "ja", 60),
+        ("K0", DEC, 5, "1A", None, 22),
+        ("K1", JAN, 1, "1B", "nee", 65),
+        ("K1", JUN, 2, "1A", None, 27),
+        ("K1", DEC, 1, None, None, 23),
+        ("K2", JAN, 4, "2B", "ja", 38),
+        ("K2", JUN, 4, "1C", "nee", 48),
+        ("K2", DEC, 5, "2B", None, 53),
+        ("K3", JAN, 2, "3B", "nee", 34),
+        ("K3", JUN, 3, "1A", "ja", 43),
+        ("K4", JAN, 5, "1A", "ja", 41),
+        ("K4", JUN, 6, "1C", "nee", 60),
+        ("K4", DEC, 5, "3B", "nee", None),
+        ("K5", JAN, 6, None, None, 49),
+        ("K5", JUN, 5, None, None, 34),
+        ("K5", DEC, 5, "2B", "nee", None),
+        ("K6", JUN, 1, None, "ja", 30),
+        ("K7", JAN, 1, "3A", None, 19),
+        ("K7", JUN, 1, "2A", "nee", None),
+        ("K7", DEC, 1, "1C", "nee", 38),
+    ],
+    columns=["client", "peildatum", "trede", "categorie", "groeipotentieel", "leeftijd"],
+).assign(peildatum=lambda df: pd.to_datetime(df["peildatum"]))
+
+
+def test_a_tiny_file_prints_no_empty_table_and_nothing_narrows(tmp_path: Path) -> None:
+    out = build(tmp_path, TINY, 7)
+    assert all(rows for rows in csv_tables(out).values())
+    assert_formats_agree(out)
+    assert_sentences_agree(out)
+    assert attack(out, TINY, 7) == {}
+
+
 def test_identical_input_identical_decision() -> None:
     a, b = (
         clienten.ladder(LINES_TOGETHER),
