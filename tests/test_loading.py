@@ -179,3 +179,17 @@ def test_many_bad_rows_are_counted_not_listed(tmp_path):
         problems[-1]
         == "clienten.csv: trede: nog 15 regels met dezelfde fout (zoals 9 is groter dan 6)"
     )
+
+
+def test_a_byte_order_mark_inside_the_file_loses_no_line(tmp_path: Path) -> None:
+    """Two exports glued together leave a BOM mid-file; pandas used to drop its line."""
+    from jaarverslag.readers import read_table
+
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"a;b\n1;2\n\xef\xbb\xbf3;4\n")
+    raw, problems = read_table(path, "c.csv")
+    assert problems == [] and raw is not None
+    assert raw.frame["a"].tolist() == ["1", "3"]
+    assert raw.frame["_line"].tolist() == [2, 3]
+    path.write_bytes(b"\n-\n\xef\xbb\xbf\n-")  # the fuzzer's case: a problem or a frame, no crash
+    read_table(path, "c.csv")

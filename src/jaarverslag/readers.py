@@ -84,7 +84,9 @@ def _read_csv(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]
     text, problems = decode(data, display)
     if text is None:
         return None, problems
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # a byte-order mark inside the file (files glued together) is invisible: pandas would drop
+    # the line it starts, so it goes here, before the lines are counted
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     first = next((ln for ln in text.split("\n", 50) if ln.strip(" \t;,")), "")
     if not first:
         return None, [Problem(display, message="het bestand is leeg")]
