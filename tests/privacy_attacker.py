@@ -415,7 +415,7 @@ class GaveUp(Exception):
 class Search:
     """Exhaustive depth-first search with interval propagation over the attacker's model."""
 
-    def __init__(self, m: Model, hint: dict[str, int], budget: int = 50000) -> None:
+    def __init__(self, m: Model, hint: dict[str, int], budget: int = 200000) -> None:
         self.m = m
         self.hint = hint
         self.budget = budget
