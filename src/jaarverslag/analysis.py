@@ -85,9 +85,18 @@ def load_rapport(folder: Path) -> Analysis:
     return analyse(inputs, problems)
 
 
-def analyse(inputs: Inputs, earlier: list[Problem] | None = None) -> Analysis:
+def analyse(
+    inputs: Inputs,
+    earlier: list[Problem] | None = None,
+    *,
+    reuse: Mapping[str, BlockResult] | None = None,
+) -> Analysis:
     """Compute everything a document of these inputs prints; raise :class:`InputError` with
-    every problem (``earlier`` ones included) when any is an error."""
+    every problem (``earlier`` ones included) when any is an error.
+
+    ``reuse``: block results computed before from the same data files and configuration (the
+    live preview after a text was saved); a block found there is taken as it is, not computed.
+    """
     problems = list(earlier or [])
     frame = inputs.frames.get("indicatoren")
     facts = indicators(frame) if frame is not None and not frame.empty else {}
@@ -112,7 +121,8 @@ def analyse(inputs: Inputs, earlier: list[Problem] | None = None) -> Analysis:
             continue
         if any(inputs.display(f) in failed for f in block.files):
             continue  # its data failed a check: computing it would only repeat that
-        results[name] = block.compute(inputs)
+        known = reuse.get(name) if reuse is not None else None
+        results[name] = known if known is not None else block.compute(inputs)
         problems += results[name].problems
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
