@@ -601,7 +601,7 @@ def test_a_formula_without_its_saved_value_is_reported(tmp_path: Path) -> None:
     )
     run = jaarverslag("check", source)
     assert run.code == 1
-    assert "indicatoren.xlsx:4: cel E4: formule zonder opgeslagen uitkomst" in run.err
+    assert "indicatoren.xlsx:4: waarde: cel E4: formule zonder opgeslagen uitkomst" in run.err
 
 
 # -- 5. no window without output -----------------------------------------------------------------

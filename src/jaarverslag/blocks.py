@@ -118,7 +118,10 @@ def section_problems(inputs: Inputs) -> list[Problem]:
                 continue
             for needed in spec.files:
                 if needed not in inputs.files:
-                    message = f"blok '{block}' heeft {needed}.csv of {needed}.xlsx nodig"
+                    message = (
+                        f"blok '{block}' heeft {needed}.csv of {needed}.xlsx nodig "
+                        f"(of een werkblad {needed} in rapport.xlsx)"
+                    )
                     problems.append(
                         Problem(inputs.display_yaml, config.line(where), where, message)
                     )

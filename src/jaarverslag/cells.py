@@ -64,6 +64,9 @@ def _parse_id(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Se
 
 NL_NUMBER = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 POINT_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+#: ``95.000``: thousands in Dutch, or 95 with a point; text in a workbook that could be either
+#: is refused (a native number never reads like this: see :func:`jaarverslag.sheets.text`)
+GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+"
 
 
 def _parse_number(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
@@ -76,6 +79,9 @@ def _parse_number(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[p
     else:
         wellformed = cleaned.str.fullmatch(POINT_NUMBER)
         message = "'{}' is geen getal (verwacht een decimale punt, zoals 1234.5)"
+        if notation == "xlsx":  # native numbers never look like 95.000: that is text
+            wellformed &= ~cleaned.str.fullmatch(GROUPED)
+            message = "'{}' is geen getal (de cel bevat tekst; typ er een getal in)"
     numbers = _to_float(cleaned.where(~empty & wellformed))
     not_number = ~empty & (~wellformed | numbers.isna())
     huge = ~not_number & ~empty & ~(numbers.abs() < MAX_MAGNITUDE)

@@ -17,6 +17,7 @@ from .errors import Problem
 from .rapport import Config, load_config
 from .schemas import DATA_FILES, find_data_file, read_and_validate
 from .texts import read_texts
+from .workbook import read_workbook, sheet_display, twin_problems
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Inputs:
     files: dict[str, Path]
     #: Every Markdown text the document may print, by resolved path, read and checked once.
     texts: dict[Path, str] = field(default_factory=dict, repr=False)
+    #: The data files that are a sheet of ``rapport.xlsx`` (their ``files`` entry): the sheet.
+    sheets: dict[str, str] = field(default_factory=dict)
 
     def text(self, path: Path) -> str:
         """A Markdown text of this rapport (read here; never from disk again)."""
@@ -43,8 +46,9 @@ class Inputs:
         return display(self.folder, "rapport.yaml")
 
     def display(self, name: str) -> str:
-        """How problems name the data file ``name``."""
-        return display(self.folder, self.files[name].name)
+        """How problems name the data file ``name`` (``rapport.xlsx[kosten]`` for a sheet)."""
+        shown = display(self.folder, self.files[name].name)
+        return sheet_display(shown, self.sheets[name]) if name in self.sheets else shown
 
     def display_text(self, path: Path) -> str:
         """How problems name a text: relative to where the rapport folder was given."""
@@ -72,12 +76,18 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
         frame, found = read_and_validate(path, name, display(folder, path.name), folder)
         problems += found
         frames[name] = frame
+    book = read_workbook(folder)
+    problems += book.problems + twin_problems(book, data_files)
+    if book.path is not None:
+        frames |= {n: f for n, f in book.frames.items() if n not in data_files}
+        data_files |= {n: book.path for n in book.sheets if n not in data_files}
     if config is None:
         return None, problems
     texts, found = read_texts(folder, config)
     problems += found
     problems += _template_problems(folder)
-    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts)
+    sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
+    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
     return inputs, problems
 
 

@@ -2,16 +2,17 @@
 
 Typing and checking values is the job of :mod:`jaarverslag.schemas`; this module only deals
 with bytes: encoding (UTF-8 with or without BOM, Windows-1252), delimiter (``,`` or ``;``),
-quoting, and the first sheet of a workbook (read cell by cell by :mod:`jaarverslag.xlsx`).
+quoting, and the first sheet of a workbook (:mod:`jaarverslag.sheets`, cell by cell by
+:mod:`jaarverslag.xlsx`).
 Files are read through :mod:`jaarverslag.files`: inside the rapport folder, size-limited.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,24 +38,32 @@ def control_message(text: str) -> str:
 class RawTable:
     """Text cells (``""`` for empty), lower-cased header, and a ``_line`` column.
 
-    ``notation`` says how numbers are written: ``"nl"`` (``1.234,5``, from a ``;`` file) or
-    ``"point"`` (``1234.5``, from a ``,`` file or native workbook numbers).
+    ``notation`` says how numbers are written: ``"nl"`` (``1.234,5``, from a ``;`` file),
+    ``"point"`` (``1234.5``, from a ``,`` file) or ``"xlsx"`` (a workbook's native numbers,
+    written with a point). ``header_line`` is the row of the header (a sheet may have title
+    rows above it).
     """
 
     frame: pd.DataFrame
     header: tuple[str, ...]
     notation: str
+    header_line: int = 1
 
 
 def read_table(
-    path: Path, display: str, folder: Path | None = None
+    path: Path,
+    display: str,
+    folder: Path | None = None,
+    required: Collection[str] = (),
+    known: Collection[str] = (),
 ) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` (which must lie inside ``folder``); problems name the file ``display``."""
+    """Read ``path`` (which must lie inside ``folder``); problems name the file ``display``.
+    A workbook's header is found by its ``required`` and ``known`` column names."""
     data, problems = files.read(folder or path.parent, path, "data", display)
     if data is None:
         return None, problems
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(data, display)
+        return _read_xlsx(data, display, required, known)
     return _read_csv(data, display)
 
 
@@ -104,7 +113,7 @@ def _read_csv(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]
             return None, problems
         frame = parsed
     strip = " " in text or "\t" in text
-    return _finish(frame, header, "nl" if delimiter == ";" else "point", display, strip)
+    return finish(frame, header, "nl" if delimiter == ";" else "point", display, strip)
 
 
 def _line_stats(text: str, delimiter: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -204,64 +213,33 @@ def _rows_with_quotes(
     return rows, problems[:20]
 
 
-def _read_xlsx(data: bytes, display: str) -> tuple[RawTable | None, list[Problem]]:
+def _read_xlsx(
+    data: bytes, display: str, required: Collection[str], known: Collection[str]
+) -> tuple[RawTable | None, list[Problem]]:
+    from .sheets import sheet_table
     from .xlsx import Workbook, XlsxError
 
     try:
         book = Workbook(data)
-        sheet = book.cells(book.first_sheet())
+        cells = book.cells(book.first_sheet())
     except XlsxError as exc:
         return None, [Problem(display, message=str(exc))]
-    problems = [Problem(display, r, None, f"cel {ref}: {text}") for r, ref, text in sheet.problems]
-    if not sheet.rows:
-        return None, [*problems, Problem(display, message="het bestand is leeg")]
-    numbers = sorted(sheet.rows)
-    header_cells = sheet.rows[numbers[0]]
-    width = max(header_cells)
-    header = [_xlsx_text(header_cells.get(c)) for c in range(1, width + 1)]
-    for number in numbers[1:]:
-        outside = [c for c in sheet.rows[number] if c > width]
-        if outside:
-            ref = f"{_letter(min(outside))}{number}"
-            message = f"cel {ref} heeft een waarde, maar de kolom heeft geen kop"
-            problems.append(Problem(display, number, None, message))
-    if problems:
-        return None, problems[:20]
-    columns = {
-        c - 1: [_xlsx_text(sheet.rows[n].get(c)) for n in numbers[1:]] for c in range(1, width + 1)
-    }
-    frame = pd.DataFrame(columns, columns=range(width), dtype="str")
-    frame[LINE] = numbers[1:]
-    return _finish(frame, header, "point", display)
+    return sheet_table(cells, display, required, known)
 
 
-def _letter(column: int) -> str:
-    from .xlsx import column_letter
-
-    return column_letter(column)
-
-
-def _xlsx_text(value: object) -> str:
-    """A workbook cell as the text a ``,``-delimited CSV would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-def _finish(
-    frame: pd.DataFrame, header: list[str], notation: str, display: str, strip: bool = True
+def finish(
+    frame: pd.DataFrame,
+    header: list[str],
+    notation: str,
+    display: str,
+    strip: bool = True,
+    header_line: int = 1,
 ) -> tuple[RawTable | None, list[Problem]]:
+    """The raw table of ``frame`` under ``header``: names lower-cased, duplicated and unnamed
+    columns with values reported, values stripped."""
     names = [h.strip().lower() for h in header]
     problems = [
-        Problem(display, 1, name, "kolom komt meer dan eens voor")
+        Problem(display, header_line, name, "kolom komt meer dan eens voor")
         for name in sorted({n for n in names if names.count(n) > 1 and n})
     ]
     if problems:
@@ -281,4 +259,5 @@ def _finish(
         if name:
             column = frame[name].fillna("").astype("str")
             frame[name] = column.str.strip() if strip else column
-    return RawTable(frame.reset_index(drop=True), tuple(n for n in names if n), notation), []
+    header_names = tuple(n for n in names if n)
+    return RawTable(frame.reset_index(drop=True), header_names, notation, header_line), []

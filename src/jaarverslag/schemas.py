@@ -158,10 +158,26 @@ def read_and_validate(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a data file of ``folder`` and type it by the spec ``name``; empty on errors."""
     display = display or path.name
-    raw, problems = read_table(path, display, folder)
+    spec = SPECS[name]
+    required = [c.name for c in spec.columns if c.required]
+    raw, problems = read_table(path, display, folder, required, [c.name for c in spec.columns])
     if raw is None:
         return pd.DataFrame(), problems
-    return validate(raw, SPECS[name], display)
+    return validate_read(raw, problems, spec, display)
+
+
+def validate_read(
+    raw: RawTable, read: list[Problem], spec: FileSpec, display: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`validate` a table whose reading found ``read`` (a workbook's unreadable cells,
+    left empty): every problem at once, a cell's own problem instead of its emptiness."""
+    frame, found = validate(raw, spec, display)
+    if not read:
+        return frame, found
+    places = {(p.line, p.column) for p in read}
+    found = [p for p in found if p.line is None or (p.line, p.column) not in places]
+    problems = sorted(read + found, key=lambda p: (p.line is None, p.line or 0, p.column or ""))
+    return pd.DataFrame(), problems
 
 
 def validate(raw: RawTable, spec: FileSpec, display: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -169,7 +185,8 @@ def validate(raw: RawTable, spec: FileSpec, display: str) -> tuple[pd.DataFrame,
     missing = [c.name for c in spec.columns if c.required and c.name not in raw.header]
     if missing:
         return pd.DataFrame(), [
-            Problem(display, 1, name, "verplichte kolom ontbreekt") for name in missing
+            Problem(display, raw.header_line, name, "verplichte kolom ontbreekt")
+            for name in missing
         ]
     frame = raw.frame
     if frame.empty:
@@ -200,7 +217,7 @@ def _unused_columns(raw: RawTable, spec: FileSpec, display: str) -> list[Problem
     known = [c.name for c in spec.columns]
     message = f"kolom wordt niet gebruikt (bekend: {', '.join(known)})"
     return [
-        Problem(display, 1, name, message, "warning")
+        Problem(display, raw.header_line, name, message, "warning")
         for name in raw.header
         if name not in known and name != LINE
     ]

@@ -5,12 +5,14 @@ before anything is unpacked (a few kilobytes must not unpack to gigabytes), shar
 counted while they are read, and the sheet is read cell by cell from its XML: the sheet's own
 ``<dimension>`` is never used, so a workbook that claims ``A1:XFD1048576`` costs nothing extra and
 one that claims too few rows loses none. Entities and DTDs are never resolved. Dates follow the
-cell's number format, as Excel shows them; a formula cell gives the value Excel saved with it.
+cell's number format, as Excel shows them, and so do percentages (a cell showing ``74%`` holds
+0.74 and reads as 74); a formula cell gives the value Excel saved with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import posixpath
 import re
@@ -35,6 +37,8 @@ DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"
 CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+#: the parts of a number format that are printed literally: "text", \x and _x (a space)
+LITERAL = re.compile(r'"[^"]*"|\\.|_.')
 
 Value = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta
 
@@ -112,7 +116,7 @@ class Workbook:
         self._names = {i.filename for i in self._zip.infolist()}
         workbook_part = self._office_document()
         self.sheets, self._epoch = self._read_workbook(workbook_part)
-        self._date_styles = self._read_styles(workbook_part)
+        self._date_styles, self._percent_styles = self._read_styles(workbook_part)
         self._strings: list[str] | None = None
         self._strings_part = self._related(workbook_part, "/sharedStrings")
 
@@ -176,13 +180,13 @@ class Workbook:
         epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
         return tuple(sheets), epoch
 
-    def _read_styles(self, workbook_part: str) -> frozenset[int]:
-        """The cell styles whose number format shows a date."""
+    def _read_styles(self, workbook_part: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The cell styles whose number format shows a date, and those that show a percentage."""
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
         part = self._related(workbook_part, "/styles")
         if part is None or part not in self._names:
-            return frozenset()
+            return frozenset(), frozenset()
         custom: dict[int, str] = {}
         formats: list[int] = []
         with self._open(part) as source:
@@ -192,12 +196,14 @@ class Workbook:
                 elif element.tag == f"{MAIN}cellXfs":
                     formats = [int(xf.get("numFmtId", "0")) for xf in element]
                     element.clear()
-        dates = set()
+        dates, percents = set(), set()
         for index, number in enumerate(formats):
             code = custom.get(number, BUILTIN_FORMATS.get(number, ""))
             if code and is_date_format(code):
                 dates.add(index)
-        return frozenset(dates)
+            elif "%" in LITERAL.sub("", code):
+                percents.add(index)
+        return frozenset(dates), frozenset(percents)
 
     def _shared_strings(self) -> list[str]:
         if self._strings is not None:
@@ -283,7 +289,9 @@ class Workbook:
                 return _text(strings[int(raw)])
             except (ValueError, IndexError) as exc:
                 raise XlsxError(f"verwijst naar gedeelde tekst {raw!r}, die er niet is") from exc
-        if kind in ("str", "e"):
+        if kind == "e":  # #DEEL/0!, #N/B: a formula that failed; never a value
+            raise XlsxError(f"de cel toont de Excel-fout {raw}; herstel die in Excel")
+        if kind == "str":
             return _text(raw)
         if kind == "b":
             return raw.strip() in ("1", "true")
@@ -299,9 +307,11 @@ class Workbook:
             number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
         except ValueError as exc:
             raise XlsxError(f"{raw!r} is geen getal") from exc
-        style = cell.get("s")
-        if style is not None and style.isdigit() and int(style) in self._date_styles:
+        style = int(cell.get("s", "")) if cell.get("s", "").isdigit() else None
+        if style in self._date_styles:
             return _date(number, self._epoch)
+        if style in self._percent_styles:
+            return _percent(raw)
         return number
 
 
@@ -342,6 +352,14 @@ def _cell_column(ref: str | None, row: int, previous: int) -> int:
             f"(hoogstens {MAX_COLUMNS} kolommen)"
         )
     return column
+
+
+def _percent(raw: str) -> int | float:
+    """A number shown as a percentage, as it is shown: 0.153 → 15.3, exactly (no 15.299…)."""
+    shown = decimal.Decimal(raw) * 100
+    if shown.is_finite() and shown == shown.to_integral_value():
+        return int(shown)
+    return float(shown)
 
 
 def _date(serial: float, epoch: dt.datetime) -> dt.datetime | dt.date:
