@@ -5,7 +5,8 @@
 #                                   subsetter — without it every PDF costs ~0.2 s more) and the
 #                                   fonts the templates use
 #   scripts/system-deps.sh --test   also what the tests read our files with: poppler-utils
-#                                   (pdftotext), LibreOffice Writer (opens every DOCX), Chromium
+#                                   (pdftotext), LibreOffice Writer and Calc (open every DOCX and
+#                                   the starter workbook), Chromium
 #                                   (runs axe-core on the HTML), Node.js with npm (installs axe-core)
 #                                   and a Java runtime (runs veraPDF, the PDF/A + PDF/UA validator)
 #
@@ -19,7 +20,12 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(poppler-utils)
   # the tools may come from elsewhere (a browser or LibreOffice from upstream, node from nvm)
-  command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer)
+  # Calc opens the starter workbook (tests, make docs) beside Writer, which opens every DOCX
+  if ! command -v soffice >/dev/null 2>&1; then
+    packages+=(libreoffice-writer libreoffice-calc)
+  elif dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q "install ok installed"; then
+    packages+=(libreoffice-calc)
+  fi
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
     || packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

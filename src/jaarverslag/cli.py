@@ -103,11 +103,14 @@ def check(rapporten: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("name", type=click.Path(path_type=Path))
-def new(name: Path) -> None:
+@click.option(
+    "--excel", is_flag=True, help="De gegevens in één werkmap rapport.xlsx in plaats van CSV."
+)
+def new(name: Path, excel: bool) -> None:
     """Maak een nieuwe rapportmap NAME die meteen bouwt."""
     from .starter import new_rapport
 
-    sys.exit(new_rapport(name))
+    sys.exit(new_rapport(name, excel=excel))
 
 
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
