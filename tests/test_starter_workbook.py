@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from jaarverslag.cli import main
 from jaarverslag.inputs import read_inputs
@@ -90,8 +90,10 @@ def test_amounts_and_dates_are_formatted_and_columns_fit(starter: Path) -> None:
     assert {row[amount].number_format for row in kosten.iter_rows(min_row=2)} == {"#,##0"}
     clienten = book["clienten"]
     assert clienten["B2"].number_format == "dd-mm-yyyy"
-    post = kosten.column_dimensions["B"].width
-    assert 10 <= kosten.column_dimensions["A"].width < post <= 60
+    width = {
+        h: kosten.column_dimensions[get_column_letter(i)].width for i, h in enumerate(header, 1)
+    }
+    assert 10 <= width["jaar"] < width["post"] <= 60
 
 
 def test_the_toelichting_explains_every_sheet_and_column_in_dutch(starter: Path) -> None:

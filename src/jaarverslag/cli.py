@@ -113,6 +113,26 @@ def new(name: Path, excel: bool) -> None:
     sys.exit(new_rapport(name, excel=excel))
 
 
+@main.command()
+@click.argument("rapport", type=click.Path(path_type=Path))
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option(
+    "--heading", "heading", required=True, help="De kop van het hoofdstuk dat wordt vervangen."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="De kopie (standaard DOCUMENT.bijgewerkt.docx ernaast).",
+)
+def insert(rapport: Path, document: Path, heading: str, out: Path | None) -> None:
+    """Zet het rapport als hoofdstuk in een kopie van uw eigen Word-document DOCUMENT."""
+    from .insert import run_insert
+
+    sys.exit(run_insert(rapport, document, heading, out))
+
+
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 

@@ -26,6 +26,7 @@ LIMITS: dict[str, int] = {
     "rapport.yaml": 1 * MB,
     "sjabloon": 1 * MB,  # a template of the rapport's own
     "huisstijl": 50 * MB,  # the house-style Word document
+    "document": 200 * MB,  # the user's own Word document that ``insert`` writes a copy of
 }
 
 #: A zipped file (.xlsx, .docx) may unpack to at most this much, and at most MAX_RATIO times its

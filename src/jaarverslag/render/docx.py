@@ -2,6 +2,8 @@
 
 Word's own styles carry the structure (Title, Heading 1-3, List Bullet, Caption), so the
 navigation pane and a table of contents work; a rapport's ``huisstijl.docx`` supplies them.
+:func:`write_html` writes into any document, in its styles (a :class:`Look`): ``insert`` puts
+a rapport into the user's own document with it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
@@ -20,19 +22,49 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from ..model import Document
 from . import vocabulary as v
-from .docx_tables import WordCell, fit, hang_markers, set_margins, set_size, visible
+from .docx_tables import (
+    WordCell,
+    fit,
+    hang_markers,
+    repeat_header,
+    rules,
+    set_margins,
+    set_size,
+    shade,
+    visible,
+)
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LANGUAGE = "nl-NL"
+
+
+#: Word's own heading styles, by level.
+WORD_HEADINGS = {level: f"Heading {level}" for level in range(1, 10)}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the writer fits the Word document it writes into.
+
+    ``title``: the title block is written (a document of its own), or left out (a chapter in
+    someone's document, :mod:`jaarverslag.insert`). ``headings``: the paragraph style of each
+    heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
+    lines and header shading then replace ours. ``text_width``: the width between the margins
+    (EMU) where the content goes; by default that of the last section.
+    """
+
+    title: bool = True
+    headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
+    table_style: str | None = None
+    text_width: int | None = None
 
 
 def render_docx(
@@ -46,16 +78,24 @@ def render_docx(
     _clear_body(word)
     if reference is None:
         _default_look(word)
-    # huge_tree: without it lxml silently cuts a text node over 10 MB and all that follows
-    root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
-    writer = _Writer(word, figures_png)
-    body = root.find("body")
-    for element in body if body is not None else []:
-        writer.block(element)
+    write_html(word, html, figures_png)
     _properties(word, document)
     buffer = io.BytesIO()
     word.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def write_html(
+    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = Look()
+) -> None:
+    """Append the body of ``html`` to the body of ``word`` (before its last section's
+    settings), in the document's styles as ``look`` says."""
+    # huge_tree: without it lxml silently cuts a text node over 10 MB and all that follows
+    root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
+    writer = _Writer(word, figures_png, look)
+    body = root.find("body")
+    for element in body if body is not None else []:
+        writer.block(element)
 
 
 def _clear_body(word: DocxDocument) -> None:
@@ -127,6 +167,12 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def list_style(tag: str, depth: int) -> str:
+    """The Word style of a list item: ``ol`` numbered, ``ul`` bullets; 2 and 3 when nested."""
+    style = "List Number" if tag == "ol" else "List Bullet"
+    return style + (f" {min(depth, 3)}" if depth > 1 else "")
+
+
 def _classes(element: HtmlElement) -> set[str]:
     return set((element.get("class") or "").split())
 
@@ -134,9 +180,10 @@ def _classes(element: HtmlElement) -> set[str]:
 class _Writer:
     """Knows the small set of elements the templates use; anything else becomes a paragraph."""
 
-    def __init__(self, word: DocxDocument, figures_png: Mapping[str, bytes]) -> None:
+    def __init__(self, word: DocxDocument, figures_png: Mapping[str, bytes], look: Look) -> None:
         self.word = word
         self.figures_png = figures_png
+        self.look = look
 
     def block(self, el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -144,11 +191,14 @@ class _Writer:
             for child in el:
                 self.block(child)
         elif tag == "header":
-            self.header(el)
+            if self.look.title:
+                self.header(el)
         elif tag == "h1":
-            self.inline(self.word.add_paragraph(style="Title"), el)
+            if self.look.title:
+                self.inline(self.word.add_paragraph(style="Title"), el)
         elif tag in HEADING_LEVEL:
-            self.inline(self.word.add_heading(level=HEADING_LEVEL[tag]), el)
+            style = self.look.headings[HEADING_LEVEL[tag]]
+            self.inline(self.word.add_paragraph(style=style), el)
         elif tag == "p":
             self.inline(self.word.add_paragraph(), el)
         elif tag in ("ul", "ol"):
@@ -224,9 +274,7 @@ class _Writer:
         run.italic = italic or None
 
     def listing(self, el: HtmlElement, depth: int) -> None:
-        style = "List Number" if el.tag == "ol" else "List Bullet"
-        if depth > 1:
-            style += f" {min(depth, 3)}"
+        style = list_style(el.tag, depth)
         for item in el.findall("li"):
             paragraph = self.word.add_paragraph(style=style)
             blocks = [c for c in item if c.tag == "p"]
@@ -251,7 +299,10 @@ class _Writer:
         width = max((sum(int(c.get("colspan", 1)) for c in r) for r in rows), default=1)
         table = self.word.add_table(rows=0, cols=width)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        _rules(table)
+        if self.look.table_style is not None:
+            table.style = self.look.table_style  # its lines and header shading, not ours
+        else:
+            rules(table)
         thead = el.find("thead")
         header_rows = len(thead.findall("tr")) if thead is not None else 0
         hanging: list[tuple[WordCell, bool]] = []
@@ -265,7 +316,7 @@ class _Writer:
             if kind & v.BOLD_ROWS:
                 bold_rows.add(index)
             if index < header_rows:
-                _repeat_header(row)
+                repeat_header(row)
             column = 0
             for cell_el in tr:
                 if cell_el.tag not in ("th", "td"):
@@ -309,6 +360,8 @@ class _Writer:
             self.word.add_paragraph()
 
     def _text_width(self) -> int:
+        if self.look.text_width is not None:
+            return self.look.text_width
         section = self.word.sections[-1]
         width = section.page_width or 0
         return int(width - (section.left_margin or 0) - (section.right_margin or 0))
@@ -323,15 +376,18 @@ class _Writer:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for run in paragraph.runs:
             run.font.size = Pt(9)
-        if header or v.ACCENT in classes:
-            _shade(cell, "E8EEF5" if header else "FFF2CC")
+        if v.ACCENT in classes:
+            shade(cell, "FFF2CC")
+        elif header and self.look.table_style is None:
+            shade(cell, "E8EEF5")
 
     def figure(self, el: HtmlElement) -> None:
         img = el.find(".//img")
         if img is not None:
             png = self.figures_png.get(img.get(v.CHART_NAME, ""))
             if png is not None:
-                self.word.add_picture(io.BytesIO(png), width=Cm(15))
+                width = min(int(Cm(15)), self._text_width())
+                self.word.add_picture(io.BytesIO(png), width=width)
                 inline = self.word.inline_shapes[-1]._inline
                 # the alt text as description only: a title too is read out before it (a PDF
                 # export of LibreOffice makes the figure's /Alt "title - description")
@@ -339,40 +395,3 @@ class _Writer:
         caption = el.find("figcaption")
         if caption is not None:
             self.inline(self.word.add_paragraph(style="Caption"), caption)
-
-
-def _repeat_header(row: Any) -> None:  # python-docx's row class is private
-    """Mark a row as a header row: Word repeats it on every page and screen readers know it."""
-    properties = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:tblHeader")
-    element.set(qn("w:val"), "true")
-    properties.append(element)
-
-
-def _rules(table: Table) -> None:
-    """Horizontal rules only, as the PDF has: a dark line above and below, light ones between."""
-    borders = OxmlElement("w:tblBorders")
-    for edge, size, colour in (
-        ("top", 8, "1F4E79"),
-        ("left", 0, None),
-        ("bottom", 8, "1F4E79"),
-        ("right", 0, None),
-        ("insideH", 4, "D0D7E1"),
-        ("insideV", 0, None),
-    ):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single" if size else "nil")
-        if size:
-            line.set(qn("w:sz"), str(size))
-            line.set(qn("w:space"), "0")
-            line.set(qn("w:color"), str(colour))
-        borders.append(line)
-    table._tbl.tblPr.append(borders)
-
-
-def _shade(cell: WordCell, colour: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)

@@ -154,3 +154,46 @@ def hang_markers(cells: Sequence[tuple[WordCell, bool]], size: float, margin: Le
         paragraph.paragraph_format.tab_stops.add_tab_stop(
             Length(stop + MARKER_GAP), WD_TAB_ALIGNMENT.LEFT
         )
+
+
+def repeat_header(row: Any) -> None:  # python-docx's row class is private
+    """Mark a row as a header row: Word repeats it on every page and screen readers know it."""
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+def rules(table: Table) -> None:
+    """Horizontal rules only, as the PDF has: a dark line above and below, light ones between."""
+    borders = OxmlElement("w:tblBorders")
+    for edge, size, colour in (
+        ("top", 8, "1F4E79"),
+        ("left", 0, None),
+        ("bottom", 8, "1F4E79"),
+        ("right", 0, None),
+        ("insideH", 4, "D0D7E1"),
+        ("insideV", 0, None),
+    ):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            line.set(qn("w:sz"), str(size))
+            line.set(qn("w:space"), "0")
+            line.set(qn("w:color"), str(colour))
+        borders.append(line)
+    properties = table._tbl.tblPr
+    later = {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")}
+    following = [c for c in properties if c.tag in later]
+    if following:  # the schema's order: tblBorders before these
+        following[0].addprevious(borders)
+    else:
+        properties.append(borders)
+
+
+def shade(cell: WordCell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)
