@@ -133,6 +133,29 @@ def insert(rapport: Path, document: Path, heading: str, out: Path | None) -> Non
     sys.exit(run_insert(rapport, document, heading, out))
 
 
+@main.command()
+@click.argument("rapport", type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Poort (0: een vrije).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Adres om op te luisteren; een ander dan 127.0.0.1 toont het rapport aan het netwerk.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open de pagina in de browser.")
+def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
+    """Toon RAPPORT in de browser en werk het bij bij elke opgeslagen wijziging."""
+    from .serve import serve as run_serve
+
+    sys.exit(run_serve(rapport, host, port, open_browser))
+
+
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 

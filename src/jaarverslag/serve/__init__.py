@@ -1,0 +1,131 @@
+"""``jaarverslag serve``: the rapport in the browser, updated on every saved change.
+
+The page is served at ``http://HOST:PORT/`` (:mod:`.server`, this machine only unless another
+host is chosen), the folder is watched with watchfiles, and each change rebuilds the HTML only,
+reusing what the change doesn't touch (:mod:`.preview`); the open page swaps in the new version
+by itself (:mod:`.page`). Bad input shows ``check``'s messages on the page and in the terminal;
+the server lives on. Ctrl-C stops it (exit status 130, as every command).
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+from ..errors import Problem
+from .page import Page
+from .preview import IGNORED_DIRS, Preview, Update
+from .server import Hub, PreviewServer, is_loopback
+
+__all__ = ["serve"]
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def serve(
+    folder: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False
+) -> int:
+    """Serve and watch ``folder`` until Ctrl-C (KeyboardInterrupt, for the command's 130);
+    1 when it can't start (no such folder, the port taken)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        say(f"{folder}: is geen map")
+        return 1
+    try:
+        server = PreviewServer(host, port, Hub(Page(None)))
+    except OSError as exc:
+        say(_bind_message(exc, host, port))
+        return 1
+    serving: threading.Thread | None = None
+    try:
+        say(f"{folder}: voorbeeld op {server.url} (Ctrl-C stopt)")
+        if not is_loopback(host):
+            say(
+                f"waarschuwing: de server luistert op {host}: wie deze computer over het "
+                "netwerk bereikt, kan het rapport zien (standaard: alleen 127.0.0.1)"
+            )
+        preview = Preview(folder)
+        first = preview.update()
+        assert first is not None  # the first update always builds
+        server.hub.publish(first.page)
+        report(first, first=True)
+        serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+        serving.start()
+        if open_browser:
+            _open(server.url)
+        watch(folder, preview, server.hub)
+    finally:
+        server.hub.close()
+        if serving is not None:  # shutdown() waits for a loop that must have started
+            server.shutdown()
+        server.server_close()
+    return 0
+
+
+def watch(folder: Path, preview: Preview, hub: Hub) -> None:
+    """Rebuild on every change until Ctrl-C; a watcher that fails is started again."""
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes
+
+    wanted = DefaultFilter(ignore_dirs=tuple(IGNORED_DIRS))
+    said = ""
+    while True:
+        try:
+            for _batch in changes(folder, watch_filter=wanted, step=30, raise_interrupt=True):
+                update = preview.update()
+                if update is not None and hub.publish(update.page):
+                    report(update)
+        except (OSError, RuntimeError) as exc:  # the folder gone or renamed, a watch limit
+            message = f"{folder}: kan de map niet volgen ({exc}); nieuwe poging elke 2 s"
+            if message != said:
+                say(message)
+                said = message
+            threading.Event().wait(2)
+            update = preview.update()
+            if update is not None and hub.publish(update.page):
+                report(update)
+
+
+def report(update: Update, first: bool = False) -> None:
+    """One line per rebuild in the terminal; on bad input the messages of ``check``."""
+    page = update.page
+    changed = ", ".join(update.changed[:3]) + (" …" if len(update.changed) > 3 else "")
+    prefix = f"{changed}: " if changed and not first and update.how != "fout" else ""
+    seconds = f"{update.seconds:.2f}".replace(".", ",")
+    if page.ok:
+        say(f"{prefix}{'gemaakt' if first else 'bijgewerkt'} in {seconds} s")
+        _problems(page.problems)
+    else:
+        _problems(page.problems)
+        count = len(page.problems)
+        say(f"{prefix}{count} {'fout' if count == 1 else 'fouten'}: de pagina toont ze")
+
+
+def _problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        say(str(problem))
+
+
+def _bind_message(exc: OSError, host: str, port: int) -> str:
+    if isinstance(exc, socket.gaierror):
+        return f"kan niet luisteren op {host}: geen adres van deze computer"
+    if exc.errno == errno.EADDRINUSE:
+        return f"poort {port} is al in gebruik; kies een andere met --port (0: een vrije)"
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or exc.errno is None:
+        return f"kan niet luisteren op {host}: dat adres is niet van deze computer"
+    return f"kan niet luisteren op {host}:{port} ({exc.strerror or exc})"
+
+
+def _open(url: str) -> None:
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"kon geen browser openen; open zelf {url}")

@@ -1,0 +1,236 @@
+"""The live preview's builder: a rapport folder → its HTML page, again after every change.
+
+It keeps the last good state — the inputs, the analysis, the HTML and a content hash of every
+file of the folder at the time they were read — and on a change recomputes only what the
+change touches:
+
+- only Markdown texts differ from the last good state: the texts are read again and the
+  sections planned and rendered anew; the data, ``rapport.yaml`` and every computed table
+  (the block results, the privacy audit included) are reused as they are;
+- anything else (a data file, ``rapport.yaml``, a template, a workbook): the inputs are read
+  again, and every block whose data files and configuration have the same content as before
+  keeps its result — a changed ``kosten.csv`` recomputes the kosten, not the ladder;
+- charts are drawn once per content anyway (:mod:`jaarverslag.render.charts`).
+
+PDF and DOCX are never made. Bad input gives the problems ``check`` reports, beside the last
+good page; no exception leaves :meth:`Preview.update`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import files
+from ..analysis import Analysis, analyse
+from ..blocks import BLOCKS, section_problems
+from ..document import build_document
+from ..errors import InputError, Problem, raise_if_errors
+from ..inputs import Inputs, read_inputs
+from ..model import BlockResult
+from ..render.html import render_html
+from ..texts import read_texts
+from .page import Page
+
+#: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
+IGNORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".idea",
+        ".vscode",
+        "node_modules",
+        ".venv",
+    }
+)
+
+#: A file's content hash, kept while its inode, size and times stay the same.
+_Stat = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Good:
+    """The last state that built: what a change can reuse."""
+
+    inputs: Inputs
+    read: tuple[Problem, ...]  #: the warnings of reading the inputs (a good state has no errors)
+    analysis: Analysis
+    prints: Mapping[str, str]  #: relative path → content hash, taken before reading
+    html: str
+
+
+@dataclass(frozen=True)
+class Update:
+    """One rebuild: the new page, what changed, how it was done and how long it took."""
+
+    page: Page
+    changed: tuple[str, ...]
+    how: str  #: "teksten" (only texts read again), "invoer" (inputs read again) or "herstel"
+    seconds: float
+
+
+class Preview:
+    """The page of one rapport folder, rebuilt by :meth:`update` when its files change."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.good: Good | None = None
+        self.page: Page | None = None
+        self._seen: dict[str, str] | None = None
+        self._hashes: dict[str, tuple[_Stat, str]] = {}
+
+    def update(self) -> Update | None:
+        """Rebuild if any file of the folder has other content than at the last update; None
+        when nothing changed (an editor that saves the same bytes, a file touched)."""
+        start = time.perf_counter()
+        prints = self.fingerprints()
+        if self.page is not None and prints == self._seen:
+            return None
+        before = self._seen or {}
+        changed = tuple(
+            sorted(k for k in prints.keys() | before.keys() if prints.get(k) != before.get(k))
+        )
+        try:
+            page, how = self._attempt(prints)
+        except Exception:  # a file that changed while it was read: look once more
+            prints = self.fingerprints()
+            try:
+                page, how = self._attempt(prints)
+            except Exception as exc:  # a bug of ours: on the page, never a dead server
+                message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+                page, how = self._failed([Problem(str(self.folder), message=message)]), "fout"
+        self._seen = prints
+        self.page = page
+        return Update(page, changed, how, time.perf_counter() - start)
+
+    def _attempt(self, prints: dict[str, str]) -> tuple[Page, str]:
+        try:
+            return self._build(prints)
+        except InputError as exc:
+            return self._failed(exc.problems), "invoer"
+
+    def _failed(self, problems: list[Problem]) -> Page:
+        errors = tuple(p for p in problems if p.severity == "error") or tuple(problems)
+        return Page(None, errors, self.good.html if self.good is not None else None)
+
+    def _build(self, prints: dict[str, str]) -> tuple[Page, str]:
+        good = self.good
+        differs = (
+            []
+            if good is None
+            else [
+                k for k in prints.keys() | good.prints.keys() if prints.get(k) != good.prints.get(k)
+            ]
+        )
+        if good is not None and not differs:  # back to exactly the last good state
+            return Page(good.html, good.analysis.warnings), "herstel"
+        if good is not None and all(k.endswith(".md") for k in differs):
+            texts, found = read_texts(self.folder, good.inputs.config)
+            inputs = replace(good.inputs, texts=texts)
+            read = [*good.read, *found]
+            reuse: Mapping[str, BlockResult] = good.analysis.results
+            how = "teksten"
+        else:
+            fresh, read = read_inputs(self.folder)
+            if fresh is not None:
+                read += section_problems(fresh)
+            raise_if_errors(read)
+            assert fresh is not None  # no errors: rapport.yaml was read
+            inputs, reuse, how = fresh, self._reusable(fresh, prints), "invoer"
+        analysis = analyse(inputs, list(read), reuse=reuse)
+        html = render_html(build_document(analysis), self.folder)
+        warnings = tuple(p for p in read if p.severity == "warning")
+        self.good = Good(inputs, warnings, analysis, prints, html)
+        return Page(html, analysis.warnings), how
+
+    def _reusable(self, inputs: Inputs, prints: Mapping[str, str]) -> dict[str, BlockResult]:
+        """The last good block results whose data files and configuration are unchanged."""
+        good = self.good
+        if good is None or inputs.config != good.inputs.config:
+            return {}
+
+        def same(name: str) -> bool:
+            path = inputs.files.get(name)
+            if path is None or path != good.inputs.files.get(name):
+                return False
+            key = self._key(path)
+            return key in prints and prints[key] == good.prints.get(key)
+
+        return {
+            name: result
+            for name, result in good.analysis.results.items()
+            if name in BLOCKS and all(same(f) for f in BLOCKS[name].files)
+        }
+
+    def _key(self, path: Path) -> str:
+        return os.path.relpath(path, self.folder)
+
+    def fingerprints(self) -> dict[str, str]:
+        """Every file of the folder (but :data:`IGNORED_DIRS`) by relative path → a hash of its
+        content; a symlink by its target (and the content, when that is a file inside the
+        folder: nothing outside it is read); a FIFO or device by its kind, never opened.
+        A file's hash is kept while its inode, size and times are the same."""
+        prints: dict[str, str] = {}
+        hashes: dict[str, tuple[_Stat, str]] = {}
+        root = str(self.folder)
+        if not os.path.isdir(root):
+            return prints
+        for here, dirs, names in os.walk(root, onerror=None, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
+            for name in [*names, *(d for d in dirs if os.path.islink(os.path.join(here, d)))]:
+                path = os.path.join(here, name)
+                key = os.path.relpath(path, root)
+                prints[key] = self._print(Path(path), key, hashes)
+        self._hashes = hashes
+        return prints
+
+    def _print(self, path: Path, key: str, hashes: dict[str, tuple[_Stat, str]]) -> str:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return "weg"
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = os.readlink(path)
+            except OSError:
+                return "link"
+            resolved = files.inside(self.folder, path)
+            if resolved is None or not resolved.is_file():
+                return f"link:{target}"
+            return f"link:{target}:{self._print(resolved, key + ' →', hashes)}"
+        if not stat.S_ISREG(info.st_mode):
+            return f"soort:{stat.S_IFMT(info.st_mode)}"
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = self._hashes.get(key)
+        digest = known[1] if known is not None and known[0] == signature else _digest(path)
+        hashes[key] = (signature, digest)
+        return digest
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of a regular file, read in pieces (O_NONBLOCK: a file swapped for a FIFO
+    meanwhile doesn't hang the preview)."""
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        )
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "geen bestand"
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return "onleesbaar"
+    return digest.hexdigest()
