@@ -4,6 +4,7 @@
 #                axe-core, Java for veraPDF), then the whole test suite
 #   make test-fast       the tests not marked slow (under a minute; needs no test tools)
 #   make snapshots       rewrite tests/snapshots/ from the current output; review in git diff
+#   make docs            remake the pictures of docs/handleiding.md (LibreOffice, pdftoppm)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-tools
 AXE := node_modules/.package-lock.json
 
-.PHONY: setup build test test-fast snapshots bench lint format clean
+.PHONY: setup build test test-fast snapshots bench docs lint format clean
 
 setup: $(STAMP)
 
@@ -48,6 +49,10 @@ snapshots: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The pictures of docs/handleiding.md, made with the tests' tools (LibreOffice, poppler)
+docs: $(STAMP) $(TEST_STAMP)
+	$(BIN)/python scripts/handleiding_beelden.py --out docs/img
 
 # ruff, mypy --strict over src/, and the import contracts of the stages (pyproject.toml)
 lint: $(STAMP)

@@ -201,8 +201,8 @@ def test_an_error_value_in_a_cell_is_named(tmp_path: Path) -> None:
     book = with_cached_values(workbook({"kosten": rows}), ["kosten"], {"kosten": {"E2": "#DIV/0!"}})
     folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "rapport.xlsx": book})
     assert problems_of(folder) == [
-        "rapport.xlsx[kosten]:2: bedrag: cel E2: de cel toont de Excel-fout #DIV/0!; herstel die "
-        "in Excel"
+        "rapport.xlsx[kosten]:2: bedrag: cel E2: de cel toont de Excel-fout #DEEL/0! (#DIV/0!); "
+        "herstel die in Excel"
     ]
 
 

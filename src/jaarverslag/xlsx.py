@@ -41,6 +41,16 @@ CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 LITERAL = re.compile(r'"[^"]*"|\\.|_.')
 
 Value = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta
+#: Excel's error values (the file holds them in English) as a Dutch Excel shows them
+DUTCH_ERRORS = {
+    "#DIV/0!": "#DEEL/0!",
+    "#N/A": "#N/B",
+    "#VALUE!": "#WAARDE!",
+    "#REF!": "#VERW!",
+    "#NAME?": "#NAAM?",
+    "#NUM!": "#GETAL!",
+    "#NULL!": "#LEEG!",
+}
 
 
 class XlsxError(Exception):
@@ -289,8 +299,9 @@ class Workbook:
                 return _text(strings[int(raw)])
             except (ValueError, IndexError) as exc:
                 raise XlsxError(f"verwijst naar gedeelde tekst {raw!r}, die er niet is") from exc
-        if kind == "e":  # #DEEL/0!, #N/B: a formula that failed; never a value
-            raise XlsxError(f"de cel toont de Excel-fout {raw}; herstel die in Excel")
+        if kind == "e":  # #DIV/0!, #N/A: a formula that failed; never a value
+            shown = f"{DUTCH_ERRORS[raw]} ({raw})" if raw in DUTCH_ERRORS else raw
+            raise XlsxError(f"de cel toont de Excel-fout {shown}; herstel die in Excel")
         if kind == "str":
             return _text(raw)
         if kind == "b":
