@@ -306,3 +306,20 @@ def test_styles_the_document_lacks_are_added_with_lists_of_their_own(tmp_path: P
     assert len(list(numbering.iter(f"{W}num"))) == len(old_ids) + 1
     kinds = [e.tag.split("}")[1] for e in numbering]
     assert kinds == sorted(kinds)  # every abstractNum before every num, as the schema wants
+
+
+def test_footnotes_and_a_chapter_with_sections_of_its_own(beleidsplan: Path) -> None:
+    """Chapter 6 (with a section 6.1 and a list) replaced by the begroting: its footnote under its
+    table, the figure's marker set apart, the chapter's own section 6.1 gone with it."""
+    out = beleidsplan.with_name("begroting.docx")
+    begroting = DATA / "begroting-2020"
+    code, output = insert(begroting, beleidsplan, "--heading", "Aanpak", "-o", out)
+    assert code == 0, output
+    word = docx.Document(str(out))
+    texts = [p.text for p in word.paragraphs]
+    start, end = texts.index("Aanpak"), texts.index("Instrumenten")
+    chapter = texts[start + 1 : end]
+    assert "Doelgroepen" not in chapter and "Jongeren" not in chapter
+    assert "* afgesproken is niet te sturen op het aantal P-banen." in chapter
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert "\t-\t*" in cells  # seed 001's "-*": the marker set apart on its own tab stop

@@ -83,6 +83,15 @@ def test_mistakes_are_named_by_workbook_sheet_row_and_column_all_at_once(
     ]
 
 
+def test_a_header_too_far_down_is_named_where_it_is(tmp_path: Path) -> None:
+    rows: list[list[object]] = [[f"toelichting regel {n}"] for n in range(1, 12)]
+    book = workbook({"kosten": [*rows, KOSTEN_HEADER, *KOSTEN]})
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "rapport.xlsx": book})
+    assert problems_of(folder) == [
+        "rapport.xlsx[kosten]:12: de kopregel staat in rij 12; zet hem in een van de eerste 10 rijen"
+    ]
+
+
 def test_a_check_of_the_data_names_the_sheet_and_row(tmp_path: Path) -> None:
     """Problems found after reading (a total that doesn't add up) name the sheet too."""
     rows = [["post", "karakter", "jaar", "bedrag"]]

@@ -45,6 +45,13 @@ def sheet_table(
     names = {c: h.strip().lower() for c, h in enumerate(header, start=1) if h.strip()}
     problems = [_cell_problem(display, p, names) for p in cells.problems if p[0] >= first]
     problems += [_cell_problem(display, p, {}) for p in cells.problems if p[0] < first]
+    wanted = {c.lower() for c in required}
+    if wanted and not wanted <= set(names.values()):
+        late = next((n for n in numbers if n > HEADER_ROWS and wanted <= _names(rows[n])), None)
+        if late is not None:  # the header is there, too far down to be looked for
+            message = f"de kopregel staat in rij {late}; zet hem in een van de eerste "
+            message += f"{HEADER_ROWS} rijen"
+            return None, [*problems, Problem(display, late, None, message)]
     body = [n for n in numbers if n > first]
     for number in body:
         outside = [c for c in rows[number] if c > width]
@@ -67,12 +74,16 @@ def header_row(
     numbers = sorted(rows)
     candidates = [n for n in numbers if n <= HEADER_ROWS] or numbers[:1]
     wanted = {c.lower() for c in required}
-    names = {n: {text(v).strip().lower() for v in rows[n].values()} for n in candidates}
+    names = {n: _names(rows[n]) for n in candidates}
     for number in candidates:
         if wanted and wanted <= names[number]:
             return number
     best = max(candidates, key=lambda n: (len(names[n] & set(known)), -n))
     return best if names[best] & set(known) else candidates[0]
+
+
+def _names(row: Mapping[int, object]) -> set[str]:
+    return {text(v).strip().lower() for v in row.values()}
 
 
 def _cell_problem(display: str, problem: tuple[int, str, str], names: dict[int, str]) -> Problem:
