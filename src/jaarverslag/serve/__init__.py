@@ -55,7 +55,7 @@ def serve(
         assert first is not None  # the first update always builds
         server.hub.publish(first.page)
         report(first, first=True)
-        serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+        serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
         serving.start()
         if open_browser:
             _open(server.url)
