@@ -44,16 +44,16 @@ def serve(
         return 1
     serving: threading.Thread | None = None
     try:
-        say(f"{folder}: voorbeeld op {server.url} (Ctrl-C stopt)")
+        preview = Preview(folder)
+        first = preview.update()
+        assert first is not None  # the first update always builds
+        server.hub.publish(first.page)
         if not is_loopback(host):
             say(
                 f"waarschuwing: de server luistert op {host}: wie deze computer over het "
                 "netwerk bereikt, kan het rapport zien (standaard: alleen 127.0.0.1)"
             )
-        preview = Preview(folder)
-        first = preview.update()
-        assert first is not None  # the first update always builds
-        server.hub.publish(first.page)
+        say(f"{folder}: voorbeeld op {server.url} (Ctrl-C stopt)")
         report(first, first=True)
         serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
         serving.start()

@@ -95,7 +95,8 @@ SCRIPT = """<script id="jv-voorbeeld" nonce="{nonce}" data-versie="{version}">
 
 STYLE = """<style>
 #jv-fouten { font: 16px/1.45 system-ui, sans-serif; color: #1a1a1a; background: #fff4f4;
-  border: 2px solid #b00020; border-radius: 6px; margin: 1em; padding: .75em 1.25em; }
+  border: 2px solid #b00020; border-radius: 6px; max-width: 48em; margin: 1em auto;
+  padding: .75em 1.25em; }
 #jv-fouten h1 { font-size: 1.25em; margin: .25em 0 .5em; color: #b00020; }
 #jv-fouten ul { padding-left: 1.25em; }
 #jv-fouten li { margin: .3em 0; }
