@@ -180,6 +180,103 @@ def bench_pandoc(folder: Path, runs: int, tmp: Path, table: list[str]) -> None:
     table.append(row.line("same text and tables as Markdown"))
 
 
+def bench_serve(folder: Path, runs: int, tmp: Path, table: list[str], targets: list) -> None:
+    """``serve`` on a copy of the rapport: a save → the page updated, as a browser sees it —
+    the event stream names a new version and ``GET /`` holds the change. A text (only the prose
+    is redone) and ``rapport.yaml`` (every table computed again) are timed side by side."""
+    import http.client
+    import re
+    import signal
+    import socket
+
+    name = folder.name
+    copy = tmp / "serve" / name
+    shutil.copytree(folder, copy)
+    child = subprocess.Popen(
+        jaarverslag("serve", str(copy), "--port", "0"),
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stderr is not None
+        port = 0
+        for line in child.stderr:
+            found = re.search(r"voorbeeld op http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        if not port:
+            raise SystemExit(f"serve did not start for {name}")
+        events = socket.create_connection(("127.0.0.1", port), timeout=10)
+        events.sendall(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        stream = events.makefile("rb")
+
+        def next_version() -> int:
+            while True:
+                line = stream.readline()
+                if not line:
+                    raise SystemExit(f"serve closed its event stream ({name})")
+                if line.startswith(b"data: "):
+                    return int(line[6:])
+
+        def page() -> str:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/")
+            body = conn.getresponse().read().decode()
+            conn.close()
+            return body
+
+        next_version()
+        time.sleep(1)  # the watcher is set up (a change before is found by its half-second check)
+        text = sorted((copy / "teksten").glob("*.md"))[0]
+        yaml = copy / "rapport.yaml"
+        counter = iter(range(10**6))
+
+        def saved(path: Path, change: Callable[[str, str], str]) -> Callable[[], tuple[float, int]]:
+            def step() -> tuple[float, int]:
+                token = f"bench{next(counter)}x"
+                content = change(path.read_text(encoding="utf-8"), token)
+                start = time.perf_counter()
+                path.write_text(content, encoding="utf-8")
+                next_version()
+                if token not in page():
+                    raise SystemExit(f"serve: the page lacks the saved change ({name})")
+                return time.perf_counter() - start, 0
+
+            return step
+
+        rows = side_by_side(
+            runs,
+            {
+                f"`{name}` serve: text saved → page updated": saved(
+                    text, lambda old, token: old + f"\nZin {token}.\n"
+                ),
+                f"`{name}` serve: rapport.yaml saved → page updated": saved(
+                    yaml,
+                    lambda old, token: re.sub(
+                        r"^titel: .*$", f"titel: Titel {token}", old, count=1, flags=re.M
+                    ),
+                ),
+            },
+        )
+        events.close()
+    finally:
+        child.send_signal(signal.SIGINT)
+        if child.stderr is not None:
+            child.stderr.read()
+        _, code, usage = os.wait4(child.pid, 0)
+    status = os.waitstatus_to_exitcode(code)
+    text_row, yaml_row = rows.values()
+    for row in (text_row, yaml_row):  # the server's peak, over the whole session
+        row.peaks = [usage.ru_maxrss // 1024]
+    table.append(text_row.line("prose redone, data and tables reused; no PDF/DOCX"))
+    table.append(yaml_row.line("every table computed again"))
+    fine = text_row.median < 1 and status == 130
+    targets.append((f"{name}: serve, text saved → page < 1 s", fine, f"{text_row.median:.3f} s"))
+
+
 def municipalities(tmp: Path, count: int) -> Path:
     """``count`` rapport folders under ``tmp/data``: the Wassenaar plan, one per municipality.
 
@@ -315,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"… {folder.name}", file=sys.stderr)
             bench_rapport(folder, args.runs, tmp, table, targets)
             bench_pandoc(folder, args.runs, tmp, table)
+            bench_serve(folder, args.runs, tmp, table, targets)
         print("… privacy audit", file=sys.stderr)
         bench_privacy(args.runs, table, targets)
         print(f"… batch of {args.count} rapports", file=sys.stderr)

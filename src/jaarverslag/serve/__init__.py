@@ -23,6 +23,8 @@ from .server import Hub, PreviewServer, is_loopback
 
 __all__ = ["serve"]
 
+CHECK_MS = 500  #: the watcher looks at the folder itself this often (ms) when told nothing
+
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -69,7 +71,8 @@ def serve(
 
 
 def watch(folder: Path, preview: Preview, hub: Hub) -> None:
-    """Rebuild on every change until Ctrl-C; a watcher that fails is started again."""
+    """Rebuild on every change until Ctrl-C; a watcher that fails is started again. A batch
+    of changes (the watcher waits until 30 ms pass without one) is one rebuild."""
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes
 
@@ -77,7 +80,16 @@ def watch(folder: Path, preview: Preview, hub: Hub) -> None:
     said = ""
     while True:
         try:
-            for _batch in changes(folder, watch_filter=wanted, step=30, raise_interrupt=True):
+            # every half second without news a check of the fingerprints too: a change made
+            # while the watcher started, or on a file system that sends no notice, still shows
+            for _batch in changes(
+                folder,
+                watch_filter=wanted,
+                step=30,
+                rust_timeout=CHECK_MS,
+                yield_on_timeout=True,
+                raise_interrupt=True,
+            ):
                 update = preview.update()
                 if update is not None and hub.publish(update.page):
                     report(update)
