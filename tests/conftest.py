@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import DATA
+from helpers import DATA, sample
 
 from jaarverslag.pipeline import Outcome, build_one
 
@@ -25,13 +25,14 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """Build an example rapport by folder name (once per session) and return its outcome."""
+    """Build an example rapport by folder name (once per session) and return its outcome; of a
+    reeks, the gemeenten of the sample (helpers.REEKS_SAMPLE)."""
     cache: dict[str, Outcome] = {}
     out = tmp_path_factory.mktemp("built")
 
     def _build(name: str) -> Outcome:
         if name not in cache:
-            outcome = build_one(DATA / name, out)
+            outcome = build_one(DATA / name, out, gemeenten=sample(name))
             assert outcome.ok, "\n".join(map(str, outcome.problems))
             cache[name] = outcome
         return cache[name]

@@ -46,3 +46,29 @@ def pdf_text(path: Path) -> str:
 def examples() -> list[str]:
     """The example rapports under ``data/``, by folder name."""
     return sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file())
+
+
+#: The gemeenten of a reeks example that the tests build: all 342 take minutes (``make build``
+#: builds them all); these have the names that test slugs and quoting.
+REEKS_SAMPLE = ("'s-Gravenhage", "Bergen (L.)", "Súdwest-Fryslân", "Nuenen, Gerwen en Nederwetten")
+
+
+def is_reeks(name: str) -> bool:
+    """An example with a gemeenten.csv is a reeks: one document per gemeente."""
+    return (DATA / name / "gemeenten.csv").is_file()
+
+
+def sample(name: str) -> tuple[str, ...] | None:
+    """The gemeenten the tests build of example ``name`` (None: not a reeks, build it whole)."""
+    return REEKS_SAMPLE if is_reeks(name) else None
+
+
+def main_document(name: str) -> str:
+    """The path of an example's document under its output folder, without extension: the
+    rapport's own, or of a reeks the first gemeente of the sample (``s-gravenhage/s-gravenhage``)."""
+    if not is_reeks(name):
+        return name
+    from jaarverslag.slugs import slug
+
+    first = slug(REEKS_SAMPLE[0], "gemeente")
+    return f"{first}/{first}"

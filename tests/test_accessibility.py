@@ -32,7 +32,7 @@ import verapdf_cli
 import yaml
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
-from helpers import DATA
+from helpers import DATA, main_document
 from lxml import html as lxml_html
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "rapport.yaml").is_file
 
 
 def output(built, name: str, ext: str) -> Path:  # type: ignore[no-untyped-def]
-    return built(name).output / f"{name}.{ext}"
+    return built(name).output / f"{main_document(name)}.{ext}"
 
 
 def config(name: str) -> dict:  # type: ignore[type-arg]
@@ -323,7 +323,7 @@ def libreoffice_pdfs(built, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    return {name: work / "pdf" / f"{name}.pdf" for name in EXAMPLES}
+    return {name: work / "pdf" / f"{Path(main_document(name)).name}.pdf" for name in EXAMPLES}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

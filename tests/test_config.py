@@ -116,7 +116,7 @@ def test_every_bad_section_is_reported_at_its_own_key(tmp_path):
         "  - titel: C\n    inhoud: [foo]\n"
         "  - titel: D\n    tekst: weg.md\n    inhoud: {a: 1}\n",
     )
-    blokken = "blokken zijn indicatoren, kosten, maatregelen, verdeling, ladder"
+    blokken = "blokken zijn indicatoren, kosten, maatregelen, verdeling, ladder, vergelijking"
     assert problems == [
         "rapport.yaml:6: secties[1]: een sectie heeft een titel",
         "rapport.yaml:7: secties[2]: een sectie heeft een titel",

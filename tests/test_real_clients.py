@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import DATA, pdf_text
+from helpers import DATA, main_document, pdf_text
 
 from jaarverslag.numbers import format_number
 
@@ -83,10 +83,10 @@ def test_the_figure_matcher_can_fail() -> None:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pdftotext_finds_every_figure(built, name: str) -> None:  # type: ignore[no-untyped-def]
-    folder = built(name).output
-    rows = table_rows(folder)
+    document = built(name).output / main_document(name)
+    rows = table_rows(document.parent)
     assert rows, f"{name} has no table figures to look for"
-    missing = missing_rows(pdf_text(folder / f"{name}.pdf"), rows)
+    missing = missing_rows(pdf_text(document.with_suffix(".pdf")), rows)
     assert not missing, "pdftotext does not find:\n" + "\n".join(missing)
 
 
@@ -96,7 +96,7 @@ def libreoffice(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.fail("LibreOffice is not installed: `make test` installs libreoffice-writer")
-    docx = [built(name).output / f"{name}.docx" for name in EXAMPLES]
+    docx = [built(name).output / f"{main_document(name)}.docx" for name in EXAMPLES]
     work = tmp_path_factory.mktemp("libreoffice")
     out = work / "pdf"
     command = [
@@ -114,13 +114,13 @@ def libreoffice(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
-    return {name: out / f"{name}.pdf" for name in EXAMPLES}
+    return {name: out / f"{Path(main_document(name)).name}.pdf" for name in EXAMPLES}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_libreoffice_reads_every_docx(built, libreoffice, name: str) -> None:  # type: ignore[no-untyped-def]
     converted = libreoffice[name]
     assert converted.is_file() and converted.stat().st_size > 1000, f"{name}.docx not converted"
-    rows = table_rows(built(name).output)
+    rows = table_rows((built(name).output / main_document(name)).parent)
     missing = missing_rows(pdf_text(converted), rows)
     assert not missing, "LibreOffice's rendering of the DOCX lacks:\n" + "\n".join(missing)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import DATA, MINIMAL_YAML, write_rapport
+from helpers import DATA, MINIMAL_YAML, sample, write_rapport
 
 from jaarverslag import output, pipeline
 from jaarverslag.output import MARKER
@@ -717,7 +717,10 @@ def test_every_file_the_build_reads_is_in_the_cache_key(
     monkeypatch.setattr(files, "read", spy)
     source = tmp_path / example
     shutil.copytree(DATA / example, source)
-    assert pipeline.build_one(source, tmp_path / "out", ("html", "docx"), use_cache=False).ok
+    formats = ("html", "docx")
+    assert pipeline.build_one(
+        source, tmp_path / "out", formats, use_cache=False, gemeenten=sample(example)
+    ).ok
     ours = builtin_templates().resolve()
     from_rapport = {p for p in read if not p.is_relative_to(ours)}
     hashed = {p.resolve() for p in cache.tree_entries(source)}

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DATA, SNAPSHOTS, examples
+from helpers import DATA, SNAPSHOTS, examples, sample
 
 MARKER = ".jaarverslag"
 MAX_DIFF_LINES = 200
@@ -38,6 +38,8 @@ def _build_html(name: str, out: Path) -> Path:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["JAARVERSLAG_CACHE_DIR"] = ""
     command = ["build", str(DATA / name), "-o", str(out), "-f", "html"]
+    for gemeente in sample(name) or ():  # a reeks: the gemeenten of the tests' sample
+        command += ["--gemeente", gemeente]
     done = subprocess.run(
         [sys.executable, "-m", "jaarverslag", *command],
         capture_output=True,

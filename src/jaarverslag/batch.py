@@ -35,8 +35,10 @@ def run_build(
     formats: Sequence[str] | None,
     jobs: int,
     per_partij: bool | None = None,
+    gemeenten: Sequence[str] | None = None,
 ) -> int:
-    """Build every rapport; print problems and a summary; return the exit status."""
+    """Build every rapport (of a reeks only ``gemeenten``, when given); print problems and a
+    summary; return the exit status."""
     folders = pipeline.rapport_folders(list(paths))
     if not folders:
         click.echo("geen rapporten gevonden (geef een map op, of maak ./data)", err=True)
@@ -59,6 +61,7 @@ def run_build(
             jobs=jobs,
             progress=bar,
             helper=helper,
+            gemeenten=gemeenten,
         )
     return summarise(outcomes)
 

@@ -24,6 +24,7 @@ from .compute.clienten import ladder_block
 from .compute.indicatoren import indicatoren_block
 from .compute.kosten import kosten_block
 from .compute.samenvatting import leeftijdsgroepen_problems
+from .compute.vergelijking import vergelijking_block
 from .errors import Problem
 from .inputs import Inputs
 from .model import Block, BlockResult
@@ -77,6 +78,13 @@ BLOCKS: dict[str, BlockSpec] = {
             ("kosten",),
             kosten_block,
             _titles("Wat heeft het gekost?", "Wat mag het kosten?", "Kosten"),
+            bbv="kost",
+        ),
+        BlockSpec(
+            "vergelijking",
+            ("kosten", "gemeenten"),
+            vergelijking_block,
+            _titles(*(("Vergelijking met andere gemeenten",) * 3)),
             bbv="kost",
         ),
         BlockSpec(

@@ -94,14 +94,21 @@ def package_digest(root: Path | None = None, version: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def build_key(folder: Path, formats: Sequence[str] | None, per_partij: bool | None) -> str:
+def build_key(
+    folder: Path,
+    formats: Sequence[str] | None,
+    per_partij: bool | None,
+    gemeenten: Sequence[str] | None = None,
+) -> str:
     """The content hash of one build: same key, same output."""
     digest = hashlib.sha256(package_digest().encode())
-    settings = {
+    settings: dict[str, object] = {
         "formats": None if formats is None else sorted(formats),
         "per_partij": per_partij,
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
     }
+    if gemeenten is not None:  # of a reeks, only these gemeenten
+        settings["gemeenten"] = list(gemeenten)
     digest.update(json.dumps(settings, sort_keys=True).encode())
     _hash_tree(digest, Path(folder))
     return digest.hexdigest()

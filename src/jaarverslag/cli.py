@@ -67,17 +67,26 @@ def main() -> None:
     default=None,
     help="Ook één document per partij van de verdeelsleutel (standaard: rapport.yaml).",
 )
+@click.option(
+    "--gemeente",
+    "gemeenten",
+    multiple=True,
+    metavar="NAAM",
+    help="Van een reeks alleen deze gemeente (naam of map; herhaalbaar).",
+)
 def build(
     rapporten: tuple[Path, ...],
     out_dir: Path,
     formats: tuple[str, ...] | None,
     jobs: int,
     per_partij: bool | None,
+    gemeenten: tuple[str, ...],
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
     from .batch import run_build
 
-    sys.exit(run_build(list(rapporten), out_dir, formats, jobs, per_partij))
+    chosen = gemeenten or None
+    sys.exit(run_build(list(rapporten), out_dir, formats, jobs, per_partij, chosen))
 
 
 @main.command()

@@ -36,12 +36,13 @@ Totaalcontrole = Literal["error", "warning"]
 SOORTEN: tuple[Soort, ...] = get_args(Soort)
 FORMATEN: tuple[Formaat, ...] = get_args(Formaat)
 BEDRAGEN_IN: tuple[Bedragen, ...] = get_args(Bedragen)
-BLOKKEN = ("indicatoren", "kosten", "maatregelen", "verdeling", "ladder")
+BLOKKEN = ("indicatoren", "kosten", "maatregelen", "verdeling", "ladder", "vergelijking")
 
 #: Which data file each block needs.
 BLOCK_FILES = {
     "indicatoren": ("indicatoren",),
     "kosten": ("kosten",),
+    "vergelijking": ("kosten", "gemeenten"),
     "maatregelen": ("maatregelen",),
     "verdeling": ("maatregelen", "verdeelsleutel"),
     "ladder": ("clienten",),
@@ -88,7 +89,8 @@ class Config(BaseModel):
 
     titel: Annotated[str, Check(checks.required(checks.text))] = Field(description="document title")
     organisatie: Annotated[str, Check(checks.required(checks.text))] = Field(
-        description="e.g. `Gemeente Groningen`"
+        description="e.g. `Gemeente Groningen`; in a reeks it may hold `{gemeente}`, and left out "
+        "it is `Gemeente {gemeente}`"
     )
     soort: Annotated[Soort, Check(checks.required(checks.choice(SOORTEN, "soort")))] = Field(
         description=_alternatives(SOORTEN)

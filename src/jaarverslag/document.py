@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 
-from .analysis import Analysis, PlannedSection
+from .analysis import Analysis, PlannedSection, gemeente_analysis
 from .blocks import BLOCKS
 from .compute.grafiek import indicator_chart
-from .model import Block, Document, Prose, Section, Text
+from .compute.vergelijking import comparison, overview_table
+from .inputs import fill
+from .model import Block, Document, Overzicht, Prose, Section, Text
+from .numbers import format_number
+from .reeks import Gemeente
 
 EMPTY_SECTION = "Voor dit onderdeel zijn (nog) geen gegevens aangeleverd."
 
@@ -78,3 +83,43 @@ def _explained(analysis: Analysis, planned: PlannedSection, name: str) -> list[B
         if chart is not None:
             blocks.append(chart)
     return blocks
+
+
+def build_overview(
+    analysis: Analysis, chosen: Sequence[Gemeente], formats: Sequence[str]
+) -> Overzicht:
+    """The overview page of a reeks: a link to every document built, the comparison of all
+    gemeenten when there is a gemeenten.csv, and the open data of the whole reeks."""
+    reeks = analysis.reeks
+    assert reeks is not None
+    config = analysis.config
+    links = tuple(
+        (g.naam, tuple((fmt, f"{g.slug}/{g.slug}.{fmt}") for fmt in formats)) for g in chosen
+    )
+    table = None
+    uitleg: list[str] = []
+    if "kosten" in reeks.files and "gemeenten" in analysis.frames:
+        data = comparison(reeks, config.soort, config.jaar, config.bedragen_in)
+        table = overview_table(data, reeks)
+        uitleg.append(
+            f"Lasten en baten per inwoner van de {format_number(len(reeks.gemeenten))} "
+            f"gemeenten ({data.kolom}): het bedrag van elke post gedeeld door het aantal "
+            "inwoners. Nederland is het landelijke totaal gedeeld door alle inwoners."
+        )
+    tabellen = ["overzicht"] if table is not None else []
+    if chosen:
+        first = gemeente_analysis(analysis, chosen[0])
+        tabellen += [t.name for t in build_document(first).tables()]
+    titel = fill(config.titel, "alle gemeenten")
+    ondertitel = None if config.ondertitel is None else fill(config.ondertitel, "alle gemeenten")
+    return Overzicht(
+        titel=titel,
+        soort=config.soort,
+        jaar=config.jaar,
+        datum=document_date(analysis).isoformat(),
+        links=links,
+        table=table,
+        tabellen=tuple(tabellen),
+        ondertitel=ondertitel,
+        uitleg=tuple(uitleg),
+    )

@@ -7,7 +7,7 @@ first only). Analysis (:mod:`jaarverslag.analysis`) takes it from there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from . import files
 from .errors import Problem
 from .rapport import Config, load_config
+from .reeks import Gemeente, Reeks, make_reeks, split_files
 from .schemas import DATA_FILES, find_data_file, read_and_validate
 from .texts import read_texts
 from .workbook import read_workbook, sheet_display, twin_problems
@@ -33,6 +34,24 @@ class Inputs:
     texts: dict[Path, str] = field(default_factory=dict, repr=False)
     #: The data files that are a sheet of ``rapport.xlsx`` (their ``files`` entry): the sheet.
     sheets: dict[str, str] = field(default_factory=dict)
+    #: A reeks: the national data, split by gemeente (:mod:`jaarverslag.reeks`).
+    reeks: Reeks | None = field(default=None, repr=False)
+    #: In a reeks, the gemeente these inputs are of (its rows only); None: the national inputs.
+    gemeente: Gemeente | None = None
+
+    def for_gemeente(self, gemeente: Gemeente) -> Inputs:
+        """The inputs of one gemeente of a reeks: its own rows of the split data files (the
+        others as they are), and ``{gemeente}`` filled in in the titles."""
+        assert self.reeks is not None
+        config = self.config.model_copy(
+            update={
+                key: fill(value, gemeente.naam)
+                for key in PLACEHOLDER_KEYS
+                if isinstance(value := getattr(self.config, key), str)
+            }
+        )
+        frames = {**self.frames, **self.reeks.frames_of(gemeente)}
+        return replace(self, config=config, frames=frames, gemeente=gemeente)
 
     def text(self, path: Path) -> str:
         """A Markdown text of this rapport (read here; never from disk again)."""
@@ -68,9 +87,8 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir():
         return None, [Problem(str(folder), message="is geen map")]
-    config, problems = load_config(folder, display(folder, "rapport.yaml"))
     data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
-    problems += _twin_problems(folder)
+    problems = _twin_problems(folder)
     frames: dict[str, pd.DataFrame] = {}
     for name, path in data_files.items():
         frame, found = read_and_validate(path, name, display(folder, path.name), folder)
@@ -81,6 +99,9 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     if book.path is not None:
         frames |= {n: f for n, f in book.frames.items() if n not in data_files}
         data_files |= {n: book.path for n in book.sheets if n not in data_files}
+    reeks_ = bool(split_files(frames))  # a reeks: organisatie defaults to Gemeente {gemeente}
+    config, found = load_config(folder, display(folder, "rapport.yaml"), reeks=reeks_)
+    problems = found + problems
     if config is None:
         return None, problems
     texts, found = read_texts(folder, config)
@@ -88,7 +109,34 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
     inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
-    return inputs, problems
+    reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
+    problems += found + _placeholder_problems(inputs, reeks is not None)
+    return replace(inputs, reeks=reeks), problems
+
+
+#: rapport.yaml keys in which a reeks fills in ``{gemeente}``.
+PLACEHOLDER_KEYS = ("organisatie", "titel", "ondertitel")
+PLACEHOLDER = "{gemeente}"
+
+
+def fill(text: str, gemeente: str) -> str:
+    """``{gemeente}`` replaced by the name (nothing else in the text is a placeholder)."""
+    return text.replace(PLACEHOLDER, gemeente)
+
+
+def _placeholder_problems(inputs: Inputs, reeks: bool) -> list[Problem]:
+    """Outside a reeks ``{gemeente}`` has nothing to fill in: printed as it is, with a warning."""
+    if reeks:
+        return []
+    config = inputs.config
+    message = (
+        f"{PLACEHOLDER} wordt alleen in een reeks ingevuld (een databestand met een kolom gemeente)"
+    )
+    return [
+        Problem(inputs.display_yaml, config.line(key), key, message, "warning")
+        for key in PLACEHOLDER_KEYS
+        if PLACEHOLDER in str(getattr(config, key) or "")
+    ]
 
 
 def _twin_problems(folder: Path) -> list[Problem]:

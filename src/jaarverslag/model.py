@@ -52,10 +52,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """A table row. ``markers``: footnote markers after the label (a post's earlier name)."""
+
     label: str
     cells: tuple[Cell, ...]
     kind: RowKind = "post"
     highlight: bool = False
+    markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,25 @@ class Chart:
     series: tuple[Series, ...]
 
 
+#: One strip of a dot chart: (label, the value of every gemeente compared, the highlighted
+#: gemeente's value (None: no data), the median).
+Strip = tuple[str, tuple[float, ...], float | None, float | None]
+
+
+@dataclass(frozen=True)
+class DotChart:
+    """A dot chart as data: one strip per soort (lasten, baten), every gemeente of a group a dot,
+    one highlighted and labelled ``label``; ``decimals`` of the euro amounts as printed beside
+    it. Drawn by :mod:`jaarverslag.render.dotplot`; ``alt`` states every figure it highlights."""
+
+    name: str
+    caption: str
+    alt: str
+    label: str
+    strips: tuple[Strip, ...]
+    decimals: int = 2
+
+
 @dataclass(frozen=True)
 class Prose:
     """The author's Markdown, rendered by our own renderer (raw HTML escaped): trusted HTML.
@@ -123,7 +145,7 @@ class Items:
     items: tuple[str, ...]
 
 
-Block = Table | Chart | Prose | Text | Items
+Block = Table | Chart | DotChart | Prose | Text | Items
 
 
 @dataclass(frozen=True)
@@ -153,3 +175,29 @@ class Document:
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+
+@dataclass(frozen=True)
+class Overzicht:
+    """The overview page of a reeks (``OUT/R/index.html``): every gemeente built, with links to
+    its documents, and the comparison table of all gemeenten (None without gemeenten.csv).
+
+    ``links``: per gemeente, (format, relative path) of each of its files; ``tabellen``: the
+    open-data files of the whole reeks (``tabellen/<name>.csv``)."""
+
+    titel: str
+    soort: str
+    jaar: int
+    datum: str
+    links: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    table: Table | None = None
+    tabellen: tuple[str, ...] = ()
+    ondertitel: str | None = None
+    uitleg: tuple[str, ...] = ()
+
+    def href(self, gemeente: str) -> str | None:
+        """Where a gemeente's document is (its HTML, else its first file); None: not built."""
+        for naam, files in self.links:
+            if naam == gemeente and files:
+                return next((path for fmt, path in files if fmt == "html"), files[0][1])
+        return None

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import count, product
+from itertools import count, pairwise, product
 from string import ascii_lowercase
 
 from babel.dates import format_date as babel_date
@@ -228,3 +228,15 @@ def format_date(day: date) -> str:
 def amount_note(bedragen_in: int) -> str | None:
     """The line under a caption that gives the unit of the amounts: ``(x € 1.000)``."""
     return f"(x € {format_number(bedragen_in)})" if bedragen_in != 1 else None
+
+
+def decimals_ordered(values: Iterable[Number | None], start: int = 0) -> int:
+    """The fewest decimals (from ``start``) at which the values, rounded, stand in the same
+    order as the exact values — equal only where they are equal — so a word like *hoger* is
+    never printed beside two figures that read the same (€ 944,45 against € 944,4)."""
+    exacts = sorted({exact(v) for v in values if v is not None and not is_missing(v)})
+    for decimals in range(start, APART_LIMIT + 1):
+        rounded = [round_half_up(v, decimals) for v in exacts]
+        if all(a < b for a, b in pairwise(rounded)):
+            return decimals
+    return APART_LIMIT

@@ -58,6 +58,7 @@ class Prepared:
     files: dict[str, bytes]
     variants: list[tuple[str, str]]
     warnings: list[Problem]
+    reeks: bool = False  #: the variants are the gemeenten of a reeks, each in its own folder
 
 
 class Helper(Protocol):
@@ -114,10 +115,12 @@ def build(
     use_cache: bool = True,
     progress: Progress | None = None,
     helper: Callable[[], Helper | None] | None = None,
+    gemeenten: Sequence[str] | None = None,
 ) -> list[Outcome]:
     """Build each rapport into ``out_dir/<name>/`` (``jobs`` at a time); one failure doesn't
     stop the others. ``helper`` starts a PDF helper process for an inline build, once it is
-    known that something must be built (its WeasyPrint import overlaps our loading)."""
+    known that something must be built (its WeasyPrint import overlaps our loading).
+    ``gemeenten``: of a reeks, only these (by name or slug); other rapports build whole."""
     folders = [Path(f) for f in folders]
     out_dir = Path(out_dir)
     outcomes: dict[int, Outcome] = {}
@@ -127,7 +130,7 @@ def build(
         if index in refused:
             outcomes[index] = refusal(folder, refused[index])
             continue
-        key = cache.build_key(folder, formats, per_partij) if use_cache else None
+        key = cache.build_key(folder, formats, per_partij, gemeenten) if use_cache else None
         hit = reuse(folder, out_dir, key) if key is not None else None
         if hit is not None:
             outcomes[index] = hit
@@ -138,7 +141,10 @@ def build(
         pdf = started.render if started is not None else None
         tasks = Tasks(prepare, render_variants, finish, refusal_for)
         progress = progress or _Quiet()
-        scheduler = Scheduler(todo, tasks, out_dir, formats, per_partij, progress, jobs, pdf)
+        chosen = None if gemeenten is None else tuple(gemeenten)
+        scheduler = Scheduler(
+            todo, tasks, out_dir, formats, per_partij, progress, jobs, pdf, gemeenten=chosen
+        )
         try:
             scheduler.run()
         except BaseException:  # Ctrl-C or a kill: the helper must not outlive the command
@@ -164,9 +170,13 @@ def build_one(
     per_partij: bool | None = None,
     *,
     use_cache: bool = True,
+    gemeenten: Sequence[str] | None = None,
 ) -> Outcome:
     """Build one rapport in this process (or reuse its unchanged output)."""
-    return build([folder], out_dir, formats, per_partij=per_partij, use_cache=use_cache)[0]
+    outcomes = build(
+        [folder], out_dir, formats, per_partij=per_partij, use_cache=use_cache, gemeenten=gemeenten
+    )
+    return outcomes[0]
 
 
 def refusal(folder: Path, problems: list[Problem]) -> Outcome:
@@ -198,13 +208,20 @@ def prepare(
     key: str | None,
     *,
     pdf: PdfRenderer | None = None,
+    gemeenten: Sequence[str] | None = None,
 ) -> Prepared | Outcome:
-    """Read and analyse the rapport, render its main document; a failed Outcome on bad input."""
+    """Read and analyse the rapport, render its main document; a failed Outcome on bad input.
+
+    A reeks has no main document: its national file is checked, each gemeente (those named in
+    ``gemeenten``, default all) analysed, its overview rendered, and the gemeenten are the
+    variants :func:`render_variants` renders."""
     from .document import build_document
 
     try:
         analysis = analysed(folder, key)
         chosen = tuple(f for f in analysis.config.formaten if formats is None or f in formats)
+        if analysis.reeks is not None:
+            return _prepare_reeks(folder, analysis, chosen, per_partij, gemeenten)
         document = build_document(analysis)
         files = _render(analysis, document, chosen, analysis.name, True, pdf)
         wanted = per_partij if per_partij is not None else analysis.config.per_partij
@@ -222,24 +239,72 @@ def render_variants(
     *,
     pdf: PdfRenderer | None = None,
 ) -> dict[str, bytes]:
-    """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`)."""
+    """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`), or the
+    documents of these gemeenten of a reeks (``gemeente/gemeente.pdf`` …)."""
+    from .analysis import gemeente_analysis
     from .document import build_document
 
     analysis = analysed(folder, key)
     files: dict[str, bytes] = {}
+    found: list[tuple[Problem, str]] = []
     for partij, name in variants:
+        if analysis.reeks is not None:  # a gemeente: its own folder, with its own tables
+            try:
+                one = gemeente_analysis(analysis, analysis.reeks.by_slug(name))
+                rendered = _render(one, build_document(one), formats, name, True, pdf)
+            except InputError as exc:  # finish() fails the reeks, with every gemeente's
+                found += [(p, partij) for p in exc.problems]
+                continue
+            found += [(p, partij) for p in one.warnings]
+            files |= {f"{name}/{path}": data for path, data in rendered.items()}
+            continue
         document = build_document(analysis, partij=partij)
         files |= _render(analysis, document, formats, name, False, pdf)
+    if analysis.reeks is not None and variants:  # one record per slice
+        files[f"{PROBLEMS}{variants[0][1]}"] = _problems_record(found)
     return files
 
 
 def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str | None) -> Outcome:
     """Swap the finished files into place, with the marker that records their inputs."""
     target = out_dir / prepared.name
-    marker = cache.record(key, files, [str(p) for p in prepared.warnings])
+    warnings = list(prepared.warnings)
+    if prepared.reeks:
+        from .analysis import group_problems
+        from .render.opendata import merge_tables
+
+        files = dict(files)
+        found = [item for part in _problem_records(files) for item in part]
+        problems = list(group_problems(found, len(prepared.variants)))
+        if any(p.severity == "error" for p in problems):
+            return Outcome(prepared.folder, problems=problems, error="invoerfouten")
+        warnings += problems
+        # every gemeente's tables in one file each, with a gemeente column
+        files |= merge_tables(prepared.variants, files)
+    marker = cache.record(key, files, [str(p) for p in warnings])
     output.write(target, {**files, output.MARKER: marker})
     paths = [target / name for name in sorted(files)]
-    return Outcome(prepared.folder, target, paths, list(prepared.warnings))
+    return Outcome(prepared.folder, target, paths, warnings)
+
+
+#: In the files of a slice of a reeks: the problems found per gemeente, as JSON. No file can
+#: have this name (a NUL byte), and finish() takes them out before anything is written.
+PROBLEMS = "\0problemen"
+
+
+def _problems_record(found: list[tuple[Problem, str]]) -> bytes:
+    import dataclasses
+    import json
+
+    return json.dumps([[dataclasses.asdict(p), gemeente] for p, gemeente in found]).encode()
+
+
+def _problem_records(files: dict[str, bytes]) -> list[list[tuple[Problem, str]]]:
+    """Every slice's problems (the scheduler merges the slices' files: one key per slice)."""
+    import json
+
+    records = [files.pop(k) for k in sorted(k for k in files if k.startswith(PROBLEMS))]
+    return [[(Problem(**p), g) for p, g in json.loads(r)] for r in records]
 
 
 def analysed(folder: Path, key: str | None) -> Analysis:
@@ -248,7 +313,7 @@ def analysed(folder: Path, key: str | None) -> Analysis:
     if key is None:
         from .analysis import load_rapport
 
-        return load_rapport(folder)
+        return load_rapport(folder, lazy=True)  # a reeks: each gemeente when its turn comes
     return _analysed(Path(folder).resolve(), key)
 
 
@@ -256,12 +321,37 @@ def analysed(folder: Path, key: str | None) -> Analysis:
 def _analysed(folder: Path, key: str) -> Analysis:
     from .analysis import load_rapport
 
-    return load_rapport(folder)
+    return load_rapport(folder, lazy=True)
 
 
 def forget() -> None:
     """Drop the analysis kept for the tasks (at the end of a batch)."""
     _analysed.cache_clear()
+
+
+def _prepare_reeks(
+    folder: Path,
+    analysis: Analysis,
+    formats: tuple[str, ...],
+    per_partij: bool | None,
+    gemeenten: Sequence[str] | None,
+) -> Prepared:
+    """A reeks: the national file checked (once), the overview page and table; each chosen
+    gemeente is a variant in its own folder, analysed where it is rendered (so both cores do
+    that work), its problems gathered by :func:`finish`."""
+    from .analysis import select
+    from .document import build_overview
+    from .render.overzicht import render_overview
+
+    if per_partij:
+        message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
+        raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
+    chosen = select(analysis, gemeenten)
+    warnings = list(analysis.warnings)
+    overview = build_overview(analysis, chosen, formats)
+    files = render_overview(overview, analysis.folder)
+    variants = [(g.naam, g.slug) for g in chosen]
+    return Prepared(folder, analysis.name, formats, files, variants, warnings, True)
 
 
 def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:

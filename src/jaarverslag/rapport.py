@@ -44,12 +44,18 @@ __all__ = [
 ]
 
 FILE = "rapport.yaml"
+#: ``organisatie`` of a reeks that doesn't give one; ``{gemeente}`` is each document's gemeente.
+REEKS_ORGANISATIE = "Gemeente {gemeente}"
 
 
-def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem]]:
+def load_config(
+    folder: Path, display: str, *, reeks: bool = False
+) -> tuple[Config | None, list[Problem]]:
     """Read and check ``folder/rapport.yaml``; ``display`` is how problems name the file.
 
-    The config is None when any problem is an error; warnings (unknown keys) come either way."""
+    The config is None when any problem is an error; warnings (unknown keys) come either way.
+    In a ``reeks`` (a data file with a gemeente column) ``organisatie`` may be left out: it is
+    ``Gemeente {gemeente}``."""
     path = folder / FILE
     if not path.exists() and not path.is_symlink():
         return None, [Problem(display, message="ontbreekt: een rapportmap heeft een rapport.yaml")]
@@ -70,6 +76,8 @@ def load_config(folder: Path, display: str) -> tuple[Config | None, list[Problem
     if not isinstance(data, dict):
         return None, [Problem(display, message="moet sleutels bevatten, zoals titel: en soort:")]
     problems = _unknown_keys(data, display, lines)
+    if reeks and data.get("organisatie") in (None, ""):
+        data = {**data, "organisatie": REEKS_ORGANISATIE}
     try:
         config = Config.from_yaml(data, folder, lines)
     except ValidationError as exc:

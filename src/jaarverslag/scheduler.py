@@ -95,6 +95,7 @@ class Scheduler:
     progress: Progress
     workers: int = 1
     pdf: PdfRenderer | None = None  #: inline only: a helper process that lays out PDFs
+    gemeenten: tuple[str, ...] | None = None  #: of a reeks, only these gemeenten
 
     def __post_init__(self) -> None:
         self.queue: deque[tuple[Job, Part]] = deque()
@@ -164,7 +165,7 @@ class Scheduler:
         pdf = self.pdf if isinstance(executor, Inline) else None
         if part is None:
             args = (job.folder, self.formats, self.per_partij, job.key)
-            return executor.submit(self.tasks.prepare, *args, pdf=pdf)
+            return executor.submit(self.tasks.prepare, *args, pdf=pdf, gemeenten=self.gemeenten)
         formats = job.prepared.formats
         return executor.submit(
             self.tasks.render_variants, job.folder, formats, part, job.key, pdf=pdf

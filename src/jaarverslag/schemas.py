@@ -30,6 +30,10 @@ class FileSpec:
 
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
+#: A data file with this column holds many municipalities: the rapport is a reeks.
+GEMEENTE = ColumnSpec(
+    "gemeente", "text", required=False, doc="makes the rapport a reeks: one document per gemeente"
+)
 
 SPECS: dict[str, FileSpec] = {
     spec.name: spec
@@ -37,6 +41,7 @@ SPECS: dict[str, FileSpec] = {
         FileSpec(
             "indicatoren",
             (
+                GEMEENTE,
                 ColumnSpec("id", "id", doc="short key, [a-z0-9_]+"),
                 ColumnSpec("indicator", "text", doc="label as printed"),
                 ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
@@ -58,12 +63,20 @@ SPECS: dict[str, FileSpec] = {
                     default="hoger",
                 ),
             ),
-            key=("id", "jaar", "soort"),
+            key=("gemeente", "id", "jaar", "soort"),
             doc="performance indicators, one value per row",
         ),
         FileSpec(
             "kosten",
             (
+                GEMEENTE,
+                ColumnSpec(
+                    "code",
+                    "text",
+                    required=False,
+                    nullable=True,
+                    doc="identifies a post across years when its name changes",
+                ),
                 ColumnSpec("post", "text"),
                 ColumnSpec("soort", "choice", choices=("lasten", "baten")),
                 ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
@@ -72,7 +85,7 @@ SPECS: dict[str, FileSpec] = {
                 ),
                 ColumnSpec("bedrag", "number", nullable=True),
             ),
-            key=("post", "soort", "jaar", "stand"),
+            key=("gemeente", "code", "post", "soort", "jaar", "stand"),
             doc="lasten and baten per post, year and stand",
         ),
         FileSpec(
@@ -136,6 +149,17 @@ SPECS: dict[str, FileSpec] = {
             key=("leeftijdscategorie",),
             doc="a given summary (seed 003): clients by age group × groeipotentieel, with Totaal",
         ),
+        FileSpec(
+            "gemeenten",
+            (
+                ColumnSpec("gemeente", "text"),
+                ColumnSpec("inwoners", "int", minimum=1),
+                ColumnSpec("grootteklasse", "text", required=False, nullable=True),
+                ColumnSpec("provincie", "text", required=False, nullable=True),
+            ),
+            key=("gemeente",),
+            doc="a reeks's municipalities: inhabitants and size class, checked against the data",
+        ),
     )
 }
 
@@ -143,6 +167,7 @@ SPECS: dict[str, FileSpec] = {
 DATA_FILES = (
     *("indicatoren", "clienten", "kosten", "maatregelen", "verdeelsleutel"),
     "leeftijdsgroepen",
+    "gemeenten",
 )
 
 
@@ -249,8 +274,9 @@ def _report(
 
 
 def _duplicates(frame: pd.DataFrame, spec: FileSpec, display: str) -> list[Problem]:
-    key = list(spec.key)
-    frame = frame.dropna(subset=key)
+    key = [k for k in spec.key if k in frame.columns]  # an optional key column may be absent
+    empty = {c.name: "" for c in spec.columns if c.nullable and c.name in key}  # a post's code
+    frame = frame.fillna(empty).dropna(subset=key)
     normalised = frame[key].apply(lambda s: s.str.lower() if s.dtype == object else s)
     dup = normalised.duplicated(keep=False)
     if not dup.any():

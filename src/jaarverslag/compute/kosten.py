@@ -14,7 +14,9 @@ in italics and with a footnote, and that is what its verschil is measured agains
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from ..errors import Problem
 from ..inputs import Inputs
 from ..model import BlockResult, Cell, Column, Row, Table
 from ..numbers import amount_note, footnote_markers
+from ..reeks import Reeks
 from .bedragen import (
     PRECISION,
     amount_cell,
@@ -33,6 +36,7 @@ from .bedragen import (
     total_kind,
     total_problems,
 )
+from .codes import Renamed, by_code, code_problems, footnote, latest_names
 
 __all__ = ["kosten_table", "total_kind"]
 
@@ -76,14 +80,18 @@ def kosten_table(
     file: str,
     bedragen_in: int = 1,
     totals: str = "error",
+    names: Mapping[str, str] | None = None,
 ) -> tuple[Table, list[Problem]]:
     """Build the kosten table of a ``begroting`` or ``jaarverslag`` for report year ``jaar``.
 
     Returns the table and the problems: the input's own total lines (severity ``totals``), and
     warnings for baten entered with the ledger's negative sign and for data the table leaves out.
+    With a ``code`` column, posts are matched by code and printed under their latest name
+    (``names``: code → name, else the latest in ``frame``), a footnote giving the earlier one.
     """
     severity = check_severity(totals)
     frame = frame.sort_values("_line", kind="stable")
+    frame, renamed = by_code(frame, names)
     kind = total_kind(frame["post"])
     problems = _check_totals(frame, kind, file=file, severity=severity)
     real = frame.loc[(kind == "").to_numpy()]
@@ -111,19 +119,45 @@ def kosten_table(
                 block[layout.reference.key], block[layout.report.key], lasten=name == "Lasten"
             )
     decimals = table_decimals([block for _, _, block in blocks], bedragen_in)
-    mark = footnote_markers(1)[0]
-    rows = _rows(blocks, columns, carried, decimals, mark)
-    any_carried = any(c.emphasis for r in rows for c in r.cells)
+    rows, footnotes = _footnotes(_rows(blocks, columns, carried, decimals, CARRIED), renamed)
     table = Table(
         name="kosten",
         caption="Wat mag het kosten?" if soort == "begroting" else "Wat heeft het gekost?",
         stub="Post",
         columns=tuple(columns),
         rows=tuple(rows),
-        footnotes=((mark, CARRIED),) if any_carried else (),
+        footnotes=footnotes,
         note=amount_note(bedragen_in),
     )
     return table, problems
+
+
+def _footnotes(rows: list[Row], renamed: Renamed) -> tuple[list[Row], tuple[tuple[str, str], ...]]:
+    """Markers in reading order, row by row: a renamed post's label (its earlier name), then a
+    carried-forward amount (``*`` when there is one footnote, else ``a``, ``b``, …). The cells
+    arrive marked with the footnote's text; here each text gets its marker."""
+    texts: list[str] = []
+    marked = []
+    for row in rows:
+        label = (
+            (footnote(renamed[row.label]),) if row.kind == "post" and row.label in renamed else ()
+        )
+        marked.append(replace(row, markers=label))
+        for text in (*label, *(m for c in row.cells for m in c.markers)):
+            if text not in texts:
+                texts.append(text)
+    markers = dict(zip(texts, footnote_markers(len(texts)), strict=True))
+    result = [
+        replace(
+            row,
+            markers=tuple(markers[t] for t in row.markers),
+            cells=tuple(
+                replace(c, markers=tuple(markers[t] for t in c.markers)) for c in row.cells
+            ),
+        )
+        for row in marked
+    ]
+    return result, tuple((markers[t], t) for t in texts)
 
 
 def _rows(
@@ -134,7 +168,7 @@ def _rows(
     mark: str,
 ) -> list[Row]:
     """The printed rows: a group header, its posts and its total; a carried-forward amount in
-    italics with the footnote's marker."""
+    italics, marked with ``mark`` (the footnote's text, until :func:`_footnotes` numbers it)."""
     rows: list[Row] = []
     for name, total_label, block in blocks:
         rows.append(Row(name, blank_cells(len(columns)), kind="groep"))
@@ -333,14 +367,30 @@ def _check_totals(
 
 
 def kosten_block(inputs: Inputs) -> BlockResult:
-    """The kosten table; a beleidsplan looks ahead like a begroting."""
+    """The kosten table; a beleidsplan looks ahead like a begroting. In a reeks, posts take
+    their latest name from the whole national file (checked there, once)."""
     config = inputs.config
+    frame, file = inputs.frames["kosten"], inputs.display("kosten")
+    if inputs.reeks is None:
+        names, found = None, code_problems(frame, file)
+        if found:
+            return BlockResult((), tuple(found))
+    else:
+        names, found = national_names(inputs.reeks), []
     table, problems = kosten_table(
-        inputs.frames["kosten"],
+        frame,
         soort="jaarverslag" if config.soort == "jaarverslag" else "begroting",
         jaar=config.jaar,
-        file=inputs.display("kosten"),
+        file=file,
         bedragen_in=config.bedragen_in,
         totals=config.totaalcontrole,
+        names=names,
     )
     return BlockResult((table,), tuple(problems))
+
+
+@functools.lru_cache(maxsize=4)
+def national_names(reeks: Reeks) -> dict[str, str]:
+    """The latest name of every code in the national file of a reeks (worked out once)."""
+    frame = reeks.national.get("kosten")
+    return latest_names(frame) if frame is not None else {}

@@ -19,10 +19,11 @@ from jinja2.exceptions import SecurityError
 
 from .. import files
 from ..errors import InputError, Problem
-from ..model import Chart, Document, Items, Prose, Table, Text
+from ..model import Chart, Document, DotChart, Items, Prose, Table, Text
 from ..numbers import format_cell, format_euro, format_number, format_percentage
 from ..sandbox import BoundedSandbox, deadline
 from ..version import VERSION
+from .opendata import raw_value
 
 
 def builtin_templates() -> Path:
@@ -107,10 +108,11 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         euro=format_euro,
         percentage=format_percentage,
         svg_data_uri=svg_data_uri,
+        raw=raw_value,
     )
     env.tests.update(
         table_block=lambda b: isinstance(b, Table),
-        chart_block=lambda b: isinstance(b, Chart),
+        chart_block=lambda b: isinstance(b, Chart | DotChart),
         prose_block=lambda b: isinstance(b, Prose),
         text_block=lambda b: isinstance(b, Text),
         items_block=lambda b: isinstance(b, Items),
@@ -118,11 +120,17 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
     return env
 
 
-def svg_data_uri(chart: Chart) -> str:
+def svg_data_uri(chart: Chart | DotChart) -> str:
     """The chart drawn as SVG, inline: the HTML stays one standalone file."""
-    from .charts import svg
+    if isinstance(chart, DotChart):
+        from .dotplot import svg as dots
 
-    return "data:image/svg+xml;base64," + base64.b64encode(svg(chart).encode()).decode()
+        drawn = dots(chart)
+    else:
+        from .charts import svg
+
+        drawn = svg(chart)
+    return "data:image/svg+xml;base64," + base64.b64encode(drawn.encode()).decode()
 
 
 def render_html(document: Document, rapport_folder: Path | None = None) -> str:
@@ -131,20 +139,28 @@ def render_html(document: Document, rapport_folder: Path | None = None) -> str:
     A mistake in a rapport's own template (syntax, an unknown name, something the sandbox
     forbids) is bad input: an :class:`InputError` naming the template file and line.
     """
-    env = environment(rapport_folder)
     numbers = {t.name: n for n, t in enumerate(document.tables(), start=1)}
+    context = {"doc": document, "table_numbers": numbers}
+    return render_template(f"{document.soort}.html", rapport_folder, context)
+
+
+def render_template(name: str, rapport_folder: Path | None, context: dict[str, object]) -> str:
+    """Template ``name`` (the rapport's own first) with ``context``; a mistake in it is an
+    :class:`InputError` naming the template file and line."""
+    env = environment(rapport_folder)
+    soort = name.removesuffix(".html")
     try:
-        template = env.get_template(f"{document.soort}.html")
+        template = env.get_template(name)
         with deadline():
-            return template.render(doc=document, table_numbers=numbers, version=VERSION)
+            return template.render(**context, version=VERSION)
     except RefusedTemplate as exc:
         raise InputError(exc.problems) from None
     except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or f"{document.soort}.html"
+        where = exc.filename or name
         problem = Problem(where, exc.lineno, None, f"sjabloonfout: {exc.message}")
         raise InputError([problem]) from None
     except (jinja2.TemplateError, SecurityError) as exc:
-        raise InputError([_template_problem(exc, rapport_folder, document.soort)]) from None
+        raise InputError([_template_problem(exc, rapport_folder, soort)]) from None
 
 
 def _template_problem(exc: Exception, rapport_folder: Path | None, soort: str) -> Problem:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping, Sequence
 
 from ..model import Cell, Table
 from ..numbers import round_half_up
@@ -55,3 +56,32 @@ def table_csv(table: Table) -> str:
             [neutralise(row.label), row.kind, neutralise(group), *(raw_value(c) for c in row.cells)]
         )
     return out.getvalue()
+
+
+def merge_tables(
+    gemeenten: Sequence[tuple[str, str]], files: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """A reeks's national open data: each table of the gemeenten's folders
+    (``slug/tabellen/t.csv``) as one ``tabellen/t.csv``, a ``gemeente`` column first, the rows
+    gemeente by gemeente; a column only some gemeenten have is empty for the others."""
+    merged: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for naam, slug in gemeenten:
+        prefix = f"{slug}/tabellen/"
+        for path in sorted(p for p in files if p.startswith(prefix)):
+            rows = list(csv.reader(io.StringIO(files[path].decode("utf-8"), newline="")))
+            if not rows:
+                continue
+            header, body = rows[0], rows[1:]
+            columns, records = merged.setdefault(path.removeprefix(prefix), (["gemeente"], []))
+            columns += [c for c in header if c not in columns]
+            records += [
+                {"gemeente": neutralise(naam), **dict(zip(header, r, strict=True))} for r in body
+            ]
+    result = {}
+    for name, (columns, records) in merged.items():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([record.get(c, "") for c in columns] for record in records)
+        result[f"tabellen/{name}"] = out.getvalue().encode()
+    return result

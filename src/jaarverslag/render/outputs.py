@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Chart, Document
+from ..model import Chart, Document, DotChart
 
 if TYPE_CHECKING:
     from ..rapport import Config
@@ -43,9 +43,11 @@ def render_document(
     if "docx" in formats:
         from .charts import png
         from .docx import render_docx
+        from .dotplot import png as dots
 
-        charts = [b for s in document.sections for b in s.blocks if isinstance(b, Chart)]
-        pngs = {chart.name: png(chart) for chart in charts}
+        blocks = [b for s in document.sections for b in s.blocks]
+        pngs = {c.name: png(c) for c in blocks if isinstance(c, Chart)}
+        pngs |= {c.name: dots(c) for c in blocks if isinstance(c, DotChart)}
         files[f"{name}.docx"] = render_docx(html, document, pngs, config.huisstijl)
     for table in document.tables() if tables else ():
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
