@@ -157,6 +157,40 @@ def test_bad_input_at_the_start_shows_the_messages_alone(tmp_path: Path) -> None
     assert '<html lang="nl">' in html
 
 
+def test_a_workbook_change_shows_and_a_bad_cell_is_named_by_sheet(tmp_path: Path) -> None:
+    """rapport.xlsx (``new --excel``): a saved workbook rebuilds; a bad cell is reported as
+    ``rapport.xlsx[sheet]:row``, as check does; mending it brings the document back."""
+    import openpyxl
+
+    from jaarverslag.starter import new_rapport
+
+    folder = tmp_path / "werkmap"
+    assert new_rapport(folder, excel=True) == 0
+    preview = Preview(folder)
+    first = preview.update()
+    assert first is not None and first.page.ok, first.page.problems
+    workbook = folder / "rapport.xlsx"
+
+    def set_value(value: object) -> None:
+        book = openpyxl.load_workbook(workbook)
+        sheet = book["indicatoren"]
+        sheet.cell(2, 5).value = value
+        book.save(workbook)
+
+    set_value(417)
+    changed = preview.update()
+    assert changed is not None and changed.page.ok and changed.how == "invoer"
+    assert "417" in (changed.page.document or "")
+    set_value("veel")
+    bad = preview.update()
+    assert bad is not None and not bad.page.ok
+    assert bad.page.problems == tuple(check([folder])[0].problems)
+    assert any("rapport.xlsx[indicatoren]:2" in str(p) for p in bad.page.problems)
+    set_value(400)
+    mended = preview.update()
+    assert mended is not None and mended.page.ok
+
+
 def test_a_broken_template_is_on_the_page_with_file_and_line(tmp_path: Path) -> None:
     folder = copy("jaarverslag-2017", tmp_path)
     preview = Preview(folder)
