@@ -191,6 +191,38 @@ def test_a_workbook_change_shows_and_a_bad_cell_is_named_by_sheet(tmp_path: Path
     assert mended is not None and mended.page.ok
 
 
+def test_a_reeks_has_its_overview_at_the_root_and_each_gemeente_on_its_own_page(
+    tmp_path: Path,
+) -> None:
+    """The overview links to ``<slug>/<slug>.html``; that page is the gemeente's document as
+    ``build`` makes it; a text change reaches it; a gemeente's own problem shows on its page."""
+    folder = copy("iv3-begroting-2025", tmp_path)
+    preview = Preview(folder)
+    first = preview.update()
+    assert first is not None and first.page.ok, first.page.problems
+    overview = first.page.document or ""
+    assert 'href="aalsmeer/aalsmeer.html"' in overview
+    assert ".pdf" not in overview  # the preview makes HTML only
+    page = preview.page_at("/aalsmeer/aalsmeer.html")
+    assert page is not None and page.ok and "Aalsmeer" in (page.document or "")
+    assert preview.page_at("/aalsmeer/") is page  # made once per change
+    assert preview.page_at("/nergens/nergens.html") is None
+    assert preview.page_at("/aalsmeer/kosten.csv") is None
+    assert preview.page_at("/../rapport.yaml") is None
+    text = folder / "teksten" / "kosten.md"
+    text.write_text(text.read_text("utf-8") + "\nEen zin voor elke gemeente.\n", "utf-8")
+    update = preview.update()
+    assert update is not None and update.page.ok and update.page != first.page
+    again = preview.page_at("/aalsmeer/aalsmeer.html")
+    assert again is not None and "Een zin voor elke gemeente." in (again.document or "")
+    text.write_text(text.read_text("utf-8") + "\n{{ realisatie('geen_id', 2025) }}\n", "utf-8")
+    preview.update()
+    broken = preview.page_at("/aalsmeer/aalsmeer.html")
+    assert broken is not None and not broken.ok
+    assert any("teksten/kosten.md" in str(p) for p in broken.problems), broken.problems
+    assert broken.previous == again.document
+
+
 def test_a_broken_template_is_on_the_page_with_file_and_line(tmp_path: Path) -> None:
     folder = copy("jaarverslag-2017", tmp_path)
     preview = Preview(folder)
@@ -242,6 +274,20 @@ def test_warnings_are_shown_beside_a_good_document() -> None:
     html = served(page, 3, "abc")
     assert "1 waarschuwing" in html and "let op &lt;b&gt;" in html
     assert html.index("<p>doc</p>") < html.index('<details id="jv-waarschuwingen"')
+
+
+def test_the_documents_own_scripts_may_run_and_nothing_else() -> None:
+    """A template's inline script (the sort buttons of a reeks) gets its hash in the CSP."""
+    import base64
+    import hashlib
+
+    from jaarverslag.serve.page import script_hashes
+
+    body = "var x = 1;"
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    document = f"<html><body><script>{body}</script><script src='x.js'></script></body></html>"
+    assert script_hashes(Page(document)) == [f"'sha256-{digest}'"]
+    assert script_hashes(Page("<html><body>geen</body></html>")) == []
 
 
 def test_served_page_holds_one_script_with_its_nonce_and_version() -> None:

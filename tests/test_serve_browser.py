@@ -262,3 +262,45 @@ def listening(port: int) -> list[str]:
         if int(hexport, 16) == port and state == "0A":  # 0A: LISTEN
             found.append(address)
     return found
+
+
+def test_a_reeks_overview_and_a_gemeente_page_stay_current(tmp_path: Path) -> None:
+    """The overview's own script runs (its sort buttons: the CSP lets the template's script
+    through, by its hash), also after an update swapped the page; a gemeente's page, reached
+    by its link, shows a saved text."""
+    folder = tmp_path / "iv3-begroting-2025"
+    shutil.copytree(DATA / "iv3-begroting-2025", folder)
+    server = Serve(folder)
+    browser = None
+    try:
+        browser = Browser(server.url, tmp_path)
+        buttons = "document.querySelectorAll('table.overzicht th button').length > 0"
+        browser.wait_for(buttons, 30)
+        browser.screenshot(tmp_path / "reeks.png")
+        yaml = folder / "rapport.yaml"
+        yaml.write_text(
+            re.sub(
+                r"^titel: .*$",
+                "titel: Overzicht Zaanstreek",
+                yaml.read_text("utf-8"),
+                count=1,
+                flags=re.M,
+            ),
+            "utf-8",
+        )
+        browser.wait_for(contains("Overzicht Zaanstreek"))
+        browser.wait_for(buttons)  # the sort script ran again on the new version
+        browser.evaluate("document.querySelector('a[href=\"aalsmeer/aalsmeer.html\"]').click()")
+        browser.wait_for("location.pathname === '/aalsmeer/aalsmeer.html'", 20)
+        browser.wait_for(contains("Aalsmeer"), 20)
+        browser.evaluate("window.blijftStaan = 42")
+        text = folder / "teksten" / "kosten.md"
+        text.write_text(text.read_text("utf-8") + "\nNieuw voor Aalsmeer en de rest.\n", "utf-8")
+        browser.wait_for(contains("Nieuw voor Aalsmeer en de rest."))
+        assert browser.evaluate("window.blijftStaan") == 42
+        status, printed = server.stop()
+        assert status == 130 and "Traceback" not in printed, printed
+    finally:
+        if browser is not None:
+            browser.close()
+        server.kill()

@@ -50,6 +50,7 @@ def serve(
         first = preview.update()
         assert first is not None  # the first update always builds
         server.hub.publish(first.page)
+        server.hub.elsewhere = preview.page_at
         if not is_loopback(host):
             say(
                 f"waarschuwing: de server luistert op {host}: wie deze computer over het "

@@ -8,6 +8,8 @@ message is HTML-escaped: a file name or a value from the input is printed, never
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html as htmllib
 import re
 from dataclasses import dataclass
@@ -27,6 +29,9 @@ class Page:
     document: str | None
     problems: tuple[Problem, ...] = ()
     previous: str | None = None
+    #: a reeks: the state of its inputs (its gemeenten's pages can change beside the same
+    #: overview); empty otherwise
+    key: str = ""
 
     @property
     def ok(self) -> bool:
@@ -74,6 +79,14 @@ SCRIPT = """<script id="jv-voorbeeld" nonce="{nonce}" data-versie="{version}">
       var root = document.documentElement;
       root.replaceChild(document.adoptNode(nieuw.head), document.head);
       root.replaceChild(document.adoptNode(nieuw.body), document.body);
+      document.querySelectorAll("script").forEach(function (oud) {  // the page's own scripts
+        var opnieuw = document.createElement("script");
+        Array.prototype.forEach.call(oud.attributes, function (a) {
+          opnieuw.setAttribute(a.name, a.value);
+        });
+        opnieuw.textContent = oud.textContent;
+        oud.replaceWith(opnieuw);
+      });
       window.scrollTo(x, y);
       bezig = false;
       haal();
@@ -112,6 +125,19 @@ body > .jv-oud { opacity: .45; filter: grayscale(1); }
 """
 
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def script_hashes(page: Page) -> list[str]:
+    """CSP hashes of the document's own inline scripts (a template's, such as the sort buttons
+    of a reeks's overview): they run as in the built file, and nothing else does."""
+    html = page.document if page.document is not None else page.previous or ""
+    found = []
+    for attributes, body in INLINE_SCRIPT.findall(html):
+        if "src=" not in attributes.lower():
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            found.append(f"'sha256-{digest}'")
+    return sorted(set(found))
 
 
 def served(page: Page, version: int, nonce: str) -> str:

@@ -12,6 +12,11 @@ change touches:
   keeps its result — a changed ``kosten.csv`` recomputes the kosten, not the ladder;
 - charts are drawn once per content anyway (:mod:`jaarverslag.render.charts`).
 
+A reeks (one document per gemeente) has its overview at ``/`` and each gemeente's page at
+``/<slug>/<slug>.html``: the national file is checked on every change, a gemeente is analysed
+and rendered when its page is asked for (and kept until the next change), so its problems show
+on its own page — ``check`` analyses all of them, which takes seconds for hundreds.
+
 PDF and DOCX are never made. Bad input gives the problems ``check`` reports, beside the last
 good page; no exception leaves :meth:`Preview.update`.
 """
@@ -21,19 +26,21 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import files
-from ..analysis import Analysis, analyse
+from ..analysis import Analysis, analyse, analyse_reeks, gemeente_analysis
 from ..blocks import BLOCKS, section_problems
-from ..document import build_document
+from ..document import build_document, build_overview
 from ..errors import InputError, Problem, raise_if_errors
 from ..inputs import Inputs, read_inputs
 from ..model import BlockResult
 from ..render.html import render_html
+from ..render.overzicht import render_overview
 from ..texts import read_texts
 from .page import Page
 
@@ -89,18 +96,23 @@ class Preview:
         self.page: Page | None = None
         self._seen: dict[str, str] | None = None
         self._hashes: dict[str, tuple[_Stat, str]] = {}
+        self._lock = threading.Lock()  # the server's threads ask for a gemeente's page
+        self._gemeenten: dict[str, Page] = {}  #: a reeks: pages made since the last change
+        self._last_good: dict[str, str] = {}  #: a reeks: each gemeente's last good page
 
     def update(self) -> Update | None:
         """Rebuild if any file of the folder has other content than at the last update; None
         when nothing changed (an editor that saves the same bytes, a file touched)."""
+        with self._lock:
+            return self._update()
+
+    def _update(self) -> Update | None:
         start = time.perf_counter()
         prints = self.fingerprints()
         if self.page is not None and prints == self._seen:
             return None
         before = self._seen or {}
-        changed = tuple(
-            sorted(k for k in prints.keys() | before.keys() if prints.get(k) != before.get(k))
-        )
+        changed = tuple(sorted(_differ(prints, before)))
         try:
             page, how = self._attempt(prints)
         except Exception:  # a file that changed while it was read: look once more
@@ -112,6 +124,7 @@ class Preview:
                 page, how = self._failed([Problem(str(self.folder), message=message)]), "fout"
         self._seen = prints
         self.page = page
+        self._gemeenten = {}
         return Update(page, changed, how, time.perf_counter() - start)
 
     def _attempt(self, prints: dict[str, str]) -> tuple[Page, str]:
@@ -122,20 +135,18 @@ class Preview:
 
     def _failed(self, problems: list[Problem]) -> Page:
         errors = tuple(p for p in problems if p.severity == "error") or tuple(problems)
-        return Page(None, errors, self.good.html if self.good is not None else None)
+        return Page(None, errors, self.good.html if self.good is not None else None, _key())
 
     def _build(self, prints: dict[str, str]) -> tuple[Page, str]:
         good = self.good
-        differs = (
-            []
-            if good is None
-            else [
-                k for k in prints.keys() | good.prints.keys() if prints.get(k) != good.prints.get(k)
-            ]
-        )
+        differs = [] if good is None else _differ(prints, good.prints)
         if good is not None and not differs:  # back to exactly the last good state
-            return Page(good.html, good.analysis.warnings), "herstel"
-        if good is not None and all(k.endswith(".md") for k in differs):
+            return Page(good.html, good.analysis.warnings, key=_key(good)), "herstel"
+        if (
+            good is not None
+            and good.analysis.reeks is None
+            and all(k.endswith(".md") for k in differs)
+        ):
             texts, found = read_texts(self.folder, good.inputs.config)
             inputs = replace(good.inputs, texts=texts)
             read = [*good.read, *found]
@@ -148,11 +159,49 @@ class Preview:
             raise_if_errors(read)
             assert fresh is not None  # no errors: rapport.yaml was read
             inputs, reuse, how = fresh, self._reusable(fresh, prints), "invoer"
-        analysis = analyse(inputs, list(read), reuse=reuse)
-        html = render_html(build_document(analysis), self.folder)
         warnings = tuple(p for p in read if p.severity == "warning")
+        if inputs.reeks is not None:
+            analysis = analyse_reeks(inputs, list(read))
+            overview = build_overview(analysis, inputs.reeks.gemeenten, ("html",))
+            html = render_overview(overview, self.folder)["index.html"].decode()
+        else:
+            analysis = analyse(inputs, list(read), reuse=reuse)
+            html = render_html(build_document(analysis), self.folder)
         self.good = Good(inputs, warnings, analysis, prints, html)
-        return Page(html, analysis.warnings), how
+        return Page(html, analysis.warnings, key=_key(self.good)), how
+
+    def page_at(self, path: str) -> Page | None:
+        """The page at another path than ``/``: of a reeks, ``/<slug>/<slug>.html`` (or
+        ``/<slug>/``), made when first asked for; None for anything else."""
+        parts = path.strip("/").split("/")
+        if not 1 <= len(parts) <= 2 or (len(parts) == 2 and parts[1] != f"{parts[0]}.html"):
+            return None
+        with self._lock:
+            good, page = self.good, self.page
+            reeks = good.analysis.reeks if good is not None else None
+            found = reeks.find(parts[0]) if reeks is not None else None
+            if good is None or page is None or found is None or found.slug != parts[0]:
+                return None
+            if not page.ok:
+                return replace(page, previous=self._last_good.get(found.slug))
+            if found.slug not in self._gemeenten:
+                self._gemeenten[found.slug] = self._gemeente(good, found.slug, page.key)
+            return self._gemeenten[found.slug]
+
+    def _gemeente(self, good: Good, slug: str, key: str) -> Page:
+        reeks = good.analysis.reeks
+        assert reeks is not None
+        previous = self._last_good.get(slug)
+        try:
+            analysis = gemeente_analysis(good.analysis, reeks.by_slug(slug))
+            html = render_html(build_document(analysis), self.folder)
+        except InputError as exc:
+            return Page(None, tuple(exc.problems), previous, key)
+        except Exception as exc:  # a bug of ours: on the page, never a dead server
+            message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+            return Page(None, (Problem(str(self.folder), message=message),), previous, key)
+        self._last_good[slug] = html
+        return Page(html, analysis.warnings, key=key)
 
     def _reusable(self, inputs: Inputs, prints: Mapping[str, str]) -> dict[str, BlockResult]:
         """The last good block results whose data files and configuration are unchanged."""
@@ -216,6 +265,19 @@ class Preview:
         digest = known[1] if known is not None and known[0] == signature else _digest(path)
         hashes[key] = (signature, digest)
         return digest
+
+
+def _differ(prints: Mapping[str, str], other: Mapping[str, str]) -> list[str]:
+    """The files whose content differs (or that are in one of the two only)."""
+    return [k for k in prints.keys() | other.keys() if prints.get(k) != other.get(k)]
+
+
+def _key(good: Good | None = None) -> str:
+    """What tells two pages of a reeks apart: its overview can stay the same while a
+    gemeente's page changes, so every change of its inputs is a new version."""
+    if good is None or good.analysis.reeks is None:
+        return ""
+    return hashlib.sha256(repr(sorted(good.prints.items())).encode()).hexdigest()
 
 
 def _digest(path: Path) -> str:

@@ -16,10 +16,11 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .page import Page, served
+from .page import Page, script_hashes, served
 
 #: How often an idle event stream gets a comment line, so a closed browser is noticed.
 HEARTBEAT = 15.0
@@ -34,15 +35,24 @@ class Hub:
     was open before a restart of ``serve`` sees a newer version and fetches it.
     """
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, elsewhere: Callable[[str], Page | None] | None = None) -> None:
         self._changed = threading.Condition()
         self._page = page
+        #: the page at another path than ``/`` (a reeks's gemeenten), None when there is none
+        self.elsewhere = elsewhere
         self._version = time.time_ns() // 1_000_000
         self._closed = False
 
     def current(self) -> tuple[int, Page]:
         with self._changed:
             return self._version, self._page
+
+    def at(self, path: str) -> tuple[int, Page | None]:
+        """The version and the page at ``path`` (``/`` or what :attr:`elsewhere` knows)."""
+        if path in ("/", "/index.html"):
+            return self.current()
+        version, _ = self.current()
+        return version, self.elsewhere(path) if self.elsewhere is not None else None
 
     def publish(self, page: Page) -> bool:
         """Show ``page``; False (and no event) when it looks the same as the current one."""
@@ -116,15 +126,18 @@ class Handler(BaseHTTPRequestHandler):
             self._text(403, "Geweigerd: deze voorbeeldserver is alleen voor deze computer.", body)
             return
         path = self.path.split("?", 1)[0]
-        if path in ("/", "/index.html"):
-            self._page(body)
-        elif path == "/events" and body:
+        if path == "/events" and body:
             self._events()
-        elif path == "/favicon.ico":
+            return
+        if path == "/favicon.ico":
             self.send_response(204)
             self.end_headers()
-        else:
+            return
+        version, page = self.server.hub.at(path)
+        if page is None:
             self._text(404, "Niet gevonden: deze server toont alleen het rapport, op /.", body)
+        else:
+            self._page(page, version, body)
 
     def _host_allowed(self) -> bool:
         if not self.server.local_only:
@@ -135,10 +148,10 @@ class Handler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return is_loopback(name)
 
-    def _page(self, body: bool) -> None:
-        version, page = self.server.hub.current()
+    def _page(self, page: Page, version: int, body: bool) -> None:
         nonce = secrets.token_urlsafe(16)
         data = served(page, version, nonce).encode()
+        scripts = " ".join([f"'nonce-{nonce}'", *script_hashes(page)])
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
@@ -147,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header(
             "Content-Security-Policy",
-            f"default-src 'none'; script-src 'nonce-{nonce}'; connect-src 'self'; "
+            f"default-src 'none'; script-src {scripts}; connect-src 'self'; "
             "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         )
