@@ -264,6 +264,55 @@ def test_a_symlink_out_of_the_folder_is_not_read(tmp_path: Path) -> None:
     assert prints["teksten/01-inleiding.md"] != prints["indicatoren.csv"]
 
 
+def test_images_and_stylesheets_of_the_rapport_are_served_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """A template's ``<img src="logo.svg">`` shows as in the PDF; data files, texts,
+    rapport.yaml, anything outside the folder (also through a symlink) and a FIFO are not."""
+    import os
+
+    from helpers import ROOT
+
+    folder = tmp_path / "r"
+    shutil.copytree(ROOT / "tests" / "rapports" / "hostile" / "local-image", folder)
+    (tmp_path / "buiten.png").write_bytes(b"\x89PNG geheim")
+    (folder / "link.png").symlink_to(tmp_path / "buiten.png")
+    os.mkfifo(folder / "pijp.png")
+    preview = Preview(folder)
+    update = preview.update()
+    assert update is not None and update.page.ok
+    assert '<img src="logo.svg"' in (update.page.document or "")
+    found = preview.asset("/logo.svg")
+    assert found is not None and found[1] == "image/svg+xml"
+    assert found[0] == (folder / "logo.svg").read_bytes()
+    for path in [
+        "/indicatoren.csv",
+        "/rapport.yaml",
+        "/templates/jaarverslag.html",
+        "/link.png",
+        "/pijp.png",
+        "/../buiten.png",
+        "/%2e%2e/buiten.png",
+        "/nergens.png",
+    ]:
+        assert preview.asset(path) is None, path
+    hub = Hub(update.page)
+    hub.asset = preview.asset
+    server = PreviewServer("127.0.0.1", 0, hub)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        status, headers, body = get(server, "/logo.svg")
+        assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+        assert body == (folder / "logo.svg").read_text("utf-8")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert get(server, "/indicatoren.csv")[0] == 404
+    finally:
+        hub.close()
+        server.shutdown()
+        server.server_close()
+
+
 def test_warnings_are_shown_beside_a_good_document() -> None:
     from jaarverslag.errors import Problem
 

@@ -51,6 +51,7 @@ def serve(
         assert first is not None  # the first update always builds
         server.hub.publish(first.page)
         server.hub.elsewhere = preview.page_at
+        server.hub.asset = preview.asset
         if not is_loopback(host):
             say(
                 f"waarschuwing: de server luistert op {host}: wie deze computer over het "

@@ -31,6 +31,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from .. import files
 from ..analysis import Analysis, analyse, analyse_reeks, gemeente_analysis
@@ -41,6 +42,7 @@ from ..inputs import Inputs, read_inputs
 from ..model import BlockResult
 from ..render.html import render_html
 from ..render.overzicht import render_overview
+from ..render.pdf import FETCH_LIMIT
 from ..texts import read_texts
 from .page import Page
 
@@ -61,6 +63,17 @@ IGNORED_DIRS = frozenset(
         ".venv",
     }
 )
+
+#: What a page may load from the rapport folder, as its PDF may: images and stylesheets.
+ASSETS = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".css": "text/css; charset=utf-8",
+}
 
 #: A file's content hash, kept while its inode, size and times stay the same.
 _Stat = tuple[int, int, int, int]
@@ -187,6 +200,27 @@ class Preview:
             if found.slug not in self._gemeenten:
                 self._gemeenten[found.slug] = self._gemeente(good, found.slug, page.key)
             return self._gemeenten[found.slug]
+
+    def asset(self, path: str) -> tuple[bytes, str] | None:
+        """An image or stylesheet of the rapport folder, by its path in the page's address
+        (a template's ``<img src="logo.svg">``), within the PDF's limit; None for anything
+        else — no data file, text or ``rapport.yaml`` is ever served, nothing outside."""
+        relative = unquote(path).lstrip("/")
+        kind = ASSETS.get(os.path.splitext(relative)[1].lower())
+        if kind is None or "\x00" in relative:
+            return None
+        resolved = files.inside(self.folder, self.folder / relative)
+        if resolved is None:
+            return None
+        try:
+            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None
+                data = handle.read(FETCH_LIMIT + 1)
+        except OSError:
+            return None
+        return (data, kind) if len(data) <= FETCH_LIMIT else None
 
     def _gemeente(self, good: Good, slug: str, key: str) -> Page:
         reeks = good.analysis.reeks

@@ -40,6 +40,8 @@ class Hub:
         self._page = page
         #: the page at another path than ``/`` (a reeks's gemeenten), None when there is none
         self.elsewhere = elsewhere
+        #: an image or stylesheet a page uses: (bytes, content type), None when there is none
+        self.asset: Callable[[str], tuple[bytes, str] | None] | None = None
         self._version = time.time_ns() // 1_000_000
         self._closed = False
 
@@ -133,11 +135,25 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(204)
             self.end_headers()
             return
-        version, page = self.server.hub.at(path)
-        if page is None:
-            self._text(404, "Niet gevonden: deze server toont alleen het rapport, op /.", body)
-        else:
+        hub = self.server.hub
+        version, page = hub.at(path)
+        if page is not None:
             self._page(page, version, body)
+            return
+        found = hub.asset(path) if hub.asset is not None else None
+        if found is None:
+            self._text(404, "Niet gevonden: deze server toont alleen het rapport, op /.", body)
+            return
+        data, kind = found
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
 
     def _host_allowed(self) -> bool:
         if not self.server.local_only:
@@ -161,7 +177,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header(
             "Content-Security-Policy",
             f"default-src 'none'; script-src {scripts}; connect-src 'self'; "
-            "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         )
         self.end_headers()
