@@ -253,6 +253,30 @@ def test_another_host_is_an_explicit_choice_with_a_warning(tmp_path: Path) -> No
         server.kill()
 
 
+def test_open_opens_the_browser_on_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--open`` starts the user's browser ($BROWSER here: a script that writes down what it
+    was asked to open) on the page's address."""
+    folder = tmp_path / "beleidsplan-wassenaar-2024"
+    shutil.copytree(DATA / "beleidsplan-wassenaar-2024", folder)
+    opened = tmp_path / "geopend.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', "utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", f"{browser} %s")
+    server = Serve(folder, "--open")
+    try:
+        deadline = time.monotonic() + 10
+        while not opened.is_file() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text("utf-8").strip() == server.url
+        status, printed = server.stop()
+        assert status == 130 and "Traceback" not in printed
+    finally:
+        server.kill()
+
+
 def listening(port: int) -> list[str]:
     """The local addresses of the IPv4 sockets listening on ``port`` (from /proc/net/tcp)."""
     found = []
