@@ -5,7 +5,8 @@ writing), the median of several runs, with the peak resident memory of that proc
 ``ru_maxrss``). The floor for a PDF is the ``weasyprint`` command on the very HTML our build
 produced, with the same PDF/UA-1 variant, measured in the same loop so machine noise hits both;
 the same loop builds a copy of the rapport with ``pdfa: false`` (PDF/UA-1 only), so the row
-pair shows what PDF/A-2a costs on top.
+pair shows what PDF/A-2a costs on top. The ``serve`` rows time one running preview instead: a
+file saved until the page it serves holds the change (peak memory: the server's).
 The table goes to stdout and ``build/bench.md``; a missed target exits 1.
 
     python bench/run.py [--runs 5] [--count 342] [--batch-runs 1] [--out build/bench.md]
