@@ -146,6 +146,33 @@ def test_bad_data_shows_checks_messages_then_mending_brings_the_document_back(
     assert mended is not None and mended.page == good.page
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Goed\n\xff\xfe kapot\n", "teksten/01-inleiding.md:2: is geen UTF-8-tekst"),
+        (b"{{ realisatie('p_baan', 2017) }}\n", "onbekende indicator 'p_baan'"),
+        (b"Goed\n{{ 6 * }}\n", "teksten/01-inleiding.md"),
+    ],
+)
+def test_a_bad_text_is_reported_as_check_does(content: bytes, message: str, tmp_path: Path) -> None:
+    """Only a text changed, so only the texts are read again — and their problems are the
+    ones check reports; the text mended, the document is back."""
+    folder = copy("jaarverslag-2017", tmp_path)
+    preview = Preview(folder)
+    good = preview.update()
+    assert good is not None and good.page.ok
+    text = folder / "teksten" / "01-inleiding.md"
+    original = text.read_bytes()
+    text.write_bytes(content)
+    bad = preview.update()
+    assert bad is not None and not bad.page.ok and bad.how == "invoer"
+    assert bad.page.problems == tuple(check([folder])[0].problems)
+    assert any(message in str(p) for p in bad.page.problems), bad.page.problems
+    text.write_bytes(original)
+    mended = preview.update()
+    assert mended is not None and mended.page == good.page
+
+
 def test_bad_input_at_the_start_shows_the_messages_alone(tmp_path: Path) -> None:
     folder = copy("beleidsplan-wassenaar-2024", tmp_path)
     edit(folder / "verdeelsleutel.csv", "74", "73")

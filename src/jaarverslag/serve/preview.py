@@ -172,6 +172,7 @@ class Preview:
             raise_if_errors(read)
             assert fresh is not None  # no errors: rapport.yaml was read
             inputs, reuse, how = fresh, self._reusable(fresh, prints), "invoer"
+        raise_if_errors(read)  # as check: a text that can't be read stops before the analysis
         warnings = tuple(p for p in read if p.severity == "warning")
         if inputs.reeks is not None:
             analysis = analyse_reeks(inputs, list(read))
