@@ -213,10 +213,12 @@ def test_a_document_that_is_not_one_is_refused(
     document = tmp_path / "stuk.docx"
     if content is None:  # some 50 kB that would unpack to 50 MB, written a MB at a time
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-            with package.open("word/document.xml", "w") as part:
-                for _ in range(50):
-                    part.write(b" " * 1_000_000)
+        with (
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package,
+            package.open("word/document.xml", "w") as part,
+        ):
+            for _ in range(50):
+                part.write(b" " * 1_000_000)
         content = buffer.getvalue()
     elif content == "xlsx":
         from openpyxl import Workbook
