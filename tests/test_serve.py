@@ -106,6 +106,50 @@ def test_data_change_recomputes_only_the_blocks_of_that_file(tmp_path: Path) -> 
     assert "561" in (update.page.document or "")
 
 
+EDITS = {
+    "beleidsplan-wassenaar-2024": [
+        ("teksten/financien.md", "\nNog een zin.\n", None),
+        ("verdeelsleutel.csv", None, ("Wassenaar;14", "Wassenaar;13,5")),
+        ("verdeelsleutel.csv", None, ("Leidschendam-Voorburg;74", "Leidschendam-Voorburg;74,5")),
+        (
+            "maatregelen.csv",
+            None,
+            ("Eén participatieconsulent;structureel;2024", "Eén consulent;structureel;2024"),
+        ),
+        ("rapport.yaml", None, ("afronding: 1000", "afronding: 1")),
+        ("teksten/verdeling.md", "\nEn hier.\n", None),
+    ],
+    "participatie-2017": [
+        ("teksten/01-route.md", "\nNieuwe route.\n", None),
+        ("clienten.csv", None, ("K0001850,2017-01-31,4,", "K0001850,2017-01-31,5,")),
+        ("rapport.yaml", None, ("behoud_trede_3_4: 95", "behoud_trede_3_4: 99")),
+        ("teksten/03-participatieladder.md", "\nLadder.\n", None),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_whatever_is_reused_the_page_is_what_a_fresh_start_shows(name: str, tmp_path: Path) -> None:
+    """After every save of a series, the page of the running preview (which reuses what it
+    can) is exactly the page of a preview started afresh on the same files."""
+    folder = copy(name, tmp_path)
+    preview = Preview(folder)
+    preview.update()
+    for file, appended, replaced in EDITS[name]:
+        path = folder / file
+        if appended is not None:
+            path.write_text(path.read_text("utf-8") + appended, "utf-8")
+        else:
+            assert replaced is not None
+            edit(path, *replaced)
+        update = preview.update()
+        assert update is not None, file
+        fresh = Preview(folder).update()
+        assert fresh is not None
+        same = (update.page.document, update.page.problems)
+        assert same == (fresh.page.document, fresh.page.problems), file
+
+
 def test_rapport_yaml_change_recomputes_everything(tmp_path: Path) -> None:
     folder = copy("participatie-2017", tmp_path)
     preview = Preview(folder)
