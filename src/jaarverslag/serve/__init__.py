@@ -131,6 +131,8 @@ def _bind_message(exc: OSError, host: str, port: int) -> str:
         return f"kan niet luisteren op {host}: geen adres van deze computer"
     if exc.errno == errno.EADDRINUSE:
         return f"poort {port} is al in gebruik; kies een andere met --port (0: een vrije)"
+    if exc.errno == errno.EACCES:
+        return f"poort {port} mag alleen met beheerrechten; kies een poort vanaf 1024"
     if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or exc.errno is None:
         return f"kan niet luisteren op {host}: dat adres is niet van deze computer"
     return f"kan niet luisteren op {host}:{port} ({exc.strerror or exc})"
