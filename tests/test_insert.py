@@ -327,3 +327,28 @@ def test_footnotes_and_a_chapter_with_sections_of_its_own(beleidsplan: Path) -> 
     assert "* afgesproken is niet te sturen op het aantal P-banen." in chapter
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert "\t-\t*" in cells  # seed 001's "-*": the marker set apart on its own tab stop
+
+
+def test_of_a_reeks_the_chapter_is_one_gemeente_s(beleidsplan: Path, tmp_path: Path) -> None:
+    rows = "gemeente,post,soort,jaar,stand,bedrag\n"
+    rows += "Wassenaar,6.4 Begeleide participatie,lasten,2017,realisatie,123456\n"
+    rows += "Voorschoten,6.4 Begeleide participatie,lasten,2017,realisatie,654321\n"
+    rapport = write_rapport(tmp_path / "reeks", {"rapport.yaml": MINIMAL_YAML, "kosten.csv": rows})
+    code, output = insert(rapport, beleidsplan, "--heading", "Financiën")
+    assert code == 1
+    assert (
+        "--gemeente: een reeks heeft een document per gemeente: kies er een met --gemeente"
+        in output
+    )
+    assert "(Wassenaar, Voorschoten)" in output
+    code, output = insert(rapport, beleidsplan, "--heading", "Financiën", "--gemeente", "wassenaar")
+    assert code == 0, output
+    cells = [
+        c.text
+        for t in docx.Document(str(default_output(beleidsplan))).tables
+        for r in t.rows
+        for c in r.cells
+    ]
+    assert "€ 123.456" in cells and "€ 654.321" not in cells
+    code, output = insert(WASSENAAR, beleidsplan, "--heading", "Financiën", "--gemeente", "x")
+    assert code == 1 and "--gemeente: alleen een reeks" in output

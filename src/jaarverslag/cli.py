@@ -135,11 +135,14 @@ def new(name: Path, excel: bool) -> None:
     type=click.Path(path_type=Path),
     help="De kopie (standaard DOCUMENT.bijgewerkt.docx ernaast).",
 )
-def insert(rapport: Path, document: Path, heading: str, out: Path | None) -> None:
+@click.option("--gemeente", metavar="NAAM", help="Van een reeks: het document van deze gemeente.")
+def insert(
+    rapport: Path, document: Path, heading: str, out: Path | None, gemeente: str | None
+) -> None:
     """Zet het rapport als hoofdstuk in een kopie van uw eigen Word-document DOCUMENT."""
     from .insert import run_insert
 
-    sys.exit(run_insert(rapport, document, heading, out))
+    sys.exit(run_insert(rapport, document, heading, out, gemeente))
 
 
 @main.command()

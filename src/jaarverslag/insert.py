@@ -55,10 +55,12 @@ def default_output(document: Path) -> Path:
     return document.with_name(document.stem + SUFFIX + document.suffix)
 
 
-def run_insert(folder: Path, document: Path, heading: str, out: Path | None) -> int:
+def run_insert(
+    folder: Path, document: Path, heading: str, out: Path | None, gemeente: str | None = None
+) -> int:
     """The command: 0 when the copy is written, 1 on bad input (every problem printed)."""
     try:
-        written, warnings = insert_chapter(folder, document, heading, out)
+        written, warnings = insert_chapter(folder, document, heading, out, gemeente)
     except InputError as exc:
         exc.show()
         return 1
@@ -86,17 +88,20 @@ def count(number: int, one: str, many: str) -> str:
 
 
 def insert_chapter(
-    folder: Path, document: Path, heading: str, out: Path | None = None
+    folder: Path,
+    document: Path,
+    heading: str,
+    out: Path | None = None,
+    gemeente: str | None = None,
 ) -> tuple[Written, list[Problem]]:
-    """Write a copy of ``document`` whose chapter ``heading`` is the rapport of ``folder``;
-    raise :class:`InputError` with every problem when that can't be done."""
-    from .analysis import load_rapport
-
+    """Write a copy of ``document`` whose chapter ``heading`` is the rapport of ``folder`` (of
+    a reeks: the document of ``gemeente``); raise :class:`InputError` with every problem when
+    that can't be done."""
     target = out if out is not None else default_output(document)
     data, problems = read_document(document)
     problems += output_problems(document, target)
     try:
-        analysis = load_rapport(folder)
+        analysis = _analysis(folder, gemeente)
     except InputError as exc:
         problems += exc.problems
         analysis = None
@@ -105,6 +110,27 @@ def insert_chapter(
     content, written = _replaced(data, str(document), heading, analysis)
     write_atomically(target, content, document.stat().st_mode & 0o777)
     return Written(target, *written), list(analysis.warnings)
+
+
+def _analysis(folder: Path, gemeente: str | None) -> Analysis:
+    """The analysis of the rapport's one document: of a reeks, the chosen gemeente's."""
+    from .analysis import gemeente_analysis, load_rapport
+
+    analysis = load_rapport(folder)
+    if analysis.reeks is None:
+        if gemeente is None:
+            return analysis
+        message = "alleen een reeks (een databestand met een kolom gemeente) kent gemeenten"
+        raise InputError([Problem(str(folder), None, "--gemeente", message)])
+    found = analysis.reeks.find(gemeente) if gemeente is not None else None
+    if found is None:
+        names = [g.naam for g in analysis.reeks.gemeenten]
+        shown = ", ".join(names[:5]) + (f" en {len(names) - 5} andere" if len(names) > 5 else "")
+        message = "een reeks heeft een document per gemeente: kies er een met --gemeente"
+        if gemeente is not None:
+            message = f"'{gemeente}' staat niet in de reeks"
+        raise InputError([Problem(str(folder), None, "--gemeente", f"{message} ({shown})")])
+    return gemeente_analysis(analysis, found)
 
 
 def read_document(path: Path) -> tuple[bytes | None, list[Problem]]:
@@ -171,10 +197,9 @@ def _splice(
     from docx.oxml.ns import qn
 
     from .document import build_document
-    from .model import Chart
-    from .render.charts import png
     from .render.docx import HEADING_LEVEL, Look, write_html
     from .render.html import render_html
+    from .render.outputs import figure_pngs
     from .render.wordchapter import clear_chapter, find_heading, headings, place_after, tidy
     from .render.wordpackage import repack
     from .render.wordstyles import body_styles, ensure_styles, heading_styles, table_style
@@ -194,14 +219,14 @@ def _splice(
         text_width=_text_width(word, heading.index),
     )
     removed = clear_chapter(word, heading)
-    charts = [b for s in document.sections for b in s.blocks if isinstance(b, Chart)]
+    figures = figure_pngs(document)
     body = word.element.body
 
     def end() -> int:  # the body's elements before its closing section settings
         return len(body) - (1 if len(body) and body[-1].tag == qn("w:sectPr") else 0)
 
     before = end()
-    write_html(word, html, {c.name: png(c) for c in charts}, look)
+    write_html(word, html, figures, look)
     new = list(body)[before : end()]
     place_after(word, heading, new)
     tidy(word, removed)
@@ -212,7 +237,7 @@ def _splice(
     parts += [count(removed.tables, "tabel", "tabellen")]
     parts += [count(removed.pictures, "afbeelding", "afbeeldingen")] if removed.pictures else []
     parts += [count(removed.comments, "opmerking", "opmerkingen")] if removed.comments else []
-    summary = (heading.text, len(document.sections), tables, len(charts), ", ".join(parts))
+    summary = (heading.text, len(document.sections), tables, len(figures), ", ".join(parts))
     return repack(data, buffer.getvalue()), summary
 
 

@@ -41,17 +41,24 @@ def render_document(
     if "pdf" in formats:
         files[f"{name}.pdf"] = (pdf or _render_pdf)(html, folder, config.pdfa)
     if "docx" in formats:
-        from .charts import png
         from .docx import render_docx
-        from .dotplot import png as dots
 
-        blocks = [b for s in document.sections for b in s.blocks]
-        pngs = {c.name: png(c) for c in blocks if isinstance(c, Chart)}
-        pngs |= {c.name: dots(c) for c in blocks if isinstance(c, DotChart)}
+        pngs = figure_pngs(document)
         files[f"{name}.docx"] = render_docx(html, document, pngs, config.huisstijl)
     for table in document.tables() if tables else ():
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
     return files
+
+
+def figure_pngs(document: Document) -> dict[str, bytes]:
+    """Every figure of the document as the PNG a Word document gets, by its name."""
+    from .charts import png
+    from .dotplot import png as dots
+
+    blocks = [b for s in document.sections for b in s.blocks]
+    pngs = {c.name: png(c) for c in blocks if isinstance(c, Chart)}
+    pngs |= {c.name: dots(c) for c in blocks if isinstance(c, DotChart)}
+    return pngs
 
 
 def _render_pdf(html: str, folder: Path | None, pdfa: bool) -> bytes:
