@@ -142,9 +142,10 @@ def _copy_numbering(word: DocxDocument, template: DocxDocument, num_id: str) -> 
     num = copy.deepcopy(num)
     num.set(qn("w:numId"), str(new_num))
     num.find(qn("w:abstractNumId")).set(qn("w:val"), str(new_abstract))
-    abstracts = list(target.iter(qn("w:abstractNum")))
-    if abstracts:  # the schema's order: every abstractNum before every num
-        abstracts[-1].addnext(abstract)
+    # the schema's order: picture bullets, then every abstractNum, then every num
+    before = list(target.iter(qn("w:abstractNum"))) or list(target.iter(qn("w:numPicBullet")))
+    if before:
+        before[-1].addnext(abstract)
     else:
         target.insert(0, abstract)
     nums = list(target.iter(qn("w:num")))
