@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+# -j 2: data/iv3-begroting-2025 is a reeks of 342 documents, spread over both cores
 build: $(STAMP)
-	$(BIN)/jaarverslag build -o build
+	$(BIN)/jaarverslag build -o build -j 2
 
 # The tools the tests read our files with: pdftotext, LibreOffice, Chromium, axe-core (npm) and
 # Java, which runs veraPDF (found via $VERAPDF, ../shared/tools/verapdf/ or `verapdf` on the PATH).

@@ -400,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-runs", type=int, default=1, help="runs of -j 1 and -j 2")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.md")
     parser.add_argument("--no-ladder", action="store_true", help="skip the 1.6M-row ladder")
+    parser.add_argument("--no-reeks", action="store_true", help="skip the 342-gemeente reeks")
+    parser.add_argument("--only-reeks", action="store_true", help="only the reeks (issue 16)")
     args = parser.parse_args(argv)
     table = [
         "| what (whole command) | median s | peak RSS MB | runs | note |",
@@ -409,16 +411,26 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jaarverslag-bench-") as name:
         tmp = Path(name)
-        for folder in sorted(p for p in (ROOT / "data").iterdir() if p.is_dir()):
+        examples = sorted(p for p in (ROOT / "data").iterdir() if p.is_dir())
+        for folder in [] if args.only_reeks else examples:
+            if (folder / "gemeenten.csv").is_file():
+                continue  # a reeks: bench_reeks.py, below
             print(f"… {folder.name}", file=sys.stderr)
             bench_rapport(folder, args.runs, tmp, table, targets)
             bench_pandoc(folder, args.runs, tmp, table)
             bench_serve(folder, args.runs, tmp, table, targets)
-        print("… privacy audit", file=sys.stderr)
-        bench_privacy(args.runs, table, targets)
-        print(f"… batch of {args.count} rapports", file=sys.stderr)
-        bench_batch(args.count, args.batch_runs, tmp, table, targets)
-        ladder = "" if args.no_ladder else (print("… ladder", file=sys.stderr) or bench_ladder())
+        if not args.only_reeks:
+            print("… privacy audit", file=sys.stderr)
+            bench_privacy(args.runs, table, targets)
+            print(f"… batch of {args.count} rapports", file=sys.stderr)
+            bench_batch(args.count, args.batch_runs, tmp, table, targets)
+        if not args.no_reeks:
+            import bench_reeks
+
+            print("… reeks of every gemeente", file=sys.stderr)
+            bench_reeks.run(sys.modules[__name__], tmp, table, targets, args.batch_runs)
+        skip = args.no_ladder or args.only_reeks
+        ladder = "" if skip else (print("… ladder", file=sys.stderr) or bench_ladder())
     lines = [
         f"# jaarverslag bench ({os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}, "
         f"{time.perf_counter() - started:.0f} s)",

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 
-from .analysis import Analysis, PlannedSection, gemeente_analysis
+from .analysis import Analysis, PlannedSection
 from .blocks import BLOCKS
 from .compute.grafiek import indicator_chart
 from .compute.vergelijking import comparison, overview_table
@@ -88,8 +88,8 @@ def _explained(analysis: Analysis, planned: PlannedSection, name: str) -> list[B
 def build_overview(
     analysis: Analysis, chosen: Sequence[Gemeente], formats: Sequence[str]
 ) -> Overzicht:
-    """The overview page of a reeks: a link to every document built, the comparison of all
-    gemeenten when there is a gemeenten.csv, and the open data of the whole reeks."""
+    """The overview page of a reeks: a link to every document built and the comparison of all
+    gemeenten when there is a gemeenten.csv (the national tables are added when written)."""
     reeks = analysis.reeks
     assert reeks is not None
     config = analysis.config
@@ -106,10 +106,6 @@ def build_overview(
             f"gemeenten ({data.kolom}): het bedrag van elke post gedeeld door het aantal "
             "inwoners. Nederland is het landelijke totaal gedeeld door alle inwoners."
         )
-    tabellen = ["overzicht"] if table is not None else []
-    if chosen:
-        first = gemeente_analysis(analysis, chosen[0])
-        tabellen += [t.name for t in build_document(first).tables()]
     titel = fill(config.titel, "alle gemeenten")
     ondertitel = None if config.ondertitel is None else fill(config.ondertitel, "alle gemeenten")
     return Overzicht(
@@ -119,7 +115,6 @@ def build_overview(
         datum=document_date(analysis).isoformat(),
         links=links,
         table=table,
-        tabellen=tuple(tabellen),
         ondertitel=ondertitel,
         uitleg=tuple(uitleg),
     )

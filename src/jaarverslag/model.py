@@ -7,6 +7,7 @@ open-data writer reads the tables.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -197,7 +198,12 @@ class Overzicht:
 
     def href(self, gemeente: str) -> str | None:
         """Where a gemeente's document is (its HTML, else its first file); None: not built."""
-        for naam, files in self.links:
-            if naam == gemeente and files:
-                return next((path for fmt, path in files if fmt == "html"), files[0][1])
-        return None
+        return self._hrefs.get(gemeente)
+
+    @functools.cached_property
+    def _hrefs(self) -> dict[str, str]:
+        return {
+            naam: next((path for fmt, path in files if fmt == "html"), files[0][1])
+            for naam, files in self.links
+            if files
+        }

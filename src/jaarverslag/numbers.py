@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from itertools import count, pairwise, product
 from string import ascii_lowercase
 
@@ -80,6 +81,13 @@ def format_number(value: Number | None, decimals: int | None = None) -> str:
     """``1234.5`` → ``1.234,5``; ``None`` → ``-``."""
     if value is None or is_missing(value):
         return NO_DATA
+    return _formatted(type(value).__name__, value, decimals)
+
+
+@lru_cache(maxsize=8192)  # Babel is slow, and a batch prints the same figures many times
+def _formatted(_kind: str, value: Number, decimals: int | None) -> str:
+    """:func:`format_number` of a value (keyed by its type too: 0.1 and an equal Fraction
+    print differently, see :func:`exact`)."""
     if decimals is None:
         decimals = min(decimals_of(value), MAX_DECIMALS)
     rounded = round_half_up(value, decimals)

@@ -23,7 +23,7 @@ from .scheduler import Job, Progress, Scheduler, Tasks
 
 if TYPE_CHECKING:
     from .analysis import Analysis
-    from .model import Document
+    from .model import Document, Overzicht
     from .render.outputs import PdfRenderer
 
 
@@ -58,7 +58,9 @@ class Prepared:
     files: dict[str, bytes]
     variants: list[tuple[str, str]]
     warnings: list[Problem]
-    reeks: bool = False  #: the variants are the gemeenten of a reeks, each in its own folder
+    #: A reeks: its overview page, rendered by :func:`finish` once the tables are known; the
+    #: variants are its gemeenten, each in its own folder.
+    overview: Overzicht | None = None
 
 
 class Helper(Protocol):
@@ -269,7 +271,7 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
     """Swap the finished files into place, with the marker that records their inputs."""
     target = out_dir / prepared.name
     warnings = list(prepared.warnings)
-    if prepared.reeks:
+    if prepared.overview is not None:
         from .analysis import group_problems
         from .render.opendata import merge_tables
 
@@ -279,8 +281,9 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
         if any(p.severity == "error" for p in problems):
             return Outcome(prepared.folder, problems=problems, error="invoerfouten")
         warnings += problems
-        # every gemeente's tables in one file each, with a gemeente column
+        # every gemeente's tables in one file each, with a gemeente column; the overview page
         files |= merge_tables(prepared.variants, files)
+        files |= _overview(prepared.overview, files, prepared.folder)
     marker = cache.record(key, files, [str(p) for p in warnings])
     output.write(target, {**files, output.MARKER: marker})
     paths = [target / name for name in sorted(files)]
@@ -341,7 +344,6 @@ def _prepare_reeks(
     that work), its problems gathered by :func:`finish`."""
     from .analysis import select
     from .document import build_overview
-    from .render.overzicht import render_overview
 
     if per_partij:
         message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
@@ -349,9 +351,21 @@ def _prepare_reeks(
     chosen = select(analysis, gemeenten)
     warnings = list(analysis.warnings)
     overview = build_overview(analysis, chosen, formats)
-    files = render_overview(overview, analysis.folder)
     variants = [(g.naam, g.slug) for g in chosen]
-    return Prepared(folder, analysis.name, formats, files, variants, warnings, True)
+    return Prepared(folder, analysis.name, formats, {}, variants, warnings, overview)
+
+
+def _overview(overview: Overzicht, files: dict[str, bytes], folder: Path) -> dict[str, bytes]:
+    """The overview page of a reeks, listing the national tables the build wrote."""
+    from dataclasses import replace
+
+    from .render.overzicht import render_overview
+
+    own = ["overzicht"] if overview.table is not None else []
+    written = sorted(
+        p.removeprefix("tabellen/").removesuffix(".csv") for p in files if p.startswith("tabellen/")
+    )
+    return render_overview(replace(overview, tabellen=(*own, *written)), folder)
 
 
 def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:

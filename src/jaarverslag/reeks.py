@@ -174,9 +174,13 @@ def _gemeente(naam: str, slug_: str, listed: pd.DataFrame | None, k: str) -> Gem
         naam,
         slug_,
         int(str(listed.at[k, "inwoners"])),
-        None if grootte is None else str(grootte),
-        None if provincie is None else str(provincie),
+        _text(grootte),
+        _text(provincie),
     )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def _in_every_file(

@@ -79,6 +79,23 @@ class Inline(Executor):
         return future
 
 
+def slice_size(left: int, workers: int) -> int:
+    """:data:`SLICE` documents a task, fewer towards the end (what is left over twice the
+    workers, at least 2), so no worker waits long for the last slice of another."""
+    return max(2, min(SLICE, -(-left // (2 * max(1, workers)))))
+
+
+def start_worker(pdf: bool) -> None:
+    """A worker of the pool: a helper process (dies with us) that imports the libraries its
+    tasks need straight away, all workers at once, so one that waits for its first task (while
+    another prepares a reeks) is ready when it comes."""
+    helper_process()
+    import pandas  # noqa: F401
+
+    if pdf:
+        import weasyprint  # noqa: F401
+
+
 def reason(exc: BaseException) -> str:
     return f"interne fout: {type(exc).__name__}: {exc}"
 
@@ -130,7 +147,8 @@ class Scheduler:
     def _executor(self) -> Executor:
         if self.workers <= 1:
             return Inline()
-        return ProcessPoolExecutor(self.workers, initializer=helper_process)
+        pdf = self.formats is None or "pdf" in self.formats
+        return ProcessPoolExecutor(self.workers, initializer=start_worker, initargs=(pdf,))
 
     def _collect(
         self, done: set[Future[Any]], pending: dict[Future[Any], tuple[Job, Part]]
@@ -186,8 +204,11 @@ class Scheduler:
             job.prepared, job.files = result, dict(result.files)
             variants = result.variants
             self.progress.grow(len(variants))
-            for start in range(0, len(variants), SLICE):
-                self._add(job, variants[start : start + SLICE])
+            start = 0
+            while start < len(variants):
+                size = slice_size(len(variants) - start, self.workers)
+                self._add(job, variants[start : start + size])
+                start += size
         else:
             self.progress.update(len(part))
             job.files |= result

@@ -123,5 +123,8 @@ def chart(
         f"een van de {format_number(count)} gemeenten van {group}, {gemeente.naam} is "
         f"gemarkeerd en de mediaan is een lijn. " + " ".join(said)
     )
-    caption = f"{post}: per inwoner, {gemeente.naam} tussen {group}"
+    caption = (
+        f"{post}: per inwoner, {gemeente.naam} tussen {group}. Elke blauwe stip is een "
+        f"gemeente, de oranje ruit {gemeente.naam}, de stippellijn de mediaan."
+    )
     return DotChart(name, caption, unbreakable(alt), gemeente.naam, tuple(strips), decimals)
