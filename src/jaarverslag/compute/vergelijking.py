@@ -221,9 +221,11 @@ def _figures(data: Comparison, mine: str, klasse: str | None) -> list[Figure]:
 
 
 def _number(value: object) -> float | None:
-    """A float, or None for no data (NaN, None)."""
-    number = plain(value)
-    return None if number is None else float(number)
+    """A float as it is (not rounded: the printed decimals are chosen on the exact values), or
+    None for no data (NaN, None)."""
+    if plain(value) is None:
+        return None
+    return float(value)  # type: ignore[arg-type]  # a real number: plain() said so
 
 
 def _table(data: Comparison, figures: list[Figure], gemeente: Gemeente, decimals: int) -> Table:
