@@ -201,7 +201,7 @@ def test_the_index_links_every_gemeente_and_compares_them_all(tmp_path: Path) ->
     body = [tr.xpath("string(./th)") for tr in table.xpath("./tbody/tr")]
     assert body == ["Aadorp", "Bedum", "Cuijk", "Dalen", "Eelde"]
     assert table.xpath("string(./tfoot/tr/th)") == "Nederland"
-    assert table.xpath("./thead/tr/th/@scope") == ["col"] * 8
+    assert table.xpath("./thead/tr/th/@scope") == ["col"] * 7  # post 2 has no baten
     # readable without the script: the figures are in the page itself, with their sort values
     cells = table.xpath("./tbody/tr[1]/td")
     assert [c.get("data-waarde") for c in cells][2:4] == ["1000", "10"]
@@ -409,3 +409,26 @@ def test_csv_text_the_merge_writes_is_rfc4180(tmp_path: Path) -> None:
     assert data.count(b"\r\n") == data.count(b"\n")
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert all(len(r) == len(parsed[0]) for r in parsed)
+
+
+def test_a_gemeente_without_a_post_has_no_figure_and_no_place(tmp_path: Path) -> None:
+    lines = [line for line in kosten().splitlines() if not line.startswith("Aadorp;2;")]
+    text = "\n".join(lines).replace(
+        "Nederland;2;2 Tweede;lasten;2025;begroting;3500",
+        "Nederland;2;2 Tweede;lasten;2025;begroting;3000",
+    )
+    out = built(tmp_path, kosten_csv=text + "\n")
+    table = {
+        (r["groep"], r["omschrijving"]): r
+        for r in rows(out / "aadorp" / "tabellen" / "vergelijking.csv")
+    }
+    tweede = table[("Lasten", "2 Tweede")]
+    assert (tweede["per_inwoner"], tweede["plaats"]) == ("", "")
+    assert float(tweede["mediaan_grootteklasse"]) == 0.3  # Bedum alone: 600 / 2.000
+    page = lxml_html.fromstring((out / "aadorp" / "aadorp.html").read_bytes())
+    assert "2 Tweede: lasten: geen gegevens." in page.xpath("//div[@class='conclusie']/p/text()")
+    bedum = {
+        (r["groep"], r["omschrijving"]): r
+        for r in rows(out / "bedum" / "tabellen" / "vergelijking.csv")
+    }
+    assert bedum[("Lasten", "2 Tweede")]["plaats"] == "1 van 1"

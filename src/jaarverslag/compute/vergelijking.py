@@ -46,7 +46,7 @@ class Comparison:
     """
 
     posts: tuple[str, ...]
-    soorten: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
     values: pd.DataFrame
     klasse: pd.Series
     place: pd.DataFrame
@@ -108,9 +108,12 @@ def comparison(reeks: Reeks, soort: str, jaar: int, bedragen_in: int) -> Compari
         if reeks.inwoners_nederland is not None
         else float(inwoners.sum())
     )
+    # a post and soort no gemeente has a figure for is left out (baten of a post without any)
+    pairs = tuple((str(p), str(s)) for p, s in columns[values.notna().any().to_numpy()])
+    shown = tuple(p for p in posts if any(p == q for q, _ in pairs))
     return Comparison(
-        posts,
-        soorten,
+        shown,
+        pairs,
         values,
         klasse,
         place,
@@ -197,26 +200,23 @@ def _figures(data: Comparison, mine: str, klasse: str | None) -> list[Figure]:
         members = values.loc[(data.klasse == klasse).to_numpy()]
         medians = data.mediaan_klasse.loc[[klasse]].iloc[0]
     result = []
-    for post in data.posts:  # a handful of posts: the national work is done, vectorised
-        for soort in data.soorten:
-            column = (post, soort)
-            group = np.sort(members[column].dropna().to_numpy(dtype=float))
-            place = _number(data.place.at[mine, column])
-            result.append(
-                Figure(
-                    post,
-                    soort,
-                    _number(values.at[mine, column]),
-                    _number(medians[column]),
-                    _number(data.mediaan[column]),
-                    _number(data.nederland[column]),
-                    None if place is None else int(place),
-                    int(_number(data.size.at[mine, column]) or 0)
-                    if place is not None
-                    else len(group),
-                    tuple(float(v) for v in group),
-                )
+    for column in data.pairs:  # a handful of posts: the national work is done, vectorised
+        post, soort = column
+        group = np.sort(members[column].dropna().to_numpy(dtype=float))
+        place = _number(data.place.at[mine, column])
+        result.append(
+            Figure(
+                post,
+                soort,
+                _number(values.at[mine, column]),
+                _number(medians[column]),
+                _number(data.mediaan[column]),
+                _number(data.nederland[column]),
+                None if place is None else int(place),
+                int(_number(data.size.at[mine, column]) or 0) if place is not None else len(group),
+                tuple(float(v) for v in group),
             )
+        )
     return result
 
 
@@ -272,10 +272,10 @@ def _euro(value: float | None, decimals: int) -> Cell:
     return Cell(value, "euro", decimals=decimals)
 
 
-def place_text(place: int | None, size: int) -> str:
-    """``14 van 45``; ``-`` without data."""
+def place_text(place: int | None, size: int) -> str | None:
+    """``14 van 45``; None (printed ``-``, empty in the open data) without data."""
     if place is None:
-        return "-"
+        return None
     return f"{format_number(place)} van {format_number(size)}"
 
 
@@ -288,7 +288,7 @@ def overview_table(data: Comparison, reeks: Reeks) -> Table:
         Column("Grootteklasse", "grootteklasse", numeric=False),
         Column("Inwoners", "inwoners"),
     ]
-    pairs = [(p, s) for p in data.posts for s in data.soorten]
+    pairs = list(data.pairs)
     columns += [
         Column(f"{post}: {soort} per inwoner", f"{_slug_key(post)}_{soort}")
         for post, soort in pairs
