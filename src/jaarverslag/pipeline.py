@@ -223,7 +223,11 @@ def prepare(
         analysis = analysed(folder, key)
         chosen = tuple(f for f in analysis.config.formaten if formats is None or f in formats)
         if analysis.reeks is not None:
-            return _prepare_reeks(folder, analysis, chosen, per_partij, gemeenten)
+            from . import reeks_build
+
+            variants, overview = reeks_build.plan(analysis, chosen, per_partij, gemeenten)
+            warnings = list(analysis.warnings)
+            return Prepared(folder, analysis.name, chosen, {}, variants, warnings, overview)
         document = build_document(analysis)
         files = _render(analysis, document, chosen, analysis.name, True, pdf)
         wanted = per_partij if per_partij is not None else analysis.config.per_partij
@@ -243,27 +247,17 @@ def render_variants(
 ) -> dict[str, bytes]:
     """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`), or the
     documents of these gemeenten of a reeks (``gemeente/gemeente.pdf`` …)."""
-    from .analysis import gemeente_analysis
     from .document import build_document
 
     analysis = analysed(folder, key)
+    if analysis.reeks is not None:  # gemeenten, each in its own folder with its own tables
+        from . import reeks_build
+
+        return reeks_build.render_gemeenten(analysis, variants, formats, pdf)
     files: dict[str, bytes] = {}
-    found: list[tuple[Problem, str]] = []
     for partij, name in variants:
-        if analysis.reeks is not None:  # a gemeente: its own folder, with its own tables
-            try:
-                one = gemeente_analysis(analysis, analysis.reeks.by_slug(name))
-                rendered = _render(one, build_document(one), formats, name, True, pdf)
-            except InputError as exc:  # finish() fails the reeks, with every gemeente's
-                found += [(p, partij) for p in exc.problems]
-                continue
-            found += [(p, partij) for p in one.warnings]
-            files |= {f"{name}/{path}": data for path, data in rendered.items()}
-            continue
         document = build_document(analysis, partij=partij)
         files |= _render(analysis, document, formats, name, False, pdf)
-    if analysis.reeks is not None and variants:  # one record per slice
-        files[f"{PROBLEMS}{variants[0][1]}"] = _problems_record(found)
     return files
 
 
@@ -271,43 +265,18 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
     """Swap the finished files into place, with the marker that records their inputs."""
     target = out_dir / prepared.name
     warnings = list(prepared.warnings)
-    if prepared.overview is not None:
-        from .analysis import group_problems
-        from .render.opendata import merge_tables
+    if prepared.overview is not None:  # a reeks: its gemeenten's problems, national tables
+        from . import reeks_build
 
-        files = dict(files)
-        found = [item for part in _problem_records(files) for item in part]
-        problems = list(group_problems(found, len(prepared.variants)))
+        overview, variants = prepared.overview, prepared.variants
+        files, problems = reeks_build.gather(variants, files, overview, prepared.folder)
         if any(p.severity == "error" for p in problems):
             return Outcome(prepared.folder, problems=problems, error="invoerfouten")
         warnings += problems
-        # every gemeente's tables in one file each, with a gemeente column; the overview page
-        files |= merge_tables(prepared.variants, files)
-        files |= _overview(prepared.overview, files, prepared.folder)
     marker = cache.record(key, files, [str(p) for p in warnings])
     output.write(target, {**files, output.MARKER: marker})
     paths = [target / name for name in sorted(files)]
     return Outcome(prepared.folder, target, paths, warnings)
-
-
-#: In the files of a slice of a reeks: the problems found per gemeente, as JSON. No file can
-#: have this name (a NUL byte), and finish() takes them out before anything is written.
-PROBLEMS = "\0problemen"
-
-
-def _problems_record(found: list[tuple[Problem, str]]) -> bytes:
-    import dataclasses
-    import json
-
-    return json.dumps([[dataclasses.asdict(p), gemeente] for p, gemeente in found]).encode()
-
-
-def _problem_records(files: dict[str, bytes]) -> list[list[tuple[Problem, str]]]:
-    """Every slice's problems (the scheduler merges the slices' files: one key per slice)."""
-    import json
-
-    records = [files.pop(k) for k in sorted(k for k in files if k.startswith(PROBLEMS))]
-    return [[(Problem(**p), g) for p, g in json.loads(r)] for r in records]
 
 
 def analysed(folder: Path, key: str | None) -> Analysis:
@@ -330,42 +299,6 @@ def _analysed(folder: Path, key: str) -> Analysis:
 def forget() -> None:
     """Drop the analysis kept for the tasks (at the end of a batch)."""
     _analysed.cache_clear()
-
-
-def _prepare_reeks(
-    folder: Path,
-    analysis: Analysis,
-    formats: tuple[str, ...],
-    per_partij: bool | None,
-    gemeenten: Sequence[str] | None,
-) -> Prepared:
-    """A reeks: the national file checked (once), the overview page and table; each chosen
-    gemeente is a variant in its own folder, analysed where it is rendered (so both cores do
-    that work), its problems gathered by :func:`finish`."""
-    from .analysis import select
-    from .document import build_overview
-
-    if per_partij:
-        message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
-        raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
-    chosen = select(analysis, gemeenten)
-    warnings = list(analysis.warnings)
-    overview = build_overview(analysis, chosen, formats)
-    variants = [(g.naam, g.slug) for g in chosen]
-    return Prepared(folder, analysis.name, formats, {}, variants, warnings, overview)
-
-
-def _overview(overview: Overzicht, files: dict[str, bytes], folder: Path) -> dict[str, bytes]:
-    """The overview page of a reeks, listing the national tables the build wrote."""
-    from dataclasses import replace
-
-    from .render.overzicht import render_overview
-
-    own = ["overzicht"] if overview.table is not None else []
-    written = sorted(
-        p.removeprefix("tabellen/").removesuffix(".csv") for p in files if p.startswith("tabellen/")
-    )
-    return render_overview(replace(overview, tabellen=(*own, *written)), folder)
 
 
 def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:
