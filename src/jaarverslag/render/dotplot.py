@@ -249,7 +249,7 @@ def _png(chart: DotChart) -> bytes:
     )
     out = io.BytesIO()
     # a handful of colours and their anti-aliased edges: a palette keeps the DOCX small
-    image = image.quantize(PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    image = image.quantize(PALETTE, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
 
