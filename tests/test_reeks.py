@@ -432,3 +432,35 @@ def test_a_gemeente_without_a_post_has_no_figure_and_no_place(tmp_path: Path) ->
         for r in rows(out / "bedum" / "tabellen" / "vergelijking.csv")
     }
     assert bedum[("Lasten", "2 Tweede")]["plaats"] == "1 van 1"
+
+
+def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path: Path) -> None:
+    indicatoren = "gemeente;id;indicator;jaar;soort;waarde\n" + "".join(
+        f"{g};banen;Banen;2025;begroting;{n}\n"
+        for g, n in (
+            ("Aadorp", 11),
+            ("Bedum", 22),
+            ("Cuijk", 33),
+            ("Dalen", 44),
+            ("Eelde", 55),
+            ("Nederland", 165),
+        )
+    )
+    text = "# Banen\n\n{{ gemeente }} wil {{ doel('banen', 2025) }} banen.\n"
+    files = {
+        "indicatoren_csv": indicatoren,
+        "teksten/banen.md": text.replace("{{ gemeente }}", "We"),
+        "rapport_yaml": YAML + "grafieken: false\n",  # the indicator charts: matplotlib, slow
+    }
+    out = built(tmp_path, **files)
+    for naam, n in (("cuijk", "33"), ("eelde", "55")):
+        table = rows(out / naam / "tabellen" / "indicatoren.csv")
+        assert [r["begroting_2025"] for r in table] == [n]
+        page = (out / naam / f"{naam}.html").read_text(encoding="utf-8")
+        assert f"We wil {n} banen." in page  # the live figure is this gemeente's
+    (outcome,) = check([tmp_path / "r"])
+    assert [str(p) for p in outcome.problems] == [
+        f"{tmp_path}/r/indicatoren.csv: gemeente: waarschuwing: de 1 regels van Nederland worden "
+        "niet gebruikt: Nederland krijgt geen document, en indicatoren tellen niet op tot een "
+        "landelijk totaal"
+    ]
