@@ -209,3 +209,26 @@ def test_folder_without_rapport_yaml_is_bad_input(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "leeg")])
     assert result.exit_code == 1
     assert "rapport.yaml: ontbreekt" in result.stderr
+
+
+def test_a_house_style_without_the_styles_we_write_still_builds(tmp_path):
+    """Word leaves unused built-in styles (Subtitle, Caption, …) out of a file."""
+    from docx import Document as Word
+
+    rapport = write_rapport(
+        tmp_path / "r",
+        {
+            "rapport.yaml": MINIMAL_YAML,
+            "indicatoren.csv": "id;indicator;jaar;soort;waarde\np;P;2017;realisatie;1\n",
+        },
+    )
+    style = Word()
+    for name in ("Subtitle", "Caption", "Title", "List Bullet"):
+        style.styles[name].delete()
+    style.styles["Normal"].font.name = "Huisletter"
+    style.save(str(rapport / "huisstijl.docx"))
+    outcome = build_one(rapport, tmp_path / "out", ("docx",))
+    assert outcome.ok, outcome.problems
+    built = Word(str(outcome.output / "r.docx"))
+    assert built.styles["Normal"].font.name == "Huisletter"
+    assert any(p.style.name == "Caption" for p in built.paragraphs)

@@ -39,6 +39,7 @@ from .docx_tables import (
     shade,
     visible,
 )
+from .wordstyles import WRITER_STYLES, ensure_styles, list_style
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -78,6 +79,8 @@ def render_docx(
     _clear_body(word)
     if reference is None:
         _default_look(word)
+    else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
+        ensure_styles(word, WRITER_STYLES)
     write_html(word, html, figures_png)
     _properties(word, document)
     buffer = io.BytesIO()
@@ -165,12 +168,6 @@ def _fixed_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
-
-
-def list_style(tag: str, depth: int) -> str:
-    """The Word style of a list item: ``ol`` numbered, ``ul`` bullets; 2 and 3 when nested."""
-    style = "List Number" if tag == "ol" else "List Bullet"
-    return style + (f" {min(depth, 3)}" if depth > 1 else "")
 
 
 def _classes(element: HtmlElement) -> set[str]:

@@ -27,11 +27,26 @@ from docx.parts.numbering import NumberingPart
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .docx import list_style
 from .wordchapter import Heading
 
 #: python-docx's own template: Word's built-in styles as Word defines them.
 TEMPLATE = Path(docx.__file__).parent / "templates" / "default.docx"
+
+
+#: Every paragraph style the DOCX writer may give a paragraph.
+WRITER_STYLES = (
+    "Title",
+    "Subtitle",
+    *(f"Heading {level}" for level in range(1, 5)),
+    "Caption",
+    *(f"{kind}{suffix}" for kind in ("List Bullet", "List Number") for suffix in ("", " 2", " 3")),
+)
+
+
+def list_style(tag: str, depth: int) -> str:
+    """The Word style of a list item: ``ol`` numbered, ``ul`` bullets; 2 and 3 when nested."""
+    style = "List Number" if tag == "ol" else "List Bullet"
+    return style + (f" {min(depth, 3)}" if depth > 1 else "")
 
 
 def body_styles(html: HtmlElement) -> list[str]:
