@@ -30,7 +30,11 @@ def plan_sections(inputs: Inputs) -> tuple[SectieSpec, ...]:
         return inputs.config.secties
     teksten = inputs.folder / "teksten"
     paths = (
-        [p for p in sorted(teksten.glob("*.md")) if not p.name.endswith(CONCLUSIE_SUFFIX)]
+        [  # only texts that were read: one saved in the meantime waits for the next build
+            p
+            for p in sorted(teksten.glob("*.md"))
+            if not p.name.endswith(CONCLUSIE_SUFFIX) and inputs.has_text(p)
+        ]
         if teksten.is_dir()
         else []
     )
