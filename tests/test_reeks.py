@@ -464,3 +464,23 @@ def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path:
         "niet gebruikt: Nederland krijgt geen document, en indicatoren tellen niet op tot een "
         "landelijk totaal"
     ]
+
+
+@pytest.mark.slow
+def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
+    """The gemeenten are rendered in slices over a process pool: same files, byte for byte."""
+    from jaarverslag.pipeline import build
+
+    folder = reeks(tmp_path / "r")
+    one = build_one(folder, tmp_path / "a", ("html", "docx"), use_cache=False)
+    (two,) = build([folder], tmp_path / "b", ("html", "docx"), jobs=2, use_cache=False)
+    assert one.ok and two.ok, (one.problems, two.problems)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+
+    assert files(tmp_path / "a") == files(tmp_path / "b")
