@@ -23,8 +23,9 @@ import pandas as pd
 from ..errors import Problem
 from ..inputs import Inputs
 from ..model import BlockResult, Cell, Column, Row, Table, Text
-from ..numbers import decimals_ordered, format_number, format_value
+from ..numbers import decimals_ordered, format_number
 from ..reeks import Gemeente, Reeks, is_nederland, key
+from ..slugs import unique_slugs
 from .bedragen import blank_cells, plain, total_kind
 from .codes import by_code, latest_names
 from .vergelijking_tekst import chart, sentence
@@ -289,9 +290,9 @@ def overview_table(data: Comparison, reeks: Reeks) -> Table:
         Column("Inwoners", "inwoners"),
     ]
     pairs = list(data.pairs)
+    keys = _keys(data.posts)
     columns += [
-        Column(f"{post}: {soort} per inwoner", f"{_slug_key(post)}_{soort}")
-        for post, soort in pairs
+        Column(f"{post}: {soort} per inwoner", f"{keys[post]}_{soort}") for post, soort in pairs
     ]
     matrix = data.values[pairs].to_numpy(dtype=float)
     rows = [
@@ -330,12 +331,7 @@ def overview_table(data: Comparison, reeks: Reeks) -> Table:
     )
 
 
-def _slug_key(post: str) -> str:
-    from ..slugs import slug
-
-    return slug(post, "post").replace("-", "_")
-
-
-def describe(value: float | None, decimals: int) -> str:
-    """An amount per inwoner as printed: ``€ 312,40``."""
-    return format_value(value, "euro", decimals)
+def _keys(posts: tuple[str, ...]) -> dict[str, str]:
+    """Each post as part of an open-data column name, unique: ``6.3 Inkomensregelingen`` →
+    ``6_3_inkomensregelingen``."""
+    return {p: k.replace("-", "_") for p, k in zip(posts, unique_slugs(posts, "post"), strict=True)}
