@@ -72,3 +72,12 @@ def main_document(name: str) -> str:
 
     first = slug(REEKS_SAMPLE[0], "gemeente")
     return f"{first}/{first}"
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a command a test will Ctrl-C: a test run started in the background
+    (``make test &``, some CI runners) passes on an ignored SIGINT, which a command typed at a
+    terminal never has."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -262,3 +262,20 @@ def test_default_house_style_problems_name_that_file(tmp_path):
     assert problems == [
         f"{tmp_path / 'huisstijl.docx'}: is geen leesbaar Word-bestand (geen zip-archief)"
     ]
+
+
+def test_a_text_outside_the_folder_is_refused_whether_it_exists_or_not(tmp_path):
+    """The message never tells whether a file elsewhere exists (and doesn't depend on where
+    the rapport folder happens to lie)."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (tmp_path / "bestaat.md").write_text("x", encoding="utf-8")
+    for name in ("../bestaat.md", "../nergens/weg.md"):
+        problems = config_problems(
+            folder,
+            "titel: T\norganisatie: O\nsoort: jaarverslag\njaar: 2017\n"
+            f"secties:\n  - titel: Inleiding\n    tekst: {name}\n",
+        )
+        assert problems == [
+            f"rapport.yaml:7: secties[1].tekst: '{name}' verwijst naar een bestand buiten de rapportmap"
+        ]

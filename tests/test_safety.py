@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import DATA, MINIMAL_YAML, sample, write_rapport
+from helpers import DATA, MINIMAL_YAML, interruptible, sample, write_rapport
 
 from jaarverslag import output, pipeline
 from jaarverslag.output import MARKER
@@ -803,6 +803,7 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(tmp_path: Path, jobs: st
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 60
     while len(_session_processes(process.pid)) < 2 and time.monotonic() < deadline:

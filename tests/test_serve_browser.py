@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, interruptible
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +60,7 @@ class Serve:
             stderr=subprocess.PIPE,
             env=env,
             text=True,
+            preexec_fn=interruptible,
         )
         self.lines: list[str] = []
         assert self.process.stderr is not None

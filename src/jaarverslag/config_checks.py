@@ -283,10 +283,10 @@ def sectie_tekst(value: object, info: ValidationInfo) -> Path | None:
         return value if isinstance(value, Path) or value is None else Path(str(value))
     path = context.folder / str(value)
     tekst = files.inside(context.folder, path)
+    if tekst is None:  # before existence: whether a file elsewhere exists is none of ours
+        raise fout(f"'{value}' {files.OUTSIDE}")
     if not path.exists() and not path.is_symlink():
         raise fout(f"bestand '{value}' bestaat niet")
-    if tekst is None:
-        raise fout(f"'{value}' {files.OUTSIDE}")
     if not tekst.is_file():
         raise fout(f"'{value}' is geen gewoon bestand")
     return tekst
