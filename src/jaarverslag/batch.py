@@ -15,13 +15,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import pipeline
-from .pipeline import Helper, Outcome
-from .scheduler import Progress
+if TYPE_CHECKING:
+    from .pipeline import Helper, Outcome
+    from .scheduler import Progress
 
 
 def show_progress() -> bool:
@@ -39,31 +39,47 @@ def run_build(
 ) -> int:
     """Build every rapport (of a reeks only ``gemeenten``, when given); print problems and a
     summary; return the exit status."""
-    folders = pipeline.rapport_folders(list(paths))
-    if not folders:
-        click.echo("geen rapporten gevonden (geef een map op, of maak ./data)", err=True)
-        return 1
+    # The PDF helper is forked first, before even the pipeline is imported, so WeasyPrint's
+    # import (the slowest part of a one-document build) starts as early as it can; a build that
+    # needs no PDF after all (every rapport unchanged) kills it again.
+    started = _pdf_helper(formats) if jobs <= 1 else None
+    taken: list[Helper] = []
 
     def helper() -> Helper | None:
-        # forked before anything else slow, so WeasyPrint's import starts as early as it can
-        if formats is not None and "pdf" not in formats:
-            return None
-        from . import pdfworker
+        if started is not None:
+            taken.append(started)
+        return started
 
-        return pdfworker.start()
+    try:
+        from . import pipeline
 
-    with _progress() as bar:
-        outcomes = pipeline.build(
-            folders,
-            Path(out_dir),
-            formats,
-            per_partij=per_partij,
-            jobs=jobs,
-            progress=bar,
-            helper=helper,
-            gemeenten=gemeenten,
-        )
+        folders = pipeline.rapport_folders(list(paths))
+        if not folders:
+            click.echo("geen rapporten gevonden (geef een map op, of maak ./data)", err=True)
+            return 1
+        with _progress() as bar:
+            outcomes = pipeline.build(
+                folders,
+                Path(out_dir),
+                formats,
+                per_partij=per_partij,
+                jobs=jobs,
+                progress=bar,
+                helper=helper,
+                gemeenten=gemeenten,
+            )
+    finally:
+        if started is not None and not taken:
+            started.kill()
     return summarise(outcomes)
+
+
+def _pdf_helper(formats: Sequence[str] | None) -> Helper | None:
+    if formats is not None and "pdf" not in formats:
+        return None
+    from . import pdfworker
+
+    return pdfworker.start()
 
 
 def summarise(outcomes: list[Outcome]) -> int:

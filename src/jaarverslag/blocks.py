@@ -12,19 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
 from typing import Literal
 
-from .compute.beleidsplan import (
-    for_partner,
-    maatregelen_block,
-    verdeelsleutel_problems,
-    verdeling_block,
-)
-from .compute.clienten import ladder_block
-from .compute.indicatoren import indicatoren_block
-from .compute.kosten import kosten_block
-from .compute.samenvatting import leeftijdsgroepen_problems
-from .compute.vergelijking import vergelijking_block
 from .errors import Problem
 from .inputs import Inputs
 from .model import Block, BlockResult
@@ -50,6 +41,36 @@ class BlockSpec:
     for_partner: Callable[[Block, str], Block] | None = None
 
 
+def _computed(module: str, name: str) -> Callable[[Inputs], BlockResult]:
+    """``compute.<module>.<name>``, imported when first called: a build imports the compute
+    modules of the blocks it has (the privacy audit's alone take ~15 ms), not all of them."""
+
+    def compute(inputs: Inputs) -> BlockResult:
+        function: Callable[[Inputs], BlockResult] = getattr(_module(module), name)
+        return function(inputs)
+
+    compute.__qualname__ = compute.__name__ = f"{module}.{name}"
+    return compute
+
+
+def _checked(module: str, name: str) -> Callable[[Inputs], list[Problem]]:
+    def check(inputs: Inputs) -> list[Problem]:
+        function: Callable[[Inputs], list[Problem]] = getattr(_module(module), name)
+        return function(inputs)
+
+    check.__qualname__ = check.__name__ = f"{module}.{name}"
+    return check
+
+
+def _for_partner(block: Block, partij: str) -> Block:
+    function: Callable[[Block, str], Block] = _module("beleidsplan").for_partner
+    return function(block, partij)
+
+
+def _module(name: str) -> ModuleType:
+    return import_module(f"jaarverslag.compute.{name}")
+
+
 def _titles(jaarverslag: str, begroting: str, beleidsplan: str) -> dict[str, str]:
     return {"jaarverslag": jaarverslag, "begroting": begroting, "beleidsplan": beleidsplan}
 
@@ -61,14 +82,14 @@ BLOCKS: dict[str, BlockSpec] = {
         BlockSpec(
             "indicatoren",
             ("indicatoren",),
-            indicatoren_block,
+            _computed("indicatoren", "indicatoren_block"),
             _titles("Wat hebben we bereikt?", "Wat willen we bereiken?", "Indicatoren"),
             bbv="bereik",
         ),
         BlockSpec(
             "ladder",
             ("clienten",),
-            ladder_block,
+            _computed("clienten", "ladder_block"),
             _titles("Participatieladder", "Participatieladder", "Participatieladder"),
             bbv="bereik",
             when="printed",  # the privacy audit's warnings are about printed tables
@@ -76,39 +97,39 @@ BLOCKS: dict[str, BlockSpec] = {
         BlockSpec(
             "kosten",
             ("kosten",),
-            kosten_block,
+            _computed("kosten", "kosten_block"),
             _titles("Wat heeft het gekost?", "Wat mag het kosten?", "Kosten"),
             bbv="kost",
         ),
         BlockSpec(
             "vergelijking",
             ("kosten", "gemeenten"),
-            vergelijking_block,
+            _computed("vergelijking", "vergelijking_block"),
             _titles(*(("Vergelijking met andere gemeenten",) * 3)),
             bbv="kost",
         ),
         BlockSpec(
             "maatregelen",
             ("maatregelen",),
-            maatregelen_block,
+            _computed("beleidsplan", "maatregelen_block"),
             _titles("Financiën", "Financiën", "Financiën"),
             bbv="kost",
         ),
         BlockSpec(
             "verdeling",
             ("maatregelen", "verdeelsleutel"),
-            verdeling_block,
+            _computed("beleidsplan", "verdeling_block"),
             joins="maatregelen",
             bbv="kost",
-            for_partner=for_partner,
+            for_partner=_for_partner,
         ),
     )
 }
 
 #: Data files checked whenever they are present, printed or not.
 CHECKS: dict[str, Callable[[Inputs], list[Problem]]] = {
-    "verdeelsleutel": verdeelsleutel_problems,
-    "leeftijdsgroepen": leeftijdsgroepen_problems,
+    "verdeelsleutel": _checked("beleidsplan", "verdeelsleutel_problems"),
+    "leeftijdsgroepen": _checked("samenvatting", "leeftijdsgroepen_problems"),
 }
 
 

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from .analysis import Analysis, PlannedSection
 from .blocks import BLOCKS
 from .compute.grafiek import indicator_chart
-from .compute.vergelijking import comparison, overview_table
 from .inputs import fill
 from .model import Block, Document, Overzicht, Prose, Section, Text
 from .numbers import format_number
@@ -99,6 +98,8 @@ def build_overview(
     table = None
     uitleg: list[str] = []
     if "kosten" in reeks.files and "gemeenten" in analysis.frames:
+        from .compute.vergelijking import comparison, overview_table  # a reeks only
+
         data = comparison(reeks, config.soort, config.jaar, config.bedragen_in)
         table = overview_table(data, reeks)
         uitleg.append(

@@ -107,6 +107,7 @@ class PdfWorker:
 
     def __init__(self) -> None:
         self.pid: int | None = None
+        self.rendered = 0
         self._spawn(warm_up=True)
 
     def _spawn(self, warm_up: bool) -> None:
@@ -136,6 +137,7 @@ class PdfWorker:
             if self.pid is None:
                 self._spawn(warm_up=False)
             try:
+                self.rendered += 1
                 _send(self._requests, (html, folder, pdfa))
                 reply = _receive(self._replies)
             except (OSError, EOFError):
@@ -161,9 +163,13 @@ class PdfWorker:
         self.close()
 
     def close(self) -> None:
-        """Let the child finish and reap it."""
+        """Let the child finish and reap it (one that was never asked for a PDF is only
+        importing WeasyPrint: it is stopped, not waited for)."""
         if self.pid is None:
             return
+        if not self.rendered:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
         for fd in (self._requests, self._replies):
             with contextlib.suppress(OSError):
                 os.close(fd)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -147,6 +146,8 @@ class Scheduler:
     def _executor(self) -> Executor:
         if self.workers <= 1:
             return Inline()
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for -j 2+
+
         pdf = self.formats is None or "pdf" in self.formats
         return ProcessPoolExecutor(self.workers, initializer=start_worker, initargs=(pdf,))
 
@@ -159,7 +160,7 @@ class Scheduler:
             job, part = pending.pop(future)
             try:
                 result = future.result()
-            except BrokenProcessPool:
+            except BrokenExecutor:  # the pool's worker died
                 broken = True
                 if self.careful:  # it ran alone: it is the culprit
                     job.crashes += 1

@@ -19,11 +19,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
-
-from lxml import etree
+from typing import IO, TYPE_CHECKING
 
 from .files import unpacked_problem
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_SHARED_STRINGS = 2_000_000
 MAX_ROWS = 1_048_576  #: Excel's own sheet limits: a cell beyond them is no real workbook
@@ -93,6 +94,8 @@ def _column_index(letters: str) -> int:
 def _parse(
     source: IO[bytes], events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, etree._Element]]:
+    from lxml import etree  # only when a workbook is read
+
     parsed: Iterator[tuple[str, etree._Element]] = etree.iterparse(
         source,
         events=events,
@@ -171,7 +174,7 @@ class Workbook:
     ) -> Iterator[tuple[str, etree._Element]]:
         try:
             yield from events
-        except etree.XMLSyntaxError as exc:
+        except SyntaxError as exc:  # lxml's XMLSyntaxError is one
             raise XlsxError(f"is geen leesbaar Excel-bestand (fout in {part}: {exc})") from exc
 
     def _read_workbook(self, part: str) -> tuple[tuple[SheetInfo, ...], dt.datetime]:

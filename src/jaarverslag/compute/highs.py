@@ -7,9 +7,7 @@ on stdout.
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
-from highspy._core import _Highs
 
 from .ladder_layout import Relation
 
@@ -49,6 +47,9 @@ class Program:
         self.row_upper.append(float(hi))
 
     def solve(self) -> np.ndarray | None:
+        import highspy  # only when a program is solved: a build without clienten never pays
+        from highspy._core import _Highs
+
         lp = highspy.HighsLp()
         lp.num_col_ = self.width
         lp.num_row_ = len(self.row_lower)
