@@ -66,3 +66,16 @@ def test_the_registry_and_the_config_name_the_same_blocks() -> None:
     from jaarverslag.config import BLOKKEN
 
     assert set(BLOCKS) == set(BLOKKEN)
+
+
+def test_every_compute_function_of_the_registry_exists() -> None:
+    """The registry names its compute functions (imported when used): no typo waits for the
+    one rapport that has that block."""
+    import importlib
+
+    from jaarverslag.blocks import BLOCKS, CHECKS
+
+    functions = [spec.compute for spec in BLOCKS.values()] + list(CHECKS.values())
+    for function in functions:
+        module, name = function.__qualname__.split(".")
+        assert callable(getattr(importlib.import_module(f"jaarverslag.compute.{module}"), name))
