@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,9 @@ def chromium() -> str:
 class Serve:
     """``jaarverslag serve`` in its own process; :attr:`url` once it listens."""
 
-    def __init__(self, folder: Path, *args: str) -> None:
+    def __init__(
+        self, folder: Path, *args: str, preexec: Callable[[], None] = interruptible
+    ) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "JAARVERSLAG_CACHE_DIR": ""}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jaarverslag", "serve", str(folder), "--port", "0", *args],
@@ -60,7 +62,7 @@ class Serve:
             stderr=subprocess.PIPE,
             env=env,
             text=True,
-            preexec_fn=interruptible,
+            preexec_fn=preexec,
         )
         self.lines: list[str] = []
         assert self.process.stderr is not None
@@ -236,6 +238,24 @@ def test_listens_on_this_machine_only(tmp_path: Path) -> None:
         status, printed = server.stop()
         assert status == 130 and "Traceback" not in printed
         assert "waarschuwing" not in printed
+    finally:
+        server.kill()
+
+
+def ignore_sigint() -> None:
+    """What a shell does to a command it starts with ``&``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_ctrl_c_stops_it_also_when_started_in_the_background(tmp_path: Path) -> None:
+    """A shell script's ``jaarverslag serve … &`` starts it with SIGINT ignored; Ctrl-C (or
+    ``kill -INT``) must still stop it, as its one way to stop."""
+    folder = tmp_path / "jaarverslag-2017"
+    shutil.copytree(DATA / "jaarverslag-2017", folder)
+    server = Serve(folder, preexec=ignore_sigint)
+    try:
+        status, printed = server.stop()
+        assert status == 130 and "Traceback" not in printed
     finally:
         server.kill()
 

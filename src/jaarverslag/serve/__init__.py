@@ -10,6 +10,7 @@ the server lives on. Ctrl-C stops it (exit status 130, as every command).
 from __future__ import annotations
 
 import errno
+import signal
 import socket
 import sys
 import threading
@@ -36,6 +37,10 @@ def serve(
     """Serve and watch ``folder`` until Ctrl-C (KeyboardInterrupt, for the command's 130);
     1 when it can't start (no such folder, the port taken)."""
     folder = Path(folder)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C is the way a preview stops, also when a shell script started it with '&'
+        # (which leaves SIGINT ignored, and Python would then never raise KeyboardInterrupt).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if not folder.is_dir():
         say(f"{folder}: is geen map")
         return 1
