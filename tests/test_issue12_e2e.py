@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import docx
@@ -176,6 +177,45 @@ def test_every_year_is_shown_and_a_limit_is_reported(tmp_path):
     built = build_one(limited, tmp_path / "out-jaren", use_cache=False)
     _, tables, _ = read_back(built)
     assert cells(tables)[1] == ["Aantal A", "20", "25", "30", "40"]
+
+
+LONG = (
+    "id;indicator;jaar;soort;waarde;eenheid\n"
+    + "".join(
+        f"k;Kosten per traject;{year};realisatie;{10_000 + year},{year % 100:02d};euro\n"
+        for year in range(2003, 2019)
+    )
+    + "k;Kosten per traject;2017;begroting;12.017,50;euro\n"
+)
+
+
+def test_a_long_series_stays_on_the_page(tmp_path):
+    """Sixteen years of euros with cents: one table would run off the right edge of the page,
+    and its last years with it. The table comes in parts with the row labels, every figure on
+    the page, in every format; the open data stays one table."""
+    outcome = build(tmp_path, {"indicatoren.csv": LONG})
+    out = outcome.output
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(out / "r.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    page = float(re.search(r'<page width="([\d.]+)"', words).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))
+    assert right <= page - 20 / 25.4 * 72 + 1  # within the right margin (20 mm)
+    text, tables, _ = read_back(outcome)
+    figures = [
+        f"€{10_000 + year:_},{year % 100:02d}".replace("_", ".") for year in range(2003, 2019)
+    ]
+    for figure in figures:
+        assert figure in text
+    parts = [cells(tables, i) for i in range(len(tables))]
+    assert [len(p[0]) - 1 for p in parts] == [6, 6, 5]  # 17 columns, as even as possible
+    assert all(p[1][0] == "Kosten per traject" for p in parts)
+    docx_figures = [c for p in parts for c in p[1][1:]]
+    assert docx_figures == [f.replace("€", "€ ") for f in figures[:14]] + ["€ 12.017,50"] + [
+        f.replace("€", "€ ") for f in figures[14:]
+    ]
+    assert "Tabel 1 (vervolg) Prestatie-indicatoren" in text
+    assert len(opendata(outcome, "indicatoren")[0]) == 3 + 17
 
 
 # -- 6. kosten that add up on paper ------------------------------------------------------------

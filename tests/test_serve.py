@@ -338,7 +338,8 @@ def test_a_symlink_out_of_the_folder_is_not_read(tmp_path: Path) -> None:
 def test_images_and_stylesheets_of_the_rapport_are_served_and_nothing_else(
     tmp_path: Path,
 ) -> None:
-    """A template's ``<img src="logo.svg">`` shows as in the PDF; data files, texts,
+    """A template's ``<img src="logo.svg">`` shows as in the PDF (inside the page, as the
+    built HTML has it; still served by its path for a page that asks); data files, texts,
     rapport.yaml, anything outside the folder (also through a symlink) and a FIFO are not."""
     import os
 
@@ -352,7 +353,7 @@ def test_images_and_stylesheets_of_the_rapport_are_served_and_nothing_else(
     preview = Preview(folder)
     update = preview.update()
     assert update is not None and update.page.ok
-    assert '<img src="logo.svg"' in (update.page.document or "")
+    assert '<img src="data:image/svg+xml;base64,' in (update.page.document or "")
     found = preview.asset("/logo.svg")
     assert found is not None and found[1] == "image/svg+xml"
     assert found[0] == (folder / "logo.svg").read_bytes()

@@ -23,6 +23,7 @@ MB = 1024 * 1024
 LIMITS: dict[str, int] = {
     "data": 200 * MB,  # a data file (.csv or .xlsx)
     "tekst": 1 * MB,  # a Markdown text
+    "afbeelding": 50 * MB,  # a picture a text or template shows
     "rapport.yaml": 1 * MB,
     "sjabloon": 1 * MB,  # a template of the rapport's own
     "huisstijl": 50 * MB,  # the house-style Word document

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
-from . import files
+from . import files, images
 from .errors import Problem
 from .readers import CONTROL, control_message
 
@@ -57,6 +57,8 @@ def read_texts(folder: Path, config: Config) -> tuple[dict[Path, str], list[Prob
     texts: dict[Path, str] = {}
     root = folder.resolve()
     for path in text_paths(folder, config):
+        if files.inside(folder, path) in texts:
+            continue  # a section's text in teksten/: read once, reported once
         shown = folder / path.relative_to(root) if path.is_relative_to(root) else path
         data, found = files.read(folder, path, "tekst", str(shown))
         problems += found
@@ -65,6 +67,7 @@ def read_texts(folder: Path, config: Config) -> tuple[dict[Path, str], list[Prob
         text, found = check_text(data, str(shown))
         problems += found
         if text is not None:
+            problems += images.text_problems(folder, text, str(shown))
             resolved = files.inside(folder, path)
             assert resolved is not None  # files.read refused anything else
             texts[resolved] = text

@@ -8,6 +8,7 @@ a rapport into the user's own document with it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import zipfile
@@ -21,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -170,6 +171,44 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+#: The media types of pictures Word shows (python-docx reads them); SVG is not one of them.
+WORD_PICTURES = ("image/png", "image/jpeg", "image/gif")
+
+
+def _data_url(src: str, kinds: tuple[str, ...]) -> bytes | None:
+    """The bytes of a ``data:`` URL of one of ``kinds`` (base64, as the HTML renderer puts
+    every picture in the page), else None."""
+    header, comma, payload = src.partition(",")
+    kind, _, encoding = header.removeprefix("data:").partition(";")
+    if not (header.startswith("data:") and comma and encoding == "base64" and kind in kinds):
+        return None
+    try:
+        return base64.b64decode(payload, validate=True)
+    except ValueError:
+        return None
+
+
+def _word_picture(data: bytes) -> bytes | None:
+    """``data`` as python-docx reads it: as it is, or re-encoded as PNG when its header is
+    one python-docx doesn't know (a JPEG without JFIF or Exif, as CMYK ones are); None when
+    not even Pillow can read it."""
+    from docx.image.image import Image as WordImage
+    from PIL import Image
+
+    try:
+        WordImage.from_blob(data)
+        return data
+    except Exception:  # python-docx raises whatever its header parser meets
+        pass
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            out = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(out, "PNG")
+            return out.getvalue()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def _classes(element: HtmlElement) -> set[str]:
     return set((element.get("class") or "").split())
 
@@ -237,6 +276,8 @@ class _Writer:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
                 paragraph.add_run().add_break()
+            elif tag == "img":
+                self.picture(paragraph, child)
             elif tag in ("ul", "ol") or v.SCREEN_READER in _classes(child):
                 pass  # nested list: handled by listing(); text for screen readers in HTML only
             elif v.MARKER in _classes(child):
@@ -377,6 +418,22 @@ class _Writer:
             shade(cell, "FFF2CC")
         elif header and self.look.table_style is None:
             shade(cell, "E8EEF5")
+
+    def picture(self, paragraph: Paragraph, img: HtmlElement) -> None:
+        """A picture of the rapport's own text, in the line as in the HTML, no wider than the
+        text; one Word can't show (SVG) becomes its description, in brackets and italics."""
+        alt = img.get("alt", "")
+        data = _data_url(img.get("src", ""), WORD_PICTURES)
+        picture = _word_picture(data) if data is not None else None
+        if picture is None:
+            self._run(paragraph, f"[afbeelding: {alt}]" if alt else "[afbeelding]", False, True)
+            return
+        shape = paragraph.add_run().add_picture(io.BytesIO(picture))
+        widest = self._text_width()
+        if shape.width > widest:
+            shape.height = Emu(int(shape.height * widest / shape.width))
+            shape.width = Emu(widest)
+        shape._inline.docPr.set("descr", alt)
 
     def figure(self, el: HtmlElement) -> None:
         img = el.find(".//img")

@@ -12,12 +12,13 @@ import traceback
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from .. import files
+from .. import files, images
 from ..errors import InputError, Problem
 from ..model import Chart, Document, DotChart, Items, Prose, Table, Text
 from ..numbers import format_cell, format_euro, format_number, format_percentage
@@ -109,6 +110,7 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         percentage=format_percentage,
         svg_data_uri=svg_data_uri,
         raw=raw_value,
+        column_parts=column_parts,
     )
     env.tests.update(
         table_block=lambda b: isinstance(b, Table),
@@ -118,6 +120,24 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         items_block=lambda b: isinstance(b, Items),
     )
     return env
+
+
+#: Value columns one table part shows: seven figures of up to ``€ 18.521,58`` beside the row
+#: labels fill the text width of an A4 page in the small type of a wide table.
+PART_COLUMNS = 7
+
+
+def column_parts(table: Table, at_most: int = PART_COLUMNS) -> list[list[int]]:
+    """The table's columns in parts of at most ``at_most``, as even as possible, each printed
+    as a table of its own with the row labels: a long series of years stays on the page
+    (one table would run off its right edge, and its last years with it)."""
+    count = len(table.columns)
+    parts = max(1, -(-count // at_most))
+    size, extra = divmod(count, parts)
+    bounds = [0]
+    for part in range(parts):
+        bounds.append(bounds[-1] + size + (1 if part < extra else 0))
+    return [list(range(a, b)) for a, b in pairwise(bounds)]
 
 
 def svg_data_uri(chart: Chart | DotChart) -> str:
@@ -152,7 +172,8 @@ def render_template(name: str, rapport_folder: Path | None, context: dict[str, o
     try:
         template = env.get_template(name)
         with deadline():
-            return template.render(**context, version=VERSION)
+            page = template.render(**context, version=VERSION)
+        return images.inline(page, rapport_folder)
     except RefusedTemplate as exc:
         raise InputError(exc.problems) from None
     except jinja2.TemplateSyntaxError as exc:
