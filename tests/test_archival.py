@@ -35,6 +35,12 @@ PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 MEDIA_TEXT = """
 
+#### Een kop die niveaus overslaat
+
+| Kolom | Getal |
+| --- | ---: |
+| tekst | 12 |
+
 Zie [de website](https://www.example.org/verslag), <https://www.example.org> of [boven](#top).
 
 ![Een oranje ovaal, half doorzichtig](alfa.png) ![Een oranje vlak, als CMYK-foto](cmyk.jpg)
@@ -57,7 +63,8 @@ def _image(mode: str, colour: object, fmt: str, size: tuple[int, int] = (80, 40)
 
 
 def media_rapport(folder: Path) -> Path:
-    """jaarverslag-2017 with links and every kind of picture a rapport's text may hold."""
+    """jaarverslag-2017 with links, a Markdown table, a heading that skips levels and every
+    kind of picture a rapport's text may hold."""
     shutil.copytree(DATA / "jaarverslag-2017", folder)
     tekst = folder / "teksten" / "01-inleiding.md"
     tekst.write_text(tekst.read_text(encoding="utf-8") + MEDIA_TEXT, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from jaarverslag.analysis import load_rapport
 from jaarverslag.document import build_document
 from jaarverslag.errors import InputError
 from jaarverslag.pipeline import build_one, check
-from jaarverslag.prose import prose_to_html
+from jaarverslag.prose import markdown_to_html, prose_to_html
 from jaarverslag.render.html import render_html
 
 INDICATOREN = (
@@ -209,3 +210,22 @@ def test_live_figures_in_procentpunt_cents_and_shares_that_agree(tmp_path):
     for expression, printed in expected.items():
         html = prose_to_html("{{ " + expression + " }}", "t.md", figures)
         assert html.replace("\u00a0", " ") == f"<p>{printed}</p>\n", expression
+
+
+@pytest.mark.parametrize(
+    ("markdown", "levels"),
+    [
+        ("# a\n\n## b\n\n### c\n", ["h3", "h4", "h5"]),
+        ("#### a\n\n###### b\n\n# c\n\n### d\n", ["h3", "h4", "h3", "h4"]),
+        ("## a\n\n# b\n\n###### c\n", ["h3", "h3", "h4"]),
+        ("###### a\n\n###### b\n", ["h3", "h3"]),
+    ],
+)
+def test_headings_sit_below_the_section_and_never_skip_a_level(
+    markdown: str, levels: list[str]
+) -> None:
+    """A text's headings start at h3 (the section is h2) and go at most one level deeper at a
+    time, whatever the author typed: PDF/UA forbids a skipped level (veraPDF 7.4.2)."""
+    html = markdown_to_html(markdown)
+    assert re.findall(r"<(h\d)>", html) == levels
+    assert re.findall(r"</(h\d)>", html) == levels

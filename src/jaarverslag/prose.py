@@ -63,10 +63,20 @@ def markdown_to_html(text: str, drop_title: str | None = None) -> str:
         and tokens[1].content == drop_title
     ):
         tokens = tokens[3:]
+    # Headings go below the section's own h2, one level below the nearest heading above them
+    # that the author typed with fewer #: an outline without gaps whatever was typed (PDF/UA
+    # forbids a skipped level, and a screen reader's outline needs it whole).
+    open_headings: list[tuple[int, int]] = []  # (level typed, level given), outermost first
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
-            token.tag = f"h{level}"
+        if token.type == "heading_open":
+            typed = int(token.tag[1])
+            while open_headings and open_headings[-1][0] >= typed:
+                open_headings.pop()
+            given = min(open_headings[-1][1] + 1, 6) if open_headings else HEADING_SHIFT + 1
+            open_headings.append((typed, given))
+            token.tag = f"h{given}"
+        elif token.type == "heading_close":
+            token.tag = f"h{open_headings[-1][1]}"
         if token.type == "table_open":
             token.attrSet("class", "tekst")
     return str(md.renderer.render(tokens, md.options, {}))
