@@ -99,6 +99,7 @@ def kosten_table(
     wide = real.pivot(index=["soort", "post"], columns=["stand", "jaar"], values="bedrag")
     layout = _layout(wide, soort, jaar)
     problems += _negative_baten(real, file) + _left_out(real, layout.used, soort, jaar, file)
+    problems += _replaced_primitief(real, soort, jaar, file)
 
     shown = [c for c in layout.columns if c.values.notna().any()]
     columns = [Column(c.label, c.key) for c in shown]
@@ -325,6 +326,26 @@ def _left_out(
         f"een {soort} {jaar} ({rows} {'regel' if rows == 1 else 'regels'})"
     )
     return [Problem(file, None, "jaar", message, "warning")]
+
+
+def _replaced_primitief(real: pd.DataFrame, soort: str, jaar: int, file: str) -> list[Problem]:
+    """A begroting compares with the previous year's latest stand: a post's primitieve
+    begroting of that year, where it has a na wijziging too, is not printed. Say so."""
+    if soort != "begroting":
+        return []
+    before = real[real["jaar"].astype(int) == jaar - 1]
+    keys = ["soort", "post"]
+    gewijzigd = pd.MultiIndex.from_frame(before.loc[before["stand"] == NA_WIJZIGING, keys])
+    primitief = before.loc[before["stand"] == BEGROTING, keys]
+    rows = int(pd.MultiIndex.from_frame(primitief).isin(gewijzigd).sum())
+    if rows == 0:
+        return []
+    message = (
+        f"de primitieve begroting {jaar - 1} staat niet in de kostentabel waar een post een "
+        f"begroting {jaar - 1} na wijziging heeft ({rows} {'regel' if rows == 1 else 'regels'}): "
+        f"een begroting zet de begroting {jaar} naast de laatste stand van {jaar - 1}"
+    )
+    return [Problem(file, None, "stand", message, "warning")]
 
 
 def _check_totals(

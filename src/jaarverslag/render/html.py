@@ -12,7 +12,8 @@ import traceback
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from math import ceil
 from pathlib import Path
 
 import jinja2
@@ -122,22 +123,35 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
     return env
 
 
-#: Value columns one table part shows: seven figures of up to ``€ 18.521,58`` beside the row
-#: labels fill the text width of an A4 page in the small type of a wide table.
-PART_COLUMNS = 7
+#: How many columns of figures one table part may hold: seven figures of up to ``€ 18.521,58``
+#: beside the row labels fill the text width of an A4 page in the small type of a wide table.
+PART_WIDTH = 7.5
+#: The width of a short text column (V/N) counted in columns of figures.
+NARROW = 0.3
 
 
-def column_parts(table: Table, at_most: int = PART_COLUMNS) -> list[list[int]]:
-    """The table's columns in parts of at most ``at_most``, as even as possible, each printed
-    as a table of its own with the row labels: a long series of years stays on the page
-    (one table would run off its right edge, and its last years with it)."""
-    count = len(table.columns)
-    parts = max(1, -(-count // at_most))
-    size, extra = divmod(count, parts)
-    bounds = [0]
-    for part in range(parts):
-        bounds.append(bounds[-1] + size + (1 if part < extra else 0))
-    return [list(range(a, b)) for a, b in pairwise(bounds)]
+def column_parts(table: Table, budget: float = PART_WIDTH) -> list[list[int]]:
+    """The table's columns in as few parts as fit ``budget``, as even as possible, each
+    printed as a table of its own with the row labels: a long series of years stays on the
+    page (one table would run off its right edge, and its last years with it). A part never
+    starts with a text column: V/N stays beside its Verschil."""
+    columns = table.columns
+    widths = [1.0 if c.numeric or len(c.label) > 3 else NARROW for c in columns]
+    reach = [0.0, *accumulate(widths)]
+    total, count = reach[-1], len(columns)
+    cuts_allowed = [i for i in range(1, count) if columns[i].numeric]
+    parts = max(1, ceil(total / budget - 1e-9))
+    while True:
+        cuts = {
+            min(cuts_allowed, key=lambda i: (abs(reach[i] - k * total / parts), i))
+            for k in range(1, parts)
+            if cuts_allowed
+        }
+        bounds = [0, *sorted(cuts), count]
+        fits = all(reach[b] - reach[a] <= budget + 1e-9 for a, b in pairwise(bounds))
+        if fits or parts >= count:
+            return [list(range(a, b)) for a, b in pairwise(bounds)]
+        parts += 1
 
 
 def svg_data_uri(chart: Chart | DotChart) -> str:
