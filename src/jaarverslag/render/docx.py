@@ -33,6 +33,7 @@ from .docx_tables import (
     WordCell,
     fit,
     hang_markers,
+    keep_together,
     repeat_header,
     rules,
     set_margins,
@@ -389,6 +390,7 @@ class _Writer:
             marked=marked,
             text_width=self._text_width(),
         )
+        keep_together(table, header_rows)
         set_margins(table, margin)
         if size != 9:
             set_size(table, size)

@@ -164,6 +164,30 @@ def repeat_header(row: Any) -> None:  # python-docx's row class is private
     properties.append(element)
 
 
+#: A table of at most this many rows is kept on one page (it fits one); a longer one may
+#: break, but never right after its header nor before its last rows (a lone total).
+KEEP_ROWS = 25
+KEEP_EDGE = 3  #: rows kept together at either end of a table that may break
+
+
+def keep_together(table: Table, header_rows: int) -> None:
+    """No row splits over two pages, and a short table doesn't split at all: Word's "keep with
+    next" on the rows that must stay with the one below them (the PDF's CSS does the same)."""
+    rows = list(table.rows)
+    count = len(rows)
+    if count <= KEEP_ROWS:
+        keep = set(range(count - 1))
+    else:
+        keep = set(range(header_rows + KEEP_EDGE - 1)) | set(range(count - KEEP_EDGE, count - 1))
+    for index, row in enumerate(rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.insert(0, OxmlElement("w:cantSplit"))  # first: the schema's order
+        if index in keep:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
 def rules(table: Table) -> None:
     """Horizontal rules only, as the PDF has: a dark line above and below, light ones between."""
     borders = OxmlElement("w:tblBorders")
