@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from itertools import pairwise
 
 import pytest
 from helpers import MINIMAL_YAML, write_rapport
@@ -109,3 +110,28 @@ def test_unchanged_chart_is_read_from_the_cache(tmp_path, monkeypatch):
     assert (charts.svg(again), charts.png(again)) == (drawn_svg, drawn_png)
     with pytest.raises(AssertionError, match="drew a chart"):
         charts.svg(indicator_chart([indicator(label="Anders")], "g"))  # other data: drawn anew
+
+
+@pytest.mark.parametrize(
+    ("panels", "years", "most"), [(3, 15, 6), (1, 15, 15), (3, 40, 6), (2, 4, 4)]
+)
+def test_year_labels_never_run_together(panels: int, years: int, most: int) -> None:
+    """Fifteen years under a third of the page ran together into an unreadable band; a long
+    series labels every so many years (the report year always), every year keeps its tick."""
+    import re
+
+    series = [
+        indicator(
+            ident=f"i{n}",
+            label=f"Reeks {n}",
+            realisatie={2000 + y: float(y + 1) for y in range(years)},
+            doel={},
+        )
+        for n in range(panels)
+    ]
+    svg = charts.svg(indicator_chart(series, "g"))
+    labelled = sorted(set(map(int, re.findall(r">(2\d{3})<", svg))))
+    assert str(2000 + years - 1) in map(str, labelled)  # the last year is labelled
+    assert 2 <= len(labelled) <= most or len(labelled) == years <= most
+    steps = {b - a for a, b in pairwise(labelled)}
+    assert len(steps) <= 1  # evenly spaced

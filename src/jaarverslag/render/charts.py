@@ -93,6 +93,9 @@ def _cached(series: tuple[Series, ...], kind: str, draw: Callable[[], bytes]) ->
     return data
 
 
+#: Year labels under the charts of one row of the figure, at most (a panel of three: six).
+MAX_LABELS = 18
+
 _CODE = Path(__file__).read_bytes()
 
 
@@ -132,8 +135,15 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
                 hatch="///",
                 linewidth=1.2,
             )
-            ax.set_xticks(list(xs), [str(y) for y, _, _ in points])
-            if len(points) * columns > 9:  # a long series: slanted years don't run together
+            # Every year gets a tick; a long series labels every so many years, counted back
+            # from the last (the report year always has its label), so labels never run together.
+            step = math.ceil(len(points) / max(2, MAX_LABELS // columns))
+            last = len(points) - 1
+            labels = [
+                str(y) if (last - i) % step == 0 else "" for i, (y, _, _) in enumerate(points)
+            ]
+            ax.set_xticks(list(xs), labels)
+            if sum(bool(t) for t in labels) * columns > 9:  # slanted, labels don't run together
                 ax.tick_params(axis="x", labelrotation=45)
                 for tick in ax.get_xticklabels():
                     tick.set_horizontalalignment("right")
