@@ -292,7 +292,7 @@ def test_styles_the_document_lacks_are_added_with_lists_of_their_own(tmp_path: P
         tmp_path / "r",
         {
             "rapport.yaml": MINIMAL_YAML,
-            "teksten/lijst.md": "# Lijst\n\n## Onderdeel\n\n- een\n- twee\n",
+            "teksten/lijst.md": "# Lijst\n\n## Onderdeel\n\n- een\n- twee\n\n> Een citaat.\n",
             "indicatoren.csv": "id,indicator,jaar,soort,waarde\np,P,2017,realisatie,5\n",
         },
     )
@@ -300,7 +300,8 @@ def test_styles_the_document_lacks_are_added_with_lists_of_their_own(tmp_path: P
     word = docx.Document(str(written.path))
     names = {s.name for s in word.styles}
     # ## under the text's own # title (dropped: the section's heading says it): h3, 2 below
-    assert {"Caption", "List Bullet", "Heading 3"} <= names
+    assert {"Caption", "List Bullet", "Heading 3", "Quote"} <= names
+    assert [p.style.name for p in word.paragraphs if p.text == "Een citaat."] == ["Quote"]
     bullets = [p for p in word.paragraphs if p.style.name == "List Bullet"]
     assert [p.text for p in bullets][-2:] == ["een", "twee"]
     numbering = etree.fromstring(parts(written.path)["word/numbering.xml"])

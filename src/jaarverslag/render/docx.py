@@ -249,9 +249,12 @@ class _Writer:
                 paragraph = self.inline(self.word.add_paragraph(), p)
                 for run in paragraph.runs:
                     run.font.size = Pt(8)
-        elif tag == "blockquote":
+        elif tag == "blockquote":  # a quotation in a text: its paragraphs in Word's Quote
             for child in el:
-                self.block(child)
+                if child.tag == "p":
+                    self.inline(self.word.add_paragraph(style="Quote"), child)
+                else:
+                    self.block(child)
         elif tag == "hr":
             self.word.add_paragraph()
         elif tag == "pre":

@@ -39,6 +39,7 @@ WRITER_STYLES = (
     "Subtitle",
     *(f"Heading {level}" for level in range(1, 5)),
     "Caption",
+    "Quote",
     *(f"{kind}{suffix}" for kind in ("List Bullet", "List Number") for suffix in ("", " 2", " 3")),
 )
 
@@ -50,8 +51,11 @@ def list_style(tag: str, depth: int) -> str:
 
 
 def body_styles(html: HtmlElement) -> list[str]:
-    """The paragraph styles besides headings the writer gives this HTML: Caption, List …"""
+    """The paragraph styles besides headings the writer gives this HTML: Caption, Quote,
+    List …"""
     used = ["Caption"] if next(html.iter("caption", "figcaption"), None) is not None else []
+    if next(html.iter("blockquote"), None) is not None:
+        used.append("Quote")
     for listing in html.iter("ul", "ol"):
         depth = sum(1 for a in listing.iterancestors() if a.tag in ("ul", "ol")) + 1
         used.append(list_style(str(listing.tag), depth))
