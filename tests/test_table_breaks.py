@@ -91,3 +91,19 @@ def test_pdf_tables_break_as_the_docx_says(tmp_path: Path, posts: int) -> None:
     assert page_of("Baten") == page_of("Baat 1 ")
     saldo = page_of("Saldo van baten en lasten")
     assert saldo == page_of("Baat 8 ", last=True) == page_of("Baat 7 ", last=True)
+
+
+def test_footnotes_stay_on_the_page_of_their_table(tmp_path: Path) -> None:
+    """The footnotes under a table (begroting-2020's `*`) are kept with its last row."""
+    outcome = build_one(DATA / "begroting-2020", tmp_path, ["docx"], use_cache=False)
+    assert outcome.ok and outcome.output is not None
+    word = docx.Document(str(outcome.output / "begroting-2020.docx"))
+    body = list(word.element.body.iterchildren())
+    noted = 0
+    for table in word.tables:
+        after = body[body.index(table._tbl) + 1]
+        if not after.xpath("string(.)").startswith("*"):
+            continue
+        noted += 1
+        assert all(kept(r) for r in table.rows)  # the last row too: the footnote follows
+    assert noted

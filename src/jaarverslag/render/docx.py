@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -34,6 +35,7 @@ from .docx_tables import (
     fit,
     hang_markers,
     keep_together,
+    keep_with_next,
     repeat_header,
     rules,
     set_margins,
@@ -221,6 +223,7 @@ class _Writer:
         self.word = word
         self.figures_png = figures_png
         self.look = look
+        self.last_table: WordTable | None = None  #: the table its footnotes follow
 
     def block(self, el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -244,9 +247,13 @@ class _Writer:
             self.table(el)
         elif tag == "figure":
             self.figure(el)
-        elif tag == "div":  # footnotes under a table
-            for p in el.iter("p"):
+        elif tag == "div":  # footnotes under a table: on the page of its last row
+            if self.last_table is not None:
+                keep_with_next(self.last_table.rows[-1])
+            notes = list(el.iter("p"))
+            for index, p in enumerate(notes):
                 paragraph = self.inline(self.word.add_paragraph(), p)
+                paragraph.paragraph_format.keep_with_next = index < len(notes) - 1
                 for run in paragraph.runs:
                     run.font.size = Pt(8)
         elif tag == "blockquote":  # a quotation in a text: its paragraphs in Word's Quote
@@ -394,6 +401,7 @@ class _Writer:
             text_width=self._text_width(),
         )
         keep_together(table, header_rows)
+        self.last_table = table
         set_margins(table, margin)
         if size != 9:
             set_size(table, size)

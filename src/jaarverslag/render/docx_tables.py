@@ -183,9 +183,14 @@ def keep_together(table: Table, header_rows: int) -> None:
         properties = row._tr.get_or_add_trPr()
         properties.insert(0, OxmlElement("w:cantSplit"))  # first: the schema's order
         if index in keep:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            keep_with_next(row)
+
+
+def keep_with_next(row: Any) -> None:  # python-docx's row class is private
+    """Word keeps the row on the page of what follows it."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def rules(table: Table) -> None:
