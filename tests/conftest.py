@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import DATA, sample
+from hypothesis import settings
 
 from jaarverslag.pipeline import Outcome, build_one
+
+# Property tests have no deadline: speed is measured in `make bench`, side by side, not by a
+# timer in a test on a shared, noisy machine. In CI (.ci/run sets JAARVERSLAG_CI) they are
+# derandomized, so a landing is judged on the same examples every run; at a desk they search
+# afresh.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("JAARVERSLAG_CI") or os.environ.get("CI") else "dev")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -318,8 +318,10 @@ def test_each_part_within_one_unit_of_its_exact_share(case: tuple) -> None:
 @given(splits(max_partners=5))
 def test_matches_a_brute_force_search(case: tuple) -> None:
     """Largest remainder is the split nearest to the exact shares (least squares) that adds up;
-    among equally near splits, the one that favours the partners listed first."""
+    among equally near splits, the one that gives the partners listed first the larger amount
+    (for a saving: the larger saving, the mirror image of a cost)."""
     total, shares, unit = case
+    sign = -1 if total < 0 else 1
     exact = [s * total / 100 / unit for s in shares]
     target = rounded_total(total, unit) / unit
     candidates = [
@@ -329,7 +331,10 @@ def test_matches_a_brute_force_search(case: tuple) -> None:
     ]
     best = min(
         candidates,
-        key=lambda c: (sum((p - e) ** 2 for p, e in zip(c, exact, strict=True)), [-p for p in c]),
+        key=lambda c: (
+            sum((p - e) ** 2 for p, e in zip(c, exact, strict=True)),
+            [-sign * p for p in c],
+        ),
     )
     assert run(total, shares, unit) == [p * unit for p in best]
 
