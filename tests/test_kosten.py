@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pytest
 
+from jaarverslag.compute.bedragen import ROUNDING_HINT
 from jaarverslag.compute.kosten import kosten_table, total_kind
 from jaarverslag.errors import Problem
 from jaarverslag.model import Table
@@ -363,11 +364,13 @@ def test_total_line_mismatch_is_reported_on_its_line_and_not_printed() -> None:
             "kosten.csv",
             4,
             "bedrag",
-            "Totaal lasten is 1.235, maar de som van de posten is 1.234,5",
+            "Totaal lasten is 1.235, maar de som van de posten is 1.234,5" + ROUNDING_HINT,
         )
     ]
     assert str(problems[0]) == (
-        "kosten.csv:4: bedrag: Totaal lasten is 1.235, maar de som van de posten is 1.234,5"
+        "kosten.csv:4: bedrag: Totaal lasten is 1.235, maar de som van de posten is 1.234,5 "
+        "(een afrondingsverschil? met totaalcontrole: warning in rapport.yaml wordt dit een "
+        "waarschuwing; de tabel toont altijd de som van de posten)"
     )
     # The input's total lines are not posts: our own total is printed once.
     assert list(group(table, "Lasten")) == [P1, P2, "Totaal lasten"]
@@ -415,3 +418,25 @@ def test_subtotal_lines_cover_the_posts_above_them_and_saldo_is_baten_minus_last
         (9, "Saldo is 2, maar de som van de posten is 3"),
     ]
     assert list(group(table, "Lasten")) == ["A", "B", "C", "Totaal lasten"]
+
+
+def test_a_rounding_difference_in_a_published_total_says_how_to_accept_it() -> None:
+    """Amounts in thousands, each rounded: 1.234 + 2.345 + 3.457 = 7.036, published as 7.037.
+    Still an error by default (the input disagrees with itself), with the way out named; a
+    difference that can't be rounding (31 against 30) gets no such hint."""
+    frame = kosten(
+        ("Werk", "lasten", 2017, "realisatie", 1234),
+        ("Inkomen", "lasten", 2017, "realisatie", 2345),
+        ("Participatie", "lasten", 2017, "realisatie", 3457),
+        ("Totaal lasten", "lasten", 2017, "realisatie", 7037),
+    )
+    _, problems = kosten_table(frame, soort="jaarverslag", jaar=2017, file="k.csv")
+    assert [(p.severity, p.message) for p in problems] == [
+        ("error", "Totaal lasten is 7.037, maar de som van de posten is 7.036" + ROUNDING_HINT)
+    ]
+    _, problems = kosten_table(
+        frame, soort="jaarverslag", jaar=2017, file="k.csv", totals="warning"
+    )
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "Totaal lasten is 7.037, maar de som van de posten is 7.036")
+    ]

@@ -46,6 +46,22 @@ def total_kind(posts: pd.Series) -> pd.Series:
     return pd.Series(kind, index=posts.index, dtype=object)
 
 
+#: A stated total this close to the sum of its parts (a unit or two on a thousand or more) is
+#: likely a published table's rounding (amounts in thousands, each rounded): the message says
+#: how to accept it.
+ROUNDING_UNITS = 2
+ROUNDING_HINT = (
+    " (een afrondingsverschil? met totaalcontrole: warning in rapport.yaml wordt dit een "
+    "waarschuwing; de tabel toont altijd de som van de posten)"
+)
+
+
+def _rounding(stated: float, parts: float) -> bool:
+    """A difference of a unit or two on a total of a thousand or more such units."""
+    difference = abs(stated - parts)
+    return difference <= ROUNDING_UNITS and abs(parts) >= 1000 * difference
+
+
 def total_problems(
     totals: pd.DataFrame, expected: pd.Series | np.ndarray, *, file: str, severity: str
 ) -> list[Problem]:
@@ -62,7 +78,8 @@ def total_problems(
             int(line),
             "bedrag",
             f"{post} is {format_number(plain(x))}, "
-            f"maar de som van de posten is {format_number(plain(y))}",
+            f"maar de som van de posten is {format_number(plain(y))}"
+            + (ROUNDING_HINT if severity == "error" and _rounding(x, y) else ""),
             severity,
         )
         for line, post, x, y in zip(
