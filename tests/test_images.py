@@ -136,3 +136,26 @@ def test_pictures_are_known_by_their_content_not_their_name() -> None:
     assert media_type(b"<!-- x -->\n<svg>") == "image/svg+xml"
     assert media_type(b"<html><svg>") is None
     assert media_type(b"BM...") is None  # a bitmap: not for the web
+
+
+def test_a_picture_is_read_once_per_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reeks shows one logo in 342 documents: it is read, verified and encoded once, and
+    again only when the file changes."""
+    from jaarverslag import files, images
+
+    (tmp_path / "logo.png").write_bytes(picture("RGB", "PNG"))
+    reads: list[Path] = []
+    real = files.read
+
+    def counting(folder: Path, path: Path, kind: str, display: str):  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return real(folder, path, kind, display)
+
+    monkeypatch.setattr(files, "read", counting)
+    first = [images.load(tmp_path, "logo.png", "logo")[0] for _ in range(3)]
+    assert len(reads) == 1 and first[0] is not None and len(set(first)) == 1
+    (tmp_path / "logo.png").write_bytes(picture("RGB", "PNG", (10, 10)))
+    changed, _ = images.load(tmp_path, "logo.png", "logo")
+    assert len(reads) == 2 and changed != first[0]

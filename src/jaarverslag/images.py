@@ -14,12 +14,12 @@ import base64
 import html as htmllib
 import io
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from . import files
 from .errors import Problem
@@ -31,6 +31,8 @@ KINDS: dict[bytes, str] = {
     b"GIF87a": "image/gif",
     b"GIF89a": "image/gif",
 }
+#: The kinds Word shows (python-docx reads them): every kind but SVG.
+RASTER = tuple(dict.fromkeys(KINDS.values()))
 SVG = "image/svg+xml"
 #: An SVG file: an ``<svg`` element first, after an XML declaration, comments or a doctype.
 SVG_START = re.compile(
@@ -77,25 +79,64 @@ def local_path(folder: Path, src: str) -> Path:
 
 
 def load(folder: Path, src: str, display: str) -> tuple[str | None, list[Problem]]:
-    """The picture at ``src`` as a ``data:`` URL, or the problems that forbid it."""
-    data, problems = files.read(folder, local_path(folder, src), "afbeelding", display)
-    if data is None:
+    """The picture at ``src`` as a ``data:`` URL, or the problems that forbid it. A file is
+    read, verified and encoded once per version (see :data:`CACHE_BYTES`): the check, every
+    document of a reeks and every preview of ``serve`` show the same logo."""
+    resolved, problems = files.vet(folder, local_path(folder, src), "afbeelding", display)
+    if resolved is None:
         return None, problems
+    try:
+        info = resolved.stat()
+    except OSError as exc:  # gone since it was vetted
+        return None, [Problem(display, message=f"kan het bestand niet lezen ({exc.strerror})")]
+    version = (resolved, info.st_ino, info.st_size, info.st_mtime_ns)
+    if version in _CACHE:
+        _CACHE.move_to_end(version)
+        url, message = _CACHE[version]
+    else:
+        url, message = _encoded(folder, resolved)
+        _remember(version, url, message)
+    if message is not None:
+        return None, [Problem(display, message=message)]
+    return url, []
+
+
+#: Encoded pictures kept by file version, most recently used last, at most this many bytes
+#: of them (a picture larger than that is encoded each time it is shown).
+CACHE_BYTES = 64 * files.MB
+_CACHE: OrderedDict[tuple[Path, int, int, int], tuple[str | None, str | None]] = OrderedDict()
+
+
+def _remember(version: tuple[Path, int, int, int], url: str | None, message: str | None) -> None:
+    if url is not None and len(url) > CACHE_BYTES:
+        return
+    _CACHE[version] = (url, message)
+    while sum(len(u or "") for u, _ in _CACHE.values()) > CACHE_BYTES:
+        _CACHE.popitem(last=False)
+
+
+def _encoded(folder: Path, resolved: Path) -> tuple[str | None, str | None]:
+    """A picture file as a ``data:`` URL, or the message why not (read as :func:`files.read`
+    reads: contained, bounded, never a FIFO)."""
+    data, problems = files.read(folder, resolved, "afbeelding", "")
+    if data is None:
+        return None, problems[0].message
     kind = media_type(data)
     if kind is None:
-        return None, [Problem(display, message=f"is geen afbeelding ({KIND_NAMES})")]
+        return None, f"is geen afbeelding ({KIND_NAMES})"
     if kind != SVG and not _readable(data):
-        return None, [Problem(display, message="is beschadigd of te groot (in pixels)")]
-    return f"data:{kind};base64,{base64.b64encode(data).decode()}", []
+        return None, "is beschadigd of te groot (in pixels)"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}", None
 
 
-def _sources(text: str) -> Iterator[tuple[str, int]]:
-    """Every picture of a Markdown text: its ``src`` and the line it is on."""
+def _sources(text: str, tokens: list[Token]) -> Iterator[tuple[str, int]]:
+    """Every picture of a Markdown text (its block tokens as parsed by :mod:`.texts`): its
+    ``src`` and the line it is on."""
     if "![" not in text:
         return
     lines = text.splitlines()
     at = 0
-    for token in _parser().parse(text):
+    for token in tokens:
         for child in token.children or ():
             if child.type != "image":
                 continue
@@ -106,11 +147,11 @@ def _sources(text: str) -> Iterator[tuple[str, int]]:
             yield src, at + 1  # pictures come in order: the next is on this line or later
 
 
-def text_problems(folder: Path, text: str, display: str) -> list[Problem]:
+def text_problems(folder: Path, text: str, tokens: list[Token], display: str) -> list[Problem]:
     """What is wrong with the pictures of one text: each named by the text and its line."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    for src, line in _sources(text):
+    for src, line in _sources(text, tokens):
         if src in seen:
             continue  # the first use is named; the same picture again is the same problem
         seen.add(src)
@@ -144,11 +185,6 @@ def _short(src: str) -> str:
     return src if len(src) <= 120 else src[:119] + "…"
 
 
-@cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
-
-
 IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 
 
@@ -164,6 +200,8 @@ def inline(html: str, folder: Path | None) -> str:
     loaded: dict[str, str | None] = {}
 
     def replace(match: re.Match[str]) -> str:
+        if match.group(3).startswith("data:"):  # a chart, or a picture already inside
+            return match.group(0)
         src = htmllib.unescape(match.group(3))
         if not is_local(src):
             return match.group(0)

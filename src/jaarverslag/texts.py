@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from . import files, images
 from .errors import Problem
@@ -29,6 +30,8 @@ MAX_LINE = 10_000  #: characters on one line of a Markdown text
 #: markdown-it's own maximum, beyond which it drops content without a word.
 MAX_NESTING = 20
 CONCLUSIE_SUFFIX = ".conclusie.md"
+#: A character without which a text is plain prose: no list, quote, table, link or picture.
+MARKUP = r"[>\-+*_\d\[]"
 
 
 def conclusie_path(tekst: Path) -> Path:
@@ -57,47 +60,49 @@ def read_texts(folder: Path, config: Config) -> tuple[dict[Path, str], list[Prob
     texts: dict[Path, str] = {}
     root = folder.resolve()
     for path in text_paths(folder, config):
-        if files.inside(folder, path) in texts:
+        resolved = files.inside(folder, path)
+        if resolved in texts:
             continue  # a section's text in teksten/: read once, reported once
         shown = folder / path.relative_to(root) if path.is_relative_to(root) else path
         data, found = files.read(folder, path, "tekst", str(shown))
         problems += found
         if data is None:
             continue
-        text, found = check_text(data, str(shown))
+        text, tokens, found = check_text(data, str(shown))
         problems += found
         if text is not None:
-            problems += images.text_problems(folder, text, str(shown))
-            resolved = files.inside(folder, path)
+            problems += images.text_problems(folder, text, tokens, str(shown))
             assert resolved is not None  # files.read refused anything else
             texts[resolved] = text
     return texts, problems
 
 
-def check_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
-    """Decode a Markdown text and hold it to the rules above."""
+def check_text(data: bytes, display: str) -> tuple[str | None, list[Token], list[Problem]]:
+    """Decode a Markdown text and hold it to the rules above; its block tokens, parsed once
+    for every check that needs them (none for plain prose)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         message = f"is geen UTF-8-tekst (byte 0x{data[exc.start]:02x}); sla op als UTF-8"
-        return None, [Problem(display, line, None, message)]
+        return None, [], [Problem(display, line, None, message)]
     control = re.search(CONTROL, text)
     if control:
         line = text[: control.start()].count("\n") + 1
-        return None, [Problem(display, line, None, control_message(text))]
+        return None, [], [Problem(display, line, None, control_message(text))]
     for number, line_text in enumerate(text.splitlines(), start=1):
         if len(line_text) > MAX_LINE:
             message = (
                 f"regel is te lang ({len(line_text)} tekens; hoogstens {MAX_LINE}): "
                 "begin alinea's op een nieuwe regel"
             )
-            return None, [Problem(display, number, None, message)]
-    deep = _too_deep(text)
+            return None, [], [Problem(display, number, None, message)]
+    tokens = _deep_parser().parse(text) if re.search(MARKUP, text) else []
+    deep = _too_deep(tokens)
     if deep is not None:
         message = f"is te diep genest (lijsten of citaten, meer dan {MAX_NESTING} niveaus)"
-        return None, [Problem(display, deep, None, message)]
-    return text, []
+        return None, [], [Problem(display, deep, None, message)]
+    return text, tokens, []
 
 
 @cache
@@ -106,11 +111,9 @@ def _deep_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"maxNesting": 2 * MAX_NESTING}).enable("table")
 
 
-def _too_deep(text: str) -> int | None:
+def _too_deep(tokens: list[Token]) -> int | None:
     """The line of the first block nested deeper than the renderer keeps, if any."""
-    if not re.search(r"[>\-+*_\d\[]", text):
-        return None
-    for token in _deep_parser().parse(text):
+    for token in tokens:
         if token.level >= MAX_NESTING:  # blocks only: inline text beyond it stays text
             return token.map[0] + 1 if token.map else 1
     return None

@@ -28,6 +28,7 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from ..images import RASTER
 from ..model import Document
 from . import vocabulary as v
 from .docx_tables import (
@@ -172,10 +173,6 @@ def _fixed_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
-
-
-#: The media types of pictures Word shows (python-docx reads them); SVG is not one of them.
-WORD_PICTURES = ("image/png", "image/jpeg", "image/gif")
 
 
 def _data_url(src: str, kinds: tuple[str, ...]) -> bytes | None:
@@ -436,7 +433,7 @@ class _Writer:
         """A picture of the rapport's own text, in the line as in the HTML, no wider than the
         text; one Word can't show (SVG) becomes its description, in brackets and italics."""
         alt = img.get("alt", "")
-        data = _data_url(img.get("src", ""), WORD_PICTURES)
+        data = _data_url(img.get("src", ""), RASTER)
         picture = _word_picture(data) if data is not None else None
         if picture is None:
             self._run(paragraph, f"[afbeelding: {alt}]" if alt else "[afbeelding]", False, True)

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .. import files
 from ..errors import InputError, Problem
 from .html import template_dirs
 
-FETCH_LIMIT = 50 * 1024 * 1024  #: bytes of one image or stylesheet a template may use
+FETCH_LIMIT = files.LIMITS["afbeelding"]  #: bytes of one image or stylesheet a template uses
 
 
 def _fetcher_class() -> type[Any]:
