@@ -12,7 +12,8 @@ from docx.oxml.ns import qn
 from helpers import DATA, MINIMAL_YAML, write_rapport
 
 from jaarverslag.pipeline import build_one
-from jaarverslag.render.docx_tables import KEEP_EDGE, KEEP_ROWS
+from jaarverslag.render.docx_tables import KEEP_EDGE
+from jaarverslag.render.vocabulary import KEEP_ROWS
 
 
 def kept(row: object) -> bool:

@@ -99,7 +99,7 @@ def kosten_table(
     wide = real.pivot(index=["soort", "post"], columns=["stand", "jaar"], values="bedrag")
     layout = _layout(wide, soort, jaar)
     problems += _negative_baten(real, file) + _left_out(real, layout.used, soort, jaar, file)
-    problems += _replaced_primitief(real, soort, jaar, file)
+    problems += _replaced_primitief(wide, soort, jaar, file)
 
     shown = [c for c in layout.columns if c.values.notna().any()]
     columns = [Column(c.label, c.key) for c in shown]
@@ -328,16 +328,13 @@ def _left_out(
     return [Problem(file, None, "jaar", message, "warning")]
 
 
-def _replaced_primitief(real: pd.DataFrame, soort: str, jaar: int, file: str) -> list[Problem]:
+def _replaced_primitief(wide: pd.DataFrame, soort: str, jaar: int, file: str) -> list[Problem]:
     """A begroting compares with the previous year's latest stand: a post's primitieve
     begroting of that year, where it has a na wijziging too, is not printed. Say so."""
-    if soort != "begroting":
+    both = [(BEGROTING, jaar - 1), (NA_WIJZIGING, jaar - 1)]
+    if soort != "begroting" or not all(key in wide.columns for key in both):
         return []
-    before = real[real["jaar"].astype(int) == jaar - 1]
-    keys = ["soort", "post"]
-    gewijzigd = pd.MultiIndex.from_frame(before.loc[before["stand"] == NA_WIJZIGING, keys])
-    primitief = before.loc[before["stand"] == BEGROTING, keys]
-    rows = int(pd.MultiIndex.from_frame(primitief).isin(gewijzigd).sum())
+    rows = int(wide[both].notna().all(axis=1).sum())
     if rows == 0:
         return []
     message = (

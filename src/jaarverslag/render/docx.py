@@ -386,7 +386,7 @@ class _Writer:
         short = {
             i
             for i, c in enumerate(rows[0] if rows else [])
-            if v.TEXT in _classes(c) and len(c.text_content().strip()) <= 3
+            if v.TEXT in _classes(c) and len(c.text_content().strip()) <= v.SHORT_HEADER
         }
         size, margin = fit(
             table,

@@ -164,10 +164,9 @@ def repeat_header(row: Any) -> None:  # python-docx's row class is private
     properties.append(element)
 
 
-#: A table of at most this many rows is kept on one page (it fits one); a longer one may
-#: break, but never right after its header nor before its last rows (a lone total).
-KEEP_ROWS = 25
-KEEP_EDGE = 3  #: rows kept together at either end of a table that may break
+#: Rows kept together at either end of a table longer than ``vocabulary.KEEP_ROWS`` (which may
+#: break, but never right after its header nor before its last rows: a lone total).
+KEEP_EDGE = 3
 
 
 def keep_together(table: Table, header_rows: int) -> None:
@@ -175,7 +174,7 @@ def keep_together(table: Table, header_rows: int) -> None:
     next" on the rows that must stay with the one below them (the PDF's CSS does the same)."""
     rows = list(table.rows)
     count = len(rows)
-    if count <= KEEP_ROWS:
+    if count <= v.KEEP_ROWS:
         keep = set(range(count - 1))
     else:
         keep = set(range(header_rows + KEEP_EDGE - 1)) | set(range(count - KEEP_EDGE, count - 1))

@@ -25,6 +25,7 @@ from ..model import Chart, Document, DotChart, Items, Prose, Table, Text
 from ..numbers import format_cell, format_euro, format_number, format_percentage
 from ..sandbox import BoundedSandbox, deadline
 from ..version import VERSION
+from . import vocabulary as v
 from .opendata import raw_value
 
 
@@ -113,6 +114,7 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         raw=raw_value,
         column_parts=column_parts,
     )
+    env.globals.update(short_header=v.SHORT_HEADER, keep_rows=v.KEEP_ROWS)
     env.tests.update(
         table_block=lambda b: isinstance(b, Table),
         chart_block=lambda b: isinstance(b, Chart | DotChart),
@@ -136,7 +138,7 @@ def column_parts(table: Table, budget: float = PART_WIDTH) -> list[list[int]]:
     page (one table would run off its right edge, and its last years with it). A part never
     starts with a text column: V/N stays beside its Verschil."""
     columns = table.columns
-    widths = [1.0 if c.numeric or len(c.label) > 3 else NARROW for c in columns]
+    widths = [1.0 if c.numeric or len(c.label) > v.SHORT_HEADER else NARROW for c in columns]
     reach = [0.0, *accumulate(widths)]
     total, count = reach[-1], len(columns)
     cuts_allowed = [i for i in range(1, count) if columns[i].numeric]

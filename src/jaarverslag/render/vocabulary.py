@@ -12,8 +12,13 @@ from __future__ import annotations
 
 #: A figure cell (``td``/``th``): right-aligned.
 NUM = "num"
-#: A text cell; a text column with a header of three characters or fewer (V/N) is narrow.
+#: A text cell; a text column with a header of :data:`SHORT_HEADER` characters or fewer (V/N)
+#: is narrow.
 TEXT = "tekst"
+SHORT_HEADER = 3
+#: A table of at most this many rows fits a page and is kept on one: by CSS in the PDF (class
+#: ``heel`` on its block, set by the template), by "keep with next" in the DOCX.
+KEEP_ROWS = 25
 #: A cell that stands out (a partner's own share): shaded.
 ACCENT = "accent"
 #: Row kinds (on ``tr``) printed bold: totals, subtotals, group headers.
