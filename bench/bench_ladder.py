@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return _worker(args.worker, args.loader)
 
     sys.path.insert(0, str(SRC))
-    from jaarverslag.synthetic import generate_clienten, write_clienten_csv
+    from jaarverslag.inputs.synthetic import generate_clienten, write_clienten_csv
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "clienten.csv"
@@ -131,7 +131,7 @@ def _worker(path: Path, which: str) -> int:
     loader = "pandas.read_csv fallback"
     if which == "schemas":
         try:
-            from jaarverslag.schemas import read_and_validate
+            from jaarverslag.inputs.tables.schemas import read_and_validate
 
             loader = "schemas.read_and_validate"
         except ImportError:

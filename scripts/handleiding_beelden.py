@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from gemeentedocument import make_document  # noqa: E402
 
-from jaarverslag.insert import insert_chapter  # noqa: E402
-from jaarverslag.pipeline import build_one  # noqa: E402
-from jaarverslag.starter import new_rapport  # noqa: E402
+from jaarverslag.build.pipeline import build_one  # noqa: E402
+from jaarverslag.commands.insert import insert_chapter  # noqa: E402
+from jaarverslag.commands.new import new_rapport  # noqa: E402
 
 RESOLUTION = 80  #: dots per inch of the pictures
 MARGIN = 16  #: pixels of white kept around what is on the page

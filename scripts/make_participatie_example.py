@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from jaarverslag.synthetic import generate_clienten, write_clienten_csv  # noqa: E402
+from jaarverslag.inputs.synthetic import generate_clienten, write_clienten_csv  # noqa: E402
 
 TARGET = ROOT / "data" / "participatie-2017" / "clienten.csv"
 CLIENTEN = 2_400  #: caseload at each peildatum: a mid-sized regional social service

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from jaarverslag.config import key_table
+from jaarverslag.inputs.config.keys import key_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BEGIN = (

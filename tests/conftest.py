@@ -8,7 +8,7 @@ import pytest
 from helpers import DATA, sample
 from hypothesis import settings
 
-from jaarverslag.pipeline import Outcome, build_one
+from jaarverslag.build.pipeline import Outcome, build_one
 
 # Property tests have no deadline: speed is measured in `make bench`, side by side, not by a
 # timer in a test on a shared, noisy machine. In CI (.ci/run sets JAARVERSLAG_CI) they are

@@ -68,7 +68,7 @@ def main_document(name: str) -> str:
     rapport's own, or of a reeks the first gemeente of the sample (``s-gravenhage/s-gravenhage``)."""
     if not is_reeks(name):
         return name
-    from jaarverslag.slugs import slug
+    from jaarverslag.core.slugs import slug
 
     first = slug(REEKS_SAMPLE[0], "gemeente")
     return f"{first}/{first}"

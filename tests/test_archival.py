@@ -23,8 +23,8 @@ from helpers import DATA, sample
 from PIL import Image
 from verapdf_cli import read, start, validate
 
-from jaarverslag.pipeline import build_one
-from jaarverslag.rapport import load_config
+from jaarverslag.build.pipeline import build_one
+from jaarverslag.inputs.config.load import load_config
 from jaarverslag.render.pdf import render_pdf
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import MINIMAL_YAML, write_rapport
 
-from jaarverslag import batch, pipeline
+from jaarverslag.build import pipeline
 from jaarverslag.cli import main
+from jaarverslag.commands import build as batch
 
 pytestmark = pytest.mark.slow
 

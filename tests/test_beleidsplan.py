@@ -25,10 +25,10 @@ from jaarverslag.compute.beleidsplan import (
     split_amount,
     verdeling_table,
 )
-from jaarverslag.errors import Problem
-from jaarverslag.model import Table
-from jaarverslag.numbers import format_cell
-from jaarverslag.slugs import slug
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import Table
+from jaarverslag.core.numbers import format_cell
+from jaarverslag.core.slugs import slug
 
 NAN = math.nan
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import MINIMAL_YAML, write_rapport
 
-from jaarverslag import cache
+from jaarverslag.build import cache
+from jaarverslag.build.pipeline import build_one
 from jaarverslag.cli import main
-from jaarverslag.pipeline import build_one
 
 CSV = "id;indicator;jaar;soort;waarde\na;Aantal A;2016;realisatie;3\na;Aantal A;2017;realisatie;4\n"
 YAML = MINIMAL_YAML + "grafieken: false\n"
@@ -88,13 +88,13 @@ def test_settings_rebuild(rapport: Path, tmp_path: Path, monkeypatch) -> None:
 
 
 def test_package_version_or_builtin_template_rebuilds(tmp_path: Path) -> None:
-    package = Path(cache.__file__).parent
+    package = cache.PACKAGE
     copy = tmp_path / "pkg"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     digest = cache.package_digest(copy, "1.0")
     assert cache.package_digest(copy, "1.0") == digest
     assert cache.package_digest(copy, "1.1") != digest
-    css = copy / "templates" / "style.css"
+    css = copy / "render" / "templates" / "style.css"
     css.write_bytes(css.read_bytes() + b"\n")
     assert cache.package_digest(copy, "1.0") != digest
 

@@ -8,13 +8,13 @@ from itertools import pairwise
 import pytest
 from helpers import MINIMAL_YAML, write_rapport
 
-from jaarverslag.analysis import load_rapport
+from jaarverslag.analysis.analyse import load_rapport
+from jaarverslag.analysis.document import build_document
 from jaarverslag.compute.conclusies import Indicator
 from jaarverslag.compute.grafiek import indicator_chart
-from jaarverslag.document import build_document
-from jaarverslag.model import Chart
+from jaarverslag.core.model import Chart
 from jaarverslag.render import charts
-from jaarverslag.render.outputs import render_document
+from jaarverslag.render.formats import render_document
 
 
 def indicator(ident="a", label="Aantal P-banen", realisatie=None, doel=None):

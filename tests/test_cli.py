@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import DATA, MINIMAL_YAML, write_rapport
 
-from jaarverslag import pdfworker
-from jaarverslag.errors import InputError
+from jaarverslag.build import pdfworker
+from jaarverslag.core.errors import InputError
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HEAVY = ("pandas", "weasyprint", "matplotlib", "docx", "openpyxl", "jinja2")

@@ -14,17 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaarverslag.compute.clienten import (
-    MARK,
-    LadderResult,
-    datum_lang,
-    ladder,
-    prestatie_zinnen,
-)
+from jaarverslag.compute.clienten import MARK, LadderResult, datum_lang, ladder, prestatie_zinnen
 from jaarverslag.compute.ladder_uitkomsten import legend, share_cell, verdict_cell
-from jaarverslag.model import Table
-from jaarverslag.numbers import format_cell, format_percentage, round_half_up
-from jaarverslag.schemas import read_and_validate
+from jaarverslag.core.model import Table
+from jaarverslag.core.numbers import format_cell, format_percentage, round_half_up
+from jaarverslag.inputs.tables.schemas import read_and_validate
 
 JAN, DEC = "2017-01-31", "2017-12-31"
 COLUMNS = ("client", "peildatum", "trede", "leeftijd", "categorie", "groeipotentieel", "uitstroom")

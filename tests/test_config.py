@@ -10,9 +10,9 @@ import pydantic
 import pytest
 import yaml
 
-from jaarverslag.config import DREMPELS
-from jaarverslag.errors import Problem
-from jaarverslag.rapport import FORMATEN, KEYS, Config, SectieSpec, load_config
+from jaarverslag.core.errors import Problem
+from jaarverslag.inputs.config.keys import DREMPELS
+from jaarverslag.inputs.config.load import FORMATEN, KEYS, Config, SectieSpec, load_config
 
 
 def config_problems(tmp_path, text: str) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import MINIMAL_YAML, write_rapport
 
-from jaarverslag import pdfworker, pipeline
+from jaarverslag.build import pdfworker, pipeline
 from jaarverslag.cli import main
 from jaarverslag.render import pdf
 

@@ -163,8 +163,8 @@ def _figure_alts(node) -> list[str]:
 def test_begroting_without_secties_gets_the_three_w_questions(tmp_path):
     from helpers import write_rapport
 
-    from jaarverslag.analysis import load_rapport
-    from jaarverslag.document import EMPTY_SECTION, build_document
+    from jaarverslag.analysis.analyse import load_rapport
+    from jaarverslag.analysis.document import EMPTY_SECTION, build_document
 
     yaml = "titel: B\norganisatie: Gemeente Test\nsoort: begroting\njaar: 2020\n"
     csv = "id;indicator;jaar;soort;waarde\na;A;2019;beoogd;1\na;A;2020;beoogd;2\n"

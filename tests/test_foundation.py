@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from helpers import DATA, MINIMAL_YAML, pdf_text, write_rapport
 from lxml import html as lxml_html
 
+from jaarverslag.build.pipeline import build_one
 from jaarverslag.cli import main
-from jaarverslag.pipeline import build_one
 
 #: Seed 000: the indicator table of Jaarverslag 2017, §1.1.3 (Realisatie 2016 / Begroting 2017 /
 #: Realisatie 2017), copied by hand from the seed document.

@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaarverslag.analysis import load_rapport
-from jaarverslag.errors import InputError, Problem
-from jaarverslag.pipeline import check
-from jaarverslag.rapport import KEYS, load_config
-from jaarverslag.schemas import SPECS, ColumnSpec, read_and_validate
+from jaarverslag.analysis.analyse import load_rapport
+from jaarverslag.build.pipeline import check
+from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.inputs.config.load import KEYS, load_config
+from jaarverslag.inputs.tables.schemas import SPECS, ColumnSpec, read_and_validate
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

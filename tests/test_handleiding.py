@@ -19,10 +19,10 @@ from gemeentedocument import make_document
 from helpers import DATA, ROOT
 
 from jaarverslag.cli import main
-from jaarverslag.errors import InputError
-from jaarverslag.inputs import read_inputs
-from jaarverslag.insert import insert_chapter
-from jaarverslag.starter import new_rapport
+from jaarverslag.commands.insert import insert_chapter
+from jaarverslag.commands.new import new_rapport
+from jaarverslag.core.errors import InputError
+from jaarverslag.inputs.folder import read_inputs
 
 GUIDE = ROOT / "docs" / "handleiding.md"
 TEXT = GUIDE.read_text(encoding="utf-8")

@@ -25,8 +25,8 @@ from helpers import pdf_text, write_rapport
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jaarverslag.build.pipeline import build_one
 from jaarverslag.cli import main
-from jaarverslag.pipeline import build_one
 from jaarverslag.render.opendata import neutralise
 
 HOSTILE = Path(__file__).parent / "rapports" / "hostile"

@@ -21,7 +21,7 @@ from helpers import MINIMAL_YAML, write_rapport
 from PIL import Image
 
 from jaarverslag.cli import main
-from jaarverslag.images import media_type
+from jaarverslag.inputs.images import media_type
 
 INDICATOREN = "id;indicator;jaar;soort;waarde\na;Een;2017;realisatie;5\n"
 SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"/>'
@@ -143,7 +143,8 @@ def test_a_picture_is_read_once_per_version(
 ) -> None:
     """A reeks shows one logo in 342 documents: it is read, verified and encoded once, and
     again only when the file changes."""
-    from jaarverslag import files, images
+    from jaarverslag.core import files
+    from jaarverslag.inputs import images
 
     (tmp_path / "logo.png").write_bytes(picture("RGB", "PNG"))
     reads: list[Path] = []

@@ -10,7 +10,7 @@ from jaarverslag.compute.indicatoren import (
     jaren_problems,
     left_out,
 )
-from jaarverslag.numbers import format_cell
+from jaarverslag.core.numbers import format_cell
 
 
 def frame(rows):

@@ -24,7 +24,7 @@ from helpers import DATA, MINIMAL_YAML, write_rapport
 from lxml import etree
 
 from jaarverslag.cli import main
-from jaarverslag.insert import default_output, insert_chapter
+from jaarverslag.commands.insert import default_output, insert_chapter
 
 WASSENAAR = DATA / "beleidsplan-wassenaar-2024"
 JAARVERSLAG = DATA / "jaarverslag-2017"

@@ -18,7 +18,7 @@ import docx
 import pytest
 from helpers import pdf_text, write_rapport
 
-from jaarverslag.pipeline import Outcome, build_one, check
+from jaarverslag.build.pipeline import Outcome, build_one, check
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,9 @@ import pytest
 
 from jaarverslag.compute.bedragen import ROUNDING_HINT
 from jaarverslag.compute.kosten import kosten_table, total_kind
-from jaarverslag.errors import Problem
-from jaarverslag.model import Table
-from jaarverslag.numbers import format_cell
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import Table
+from jaarverslag.core.numbers import format_cell
 
 NAN = math.nan
 P1, P2 = "6.4 Begeleide participatie", "6.5 Arbeidsparticipatie"

@@ -10,7 +10,7 @@ import pytest
 from helpers import ROOT, pdf_text, write_rapport
 from lxml import html as lxml_html
 
-from jaarverslag.pipeline import build_one
+from jaarverslag.build.pipeline import build_one
 
 pytestmark = pytest.mark.slow
 

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaarverslag.compute.kosten import kosten_table
-from jaarverslag.model import Table
-from jaarverslag.numbers import format_cell
+from jaarverslag.core.model import Table
+from jaarverslag.core.numbers import format_cell
 from jaarverslag.render.opendata import table_csv
 
 JAAR = 2020

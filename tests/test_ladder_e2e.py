@@ -14,7 +14,7 @@ import docx
 import pytest
 from helpers import MINIMAL_YAML, pdf_text, write_rapport
 
-from jaarverslag.pipeline import build_one
+from jaarverslag.build.pipeline import build_one
 
 pytestmark = pytest.mark.slow
 

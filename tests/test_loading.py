@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jaarverslag.schemas import read_and_validate
+from jaarverslag.inputs.tables.schemas import read_and_validate
 
 HEADER_NL = "id;indicator;jaar;soort;waarde\n"
 HEADER_EN = "id,indicator,jaar,soort,waarde\n"
@@ -183,7 +183,7 @@ def test_many_bad_rows_are_counted_not_listed(tmp_path):
 
 def test_a_byte_order_mark_inside_the_file_loses_no_line(tmp_path: Path) -> None:
     """Two exports glued together leave a BOM mid-file; pandas used to drop its line."""
-    from jaarverslag.readers import read_table
+    from jaarverslag.inputs.tables.readers import read_table
 
     path = tmp_path / "c.csv"
     path.write_bytes(b"a;b\n1;2\n\xef\xbb\xbf3;4\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from helpers import DATA
 
-from jaarverslag import document
-from jaarverslag.analysis import load_rapport
+from jaarverslag.analysis import document
+from jaarverslag.analysis.analyse import load_rapport
 from jaarverslag.compute import beleidsplan
 
 

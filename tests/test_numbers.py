@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaarverslag.model import Cell
-from jaarverslag.numbers import (
+from jaarverslag.core.model import Cell
+from jaarverslag.core.numbers import (
     decimals_apart,
     decimals_of,
     footnote_markers,

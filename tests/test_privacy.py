@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from privacy_attacker import attack
 from test_ladder_e2e import _Tables
 
+from jaarverslag.build.pipeline import build_one
 from jaarverslag.compute import clienten
 from jaarverslag.compute.suppression import Decision, Publication
-from jaarverslag.pipeline import build_one
 
 ROOT = Path(__file__).resolve().parents[1]
 JAN, JUN, DEC = "2017-01-31", "2017-06-30", "2017-12-31"

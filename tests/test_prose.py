@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from helpers import DATA, MINIMAL_YAML, write_rapport
 
-from jaarverslag.analysis import load_rapport
-from jaarverslag.document import build_document
-from jaarverslag.errors import InputError
-from jaarverslag.pipeline import build_one, check
-from jaarverslag.prose import markdown_to_html, prose_to_html
+from jaarverslag.analysis.analyse import load_rapport
+from jaarverslag.analysis.document import build_document
+from jaarverslag.analysis.prose import markdown_to_html, prose_to_html
+from jaarverslag.build.pipeline import build_one, check
+from jaarverslag.core.errors import InputError
 from jaarverslag.render.html import render_html
 
 INDICATOREN = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from jaarverslag.config import KEYS, Config
+from jaarverslag.inputs.config.keys import KEYS, Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -2,7 +2,7 @@
 example DOCX, and both find every figure of every table.
 
 The figures to find come from the open data (``tabellen/*.csv``), printed the Dutch way with
-:mod:`jaarverslag.numbers`; a row is found when its figures appear in the extracted text one
+:mod:`jaarverslag.core.numbers`; a row is found when its figures appear in the extracted text one
 after the other, in order. LibreOffice converts all example DOCX files in one run per test
 session (it is slow to start). A missing tool fails loudly: ``make test`` installs them.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, main_document, pdf_text
 
-from jaarverslag.numbers import format_number
+from jaarverslag.core.numbers import format_number
 
 pytestmark = pytest.mark.slow
 

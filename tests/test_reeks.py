@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from reeks_data import GEMEENTEN, YAML, kosten, reeks
 
+from jaarverslag.build.outfolder import MARKER
+from jaarverslag.build.pipeline import build_one, check
 from jaarverslag.cli import main
-from jaarverslag.output import MARKER
-from jaarverslag.pipeline import build_one, check
-from jaarverslag.slugs import slug, unique_slugs
+from jaarverslag.core.slugs import slug, unique_slugs
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -469,7 +469,7 @@ def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path:
 @pytest.mark.slow
 def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     """The gemeenten are rendered in slices over a process pool: same files, byte for byte."""
-    from jaarverslag.pipeline import build
+    from jaarverslag.build.pipeline import build
 
     folder = reeks(tmp_path / "r")
     one = build_one(folder, tmp_path / "a", ("html", "docx"), use_cache=False)

@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 from helpers import DATA, MINIMAL_YAML, interruptible, sample, write_rapport
 
-from jaarverslag import output, pipeline
-from jaarverslag.output import MARKER
+from jaarverslag.build import outfolder as output
+from jaarverslag.build import pipeline
+from jaarverslag.build.outfolder import MARKER
 
 pytestmark = pytest.mark.slow
 
@@ -440,7 +441,7 @@ def test_thirty_million_shared_strings_are_refused(tmp_path: Path) -> None:
 
 
 def test_shared_strings_are_counted_while_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jaarverslag import xlsx
+    from jaarverslag.inputs.tables import xlsx
 
     monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", 1000)
     book = xlsx.Workbook(_excel_like([["a", "b"]], padding=998))  # 1000 in all: allowed
@@ -504,7 +505,7 @@ def test_a_live_figure_that_builds_too_much_is_refused(tmp_path: Path, expressio
 
 
 def test_a_render_that_runs_too_long_is_stopped() -> None:
-    from jaarverslag.sandbox import BoundedSandbox, TooMuchWork, deadline
+    from jaarverslag.core.sandbox import BoundedSandbox, TooMuchWork, deadline
 
     template = BoundedSandbox().from_string(
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
@@ -543,8 +544,8 @@ def test_the_docx_keeps_a_long_paragraph(megabytes: int) -> None:
     cuts. (python-docx can't read such a file back either, so the XML is read directly.)"""
     from lxml import etree
 
-    from jaarverslag.model import Document
-    from jaarverslag.render.docx import render_docx
+    from jaarverslag.core.model import Document
+    from jaarverslag.render.docx.writer import render_docx
 
     long = "woord " * (megabytes * 1024 * 1024 // 6)
     html = f"<html><body><p>{long}</p><p>daarna</p></body></html>"
@@ -704,7 +705,8 @@ def test_every_file_the_build_reads_is_in_the_cache_key(
     example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The key hashes the rapport folder; every read resolves inside it (or is ours)."""
-    from jaarverslag import cache, files
+    from jaarverslag.build import cache
+    from jaarverslag.core import files
     from jaarverslag.render.html import builtin_templates
 
     read: list[Path] = []

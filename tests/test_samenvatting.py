@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import MINIMAL_YAML, write_rapport
 
-from jaarverslag.analysis import load_rapport
+from jaarverslag.analysis.analyse import load_rapport
 from jaarverslag.compute.samenvatting import check_leeftijdsgroepen
-from jaarverslag.errors import InputError
-from jaarverslag.schemas import read_and_validate
+from jaarverslag.core.errors import InputError
+from jaarverslag.inputs.tables.schemas import read_and_validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED003 = Path(__file__).parent / "rapports" / "samenvatting-seed003"

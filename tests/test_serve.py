@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, SNAPSHOTS
 
-from jaarverslag.pipeline import check
+from jaarverslag.build.pipeline import check
 from jaarverslag.serve import page as pagemod
 from jaarverslag.serve.page import Page, served
 from jaarverslag.serve.preview import Preview
@@ -233,7 +233,7 @@ def test_a_workbook_change_shows_and_a_bad_cell_is_named_by_sheet(tmp_path: Path
     ``rapport.xlsx[sheet]:row``, as check does; mending it brings the document back."""
     import openpyxl
 
-    from jaarverslag.starter import new_rapport
+    from jaarverslag.commands.new import new_rapport
 
     folder = tmp_path / "werkmap"
     assert new_rapport(folder, excel=True) == 0
@@ -386,7 +386,7 @@ def test_images_and_stylesheets_of_the_rapport_are_served_and_nothing_else(
 
 
 def test_warnings_are_shown_beside_a_good_document() -> None:
-    from jaarverslag.errors import Problem
+    from jaarverslag.core.errors import Problem
 
     page = Page(
         "<html><head></head><body><p>doc</p></body></html>",

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from jaarverslag.build.pipeline import build_one
 from jaarverslag.cli import main
-from jaarverslag.inputs import read_inputs
-from jaarverslag.pipeline import build_one
-from jaarverslag.schemas import SPECS
-from jaarverslag.starter_workbook import COLUMNS, SHEETS, columns, starter_workbook
+from jaarverslag.commands.new_workbook import COLUMNS, SHEETS, columns, starter_workbook
+from jaarverslag.inputs.folder import read_inputs
+from jaarverslag.inputs.tables.schemas import SPECS
 
 
 @pytest.fixture(scope="module")

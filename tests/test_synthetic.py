@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from jaarverslag.compute.clienten import ladder
-from jaarverslag.synthetic import CSV_COLUMNS, generate_clienten, write_clienten_csv
+from jaarverslag.inputs.synthetic import CSV_COLUMNS, generate_clienten, write_clienten_csv
 
 PEILDATA = [date(2017, 1, 31), date(2017, 4, 30), date(2017, 8, 31), date(2017, 12, 31)]
 
@@ -94,7 +94,7 @@ def test_written_csv_follows_the_spec(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_written_csv_loads_to_the_same_ladder(tmp_path: Path) -> None:
-    schemas = pytest.importorskip("jaarverslag.schemas")
+    schemas = pytest.importorskip("jaarverslag.inputs.tables.schemas")
     df = generate_clienten(400, PEILDATA, seed=5)
     path = tmp_path / "clienten.csv"
     write_clienten_csv(df, path)

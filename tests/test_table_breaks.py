@@ -11,8 +11,8 @@ import pytest
 from docx.oxml.ns import qn
 from helpers import DATA, MINIMAL_YAML, write_rapport
 
-from jaarverslag.pipeline import build_one
-from jaarverslag.render.docx_tables import KEEP_EDGE
+from jaarverslag.build.pipeline import build_one
+from jaarverslag.render.docx.tables import KEEP_EDGE
 from jaarverslag.render.vocabulary import KEEP_ROWS
 
 

@@ -8,7 +8,7 @@ from math import ceil
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaarverslag.model import Column, Table
+from jaarverslag.core.model import Column, Table
 from jaarverslag.render.html import PART_WIDTH, column_parts
 
 

@@ -21,11 +21,11 @@ from helpers import DATA, write_rapport
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from jaarverslag.analysis import gemeente_analysis, load_rapport
-from jaarverslag.model import Table, Text
-from jaarverslag.numbers import exact, round_half_up
-from jaarverslag.pipeline import build_one
-from jaarverslag.slugs import slug
+from jaarverslag.analysis.analyse import gemeente_analysis, load_rapport
+from jaarverslag.build.pipeline import build_one
+from jaarverslag.core.model import Table, Text
+from jaarverslag.core.numbers import exact, round_half_up
+from jaarverslag.core.slugs import slug
 
 IV3 = DATA / "iv3-begroting-2025"
 SAMPLE = ("'s-Gravenhage", "Aalsmeer", "Ameland", "Bergen (L.)", "Súdwest-Fryslân", "Zwolle")

@@ -18,9 +18,9 @@ from helpers import DATA, MINIMAL_YAML, SNAPSHOTS, write_rapport
 from openpyxl import Workbook
 from workbooks import as_workbook, with_cached_values
 
-from jaarverslag.inputs import read_inputs
-from jaarverslag.pipeline import build_one
-from jaarverslag.schemas import DATA_FILES
+from jaarverslag.build.pipeline import build_one
+from jaarverslag.inputs.folder import read_inputs
+from jaarverslag.inputs.tables.schemas import DATA_FILES
 
 KOSTEN_HEADER = ["post", "soort", "jaar", "stand", "bedrag"]
 KOSTEN = [

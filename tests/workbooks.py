@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from jaarverslag.schemas import DATA_FILES, SPECS
+from jaarverslag.inputs.tables.schemas import DATA_FILES, SPECS
 
 TITLE_ROWS = 2  #: a title and an empty row above every table
 

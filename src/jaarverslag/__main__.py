@@ -1,5 +1,5 @@
 """`python -m jaarverslag`."""
 
-from .cli import run
+from jaarverslag.cli import run
 
 run()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .errors import Problem
+from jaarverslag.core.errors import Problem
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -83,7 +83,7 @@ def build(
     gemeenten: tuple[str, ...],
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
-    from .batch import run_build
+    from jaarverslag.commands.build import run_build
 
     chosen = gemeenten or None
     sys.exit(run_build(list(rapporten), out_dir, formats, jobs, per_partij, chosen))
@@ -93,8 +93,8 @@ def build(
 @click.argument("rapporten", nargs=-1, type=click.Path(path_type=Path))
 def check(rapporten: tuple[Path, ...]) -> None:
     """Controleer invoer en totalen, zonder iets te maken."""
-    from .pipeline import check as check_rapporten
-    from .pipeline import rapport_folders
+    from jaarverslag.build.pipeline import check as check_rapporten
+    from jaarverslag.build.pipeline import rapport_folders
 
     folders = rapport_folders(list(rapporten))
     outcomes = check_rapporten(folders)
@@ -117,7 +117,7 @@ def check(rapporten: tuple[Path, ...]) -> None:
 )
 def new(name: Path, excel: bool) -> None:
     """Maak een nieuwe rapportmap NAME die meteen bouwt."""
-    from .starter import new_rapport
+    from jaarverslag.commands.new import new_rapport
 
     sys.exit(new_rapport(name, excel=excel))
 
@@ -140,7 +140,7 @@ def insert(
     rapport: Path, document: Path, heading: str, out: Path | None, gemeente: str | None
 ) -> None:
     """Zet het rapport als hoofdstuk in een kopie van uw eigen Word-document DOCUMENT."""
-    from .insert import run_insert
+    from jaarverslag.commands.insert import run_insert
 
     sys.exit(run_insert(rapport, document, heading, out, gemeente))
 
@@ -163,7 +163,7 @@ def insert(
 @click.option("--open", "open_browser", is_flag=True, help="Open de pagina in de browser.")
 def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
     """Toon RAPPORT in de browser en werk het bij bij elke opgeslagen wijziging."""
-    from .serve import serve as run_serve
+    from jaarverslag.serve import serve as run_serve
 
     sys.exit(run_serve(rapport, host, port, open_browser))
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .highs import Program, pad, relation_row
-from .ladder_layout import Expr, Relation
+from jaarverslag.compute.highs import Program, pad, relation_row
+from jaarverslag.compute.ladder_layout import Expr, Relation
 
 #: How far (in clients) an alternative client file may move each atom from the real one.
 #: Only limits the search for alternatives: a smaller box can only hide more, never less.

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..model import Cell, Unit
-from ..numbers import format_number, money_decimals
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import Cell, Unit
+from jaarverslag.core.numbers import format_number, money_decimals
 
 #: How amounts are printed; the Table.note says when they are in thousands.
 AMOUNT_UNIT: Unit = "euro"

@@ -18,11 +18,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..model import Block, BlockResult, Cell, Column, Row, Table
-from ..numbers import amount_note, format_number
-from .bedragen import (
+from jaarverslag.compute.bedragen import (
     PRECISION,
     amount_cell,
     blank_cells,
@@ -32,6 +28,10 @@ from .bedragen import (
     total_kind,
     total_problems,
 )
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import Block, BlockResult, Cell, Column, Row, Table
+from jaarverslag.core.numbers import amount_note, format_number
+from jaarverslag.inputs.folder import Inputs
 
 #: How far the shares of a verdeelsleutel may sum from 100.
 SHARE_TOLERANCE = Fraction(1, 1000)

@@ -21,14 +21,20 @@ from datetime import date
 
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..model import BlockResult, Items, Table
-from .ladder import DEFAULT_AFSPRAKEN, Prestatieafspraak, count, datum_lang, measure_afspraken
-from .ladder_layout import GRAND, Count, Expr, Layout, Share, Verdict, unit_ids
-from .ladder_tabellen import build_layout
-from .ladder_uitkomsten import MARK, Rendered, privacy_notes, render
-from .suppression import Decision, Occurrence, Publication, protect
+from jaarverslag.compute.ladder import (
+    DEFAULT_AFSPRAKEN,
+    Prestatieafspraak,
+    count,
+    datum_lang,
+    measure_afspraken,
+)
+from jaarverslag.compute.ladder_layout import GRAND, Count, Expr, Layout, Share, Verdict, unit_ids
+from jaarverslag.compute.ladder_tabellen import build_layout
+from jaarverslag.compute.ladder_uitkomsten import MARK, Rendered, privacy_notes, render
+from jaarverslag.compute.suppression import Decision, Occurrence, Publication, protect
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import BlockResult, Items, Table
+from jaarverslag.inputs.folder import Inputs
 
 __all__ = [
     "DEFAULT_AFSPRAKEN",

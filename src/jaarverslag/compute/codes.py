@@ -14,9 +14,9 @@ from typing import cast
 
 import pandas as pd
 
-from ..errors import Problem
-from ..numbers import format_value
-from ..readers import LINE
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.numbers import format_value
+from jaarverslag.inputs.tables.readers import LINE
 
 CODE = "code"
 MAX_REPORTED = 10

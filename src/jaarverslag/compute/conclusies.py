@@ -6,7 +6,7 @@ gedaald, thresholds from rapport.yaml's ``drempels``) and the verdict against th
 same year (gehaald / niet gehaald, honouring ``richting: lager``; no verdict when a value is
 missing). Words are decided on the exact values; every figure printed beside them gets as many
 decimals as it takes to stay on the same side of the norm or threshold
-(:func:`jaarverslag.numbers.decimals_apart`), so a conclusion can never contradict its own
+(:func:`jaarverslag.core.numbers.decimals_apart`), so a conclusion can never contradict its own
 figures: 1.999 against a target of 2.000 is "niet gehaald: 1 onder het doel, 99,95% van het
 doel". A change of a percentage is in procentpunt; its relative change says "relatief".
 """
@@ -20,8 +20,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..config import DREMPELS
-from ..numbers import (
+from jaarverslag.core.numbers import (
     format_change,
     format_share,
     format_signed,
@@ -30,6 +29,7 @@ from ..numbers import (
     round_half_up,
     unbreakable,
 )
+from jaarverslag.inputs.config.keys import DREMPELS
 
 #: Values are compared at the precision they are printed with (at most six decimals).
 PRECISION = 6

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Chart, Series
-from ..numbers import format_value
-from .conclusies import Indicator
+from jaarverslag.compute.conclusies import Indicator
+from jaarverslag.core.model import Chart, Series
+from jaarverslag.core.numbers import format_value
 
 CAPTION = "Realisatie en doel per jaar"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ladder_layout import Relation
+from jaarverslag.compute.ladder_layout import Relation
 
 
 class Program:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..model import BlockResult, Cell, Column, Row, Table
-from ..numbers import footnote_markers, money_decimals
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
+from jaarverslag.core.numbers import footnote_markers, money_decimals
+from jaarverslag.inputs.folder import Inputs
 
 #: Within one year a target column comes before the realisatie column.
 SOORT_ORDER = {"begroting": 0, "beoogd": 1, "realisatie": 2}

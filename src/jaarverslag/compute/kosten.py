@@ -21,12 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..model import BlockResult, Cell, Column, Row, Table
-from ..numbers import amount_note, footnote_markers
-from ..reeks import Reeks
-from .bedragen import (
+from jaarverslag.compute.bedragen import (
     PRECISION,
     amount_cell,
     blank_cells,
@@ -36,7 +31,12 @@ from .bedragen import (
     total_kind,
     total_problems,
 )
-from .codes import Renamed, by_code, code_problems, footnote, latest_names
+from jaarverslag.compute.codes import Renamed, by_code, code_problems, footnote, latest_names
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
+from jaarverslag.core.numbers import amount_note, footnote_markers
+from jaarverslag.inputs.folder import Inputs
+from jaarverslag.inputs.reeks import Reeks
 
 __all__ = ["kosten_table", "total_kind"]
 

@@ -4,7 +4,7 @@ and measured prestatieafspraken (numpy arrays and plain values, no tables, no pr
 Counting is vectorised: clients and peildata are factorised once into integer codes and every
 count is one ``np.bincount``; nothing after this module sees a client row. A client is its
 ``client`` id *without regard to case* (``A1`` and ``a1`` are one person), as in the duplicate
-check of :mod:`jaarverslag.schemas`, so no table counts one person twice.
+check of :mod:`jaarverslag.inputs.tables.schemas`, so no table counts one person twice.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..config import AFSPRAKEN
-from ..numbers import format_date
+from jaarverslag.core.numbers import format_date
+from jaarverslag.inputs.config.keys import AFSPRAKEN
 
 #: The six rungs of the participatieladder, trede 1 at index 0.
 TREDEN: tuple[str, ...] = (

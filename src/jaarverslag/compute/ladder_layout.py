@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import Cell, Column, RowKind
+from jaarverslag.core.model import Cell, Column, RowKind
 
 Expr = tuple[int, ...]  #: sorted atom indices; the count is the sum of those atoms
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model import Cell, Column, RowKind
-from .ladder import TREDEN, LadderCounts, Prestatieafspraak, datum_lang
-from .ladder_layout import (
+from jaarverslag.compute.ladder import TREDEN, LadderCounts, Prestatieafspraak, datum_lang
+from jaarverslag.compute.ladder_layout import (
     AFSPRAAK,
     DETAIL,
     GRAND,
@@ -30,6 +29,7 @@ from .ladder_layout import (
     Verdict,
     expr,
 )
+from jaarverslag.core.model import Cell, Column, RowKind
 
 #: Meaning of each categorie (seed 004, tabel 3), grouped by unit.
 CATEGORIE_BETEKENIS: dict[str, str] = {

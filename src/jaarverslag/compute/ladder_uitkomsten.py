@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import Cell, Row, Table
-from ..numbers import decimals_apart, format_cell, format_percentage
-from .ladder import Prestatieafspraak
-from .ladder_layout import (
+from jaarverslag.compute.ladder import Prestatieafspraak
+from jaarverslag.compute.ladder_layout import (
     Count,
     Expr,
     Fixed,
@@ -26,7 +24,9 @@ from .ladder_layout import (
     Verdict,
     unit_ids,
 )
-from .suppression import Decision
+from jaarverslag.compute.suppression import Decision
+from jaarverslag.core.model import Cell, Row, Table
+from jaarverslag.core.numbers import decimals_apart, format_cell, format_percentage
 
 #: The one privacy mark (as in CBS tables: ``x`` = geheim); it cannot read as a digit.
 MARK = "x"

@@ -14,13 +14,13 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..numbers import format_number, format_value
-from ..readers import LINE
-from ..reeks import Reeks, is_nederland
-from .bedragen import PRECISION, plain, total_kind
-from .codes import by_code, code_problems, latest_names
+from jaarverslag.compute.bedragen import PRECISION, plain, total_kind
+from jaarverslag.compute.codes import by_code, code_problems, latest_names
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.numbers import format_number, format_value
+from jaarverslag.inputs.folder import Inputs
+from jaarverslag.inputs.reeks import Reeks, is_nederland
+from jaarverslag.inputs.tables.readers import LINE
 
 KEYS = ["post", "soort", "jaar", "stand"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..numbers import format_number
-from ..readers import LINE
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.numbers import format_number
+from jaarverslag.inputs.folder import Inputs
+from jaarverslag.inputs.tables.readers import LINE
 
 #: The count columns of ``leeftijdsgroepen``, in table order.
 KOLOMMEN = ("aantal", "met_groeipotentieel", "zonder_groeipotentieel")

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .audit import Audit
-from .highs import Program, pad, relation_row
+from jaarverslag.compute.audit import Audit
+from jaarverslag.compute.highs import Program, pad, relation_row
 
 
 def unpublish(audit: Audit, target: int, k: int) -> set[int]:

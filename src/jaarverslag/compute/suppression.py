@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audit import Audit, Decision, Occurrence, Publication
-from .secondary import cheapest_change, cheapest_move, unpublish
+from jaarverslag.compute.audit import Audit, Decision, Occurrence, Publication
+from jaarverslag.compute.secondary import cheapest_change, cheapest_move, unpublish
 
 __all__ = ["Decision", "Occurrence", "Publication", "protect"]
 

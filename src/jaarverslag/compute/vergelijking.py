@@ -9,7 +9,7 @@ gemeente without a grootteklasse is compared with all gemeenten only, and the te
 The national figures are worked out once per reeks (:func:`comparison`), vectorised over every
 gemeente; a document only looks up its own row. Words (*hoger*, *lager*, *gelijk aan*) are
 decided on the exact values and every figure beside them is printed with as many decimals as it
-takes to show the same order (:func:`jaarverslag.numbers.decimals_ordered`).
+takes to show the same order (:func:`jaarverslag.core.numbers.decimals_ordered`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem
-from ..inputs import Inputs
-from ..model import BlockResult, Cell, Column, Row, Table, Text
-from ..numbers import decimals_ordered, format_number
-from ..reeks import Gemeente, Reeks, is_nederland, key
-from ..slugs import unique_slugs
-from .bedragen import blank_cells, plain, total_kind
-from .codes import by_code, latest_names
-from .vergelijking_tekst import chart, sentence
+from jaarverslag.compute.bedragen import blank_cells, plain, total_kind
+from jaarverslag.compute.codes import by_code, latest_names
+from jaarverslag.compute.vergelijking_tekst import chart, sentence
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table, Text
+from jaarverslag.core.numbers import decimals_ordered, format_number
+from jaarverslag.core.slugs import unique_slugs
+from jaarverslag.inputs.folder import Inputs
+from jaarverslag.inputs.reeks import Gemeente, Reeks, is_nederland, key
 
 SOORTEN = (("lasten", "Lasten"), ("baten", "Baten"))
 #: Cents, or more where two figures compared in words would otherwise read the same.

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..model import DotChart, Strip
-from ..numbers import format_number, format_value, unbreakable
-from ..reeks import Gemeente
+from jaarverslag.core.model import DotChart, Strip
+from jaarverslag.core.numbers import format_number, format_value, unbreakable
+from jaarverslag.inputs.reeks import Gemeente
 
 if TYPE_CHECKING:
-    from .vergelijking import Figure
+    from jaarverslag.compute.vergelijking import Figure
 
 LABELS = {"lasten": "lasten", "baten": "baten"}
 

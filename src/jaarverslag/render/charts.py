@@ -1,4 +1,4 @@
-"""Draws a chart (:class:`~jaarverslag.model.Chart`, data only): realisatie against target.
+"""Draws a chart (:class:`~jaarverslag.core.model.Chart`, data only): realisatie against target.
 
 One small panel per indicator (their scales differ), grouped bars per year: realisatie solid,
 target hatched, in the Okabe-Ito colour-blind-safe palette, Dutch numbers on the axis. The
@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Chart, Series
-from ..numbers import format_value
-from ..version import VERSION
+from jaarverslag.core.model import Chart, Series
+from jaarverslag.core.numbers import format_value
+from jaarverslag.core.version import VERSION
 
 #: Okabe-Ito: blue for realisatie, orange for the target; the hatch tells them apart in grey.
 COLOURS = {"realisatie": "#0072B2", "doel": "#E69F00"}

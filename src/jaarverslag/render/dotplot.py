@@ -1,4 +1,4 @@
-"""Draws a dot chart (:class:`~jaarverslag.model.DotChart`, data only): one gemeente among many.
+"""Draws a dot chart (:class:`~jaarverslag.core.model.DotChart`, data only): one gemeente among many.
 
 One strip per soort on a shared euro axis: a dot per gemeente of the group, stacked where dots
 would overlap, the median a dashed line, and this gemeente a larger vermillion diamond with its
@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 from PIL import ImageFont
 
-from ..model import DotChart
-from ..numbers import format_euro
+from jaarverslag.core.model import DotChart
+from jaarverslag.core.numbers import format_euro
 
 WIDTH = 640.0
 LEFT, RIGHT = 18.0, 622.0

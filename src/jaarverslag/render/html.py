@@ -19,19 +19,20 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from .. import files, images
-from ..errors import InputError, Problem
-from ..model import Chart, Document, DotChart, Items, Prose, Table, Text
-from ..numbers import format_cell, format_euro, format_number, format_percentage
-from ..sandbox import BoundedSandbox, deadline
-from ..version import VERSION
-from . import vocabulary as v
-from .opendata import raw_value
+from jaarverslag.core import files
+from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.model import Chart, Document, DotChart, Items, Prose, Table, Text
+from jaarverslag.core.numbers import format_cell, format_euro, format_number, format_percentage
+from jaarverslag.core.sandbox import BoundedSandbox, deadline
+from jaarverslag.core.version import VERSION
+from jaarverslag.inputs import images
+from jaarverslag.render import vocabulary as v
+from jaarverslag.render.opendata import raw_value
 
 
 def builtin_templates() -> Path:
     """The package's own template folder (works installed and from a checkout)."""
-    return Path(str(resources.files("jaarverslag") / "templates"))
+    return Path(str(resources.files("jaarverslag.render") / "templates"))
 
 
 def template_dirs(rapport_folder: Path | None) -> list[Path]:
@@ -159,11 +160,11 @@ def column_parts(table: Table, budget: float = PART_WIDTH) -> list[list[int]]:
 def svg_data_uri(chart: Chart | DotChart) -> str:
     """The chart drawn as SVG, inline: the HTML stays one standalone file."""
     if isinstance(chart, DotChart):
-        from .dotplot import svg as dots
+        from jaarverslag.render.dotplot import svg as dots
 
         drawn = dots(chart)
     else:
-        from .charts import svg
+        from jaarverslag.render.charts import svg
 
         drawn = svg(chart)
     return "data:image/svg+xml;base64," + base64.b64encode(drawn.encode()).decode()

@@ -12,8 +12,8 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 
-from ..model import Cell, Table
-from ..numbers import round_half_up
+from jaarverslag.core.model import Cell, Table
+from jaarverslag.core.numbers import round_half_up
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Overzicht
-from .html import render_template
-from .opendata import table_csv
+from jaarverslag.core.model import Overzicht
+from jaarverslag.render.html import render_template
+from jaarverslag.render.opendata import table_csv
 
 
 def render_overview(overview: Overzicht, rapport_folder: Path | None) -> dict[str, bytes]:

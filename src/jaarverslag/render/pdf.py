@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .. import files
-from ..errors import InputError, Problem
-from .html import template_dirs
+from jaarverslag.core import files
+from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.render.html import template_dirs
 
 FETCH_LIMIT = files.LIMITS["afbeelding"]  #: bytes of one image or stylesheet a template uses
 
@@ -78,7 +78,7 @@ def render_pdf(html: str, rapport_folder: Path | None = None, pdfa: bool = True)
     from weasyprint import HTML  # 0.5 s import: only when a PDF is asked for
     from weasyprint.urls import FatalURLFetchingError
 
-    from . import pdfa as archival
+    from jaarverslag.render import pdfa as archival
 
     base = (rapport_folder or Path.cwd()).resolve()
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()

@@ -17,10 +17,10 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from ..errors import Problem
-from .page import Page
-from .preview import IGNORED_DIRS, Preview, Update
-from .server import Hub, PreviewServer, is_loopback
+from jaarverslag.core.errors import Problem
+from jaarverslag.serve.page import Page
+from jaarverslag.serve.preview import IGNORED_DIRS, Preview, Update
+from jaarverslag.serve.server import Hub, PreviewServer, is_loopback
 
 __all__ = ["serve"]
 

@@ -14,7 +14,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
-from ..errors import Problem
+from jaarverslag.core.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -33,18 +33,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from .. import files
-from ..analysis import Analysis, analyse, analyse_reeks, gemeente_analysis
-from ..blocks import BLOCKS, section_problems
-from ..document import build_document, build_overview
-from ..errors import InputError, Problem, raise_if_errors
-from ..inputs import Inputs, read_inputs
-from ..model import BlockResult
-from ..render.html import render_html
-from ..render.overzicht import render_overview
-from ..render.pdf import FETCH_LIMIT
-from ..texts import read_texts
-from .page import Page
+from jaarverslag.analysis.analyse import Analysis, analyse, analyse_reeks, gemeente_analysis
+from jaarverslag.analysis.blocks import BLOCKS, section_problems
+from jaarverslag.analysis.document import build_document, build_overview
+from jaarverslag.core import files
+from jaarverslag.core.errors import InputError, Problem, raise_if_errors
+from jaarverslag.core.model import BlockResult
+from jaarverslag.inputs.folder import Inputs, read_inputs
+from jaarverslag.inputs.texts import read_texts
+from jaarverslag.render.html import render_html
+from jaarverslag.render.overzicht import render_overview
+from jaarverslag.render.pdf import FETCH_LIMIT
+from jaarverslag.serve.page import Page
 
 #: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
 IGNORED_DIRS = frozenset(

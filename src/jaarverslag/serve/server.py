@@ -20,7 +20,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .page import Page, script_hashes, served
+from jaarverslag.serve.page import Page, script_hashes, served
 
 #: How often an idle event stream gets a comment line, so a closed browser is noticed.
 HEARTBEAT = 15.0

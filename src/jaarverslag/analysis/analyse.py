@@ -1,0 +1,271 @@
+"""Stage 2, analysis: every table, fact, text and problem of a rapport, computed once.
+
+The inputs (:mod:`jaarverslag.inputs.folder`) go in; out comes one frozen :class:`Analysis`: the
+sections and their rendered texts, each block's result from the registry
+(:mod:`jaarverslag.analysis.blocks`), the indicator facts the prose prints, and the warnings. ``check``
+is inputs + analysis; ``build`` makes documents from the analysis (:mod:`jaarverslag.analysis.document`)
+— one for the rapport and one per partner, all from the same analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.analysis.blocks import BLOCKS, CHECKS, section_problems
+from jaarverslag.analysis.prose import Figures, prose_to_html
+from jaarverslag.analysis.sections import plan_sections
+from jaarverslag.compute.conclusies import indicators
+from jaarverslag.compute.reeks import reeks_problems
+from jaarverslag.core.errors import InputError, Problem, raise_if_errors
+from jaarverslag.core.model import BlockResult
+from jaarverslag.inputs.config.load import Config, SectieSpec
+from jaarverslag.inputs.folder import Inputs, read_inputs
+from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
+from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path
+
+#: A section text that prints conclusions itself (``{{ conclusie("id") }}``) gets no paragraph.
+PRINTS_CONCLUSION = re.compile(r"\bconclusies?\s*\(")
+
+
+@dataclass(frozen=True)
+class PlannedSection:
+    """A section as it will be printed: its spec, its text rendered (a first ``#`` heading
+    that repeats the title left out), the author's own conclusion beside it, if any."""
+
+    spec: SectieSpec
+    prose: str | None = None
+    conclusie: str | None = None
+    prints_conclusions: bool = False
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A rapport analysed: what every document of it is made from."""
+
+    inputs: Inputs
+    sections: tuple[PlannedSection, ...]
+    results: Mapping[str, BlockResult]
+    figures: Figures
+    warnings: tuple[Problem, ...] = ()
+    #: A reeks: each gemeente's analysis once made, by slug (see :func:`gemeente_analysis`).
+    memo: dict[str, Analysis] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def reeks(self) -> Reeks | None:
+        """The reeks, when this is the national analysis of one (no document of its own)."""
+        return self.inputs.reeks if self.inputs.gemeente is None else None
+
+    @property
+    def folder(self) -> Path:
+        return self.inputs.folder
+
+    @property
+    def name(self) -> str:
+        return self.inputs.name
+
+    @property
+    def config(self) -> Config:
+        return self.inputs.config
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return self.inputs.frames
+
+
+def load_rapport(
+    folder: Path, *, gemeenten: Sequence[str] | None = None, lazy: bool = False
+) -> Analysis:
+    """Read, check and analyse a rapport folder; raise :class:`InputError` with every problem.
+
+    A reeks gives its national analysis: the national file checked once, then the gemeenten
+    named in ``gemeenten`` (default: all) analysed, their problems in it; ``lazy``: none yet,
+    each when its document is made (:func:`gemeente_analysis`).
+
+    Examples
+    --------
+    >>> rapport = load_rapport(Path("data/jaarverslag-2017"))  # doctest: +SKIP
+    >>> rapport.config.jaar  # doctest: +SKIP
+    2017
+    """
+    inputs, problems = read_inputs(Path(folder))
+    if inputs is not None:
+        problems += section_problems(inputs)
+    raise_if_errors(problems)
+    assert inputs is not None
+    if inputs.reeks is None:
+        return analyse(inputs, problems)
+    national = analyse_reeks(inputs, problems)
+    if lazy:
+        return national
+    chosen = select(national, gemeenten)
+    return replace(national, warnings=national.warnings + check_gemeenten(national, chosen))
+
+
+def analyse(
+    inputs: Inputs,
+    earlier: list[Problem] | None = None,
+    *,
+    reuse: Mapping[str, BlockResult] | None = None,
+) -> Analysis:
+    """Compute everything a document of these inputs prints; raise :class:`InputError` with
+    every problem (``earlier`` ones included) when any is an error.
+
+    ``reuse``: block results computed before from the same data files and configuration (the
+    live preview after a text was saved); a block found there is taken as it is, not computed.
+    """
+    problems = list(earlier or [])
+    frame = inputs.frames.get("indicatoren")
+    facts = indicators(frame) if frame is not None and not frame.empty else {}
+    config = inputs.config
+    figures = Figures(facts, config.soort, config.jaar, config.drempels)
+    secties = plan_sections(inputs)
+    sections = []
+    for spec in secties:
+        planned, found = _plan(inputs, spec, figures)
+        sections.append(planned)
+        problems += found
+    own = inputs.reeks.files if inputs.gemeente is not None and inputs.reeks else None
+    for name, check in CHECKS.items():
+        if name in inputs.frames and (own is None or name in own):  # else: checked nationally
+            problems += check(inputs)
+    failed = {p.file for p in problems if p.severity == "error"}
+    printed = {block for spec in secties for block in spec.inhoud}
+    results: dict[str, BlockResult] = {}
+    for name, block in BLOCKS.items():
+        if not all(f in inputs.files for f in block.files):
+            continue
+        if block.when == "printed" and name not in printed:
+            continue
+        if any(inputs.display(f) in failed for f in block.files):
+            continue  # its data failed a check: computing it would only repeat that
+        known = reuse.get(name) if reuse is not None else None
+        results[name] = known if known is not None else block.compute(inputs)
+        problems += results[name].problems
+    raise_if_errors(problems)
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return Analysis(inputs, tuple(sections), results, figures, warnings)
+
+
+def _plan(
+    inputs: Inputs, spec: SectieSpec, figures: Figures
+) -> tuple[PlannedSection, list[Problem]]:
+    problems: list[Problem] = []
+
+    def render(path: Path, drop_title: str | None = None) -> str | None:
+        try:
+            text = inputs.text(path)
+            return prose_to_html(text, inputs.display_text(path), figures, drop_title)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    prose = conclusie = None
+    source = ""
+    if spec.tekst is not None:
+        source = inputs.text(spec.tekst)
+        prose = render(spec.tekst, spec.titel)
+    own = (
+        conclusie_path(spec.tekst)
+        if spec.tekst is not None
+        else inputs.folder / "teksten" / ("indicatoren" + CONCLUSIE_SUFFIX)
+    )
+    if inputs.has_text(own):
+        conclusie = render(own)
+    printed = bool(PRINTS_CONCLUSION.search(source))
+    return PlannedSection(spec, prose, conclusie, printed), problems
+
+
+# -- a reeks: one national file, one document per gemeente ----------------------------------
+
+
+def analyse_reeks(inputs: Inputs, earlier: list[Problem]) -> Analysis:
+    """The national analysis of a reeks: the checks of the whole file, once (Nederland against
+    the sum of the gemeenten, codes, the files without a gemeente column); no document."""
+    assert inputs.reeks is not None
+    problems = [*earlier, *reeks_problems(inputs)]
+    for name, check in CHECKS.items():
+        if name in inputs.frames and name not in inputs.reeks.files:
+            problems += check(inputs)
+    if inputs.config.per_partij:
+        message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
+        problems.append(
+            Problem(inputs.display_yaml, inputs.config.line("per_partij"), "per_partij", message)
+        )
+    raise_if_errors(problems)
+    config = inputs.config
+    figures = Figures({}, config.soort, config.jaar, config.drempels)
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return Analysis(inputs, (), {}, figures, warnings)
+
+
+def select(national: Analysis, names: Sequence[str] | None) -> tuple[Gemeente, ...]:
+    """The gemeenten named (by name, any case, or by slug; default: all); an unknown name, or
+    Nederland, is an error."""
+    reeks = national.reeks
+    assert reeks is not None
+    if names is None:
+        return reeks.gemeenten
+    chosen: list[Gemeente] = []
+    problems = []
+    source = national.inputs.display(reeks.files[0])
+    for name in names:
+        found = reeks.find(name)
+        if found is None:
+            why = (
+                "is het landelijke totaal, geen gemeente"
+                if name.strip().lower() == NEDERLAND.lower()
+                else f"staat niet in {source}"
+            )
+            problems.append(Problem("--gemeente", None, None, f"'{name}' {why}"))
+        elif found not in chosen:
+            chosen.append(found)
+    raise_if_errors(problems)
+    return tuple(chosen)
+
+
+def gemeente_analysis(national: Analysis, gemeente: Gemeente) -> Analysis:
+    """One gemeente's analysis, made once per national analysis (and process)."""
+    found = national.memo.get(gemeente.slug)
+    if found is None:
+        found = analyse(national.inputs.for_gemeente(gemeente))
+        national.memo[gemeente.slug] = found
+    return found
+
+
+def check_gemeenten(national: Analysis, chosen: Sequence[Gemeente]) -> tuple[Problem, ...]:
+    """Analyse each gemeente; raise :class:`InputError` with every error of every gemeente, or
+    return their warnings. A problem found for several gemeenten is reported once, naming them."""
+    found: list[tuple[Problem, str]] = []
+    for gemeente in chosen:
+        try:
+            problems: Sequence[Problem] = gemeente_analysis(national, gemeente).warnings
+        except InputError as exc:
+            problems = exc.problems
+        found += [(p, gemeente.naam) for p in problems]
+    grouped = group_problems(found, len(chosen))
+    raise_if_errors(grouped)
+    return grouped
+
+
+def group_problems(found: Sequence[tuple[Problem, str]], total: int) -> tuple[Problem, ...]:
+    """Problems of gemeenten, each once, naming the gemeenten it was found for (all of them,
+    or up to three)."""
+    names: dict[Problem, list[str]] = {}
+    for problem, gemeente in found:
+        names.setdefault(problem, []).append(gemeente)
+    return tuple(_naming(p, found_for, total) for p, found_for in names.items())
+
+
+def _naming(problem: Problem, names: list[str], total: int) -> Problem:
+    if total > 1 and len(names) == total:
+        where = f"bij alle {total} gemeenten"
+    elif len(names) <= 3:
+        where = "bij " + " en ".join(names)
+    else:
+        where = f"bij {len(names)} gemeenten, zoals {', '.join(names[:3])}"
+    return replace(problem, message=f"{problem.message} ({where})")

@@ -1,0 +1,207 @@
+"""Turns a section's Markdown file, with live figures, into a trusted HTML fragment.
+
+The Markdown text is first rendered as a Jinja2 template in a sandbox, so prose can print
+figures computed from the data (``{{ realisatie("p_banen", 2017) }}``); then Markdown turns it
+into HTML. Only the author's Markdown is a template: values from data files are printed through
+the template functions and are never evaluated themselves. Printed values are HTML-escaped and
+Markdown-escaped, raw HTML in the Markdown is escaped, and headings are shifted below the
+section heading so the document outline stays correct.
+
+Template functions (all numbers printed the Dutch way by :mod:`jaarverslag.core.numbers`):
+
+- ``realisatie(id, jaar)``: the realisatie of an indicator in a year;
+- ``doel(id, jaar)``: its target that year (``begroting``, else ``beoogd``);
+- ``verschil(id, jaar)``: realisatie minus target, with sign; ``verschil(id, jaar, 2016)``:
+  realisatie minus the realisatie of 2016; between percentages in procentpunt (``+5
+  procentpunt``), euros as the indicator's amounts (``€ +0,40``);
+- ``procent_van_doel(id, jaar)``: realisatie as a percentage of the target (one decimal, more
+  where one would print 100,0% for a figure that is not exactly on target);
+- ``conclusie(id)``: the generated conclusion for one indicator; ``conclusies()``: for all.
+
+A missing value prints as ``-``; an unknown indicator or year, or any template error, is a
+:class:`~jaarverslag.core.errors.Problem` naming the Markdown file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from jaarverslag.compute.conclusies import Indicator, conclusion, exact
+from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.numbers import format_share, format_signed, format_value, unbreakable
+from jaarverslag.core.sandbox import BoundedSandbox, deadline
+
+#: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
+HEADING_SHIFT = 2
+#: Markdown punctuation a printed value must not trigger (``-9`` at a line start is no list).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~])")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def markdown_to_html(text: str, drop_title: str | None = None) -> str:
+    """Render Markdown to HTML with escaped raw HTML and shifted headings; a leading ``#``
+    heading that reads ``drop_title`` is left out (it repeats the section's own title)."""
+    md = _parser()
+    tokens = md.parse(text)
+    if (
+        drop_title is not None
+        and len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+        and tokens[1].content == drop_title
+    ):
+        tokens = tokens[3:]
+    # Headings go below the section's own h2, one level below the nearest heading above them
+    # that the author typed with fewer #: an outline without gaps whatever was typed (PDF/UA
+    # forbids a skipped level, and a screen reader's outline needs it whole).
+    open_headings: list[tuple[int, int]] = []  # (level typed, level given), outermost first
+    for token in tokens:
+        if token.type == "heading_open":
+            typed = int(token.tag[1])
+            while open_headings and open_headings[-1][0] >= typed:
+                open_headings.pop()
+            given = min(open_headings[-1][1] + 1, 6) if open_headings else HEADING_SHIFT + 1
+            open_headings.append((typed, given))
+            token.tag = f"h{given}"
+        elif token.type == "heading_close":
+            token.tag = f"h{open_headings[-1][1]}"
+        if token.type == "table_open":
+            token.attrSet("class", "tekst")
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+class ProseError(Exception):
+    """A template function was asked for something the data doesn't have."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What prose can print: the indicator facts of a rapport and how to conclude on them."""
+
+    indicators: Mapping[str, Indicator]
+    soort: str
+    jaar: int
+    drempels: Mapping[str, float]
+
+    def indicator(self, ident: object) -> Indicator:
+        if ident not in self.indicators:
+            known = ", ".join(self.indicators) or "geen: er is geen indicatoren.csv"
+            raise ProseError(f"onbekende indicator '{ident}' (bekend: {known})")
+        return self.indicators[str(ident)]
+
+    def _realisatie(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
+        ind = self.indicator(ident)
+        if not isinstance(jaar, int) or jaar not in ind.realisatie:
+            years = ", ".join(map(str, ind.realisatie)) or "geen"
+            raise ProseError(f"'{ident}' heeft geen realisatie voor {jaar} (jaren: {years})")
+        return ind, ind.realisatie[jaar]
+
+    def _doel(self, ident: object, jaar: object) -> tuple[Indicator, float | None]:
+        ind = self.indicator(ident)
+        if not isinstance(jaar, int) or jaar not in ind.doel:
+            years = ", ".join(map(str, ind.doel)) or "geen"
+            raise ProseError(f"'{ident}' heeft geen doel voor {jaar} (jaren: {years})")
+        return ind, ind.doel[jaar][1]
+
+    def realisatie(self, ident: str, jaar: int) -> str:
+        ind, value = self._realisatie(ident, jaar)
+        return _fmt(value, ind)
+
+    def doel(self, ident: str, jaar: int) -> str:
+        ind, value = self._doel(ident, jaar)
+        return _fmt(value, ind)
+
+    def verschil(self, ident: str, jaar: int, met: int | str = "doel") -> str:
+        ind, new = self._realisatie(ident, jaar)
+        _, old = self._doel(ident, jaar) if met == "doel" else self._realisatie(ident, met)
+        if new is None or old is None:
+            return format_value(None)
+        return format_signed(exact(new) - exact(old), ind.eenheid, ind.decimals)
+
+    def procent_van_doel(self, ident: str, jaar: int) -> str:
+        _, new = self._realisatie(ident, jaar)
+        _, target = self._doel(ident, jaar)
+        if new is None or target is None or exact(target) == 0:
+            return format_value(None)
+        return format_share(Fraction(exact(new)) / Fraction(exact(target)) * 100)
+
+    def conclusie(self, ident: str) -> str:
+        return conclusion(self.indicator(ident), self.soort, self.jaar, self.drempels)
+
+    def conclusies(self) -> str:
+        return " ".join(self.conclusie(i) for i in self.indicators)
+
+    def functions(self) -> dict[str, Callable[..., str]]:
+        """The template functions; a figure keeps its unit on the same line (``€ 100,40``)."""
+        plain: dict[str, Callable[..., str]] = {
+            "realisatie": self.realisatie,
+            "doel": self.doel,
+            "verschil": self.verschil,
+            "procent_van_doel": self.procent_van_doel,
+            "conclusie": self.conclusie,
+            "conclusies": self.conclusies,
+        }
+        return {name: _unbreakable(function) for name, function in plain.items()}
+
+
+def _unbreakable(function: Callable[..., str]) -> Callable[..., str]:
+    def printed(*args: object) -> str:
+        return unbreakable(function(*args))
+
+    return printed
+
+
+def _fmt(value: float | None, ind: Indicator) -> str:
+    return format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)
+
+
+def _finalize(value: object) -> object:
+    """Printed values are text, never Markdown: escape its punctuation (HTML is autoescaped)."""
+    if isinstance(value, str):
+        return MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return value
+
+
+def render_template(text: str, display: str, figures: Figures) -> str:
+    """Evaluate the live figures in ``text`` (a Markdown file shown as ``display``).
+
+    Raises :class:`InputError` with the file and line of the first failing expression.
+    """
+    if "{" not in text:
+        return text
+    env = BoundedSandbox(
+        loader=jinja2.FunctionLoader(lambda name: (text, name, lambda: True)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+        cache_size=0,
+    )
+    env.globals.update(figures.functions())
+    try:
+        with deadline():
+            return env.get_template(display).render()
+    except jinja2.TemplateSyntaxError as exc:
+        problem = Problem(display, exc.lineno, None, f"sjabloonfout: {exc.message}")
+        raise InputError([problem]) from None
+    except (ProseError, jinja2.TemplateError, TypeError, ArithmeticError) as exc:
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == display]
+        message = str(exc) if isinstance(exc, ProseError) else f"sjabloonfout: {exc}"
+        raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
+
+
+def prose_to_html(text: str, display: str, figures: Figures, drop_title: str | None = None) -> str:
+    """A Markdown file with live figures, as an HTML fragment (see :func:`markdown_to_html`)."""
+    return markdown_to_html(render_template(text, display, figures), drop_title)

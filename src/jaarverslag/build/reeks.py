@@ -1,0 +1,106 @@
+"""The build steps of a reeks, for :mod:`jaarverslag.build.pipeline`: one document per gemeente.
+
+A reeks goes through the same tasks as any rapport. :func:`plan` (in "prepare") picks the
+gemeenten and makes the overview; :func:`render_gemeenten` (a slice of them, in a worker)
+analyses and renders each gemeente into its own folder and records its problems beside the
+files; :func:`gather` (in "finish", before anything is written) reports those problems once,
+naming the gemeenten — any error and the reeks fails whole — merges every gemeente's tables
+into the national ``tabellen/`` and renders ``index.html``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jaarverslag.core.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from jaarverslag.analysis.analyse import Analysis
+    from jaarverslag.core.model import Overzicht
+    from jaarverslag.render.formats import PdfRenderer
+
+#: In the files of a slice: the problems found per gemeente, as JSON. No file can have this
+#: name (a NUL byte), and :func:`gather` takes them out before anything is written.
+PROBLEMS = "\0problemen"
+
+Variant = tuple[str, str]  #: (gemeente, its folder)
+
+
+def plan(
+    analysis: Analysis,
+    formats: Sequence[str],
+    per_partij: bool | None,
+    gemeenten: Sequence[str] | None,
+) -> tuple[list[Variant], Overzicht]:
+    """The gemeenten to build (``gemeenten``, default all) and the overview of the reeks."""
+    from jaarverslag.analysis.analyse import select
+    from jaarverslag.analysis.document import build_overview
+
+    if per_partij:
+        message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
+        raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
+    chosen = select(analysis, gemeenten)
+    return [(g.naam, g.slug) for g in chosen], build_overview(analysis, chosen, formats)
+
+
+def render_gemeenten(
+    analysis: Analysis, variants: Sequence[Variant], formats: Sequence[str], pdf: PdfRenderer | None
+) -> dict[str, bytes]:
+    """Each gemeente's documents and tables in its folder (``slug/slug.pdf`` …), and the
+    problems of this slice under :data:`PROBLEMS` (a gemeente with errors renders nothing)."""
+    from jaarverslag.analysis.analyse import gemeente_analysis
+    from jaarverslag.analysis.document import build_document
+    from jaarverslag.render.formats import render_document
+
+    assert analysis.reeks is not None
+    files: dict[str, bytes] = {}
+    found: list[tuple[Problem, str]] = []
+    for naam, slug in variants:
+        try:
+            one = gemeente_analysis(analysis, analysis.reeks.by_slug(slug))
+            rendered = render_document(
+                build_document(one),
+                formats,
+                slug,
+                folder=one.folder,
+                config=one.config,
+                tables=True,
+                pdf=pdf,
+            )
+        except InputError as exc:
+            found += [(p, naam) for p in exc.problems]
+            continue
+        found += [(p, naam) for p in one.warnings]
+        files |= {f"{slug}/{path}": data for path, data in rendered.items()}
+    if variants:  # one record per slice: the scheduler merges the slices' files
+        record = [[dataclasses.asdict(p), naam] for p, naam in found]
+        files[f"{PROBLEMS}{variants[0][1]}"] = json.dumps(record).encode()
+    return files
+
+
+def gather(
+    variants: Sequence[Variant], files: dict[str, bytes], overview: Overzicht, folder: Path
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """The files to write — the gemeenten's, the national tables, ``index.html`` — and every
+    gemeente's problems, each once; with an error among them, no files."""
+    from jaarverslag.analysis.analyse import group_problems
+    from jaarverslag.render.opendata import merge_tables
+    from jaarverslag.render.overzicht import render_overview
+
+    files = dict(files)
+    records = [files.pop(k) for k in sorted(k for k in files if k.startswith(PROBLEMS))]
+    found = [(Problem(**p), naam) for r in records for p, naam in json.loads(r)]
+    problems = list(group_problems(found, len(variants)))
+    if any(p.severity == "error" for p in problems):
+        return {}, problems
+    files |= merge_tables(variants, files)  # every table of all gemeenten, a gemeente column
+    own = ["overzicht"] if overview.table is not None else []
+    written = sorted(
+        p.removeprefix("tabellen/").removesuffix(".csv") for p in files if p.startswith("tabellen/")
+    )
+    listed = dataclasses.replace(overview, tabellen=(*own, *written))
+    return files | render_overview(listed, folder), problems

@@ -1,0 +1,177 @@
+"""Stage 1, inputs: a rapport folder read and checked — rapport.yaml, data files, texts.
+
+Nothing is computed here: the result is the configuration, one typed frame per data file and
+every Markdown text, frozen, together with every problem found in them (all at once, never the
+first only). Analysis (:mod:`jaarverslag.analysis.analyse`) takes it from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.core import files
+from jaarverslag.core.errors import Problem
+from jaarverslag.inputs.config.load import Config, load_config
+from jaarverslag.inputs.reeks import Gemeente, Reeks, make_reeks, split_files
+from jaarverslag.inputs.tables.schemas import DATA_FILES, find_data_file, read_and_validate
+from jaarverslag.inputs.tables.workbook import read_workbook, sheet_display, twin_problems
+from jaarverslag.inputs.texts import read_texts
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a rapport folder holds, checked: config, typed frames, the files they came from."""
+
+    folder: Path
+    name: str
+    config: Config
+    frames: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    #: Every Markdown text the document may print, by resolved path, read and checked once.
+    texts: dict[Path, str] = field(default_factory=dict, repr=False)
+    #: The data files that are a sheet of ``rapport.xlsx`` (their ``files`` entry): the sheet.
+    sheets: dict[str, str] = field(default_factory=dict)
+    #: A reeks: the national data, split by gemeente (:mod:`jaarverslag.inputs.reeks`).
+    reeks: Reeks | None = field(default=None, repr=False)
+    #: In a reeks, the gemeente these inputs are of (its rows only); None: the national inputs.
+    gemeente: Gemeente | None = None
+
+    def for_gemeente(self, gemeente: Gemeente) -> Inputs:
+        """The inputs of one gemeente of a reeks: its own rows of the split data files (the
+        others as they are), and ``{gemeente}`` filled in in the titles."""
+        assert self.reeks is not None
+        config = self.config.model_copy(
+            update={
+                key: fill(value, gemeente.naam)
+                for key in PLACEHOLDER_KEYS
+                if isinstance(value := getattr(self.config, key), str)
+            }
+        )
+        frames = {**self.frames, **self.reeks.frames_of(gemeente)}
+        return replace(self, config=config, frames=frames, gemeente=gemeente)
+
+    def text(self, path: Path) -> str:
+        """A Markdown text of this rapport (read here; never from disk again)."""
+        return self.texts[path.resolve()]
+
+    def has_text(self, path: Path | None) -> bool:
+        return path is not None and path.resolve() in self.texts
+
+    @property
+    def display_yaml(self) -> str:
+        return display(self.folder, "rapport.yaml")
+
+    def display(self, name: str) -> str:
+        """How problems name the data file ``name`` (``rapport.xlsx[kosten]`` for a sheet)."""
+        shown = display(self.folder, self.files[name].name)
+        return sheet_display(shown, self.sheets[name]) if name in self.sheets else shown
+
+    def display_text(self, path: Path) -> str:
+        """How problems name a text: relative to where the rapport folder was given."""
+        try:
+            return str(self.folder / path.resolve().relative_to(self.folder.resolve()))
+        except ValueError:
+            return str(path)
+
+
+def display(folder: Path, filename: str) -> str:
+    return str(folder / filename)
+
+
+def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
+    """Read and check a rapport folder: the inputs (None when rapport.yaml is unusable) and
+    every problem found, errors and warnings alike."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None, [Problem(str(folder), message="is geen map")]
+    data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
+    problems = _twin_problems(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, path in data_files.items():
+        frame, found = read_and_validate(path, name, display(folder, path.name), folder)
+        problems += found
+        frames[name] = frame
+    book = read_workbook(folder)
+    problems += book.problems + twin_problems(book, data_files)
+    if book.path is not None:
+        frames |= {n: f for n, f in book.frames.items() if n not in data_files}
+        data_files |= {n: book.path for n in book.sheets if n not in data_files}
+    reeks_ = bool(split_files(frames))  # a reeks: organisatie defaults to Gemeente {gemeente}
+    config, found = load_config(folder, display(folder, "rapport.yaml"), reeks=reeks_)
+    problems = found + problems
+    if config is None:
+        return None, problems
+    texts, found = read_texts(folder, config)
+    problems += found
+    problems += _template_problems(folder)
+    sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
+    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
+    reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
+    problems += found + _placeholder_problems(inputs, reeks is not None)
+    return replace(inputs, reeks=reeks), problems
+
+
+#: rapport.yaml keys in which a reeks fills in ``{gemeente}``.
+PLACEHOLDER_KEYS = ("organisatie", "titel", "ondertitel")
+PLACEHOLDER = "{gemeente}"
+
+
+def fill(text: str, gemeente: str) -> str:
+    """``{gemeente}`` replaced by the name (nothing else in the text is a placeholder)."""
+    return text.replace(PLACEHOLDER, gemeente)
+
+
+def _placeholder_problems(inputs: Inputs, reeks: bool) -> list[Problem]:
+    """Outside a reeks ``{gemeente}`` has nothing to fill in: printed as it is, with a warning."""
+    if reeks:
+        return []
+    config = inputs.config
+    message = (
+        f"{PLACEHOLDER} wordt alleen in een reeks ingevuld (een databestand met een kolom gemeente)"
+    )
+    return [
+        Problem(inputs.display_yaml, config.line(key), key, message, "warning")
+        for key in PLACEHOLDER_KEYS
+        if PLACEHOLDER in str(getattr(config, key) or "")
+    ]
+
+
+def _twin_problems(folder: Path) -> list[Problem]:
+    """Two files for one data file (``kosten.csv`` and ``kosten.xlsx``): which one is meant?"""
+    problems = []
+    for name in DATA_FILES:
+        wanted = {f"{name}.csv", f"{name}.xlsx"}
+        twins = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name.lower() in wanted)
+        if len(twins) > 1:
+            message = f"meer dan één bestand voor {name}: {', '.join(twins)}; houd er één"
+            problems.append(Problem(display(folder, twins[0]), message=message))
+    return problems
+
+
+def _template_problems(folder: Path) -> list[Problem]:
+    """The rapport's own templates: inside the folder, within their size, and parsing, so
+    ``check`` finds a typo too."""
+    import jinja2
+
+    templates = folder / "templates"
+    problems = files.folder_problem(folder, templates, str(templates))
+    if problems or not templates.is_dir():
+        return problems
+    env = jinja2.Environment()
+    for path in sorted(p for p in templates.iterdir() if not p.name.startswith(".")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        data, found = files.read(folder, path, "sjabloon", str(path))
+        problems += found
+        if data is None or path.suffix.lower() not in (".html", ".css"):
+            continue
+        try:
+            env.parse(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(str(path), exc.lineno, None, f"sjabloonfout: {exc.message}"))
+    return problems

@@ -1,0 +1,238 @@
+"""Stage 1 for a reeks: one national data file, one document per gemeente.
+
+A data file with a ``gemeente`` column makes the rapport a *reeks*. Here the checked frames are
+split by gemeente once (each gemeente's rows, ``Nederland``'s apart: it holds national totals
+and never gets a document), every gemeente gets a unique, safe slug for its folder, and
+``gemeenten.csv`` is matched against the data: a gemeente the data names that the list lacks, or
+one the list names without data, is reported with its file and line. Nothing is computed here;
+the national checks of amounts (Nederland against the sum of the gemeenten) are stage 2's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from jaarverslag.core.errors import Problem
+from jaarverslag.core.slugs import unique_slugs
+from jaarverslag.inputs.tables.readers import LINE
+
+NEDERLAND = "Nederland"
+COLUMN = "gemeente"
+#: Data files that can't make a reeks: ``gemeenten`` lists the gemeenten themselves.
+NOT_SPLIT = ("gemeenten",)
+#: Folder names of ``OUT/R`` a gemeente's folder may not take.
+TAKEN = ("tabellen",)
+MAX_REPORTED = 10
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    """A gemeente of a reeks: its name as printed, its folder, and what gemeenten.csv says."""
+
+    naam: str
+    slug: str
+    inwoners: int | None = None
+    grootteklasse: str | None = None
+    provincie: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Reeks:
+    """The national data of a reeks, split once.
+
+    ``national``: the full frames of the files with a ``gemeente`` column, Nederland's rows
+    included; ``parts``: per file, per gemeente (by :func:`key`), its rows; ``nederland``: per
+    file, Nederland's rows (possibly empty); ``inwoners_nederland``: Nederland's own row of
+    gemeenten.csv, if it has one.
+    """
+
+    files: tuple[str, ...]
+    gemeenten: tuple[Gemeente, ...]
+    national: Mapping[str, pd.DataFrame] = field(repr=False)
+    parts: Mapping[str, Mapping[str, pd.DataFrame]] = field(repr=False)
+    nederland: Mapping[str, pd.DataFrame] = field(repr=False)
+    inwoners_nederland: tuple[int, int] | None = None  # (inwoners, line in gemeenten.csv)
+
+    def frames_of(self, gemeente: Gemeente) -> dict[str, pd.DataFrame]:
+        """The rows of one gemeente, per split data file."""
+        return {name: self.parts[name][key(gemeente.naam)] for name in self.files}
+
+    def by_slug(self, slug: str) -> Gemeente:
+        return next(g for g in self.gemeenten if g.slug == slug)
+
+    def find(self, name: str) -> Gemeente | None:
+        """A gemeente by its name (any case) or its slug."""
+        wanted = key(name)
+        return next((g for g in self.gemeenten if key(g.naam) == wanted or g.slug == wanted), None)
+
+
+def key(name: str) -> str:
+    """How names are matched between files: case and surrounding spaces don't count (as in
+    the check for double rows)."""
+    return name.strip().lower()
+
+
+def is_nederland(names: pd.Series) -> pd.Series:
+    return names.astype(str).str.strip().str.lower() == NEDERLAND.lower()
+
+
+def split_files(frames: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """The data files that make the rapport a reeks (they have a ``gemeente`` column)."""
+    return tuple(
+        name
+        for name, frame in frames.items()
+        if name not in NOT_SPLIT and COLUMN in frame.columns and not frame.empty
+    )
+
+
+def make_reeks(
+    frames: Mapping[str, pd.DataFrame], displays: Mapping[str, str]
+) -> tuple[Reeks | None, list[Problem]]:
+    """The reeks of these checked frames (None when no data file has a ``gemeente`` column),
+    and every problem in matching the gemeenten of the files and of ``gemeenten.csv``."""
+    files = split_files(frames)
+    lijst = frames.get("gemeenten")
+    if not files:
+        if lijst is not None and "gemeenten" in displays:
+            message = "hoort bij een reeks, maar geen databestand heeft een kolom gemeente"
+            return None, [Problem(displays["gemeenten"], message=message)]
+        return None, []
+    problems: list[Problem] = []
+    firsts: dict[str, pd.DataFrame] = {}
+    for name in files:
+        frame = frames[name]
+        rows = frame.loc[~is_nederland(frame[COLUMN])]
+        keys = rows[COLUMN].map(key)
+        firsts[name] = (
+            rows.assign(_key=keys)
+            .groupby("_key", sort=False)
+            .agg(naam=(COLUMN, "first"), line=(LINE, "min"))
+        )
+    order = pd.concat([firsts[name] for name in files])
+    order = order.loc[~order.index.duplicated()]
+    problems += _in_every_file(files, firsts, order, displays)
+    listed = _listed(lijst)
+    if listed is not None:
+        problems += _against_list(files, firsts, listed, displays)
+    names = [str(n) for n in order["naam"]]
+    if listed is not None:  # the spelling of gemeenten.csv, where it has the gemeente
+        names = [str(listed["naam"].get(k, n)) for k, n in zip(order.index, names, strict=True)]
+    slugs = unique_slugs(names, "gemeente", TAKEN)
+    gemeenten = tuple(
+        _gemeente(naam, slug_, listed, k)
+        for naam, slug_, k in zip(names, slugs, order.index, strict=True)
+    )
+    parts = {}
+    nederland = {}
+    for name in files:
+        frame = frames[name]
+        mask = is_nederland(frame[COLUMN])
+        nederland[name] = frame.loc[mask]
+        rest = frame.loc[~mask]
+        parts[name] = {k: rows for k, rows in rest.groupby(rest[COLUMN].map(key), sort=False)}
+    own = None
+    if lijst is not None and not lijst.empty:
+        row = lijst.loc[is_nederland(lijst[COLUMN])]
+        if not row.empty:
+            own = (int(row["inwoners"].iloc[0]), int(row[LINE].iloc[0]))
+    reeks = Reeks(files, gemeenten, {n: frames[n] for n in files}, parts, nederland, own)
+    return reeks, problems
+
+
+def _listed(lijst: pd.DataFrame | None) -> pd.DataFrame | None:
+    """gemeenten.csv by :func:`key`, Nederland left out (it is the national total)."""
+    if lijst is None or lijst.empty:
+        return None
+    rows = lijst.loc[~is_nederland(lijst[COLUMN])]
+    table = pd.DataFrame(
+        {
+            "naam": rows[COLUMN].to_numpy(),
+            "inwoners": rows["inwoners"].to_numpy(),
+            "grootteklasse": _optional(rows, "grootteklasse"),
+            "provincie": _optional(rows, "provincie"),
+            "line": rows[LINE].to_numpy(),
+        },
+        index=rows[COLUMN].map(key).to_numpy(),
+    )
+    return table
+
+
+def _optional(rows: pd.DataFrame, column: str) -> list[object]:
+    if column not in rows.columns:
+        return [None] * len(rows)
+    return [None if pd.isna(v) else v for v in rows[column]]
+
+
+def _gemeente(naam: str, slug_: str, listed: pd.DataFrame | None, k: str) -> Gemeente:
+    if listed is None or k not in listed.index:
+        return Gemeente(naam, slug_)
+    grootte, provincie = listed.at[k, "grootteklasse"], listed.at[k, "provincie"]
+    return Gemeente(
+        naam,
+        slug_,
+        int(str(listed.at[k, "inwoners"])),
+        _text(grootte),
+        _text(provincie),
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _in_every_file(
+    files: Sequence[str],
+    firsts: Mapping[str, pd.DataFrame],
+    order: pd.DataFrame,
+    displays: Mapping[str, str],
+) -> list[Problem]:
+    """Every gemeente has rows in every file that has a gemeente column."""
+    problems: list[Problem] = []
+    for name in files:
+        absent = order.index.difference(firsts[name].index, sort=False)
+        found = []
+        for k in absent:
+            other = next(f for f in files if k in firsts[f].index)
+            line = int(str(firsts[other].at[k, "line"]))
+            naam = str(firsts[other].at[k, "naam"])
+            message = f"'{naam}' heeft hier geen regels (wel in {displays[other]}:{line})"
+            found.append(Problem(displays[name], None, COLUMN, message))
+        problems += _bounded(found, displays[name])
+    return problems
+
+
+def _against_list(
+    files: Sequence[str],
+    firsts: Mapping[str, pd.DataFrame],
+    listed: pd.DataFrame,
+    displays: Mapping[str, str],
+) -> list[Problem]:
+    """A gemeente of the data without a row in gemeenten.csv, and one the other way round."""
+    problems: list[Problem] = []
+    lijst = displays["gemeenten"]
+    for name in files:
+        unknown = firsts[name].loc[~firsts[name].index.isin(listed.index)]
+        found = [
+            Problem(displays[name], int(line), COLUMN, f"'{naam}' staat niet in {lijst}")
+            for naam, line in zip(unknown["naam"], unknown["line"], strict=True)
+        ]
+        problems += _bounded(found, displays[name])
+        missing = listed.loc[~listed.index.isin(firsts[name].index)]
+        found = [
+            Problem(lijst, int(line), COLUMN, f"'{naam}' heeft geen regels in {displays[name]}")
+            for naam, line in zip(missing["naam"], missing["line"], strict=True)
+        ]
+        problems += _bounded(found, lijst)
+    return problems
+
+
+def _bounded(problems: list[Problem], display: str) -> list[Problem]:
+    """The first :data:`MAX_REPORTED` problems of one kind, then how many more."""
+    if len(problems) <= MAX_REPORTED:
+        return problems
+    rest = len(problems) - MAX_REPORTED
+    message = f"nog {rest} gemeenten met dezelfde fout (zoals {problems[MAX_REPORTED].message})"
+    return [*problems[:MAX_REPORTED], Problem(display, None, COLUMN, message)]

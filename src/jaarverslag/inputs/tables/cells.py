@@ -1,0 +1,176 @@
+"""Turns a column of text cells into typed values, and says which cells are wrong and why.
+
+One parser per kind of column (text, id, int, number, choice, date), each vectorised over the
+whole column; :mod:`jaarverslag.inputs.tables.schemas` declares which kind each column of each file is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+
+from jaarverslag.inputs.tables.readers import CONTROL, control_message
+
+MAX_MAGNITUDE = 1e13  #: no municipal amount or count is this large: it is a typing error
+MAX_TEXT = 5_000  #: characters in one text cell (a label or footnote), so no cell swamps a page
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: how its text becomes a value, and what values are allowed."""
+
+    name: str
+    kind: str  # text | id | int | number | choice | date
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+    nullable: bool = False  # may a required column have empty cells ("no data")?
+    minimum: float | None = None
+    maximum: float | None = None
+    doc: str = ""
+
+
+Bad = list[tuple[Callable[[str], str], pd.Series]]
+
+
+def _empty(text: pd.Series) -> pd.Series:
+    return (text == "") | (text == "-")
+
+
+def _required_empty(text: pd.Series, column: ColumnSpec) -> Bad:
+    if column.nullable or column.default is not None:
+        return []
+    return [(lambda _v: "mag niet leeg zijn", _empty(text))]
+
+
+def _parse_text(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    values = text.where(text != "", None).astype(object)
+    bad = [] if column.nullable else [(lambda _v: "mag niet leeg zijn", text == "")]
+    bad.append((control_message, text.str.contains(CONTROL, regex=True)))
+    too_long = text.str.len() > MAX_TEXT
+    bad.append((lambda v: f"tekst is te lang ({len(v)} tekens; hoogstens {MAX_TEXT})", too_long))
+    return values, bad
+
+
+def _parse_id(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    ok = text.str.fullmatch(r"[a-z0-9_]+")
+    return text.astype(object), [
+        (lambda v: f"'{short(v)}' is geen geldige id (alleen a-z, 0-9 en _)", ~ok)
+    ]
+
+
+NL_NUMBER = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+POINT_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+#: ``95.000``: thousands in Dutch, or 95 with a point; text in a workbook that could be either
+#: is refused (a native number never reads like this: see :func:`jaarverslag.inputs.tables.sheets.text`)
+GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+"
+
+
+def _parse_number(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    empty = _empty(text)
+    cleaned = text.str.removeprefix("€").str.removesuffix("%").str.strip()
+    if notation == "nl":
+        wellformed = cleaned.str.fullmatch(NL_NUMBER)
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        message = "'{}' is geen getal (verwacht Nederlandse notatie, zoals 1.234,5)"
+    else:
+        wellformed = cleaned.str.fullmatch(POINT_NUMBER)
+        message = "'{}' is geen getal (verwacht een decimale punt, zoals 1234.5)"
+        if notation == "xlsx":  # native numbers never look like 95.000: that is text
+            wellformed &= ~cleaned.str.fullmatch(GROUPED)
+            message = "'{}' is geen getal (de cel bevat tekst; typ er een getal in)"
+    numbers = _to_float(cleaned.where(~empty & wellformed))
+    not_number = ~empty & (~wellformed | numbers.isna())
+    huge = ~not_number & ~empty & ~(numbers.abs() < MAX_MAGNITUDE)
+    bad: Bad = [(partial(_formatted, message), not_number)]
+    bad.append((lambda v: f"{short(v)} is onwaarschijnlijk groot", huge))
+    bad += _required_empty(text, column)
+    bad += _range(numbers, column)
+    return numbers.where(~(not_number | huge)), bad
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Text to float64, NaN where it is no number: a fast cast, and a slow one if that fails."""
+    try:
+        return text.astype("float64")
+    except (ValueError, TypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _parse_int(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    numbers, bad = _parse_number(text, column, notation)
+    fractional = numbers.notna() & (numbers != numbers.round())
+    bad.append((lambda v: f"'{short(v)}' is geen geheel getal", fractional))
+    if column.nullable:
+        return numbers, bad
+    return numbers.fillna(0).astype("int64"), bad
+
+
+def _formatted(message: str, value: str) -> str:
+    return message.format(short(value))
+
+
+def _beyond(word: str, limit: float, value: str) -> str:
+    return f"{short(value)} is {word} dan {limit:g}"
+
+
+def _range(numbers: pd.Series, column: ColumnSpec) -> Bad:
+    bad: Bad = []
+    if column.minimum is not None:
+        lo = column.minimum
+        bad.append((partial(_beyond, "kleiner", lo), numbers < lo))
+    if column.maximum is not None:
+        hi = column.maximum
+        bad.append((partial(_beyond, "groter", hi), numbers > hi))
+    return bad
+
+
+def _parse_choice(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    canonical = {c.lower(): c for c in column.choices}
+    codes, uniques = pd.factorize(text)  # a few distinct values in a million rows
+    mapped = pd.Series([canonical.get(u.lower()) for u in uniques] + [None], dtype=object)
+    values = pd.Series(mapped.to_numpy()[codes], index=text.index, dtype=object)
+    empty = text == ""
+    if column.default is not None:
+        values = values.where(~empty, column.default)
+    allowed = ", ".join(column.choices)
+    bad: Bad = [
+        (lambda v: f"'{short(v)}' is geen toegestane waarde ({allowed})", ~empty & values.isna())
+    ]
+    if not column.nullable and column.default is None:
+        bad.append((lambda _v: f"mag niet leeg zijn ({allowed})", empty))
+    return values.where(values.notna(), None), bad
+
+
+def _parse_date(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
+    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    dutch = pd.to_datetime(text, format="%d-%m-%Y", errors="coerce")
+    dates = iso.fillna(dutch)
+    shaped = text.str.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}")
+    bad: Bad = [
+        (lambda v: f"'{short(v)}' bestaat niet als datum", shaped & dates.isna()),
+        (
+            lambda v: f"'{short(v)}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)",
+            ~shaped & (text != ""),
+        ),
+        (lambda _v: "mag niet leeg zijn", text == ""),
+    ]
+    return dates, bad
+
+
+PARSERS = {
+    "text": _parse_text,
+    "id": _parse_id,
+    "int": _parse_int,
+    "number": _parse_number,
+    "choice": _parse_choice,
+    "date": _parse_date,
+}
+
+
+def short(value: str, limit: int = 40) -> str:
+    value = str(value).replace("\n", " ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,461 @@
+"""Turns the one HTML document into a DOCX by walking its elements into python-docx.
+
+Word's own styles carry the structure (Title, Heading 1-3, List Bullet, Caption), so the
+navigation pane and a table of contents work; a rapport's ``huisstijl.docx`` supplies them.
+:func:`write_html` writes into any document, in its styles (a :class:`Look`): ``insert`` puts
+a rapport into the user's own document with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from jaarverslag.core.model import Document
+from jaarverslag.inputs.images import RASTER
+from jaarverslag.render import vocabulary as v
+from jaarverslag.render.docx.styles import WRITER_STYLES, ensure_styles, list_style
+from jaarverslag.render.docx.tables import (
+    WordCell,
+    fit,
+    hang_markers,
+    keep_together,
+    keep_with_next,
+    repeat_header,
+    rules,
+    set_margins,
+    set_size,
+    shade,
+    visible,
+)
+
+HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+LANGUAGE = "nl-NL"
+
+
+#: Word's own heading styles, by level.
+WORD_HEADINGS = {level: f"Heading {level}" for level in range(1, 10)}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the writer fits the Word document it writes into.
+
+    ``title``: the title block is written (a document of its own), or left out (a chapter in
+    someone's document, :mod:`jaarverslag.commands.insert`). ``headings``: the paragraph style of each
+    heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
+    lines and header shading then replace ours. ``text_width``: the width between the margins
+    (EMU) where the content goes; by default that of the last section.
+    """
+
+    title: bool = True
+    headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
+    table_style: str | None = None
+    text_width: int | None = None
+
+
+def render_docx(
+    html: str,
+    document: Document,
+    figures_png: Mapping[str, bytes],
+    reference: Path | None = None,
+) -> bytes:
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
+    word = new_docx(str(reference)) if reference else new_docx()
+    _clear_body(word)
+    if reference is None:
+        _default_look(word)
+    else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
+        ensure_styles(word, WRITER_STYLES)
+    write_html(word, html, figures_png)
+    _properties(word, document)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def write_html(
+    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = Look()
+) -> None:
+    """Append the body of ``html`` to the body of ``word`` (before its last section's
+    settings), in the document's styles as ``look`` says."""
+    # huge_tree: without it lxml silently cuts a text node over 10 MB and all that follows
+    root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
+    writer = _Writer(word, figures_png, look)
+    body = root.find("body")
+    for element in body if body is not None else []:
+        writer.block(element)
+
+
+def _clear_body(word: DocxDocument) -> None:
+    """A reference document's content goes; its styles, headers and section stay."""
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _default_look(word: DocxDocument) -> None:
+    styles = word.styles
+    normal = styles["Normal"]
+    normal.font.name = "Open Sans"
+    normal.font.size = Pt(10)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = styles[name]
+        style.font.name = "Open Sans"
+        style.font.color.rgb = ACCENT
+    section = word.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(2.4), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.4)
+
+
+def _properties(word: DocxDocument, document: Document) -> None:
+    moment = dt.datetime.combine(dt.date.fromisoformat(document.datum), dt.time())
+    props = word.core_properties
+    props.title = document.titel
+    props.author = document.organisatie
+    props.subject = f"{document.soort} {document.jaar}"
+    props.language = LANGUAGE
+    props.created = moment
+    props.modified = moment
+    props.last_modified_by = document.organisatie
+    props.revision = 1
+    props.comments = ""
+    _language(word)
+
+
+def _language(word: DocxDocument) -> None:
+    """Dutch as the language of the text itself, in the styles: Word's proofing, screen readers
+    and a PDF export (its /Lang) read it there, not in the core properties. The defaults get
+    it, and so does every style (also of a house style) that names another language."""
+    styles = node = word.styles.element
+    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):  # each first in its parent
+        child = node.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            node.insert(0, child)
+        node = child
+    if node.find(qn("w:lang")) is None:
+        later = ("w:eastAsianLayout", "w:specVanish", "w:oMath")  # the schema's order
+        node.insert_element_before(OxmlElement("w:lang"), *later)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry times: same input, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _data_url(src: str, kinds: tuple[str, ...]) -> bytes | None:
+    """The bytes of a ``data:`` URL of one of ``kinds`` (base64, as the HTML renderer puts
+    every picture in the page), else None."""
+    header, comma, payload = src.partition(",")
+    kind, _, encoding = header.removeprefix("data:").partition(";")
+    if not (header.startswith("data:") and comma and encoding == "base64" and kind in kinds):
+        return None
+    try:
+        return base64.b64decode(payload, validate=True)
+    except ValueError:
+        return None
+
+
+def _word_picture(data: bytes) -> bytes | None:
+    """``data`` as python-docx reads it: as it is, or re-encoded as PNG when its header is
+    one python-docx doesn't know (a JPEG without JFIF or Exif, as CMYK ones are); None when
+    not even Pillow can read it."""
+    from docx.image.image import Image as WordImage
+    from PIL import Image
+
+    try:
+        WordImage.from_blob(data)
+        return data
+    except Exception:  # python-docx raises whatever its header parser meets
+        pass
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            out = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(out, "PNG")
+            return out.getvalue()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _classes(element: HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+class _Writer:
+    """Knows the small set of elements the templates use; anything else becomes a paragraph."""
+
+    def __init__(self, word: DocxDocument, figures_png: Mapping[str, bytes], look: Look) -> None:
+        self.word = word
+        self.figures_png = figures_png
+        self.look = look
+        self.last_table: WordTable | None = None  #: the table its footnotes follow
+
+    def block(self, el: HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("main", "section", "div", "article") and v.FOOTNOTES not in _classes(el):
+            for child in el:
+                self.block(child)
+        elif tag == "header":
+            if self.look.title:
+                self.header(el)
+        elif tag == "h1":
+            if self.look.title:
+                self.inline(self.word.add_paragraph(style="Title"), el)
+        elif tag in HEADING_LEVEL:
+            style = self.look.headings[HEADING_LEVEL[tag]]
+            self.inline(self.word.add_paragraph(style=style), el)
+        elif tag == "p":
+            self.inline(self.word.add_paragraph(), el)
+        elif tag in ("ul", "ol"):
+            self.listing(el, 1)
+        elif tag == "table":
+            self.table(el)
+        elif tag == "figure":
+            self.figure(el)
+        elif tag == "div":  # footnotes under a table: on the page of its last row
+            if self.last_table is not None:
+                keep_with_next(self.last_table.rows[-1])
+            notes = list(el.iter("p"))
+            for index, p in enumerate(notes):
+                paragraph = self.inline(self.word.add_paragraph(), p)
+                paragraph.paragraph_format.keep_with_next = index < len(notes) - 1
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
+        elif tag == "blockquote":  # a quotation in a text: its paragraphs in Word's Quote
+            for child in el:
+                if child.tag == "p":
+                    self.inline(self.word.add_paragraph(style="Quote"), child)
+                else:
+                    self.block(child)
+        elif tag == "hr":
+            self.word.add_paragraph()
+        elif tag == "pre":
+            paragraph = self.word.add_paragraph()
+            paragraph.add_run(el.text_content()).font.name = "DejaVu Sans Mono"
+
+    def header(self, el: HtmlElement) -> None:
+        for child in el:
+            classes = _classes(child)
+            if child.tag == "h1":
+                self.inline(self.word.add_paragraph(style="Title"), child)
+            elif classes & v.TITLE_LINES:
+                paragraph = self.inline(self.word.add_paragraph(style="Subtitle"), child)
+                paragraph.paragraph_format.space_after = Pt(2)
+
+    def inline(
+        self, paragraph: Paragraph, el: HtmlElement, bold: bool = False, italic: bool = False
+    ) -> Paragraph:
+        """Copy text with strong/em/code/sup/a into runs."""
+        if el.text:
+            self._run(paragraph, el.text, bold, italic)
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                paragraph.add_run().add_break()
+            elif tag == "img":
+                self.picture(paragraph, child)
+            elif tag in ("ul", "ol") or v.SCREEN_READER in _classes(child):
+                pass  # nested list: handled by listing(); text for screen readers in HTML only
+            elif v.MARKER in _classes(child):
+                paragraph.add_run("\t")  # to the marker's tab stop, set apart from the figure
+                for sup in child:
+                    self.inline(paragraph, sup, bold, italic)
+                    for run in paragraph.runs[-1:]:
+                        run.font.superscript = True
+            else:
+                self.inline(
+                    paragraph,
+                    child,
+                    bold or tag in ("strong", "b"),
+                    italic or tag in ("em", "i"),
+                )
+                if tag == "sup" and paragraph.runs:
+                    paragraph.runs[-1].font.superscript = True
+            if child.tail:
+                self._run(paragraph, child.tail, bold, italic)
+        return paragraph
+
+    @staticmethod
+    def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
+        """Collapse white space as HTML does, keeping one space at either end."""
+        if not text:
+            return
+        core = " ".join(text.split())
+        lead = " " if text[0].isspace() else ""
+        trail = " " if text[-1].isspace() and core else ""
+        run = paragraph.add_run(lead + core + trail)
+        run.bold = bold or None
+        run.italic = italic or None
+
+    def listing(self, el: HtmlElement, depth: int) -> None:
+        style = list_style(el.tag, depth)
+        for item in el.findall("li"):
+            paragraph = self.word.add_paragraph(style=style)
+            blocks = [c for c in item if c.tag == "p"]
+            if blocks:  # loose list: <li><p>…</p></li>
+                for p in blocks:
+                    self.inline(paragraph, p)
+            else:
+                self.inline(paragraph, item)
+            for sub in item:
+                if sub.tag in ("ul", "ol"):
+                    self.listing(sub, depth + 1)
+
+    def table(self, el: HtmlElement) -> None:
+        caption = el.find("caption")
+        if caption is not None:
+            paragraph = self.inline(self.word.add_paragraph(style="Caption"), caption)
+            paragraph.paragraph_format.keep_with_next = True
+        rows = [
+            r for part in el if part.tag in ("thead", "tbody", "tfoot") for r in part.findall("tr")
+        ]
+        rows += el.findall("tr")
+        width = max((sum(int(c.get("colspan", 1)) for c in r) for r in rows), default=1)
+        table = self.word.add_table(rows=0, cols=width)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        if self.look.table_style is not None:
+            table.style = self.look.table_style  # its lines and header shading, not ours
+        else:
+            rules(table)
+        thead = el.find("thead")
+        header_rows = len(thead.findall("tr")) if thead is not None else 0
+        hanging: list[tuple[WordCell, bool]] = []
+        texts: list[dict[int, str]] = []  # per row: grid column → text, for the widths
+        bold_rows: set[int] = set()
+        marked: set[int] = set()  # grid columns with footnote markers
+        for index, tr in enumerate(rows):
+            row = table.add_row()
+            kind = _classes(tr)
+            texts.append({})
+            if kind & v.BOLD_ROWS:
+                bold_rows.add(index)
+            if index < header_rows:
+                repeat_header(row)
+            column = 0
+            for cell_el in tr:
+                if cell_el.tag not in ("th", "td"):
+                    continue
+                span = int(cell_el.get("colspan", 1))
+                cell = row.cells[column]
+                if span > 1:
+                    cell = cell.merge(row.cells[column + span - 1])
+                bold = index < header_rows or bool(kind & v.BOLD_ROWS)
+                marker = cell_el.find(f".//*[@class='{v.MARKER}']") is not None
+                if marker:
+                    cell.paragraphs[0].add_run("\t")  # to the figure's right tab stop
+                self._cell(cell, cell_el, bold, index < header_rows)
+                if v.WITH_NOTE in _classes(cell_el):
+                    hanging.append((cell, marker))
+                    marked.add(column)
+                if span == 1:
+                    texts[index][column] = visible(cell_el)
+                column += span
+        # A text column with a short header (V/N) is narrow; number columns share the rest.
+        short = {
+            i
+            for i, c in enumerate(rows[0] if rows else [])
+            if v.TEXT in _classes(c) and len(c.text_content().strip()) <= v.SHORT_HEADER
+        }
+        size, margin = fit(
+            table,
+            texts,
+            header_rows=header_rows,
+            bold_rows=bold_rows,
+            short=short,
+            marked=marked,
+            text_width=self._text_width(),
+        )
+        keep_together(table, header_rows)
+        self.last_table = table
+        set_margins(table, margin)
+        if size != 9:
+            set_size(table, size)
+        hang_markers(hanging, size, margin)
+        following = el.getnext()
+        if following is None or v.FOOTNOTES not in _classes(following):
+            self.word.add_paragraph()
+
+    def _text_width(self) -> int:
+        if self.look.text_width is not None:
+            return self.look.text_width
+        section = self.word.sections[-1]
+        width = section.page_width or 0
+        return int(width - (section.left_margin or 0) - (section.right_margin or 0))
+
+    def _cell(self, cell: WordCell, el: HtmlElement, bold: bool, header: bool) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_before = Pt(1)
+        paragraph.paragraph_format.space_after = Pt(1)
+        self.inline(paragraph, el, bold=bold)
+        classes = _classes(el)
+        if v.NUM in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+        if v.ACCENT in classes:
+            shade(cell, "FFF2CC")
+        elif header and self.look.table_style is None:
+            shade(cell, "E8EEF5")
+
+    def picture(self, paragraph: Paragraph, img: HtmlElement) -> None:
+        """A picture of the rapport's own text, in the line as in the HTML, no wider than the
+        text; one Word can't show (SVG) becomes its description, in brackets and italics."""
+        alt = img.get("alt", "")
+        data = _data_url(img.get("src", ""), RASTER)
+        picture = _word_picture(data) if data is not None else None
+        if picture is None:
+            self._run(paragraph, f"[afbeelding: {alt}]" if alt else "[afbeelding]", False, True)
+            return
+        shape = paragraph.add_run().add_picture(io.BytesIO(picture))
+        widest = self._text_width()
+        if shape.width > widest:
+            shape.height = Emu(int(shape.height * widest / shape.width))
+            shape.width = Emu(widest)
+        shape._inline.docPr.set("descr", alt)
+
+    def figure(self, el: HtmlElement) -> None:
+        img = el.find(".//img")
+        if img is not None:
+            png = self.figures_png.get(img.get(v.CHART_NAME, ""))
+            if png is not None:
+                width = min(int(Cm(15)), self._text_width())
+                self.word.add_picture(io.BytesIO(png), width=width)
+                inline = self.word.inline_shapes[-1]._inline
+                # the alt text as description only: a title too is read out before it (a PDF
+                # export of LibreOffice makes the figure's /Alt "title - description")
+                inline.docPr.set("descr", img.get("alt", ""))
+        caption = el.find("figcaption")
+        if caption is not None:
+            self.inline(self.word.add_paragraph(style="Caption"), caption)
