@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import DATA, sample
 from hypothesis import settings
+from support.helpers import DATA, sample
 
 from jaarverslag.build.pipeline import Outcome, build_one
 

@@ -1,0 +1,97 @@
+"""The command as a whole: heavy libraries only when used, the PDF helper changes no byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.helpers import DATA, MINIMAL_YAML, ROOT, write_rapport
+
+from jaarverslag.build import pdfworker
+from jaarverslag.core.errors import InputError
+
+SRC = ROOT / "src"
+HEAVY = ("pandas", "weasyprint", "matplotlib", "docx", "openpyxl", "jinja2")
+PROBE = """
+import json, sys
+from jaarverslag.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exit:
+    code = exit.code
+heavy = sys.argv.pop(1).split(",")
+print(json.dumps({"code": code, "modules": sorted(m for m in heavy if m in sys.modules)}))
+"""
+
+
+def _imports(*args: str, env: dict[str, str] | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(HEAVY), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(SRC), "JAARVERSLAG_PDF_HELPER": "0", **(env or {})},
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_html_build_imports_neither_weasyprint_nor_docx_nor_openpyxl(tmp_path: Path) -> None:
+    rapport = DATA / "beleidsplan-wassenaar-2024"
+    found = _imports("build", str(rapport), "-f", "html", "-o", str(tmp_path))
+    assert found["code"] == 0
+    assert found["modules"] == ["jinja2", "pandas"]
+
+
+def test_unchanged_rebuild_imports_nothing_heavy(tmp_path: Path) -> None:
+    rapport = DATA / "beleidsplan-wassenaar-2024"
+    assert _imports("build", str(rapport), "-f", "html", "-o", str(tmp_path))["code"] == 0
+    found = _imports("build", str(rapport), "-f", "html", "-o", str(tmp_path))
+    assert found == {"code": 0, "modules": []}
+
+
+@pytest.mark.slow
+def test_pdf_helper_gives_the_same_bytes(tmp_path: Path) -> None:
+    rapport = DATA / "beleidsplan-wassenaar-2024"
+    outputs = []
+    for helper in ("1", "0"):
+        out = tmp_path / helper
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jaarverslag",
+                "build",
+                str(rapport),
+                "-f",
+                "pdf",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(SRC), "JAARVERSLAG_PDF_HELPER": helper},
+        )
+        outputs.append((out / rapport.name / f"{rapport.name}.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith(b"%PDF-")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the helper is forked on Linux only")
+def test_pdf_helper_renders_reports_errors_and_survives_its_child(tmp_path: Path) -> None:
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML})
+    helper = pdfworker.PdfWorker()
+    try:
+        assert helper.render("<p>Hallo</p>", folder).startswith(b"%PDF-")
+        with pytest.raises(InputError):  # a file outside the rapport folder is refused
+            helper.render('<img src="file:///etc/passwd">', folder)
+        first = helper.pid
+        os.kill(helper.pid, 9)  # type: ignore[arg-type]
+        assert helper.render("<p>Hallo</p>", folder).startswith(b"%PDF-")  # a fresh child
+        assert helper.pid not in (None, first)
+    finally:
+        helper.close()

@@ -1,0 +1,128 @@
+"""``insert`` tested as a person would (issue 15, item 4): LibreOffice opens the updated document,
+the rapport's figures and its chart are in the PDF it makes, and every page outside chapter 9 is
+the page it was. Also for the document as LibreOffice itself saves it (another writer's XML).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from support.gemeentedocument import make_document
+from support.helpers import DATA, SNAPSHOTS, pdf_text
+from support.readback import missing_rows, table_rows
+
+from jaarverslag.cli import main
+
+pytestmark = pytest.mark.slow
+
+WASSENAAR = DATA / "beleidsplan-wassenaar-2024"
+JAARVERSLAG = DATA / "jaarverslag-2017"
+
+
+def soffice(paths: list[Path], out: Path, target: str = "pdf:writer_pdf_Export") -> None:
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        pytest.fail("LibreOffice is not installed: `make test` installs libreoffice-writer")
+    done = subprocess.run(
+        [
+            program,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(out / 'profile').as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for path in paths:
+        assert (out / f"{path.stem}.{target.split(':')[0]}").is_file(), done.stdout + done.stderr
+
+
+def pages(pdf: Path) -> list[str]:
+    """The text of every page, the page number in the footer made neutral."""
+    text = pdf_text(pdf)
+    return [re.sub(r"Pagina \d+", "Pagina #", page) for page in text.split("\f")[:-1]]
+
+
+def page_of(texts: list[str], heading: str) -> int:
+    return next(i for i, t in enumerate(texts) if re.search(rf"^\s*\d+\.\s+{heading}\s*$", t, re.M))
+
+
+def images(pdf: Path) -> int:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    return sum(1 for line in listing.splitlines()[2:] if line.split()[2] == "image")  # no smask
+
+
+def insert(*args: object) -> None:
+    result = CliRunner().invoke(main, ["insert", *map(str, args)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The municipality's document and the two updated copies, as PDF by LibreOffice."""
+    work = tmp_path_factory.mktemp("insert")
+    original = make_document(work / "beleidsplan.docx")
+    insert(WASSENAAR, original, "--heading", "Financiën", "-o", work / "hoofdstuk9.docx")
+    insert(JAARVERSLAG, original, "--heading", "Monitoring", "-o", work / "grafiek.docx")
+    # the same document as LibreOffice writes it, and chapter 9 replaced in that
+    resaved = work / "libreoffice"
+    resaved.mkdir()
+    soffice([original], resaved, "docx:MS Word 2007 XML")
+    insert(
+        WASSENAAR, resaved / "beleidsplan.docx", "--heading", "Financiën", "-o", work / "lo.docx"
+    )
+    names = ["beleidsplan", "hoofdstuk9", "grafiek", "lo"]
+    soffice([work / f"{n}.docx" for n in names], work / "pdf")
+    return {n: work / "pdf" / f"{n}.pdf" for n in names} | {"work": work}
+
+
+def test_every_page_outside_chapter_nine_is_the_page_it_was(converted: dict[str, Path]) -> None:
+    before, after = pages(converted["beleidsplan"]), pages(converted["hoofdstuk9"])
+    start = page_of(before, "Financiën")
+    assert page_of(after, "Financiën") == start
+    assert after[:start] == before[:start]  # title, table of contents, chapters 1-8
+    rest = page_of(before, "Monitoring")
+    assert after[page_of(after, "Monitoring") :] == before[rest:]  # chapter 10 on its own page
+    assert "Beleidsplan — Hoofdstuk 9 Financiën" in after[start]  # the section's own header
+
+
+def test_the_rapport_s_figures_are_in_chapter_nine(converted: dict[str, Path]) -> None:
+    text = pdf_text(converted["hoofdstuk9"])
+    rows = table_rows(SNAPSHOTS / "beleidsplan-wassenaar-2024")
+    assert rows and not missing_rows(text, rows)
+    assert "Verdeling over de gemeenten" in text and "Onzekerheden" in text
+
+
+def test_the_chart_is_a_picture_in_the_pdf(converted: dict[str, Path]) -> None:
+    assert images(converted["grafiek"]) == images(converted["beleidsplan"]) + 1
+    rows = table_rows(SNAPSHOTS / "jaarverslag-2017")
+    assert not missing_rows(pdf_text(converted["grafiek"]), rows)
+
+
+def test_a_document_saved_by_libreoffice_gets_its_chapter_too(
+    converted: dict[str, Path],
+) -> None:
+    word = docx.Document(str(converted["work"] / "lo.docx"))
+    texts = [p.text for p in word.paragraphs]
+    assert "Verdeling over de gemeenten" in texts and "Monitoring" in texts
+    text = pdf_text(converted["lo"])
+    assert not missing_rows(text, table_rows(SNAPSHOTS / "beleidsplan-wassenaar-2024"))
+    before = pages(converted["beleidsplan"])
+    after = pages(converted["lo"])
+    start = page_of(before, "Financiën")
+    assert len(after) > start and after[page_of(after, "Monitoring") :][0].strip()

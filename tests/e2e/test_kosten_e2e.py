@@ -1,0 +1,94 @@
+"""Lasten, baten and saldo with verschil and V/N, end to end: document and open data agree with
+figures worked out by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from lxml import html as lxml_html
+from support.helpers import ROOT, pdf_text, write_rapport
+
+from jaarverslag.build.pipeline import build_one
+
+pytestmark = pytest.mark.slow
+
+JAARVERSLAG = ROOT / "tests" / "rapports" / "kosten-jaarverslag"
+
+
+def rows_of(outcome, table: str) -> list[dict[str, str]]:
+    text = (outcome.output / "tabellen" / f"{table}.csv").read_bytes().decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def html_rows(outcome) -> list[list[str]]:
+    page = lxml_html.fromstring((outcome.output / f"{outcome.output.name}.html").read_bytes())
+    table = page.xpath('//table[@id="tabel-kosten"]')[0]
+    return [[c.text_content() for c in tr.xpath("./th|./td")] for tr in table.xpath(".//tbody/tr")]
+
+
+def test_jaarverslag_verschil_against_the_latest_begroting(tmp_path):
+    outcome = build_one(JAARVERSLAG, tmp_path)
+    assert outcome.ok, outcome.problems
+    got = [
+        (r["groep"], r["omschrijving"], r["verschil"], r["vn"]) for r in rows_of(outcome, "kosten")
+    ]
+    # By hand. Lasten: na wijziging − realisatie; baten and saldo: realisatie − na wijziging.
+    assert got == [
+        ("Lasten", "6.4 Begeleide participatie", "50000", "V"),  # 1.100.000 − 1.050.000
+        ("Lasten", "6.5 Arbeidsparticipatie", "-40000", "N"),  # 520.000 − 560.000
+        ("", "Totaal lasten", "10000", "V"),  # 1.620.000 − 1.610.000
+        ("Baten", "6.4 Begeleide participatie", "50000", "V"),  # 300.000 − 250.000
+        ("Baten", "6.5 Arbeidsparticipatie", "0", ""),  # no difference: no V or N
+        ("", "Totaal baten", "50000", "V"),
+        ("Saldo", "6.4 Begeleide participatie", "100000", "V"),  # −750.000 − −850.000
+        ("Saldo", "6.5 Arbeidsparticipatie", "-40000", "N"),  # −560.000 − −520.000
+        ("", "Saldo van baten en lasten", "60000", "V"),  # −1.310.000 − −1.370.000
+    ]
+    printed = {tuple(r[:1]) + tuple(r[-2:]) for r in html_rows(outcome) if len(r) > 2}
+    assert ("Saldo van baten en lasten", "€ 60.000", "V") in printed
+    assert ("6.5 Arbeidsparticipatie", "€ -40.000", "N") in printed
+    text = pdf_text(outcome.output / "kosten-jaarverslag.pdf")
+    saldo = next(line for line in text.splitlines() if "-1.370.000" in line)  # label may wrap
+    assert saldo.split()[-7:] == ["€", "-1.370.000", "€", "-1.310.000", "€", "60.000", "V"]
+
+
+def test_begroting_verschil_against_the_previous_years_latest_stand(tmp_path):
+    rows = [
+        ("A", "lasten", 2022, "realisatie", 900),
+        ("A", "lasten", 2023, "begroting", 1000),
+        ("A", "lasten", 2023, "begroting_na_wijziging", 1200),
+        ("A", "lasten", 2024, "begroting", 1100),
+        ("A", "lasten", 2025, "begroting", 1150),
+        ("A", "baten", 2023, "begroting", 300),
+        ("A", "baten", 2024, "begroting", 250),
+        ("A", "baten", 2025, "begroting", 250),
+    ]
+    kosten = "post,soort,jaar,stand,bedrag\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)
+    rapport = write_rapport(
+        tmp_path / "begroting",
+        {
+            "rapport.yaml": "titel: Begroting 2024\norganisatie: O\nsoort: begroting\njaar: 2024\n",
+            "kosten.csv": kosten,
+        },
+    )
+    outcome = build_one(rapport, tmp_path / "out")
+    assert outcome.ok, outcome.problems
+    table = rows_of(outcome, "kosten")
+    assert list(table[0]) == [
+        "omschrijving",
+        "regelsoort",
+        "groep",
+        "realisatie_2022",
+        "begroting_na_wijziging_2023",
+        "begroting_2024",
+        "verschil",
+        "vn",
+        "begroting_2025",
+    ]
+    by_label = {(r["groep"], r["omschrijving"]): (r["verschil"], r["vn"]) for r in table}
+    assert by_label[("Lasten", "A")] == ("100", "V")  # 1.200 (na wijziging 2023) − 1.100
+    assert by_label[("Baten", "A")] == ("-50", "N")  # 250 − 300 (begroting 2023, its latest)
+    assert by_label[("Saldo", "A")] == ("50", "V")  # (250 − 1.100) − (300 − 1.200)
+    assert "Wat mag het kosten?" in (outcome.output / "begroting.html").read_text()
