@@ -2,8 +2,8 @@
 
 The inputs (:mod:`jaarverslag.inputs.folder`) go in; out comes one frozen :class:`Analysis`: the
 sections and their rendered texts, each block's result from the registry
-(:mod:`jaarverslag.analysis.blocks`), the indicator facts the prose prints, and the warnings. ``check``
-is inputs + analysis; ``build`` makes documents from the analysis (:mod:`jaarverslag.analysis.document`)
+(:mod:`.blocks`), the indicator facts the prose prints, and the warnings. ``check``
+is inputs + analysis; ``build`` makes documents from the analysis (:mod:`.document`)
 — one for the rapport and one per partner, all from the same analysis.
 """
 

@@ -4,7 +4,7 @@ An entry says which data files a block needs, the compute function that turns th
 into what it prints (and the problems it finds), the title and place of its default section in
 each document kind, where it goes in a begroting's BBV structure, and how it differs in a
 partner's variant. ``CHECKS`` declares the data files that are checked whether a section prints
-them or not. Adding a data kind is one schema (:mod:`jaarverslag.inputs.tables.schemas`), one compute module
+them or not. Adding a data kind is one schema (:mod:`~jaarverslag.inputs.tables.schemas`), one compute module
 and one entry here; nothing else names blocks.
 """
 

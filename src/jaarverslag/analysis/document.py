@@ -98,7 +98,8 @@ def build_overview(
     table = None
     uitleg: list[str] = []
     if "kosten" in reeks.files and "gemeenten" in analysis.frames:
-        from jaarverslag.compute.vergelijking import comparison, overview_table  # a reeks only
+        from jaarverslag.compute.vergelijking import overview_table
+        from jaarverslag.compute.vergelijking_cijfers import comparison  # a reeks only
 
         data = comparison(reeks, config.soort, config.jaar, config.bedragen_in)
         table = overview_table(data, reeks)

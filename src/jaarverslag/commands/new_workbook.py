@@ -2,7 +2,7 @@
 
 Every sheet has its header and a few example rows that build as they are; a column with fixed
 choices gets a drop-down list, a column of whole numbers or a range a check, both taken from the
-data file's spec (:mod:`jaarverslag.inputs.tables.schemas`), so the workbook allows exactly what the build
+data file's spec (:mod:`~.schemas`), so the workbook allows exactly what the build
 accepts. Headers are frozen, amounts and dates formatted, widths fit the content, and the first
 sheet, *Toelichting*, explains every sheet and column in Dutch.
 """

@@ -16,7 +16,7 @@ import pandas as pd
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.numbers import format_value
-from jaarverslag.inputs.tables.readers import LINE
+from jaarverslag.inputs.tables.raw import LINE
 
 CODE = "code"
 MAX_REPORTED = 10

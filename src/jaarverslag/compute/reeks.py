@@ -20,7 +20,7 @@ from jaarverslag.core.errors import Problem
 from jaarverslag.core.numbers import format_number, format_value
 from jaarverslag.inputs.folder import Inputs
 from jaarverslag.inputs.reeks import Reeks, is_nederland
-from jaarverslag.inputs.tables.readers import LINE
+from jaarverslag.inputs.tables.raw import LINE
 
 KEYS = ["post", "soort", "jaar", "stand"]
 

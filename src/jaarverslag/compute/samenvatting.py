@@ -19,7 +19,7 @@ import pandas as pd
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.numbers import format_number
 from jaarverslag.inputs.folder import Inputs
-from jaarverslag.inputs.tables.readers import LINE
+from jaarverslag.inputs.tables.raw import LINE
 
 #: The count columns of ``leeftijdsgroepen``, in table order.
 KOLOMMEN = ("aantal", "met_groeipotentieel", "zonder_groeipotentieel")

@@ -8,14 +8,11 @@ and the figures beside it are printed with the table's decimals, which keep that
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from jaarverslag.compute.vergelijking_cijfers import Figure
 from jaarverslag.core.model import DotChart, Strip
 from jaarverslag.core.numbers import format_number, format_value, unbreakable
 from jaarverslag.inputs.reeks import Gemeente
-
-if TYPE_CHECKING:
-    from jaarverslag.compute.vergelijking import Figure
 
 LABELS = {"lasten": "lasten", "baten": "baten"}
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.slugs import unique_slugs
-from jaarverslag.inputs.tables.readers import LINE
+from jaarverslag.inputs.tables.raw import LINE
 
 NEDERLAND = "Nederland"
 COLUMN = "gemeente"

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs import images
-from jaarverslag.inputs.tables.readers import CONTROL, control_message
+from jaarverslag.inputs.tables.raw import CONTROL, control_message
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.load import Config

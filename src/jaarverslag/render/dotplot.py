@@ -1,4 +1,4 @@
-"""Draws a dot chart (:class:`~jaarverslag.core.model.DotChart`, data only): one gemeente among many.
+"""Draws a dot chart (:class:`DotChart`, data only): one gemeente among many.
 
 One strip per soort on a shared euro axis: a dot per gemeente of the group, stacked where dots
 would overlap, the median a dashed line, and this gemeente a larger vermillion diamond with its

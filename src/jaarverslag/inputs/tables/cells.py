@@ -1,7 +1,7 @@
 """Turns a column of text cells into typed values, and says which cells are wrong and why.
 
 One parser per kind of column (text, id, int, number, choice, date), each vectorised over the
-whole column; :mod:`jaarverslag.inputs.tables.schemas` declares which kind each column of each file is.
+whole column; :mod:`.schemas` declares which kind each column of each file is.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import partial
 
 import pandas as pd
 
-from jaarverslag.inputs.tables.readers import CONTROL, control_message
+from jaarverslag.inputs.tables.raw import CONTROL, control_message
 
 MAX_MAGNITUDE = 1e13  #: no municipal amount or count is this large: it is a typing error
 MAX_TEXT = 5_000  #: characters in one text cell (a label or footnote), so no cell swamps a page
@@ -65,7 +65,7 @@ def _parse_id(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Se
 NL_NUMBER = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 POINT_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 #: ``95.000``: thousands in Dutch, or 95 with a point; text in a workbook that could be either
-#: is refused (a native number never reads like this: see :func:`jaarverslag.inputs.tables.sheets.text`)
+#: is refused (a native number never reads like this: see :func:`.sheets.text`)
 GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+"
 
 

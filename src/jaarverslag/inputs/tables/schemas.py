@@ -16,7 +16,8 @@ import pandas as pd
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.tables.cells import PARSERS, ColumnSpec
-from jaarverslag.inputs.tables.readers import LINE, RawTable, read_table
+from jaarverslag.inputs.tables.raw import LINE, RawTable
+from jaarverslag.inputs.tables.readers import read_table
 
 MAX_REPORTED = 10  #: problems of one kind in one column reported line by line, then counted
 

@@ -1,9 +1,9 @@
 """Turns one worksheet into a frame of text cells with their row numbers, as a CSV would give.
 
-The cells come from :mod:`jaarverslag.inputs.tables.xlsx` (read cell by cell, bounded). The header is the
+The cells come from :mod:`.xlsx` (read cell by cell, bounded). The header is the
 first of the sheet's first :data:`HEADER_ROWS` rows that names the file's required columns, so
 a title or a note above the table is fine; the rows above it are not data. Native numbers become
-text with a decimal point, dates ``YYYY-MM-DD``, so :mod:`jaarverslag.inputs.tables.schemas` checks a sheet
+text with a decimal point, dates ``YYYY-MM-DD``, so :mod:`.schemas` checks a sheet
 exactly as it checks a CSV file. A cell that can't be read, and a value in a column without a
 header, are problems named by row and column; the table is still given (such a cell empty), so
 every other problem of the sheet is found in the same run.
@@ -19,7 +19,7 @@ import pandas as pd
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.tables.cells import GROUPED
-from jaarverslag.inputs.tables.readers import LINE, RawTable, finish
+from jaarverslag.inputs.tables.raw import LINE, RawTable, finish
 from jaarverslag.inputs.tables.xlsx import CELL_REF, SheetCells, column_letter
 
 #: The header may be any of a sheet's first rows (title rows above it are skipped).

@@ -61,7 +61,7 @@ class Look:
     """How the writer fits the Word document it writes into.
 
     ``title``: the title block is written (a document of its own), or left out (a chapter in
-    someone's document, :mod:`jaarverslag.commands.insert`). ``headings``: the paragraph style of each
+    someone's document, ``insert``). ``headings``: the paragraph style of each
     heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
     lines and header shading then replace ours. ``text_width``: the width between the margins
     (EMU) where the content goes; by default that of the last section.
