@@ -1,10 +1,11 @@
 # Two commands do everything on a fresh machine:
 #   make build   set up .venv (and missing system libraries), build every rapport in data/
 #   make test    the same set-up plus the test tools (pdftotext, LibreOffice, Chromium,
-#                axe-core, Java for veraPDF), then the whole test suite
+#                axe-core, Java for veraPDF), then lint, the docs and the whole test suite
 #   make test-fast       the tests not marked slow (under a minute; needs no test tools)
 #   make snapshots       rewrite tests/snapshots/ from the current output; review in git diff
-#   make docs            remake the pictures of docs/handleiding.md (LibreOffice, pdftoppm)
+#   make docs            docs/ as a site in build/docs/ (MkDocs, strict: a broken link fails)
+#   make docs-img        remake the pictures of docs/handleiding.md (LibreOffice, pdftoppm)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-tools
 AXE := node_modules/.package-lock.json
 
-.PHONY: setup build test test-fast snapshots bench docs lint format clean
+.PHONY: setup build test test-fast snapshots bench docs docs-img lint format clean
 
 setup: $(STAMP)
 
@@ -36,7 +37,7 @@ $(AXE): package.json package-lock.json | $(TEST_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(STAMP) $(TEST_STAMP) $(AXE) lint
+test: $(STAMP) $(TEST_STAMP) $(AXE) lint docs
 	$(BIN)/python -m pytest -n 2 -q
 
 # Everything but @pytest.mark.slow (whole builds to PDF/DOCX, LibreOffice, Chromium/axe, veraPDF,
@@ -51,8 +52,13 @@ snapshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# docs/ as a site (mkdocs.yml): strict, so a link to a missing page or anchor, a page left out
+# of the nav or any other warning fails the build
+docs: $(STAMP)
+	$(BIN)/mkdocs build
+
 # The pictures of docs/handleiding.md, made with the tests' tools (LibreOffice, poppler)
-docs: $(STAMP) $(TEST_STAMP)
+docs-img: $(STAMP) $(TEST_STAMP)
 	$(BIN)/python scripts/handleiding_beelden.py --out docs/img
 
 # ruff, mypy --strict over src/, and the import contracts of the stages (pyproject.toml)

@@ -1,6 +1,6 @@
 """Makes the pictures of docs/handleiding.md with the tests' own tools, so they stay current.
 
-    python scripts/handleiding_beelden.py [--out docs/img]      (or: make docs)
+    python scripts/handleiding_beelden.py [--out docs/img]      (or: make docs-img)
 
 The starter workbook of ``jaarverslag new --excel`` as LibreOffice Calc prints it (the
 Toelichting and the kosten sheet), the first page of the PDF ``build`` makes of it, and chapter 9

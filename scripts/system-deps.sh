@@ -6,7 +6,8 @@
 #                                   fonts the templates use
 #   scripts/system-deps.sh --test   also what the tests read our files with: poppler-utils
 #                                   (pdftotext), LibreOffice Writer and Calc (open every DOCX and
-#                                   the starter workbook), Chromium
+#                                   the starter workbook; Debian's desktop or server (-nogui)
+#                                   flavour, whichever is there), Chromium
 #                                   (runs axe-core on the HTML), Node.js with npm (installs axe-core)
 #                                   and a Java runtime (runs veraPDF, the PDF/A + PDF/UA validator)
 #
@@ -20,11 +21,31 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(poppler-utils)
   # the tools may come from elsewhere (a browser or LibreOffice from upstream, node from nvm)
-  # Calc opens the starter workbook (tests, make docs) beside Writer, which opens every DOCX
-  if ! command -v soffice >/dev/null 2>&1; then
-    packages+=(libreoffice-writer libreoffice-calc)
-  elif dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q "install ok installed"; then
-    packages+=(libreoffice-calc)
+  # LibreOffice: Writer opens every DOCX, Calc the starter workbook (tests, make docs-img). What
+  # counts is what the tests run — the soffice on the PATH with its Writer and Calc — not a
+  # package's name: Debian has a desktop (libreoffice-writer) and a server flavour
+  # (libreoffice-writer-nogui), and upstream's LibreOffice lives in /opt. A component is there
+  # when its library and its registration (the .xcd soffice reads its modules from) are, beside
+  # the real soffice.
+  soffice=$(command -v soffice || command -v libreoffice || true)
+  office=()  # the components it lacks: writer, calc
+  if [ -z "$soffice" ]; then
+    office=(writer calc)
+  else
+    program=$(dirname "$(readlink -f "$soffice")")
+    [ -e "$program/libswlo.so" ] && [ -e "$program/../share/registry/writer.xcd" ] || office+=(writer)
+    [ -e "$program/libsclo.so" ] && [ -e "$program/../share/registry/calc.xcd" ] || office+=(calc)
+  fi
+  if [ ${#office[@]} -gt 0 ]; then
+    if [ -n "$soffice" ] && ! dpkg -S "$(readlink -f "$soffice")" >/dev/null 2>&1; then
+      echo "system-deps: $soffice is not Debian's LibreOffice and lacks its ${office[*]}; add them to it" >&2
+    else
+      # the flavour already installed (its core), else the desktop one
+      flavour=""
+      dpkg-query -W -f='${Status}' libreoffice-core-nogui 2>/dev/null \
+        | grep -q "install ok installed" && flavour="-nogui"
+      for component in "${office[@]}"; do packages+=("libreoffice-$component$flavour"); done
+    fi
   fi
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
     || packages+=(chromium)

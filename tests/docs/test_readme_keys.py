@@ -1,5 +1,6 @@
-"""The README's rapport.yaml table is the declaration's (src/jaarverslag/config.py): every key,
-whether it is required, and its default, so the documentation can't drift from the code."""
+"""The rapport.yaml table of docs/rapport-yaml.md is the declaration's (src/jaarverslag/config.py):
+every key, whether it is required, and its default, so the documentation can't drift from the
+code."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from readme_keys import BEGIN, END, with_table
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGE = (ROOT / "docs" / "rapport-yaml.md").read_text(encoding="utf-8")
 
 
-def readme_rows() -> dict[str, tuple[str, str]]:
-    """Key → (required, default) as the README's table states them."""
-    table = README[README.index(BEGIN) + len(BEGIN) : README.index(END)]
+def page_rows() -> dict[str, tuple[str, str]]:
+    """Key → (required, default) as the page's table states them."""
+    table = PAGE[PAGE.index(BEGIN) + len(BEGIN) : PAGE.index(END)]
     rows = {}
     for line in table.strip().splitlines()[2:]:
         key, required, default, _meaning = (cell.strip() for cell in line.strip("|").split(" | "))
@@ -27,12 +28,12 @@ def readme_rows() -> dict[str, tuple[str, str]]:
     return rows
 
 
-def test_readme_holds_the_table_the_script_writes() -> None:
-    assert with_table(README) == README, "run: .venv/bin/python scripts/readme_keys.py"
+def test_the_page_holds_the_table_the_script_writes() -> None:
+    assert with_table(PAGE) == PAGE, "run: .venv/bin/python scripts/readme_keys.py"
 
 
-def test_readme_keys_required_and_defaults_are_the_models() -> None:
-    rows = readme_rows()
+def test_the_page_s_required_and_defaults_are_the_models() -> None:
+    rows = page_rows()
     assert list(rows) == list(Config.model_fields)
     for name, field in Config.model_fields.items():
         required, default = rows[name]
