@@ -9,20 +9,19 @@ from pathlib import Path
 import click
 
 from jaarverslag.core.errors import Problem
-
-FORMATS = ("pdf", "docx", "html")
+from jaarverslag.core.kinds import FORMATS, Format
 
 
 def _formats(
     _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> tuple[str, ...] | None:
+) -> tuple[Format, ...] | None:
     if value is None:
         return None
-    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    known = tuple(f for f in FORMATS if f in chosen)
+    if len(known) != len(set(chosen)) or not chosen:
         raise click.BadParameter(f"kies uit {', '.join(FORMATS)}, gescheiden door komma's")
-    return chosen
+    return tuple(next(f for f in FORMATS if f == c) for c in chosen)
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -77,16 +76,17 @@ def main() -> None:
 def build(
     rapporten: tuple[Path, ...],
     out_dir: Path,
-    formats: tuple[str, ...] | None,
+    formats: tuple[Format, ...] | None,
     jobs: int,
     per_partij: bool | None,
     gemeenten: tuple[str, ...],
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
+    from jaarverslag.build.options import BuildOptions
     from jaarverslag.commands.build import run_build
 
-    chosen = gemeenten or None
-    sys.exit(run_build(list(rapporten), out_dir, formats, jobs, per_partij, chosen))
+    options = BuildOptions(formats, per_partij, gemeenten or None, jobs)
+    sys.exit(run_build(list(rapporten), out_dir, options))
 
 
 @main.command()

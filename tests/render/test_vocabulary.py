@@ -58,24 +58,3 @@ def test_an_overridden_blocks_html_keeps_alignment_and_totals(tmp_path: Path) ->
     assert totals
     for row in totals:
         assert all(run.bold for cell in row.cells for run in cell.paragraphs[0].runs if run.text)
-
-
-def test_the_registry_and_the_config_name_the_same_blocks() -> None:
-    """rapport.yaml accepts exactly the blocks the registry computes (README: How it works)."""
-    from jaarverslag.analysis.blocks import BLOCKS
-    from jaarverslag.inputs.config.keys import BLOKKEN
-
-    assert set(BLOCKS) == set(BLOKKEN)
-
-
-def test_every_compute_function_of_the_registry_exists() -> None:
-    """The registry names its compute functions (imported when used): no typo waits for the
-    one rapport that has that block."""
-    import importlib
-
-    from jaarverslag.analysis.blocks import BLOCKS, CHECKS
-
-    functions = [spec.compute for spec in BLOCKS.values()] + list(CHECKS.values())
-    for function in functions:
-        module, name = function.__qualname__.split(".")
-        assert callable(getattr(importlib.import_module(f"jaarverslag.compute.{module}"), name))

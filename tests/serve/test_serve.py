@@ -80,7 +80,7 @@ def test_text_change_reuses_data_and_tables(tmp_path: Path) -> None:
     assert "Een nieuwe zin over Zwolle." in (update.page.document or "")
     after = preview.good
     assert after is not None
-    assert after.inputs.frames is before.inputs.frames
+    assert after.analysis.inputs.frames is before.analysis.inputs.frames
     assert after.analysis.results["ladder"] is before.analysis.results["ladder"]
 
 
@@ -308,13 +308,13 @@ def test_a_broken_template_is_on_the_page_with_file_and_line(tmp_path: Path) -> 
 def test_a_bug_of_ours_is_on_the_page_not_a_dead_preview(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jaarverslag.serve import preview as previewmod
+    from jaarverslag.build import stages
 
     def broken(*_args: object) -> str:
         raise RuntimeError("stuk <script>")
 
     folder = copy("jaarverslag-2017", tmp_path)
-    monkeypatch.setattr(previewmod, "render_html", broken)
+    monkeypatch.setattr(stages, "render_document", broken)
     update = Preview(folder).update()
     assert update is not None and not update.page.ok
     assert "interne fout van jaarverslag (RuntimeError: stuk <script>)" in str(

@@ -10,7 +10,7 @@ is inputs + analysis; ``build`` makes documents from the analysis (:mod:`.docume
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from jaarverslag.core.model import BlockResult
 from jaarverslag.inputs.config.load import Config, SectieSpec
 from jaarverslag.inputs.folder import Inputs, read_inputs
 from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
-from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path
+from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path, read_texts
 
 #: A section text that prints conclusions itself (``{{ conclusie("id") }}``) gets no paragraph.
 PRINTS_CONCLUSION = re.compile(r"\bconclusies?\s*\(")
@@ -52,6 +52,8 @@ class Analysis:
     results: Mapping[str, BlockResult]
     figures: Figures
     warnings: tuple[Problem, ...] = ()
+    #: The warnings of reading the inputs (stage 1), a part of ``warnings``.
+    read: tuple[Problem, ...] = ()
     #: A reeks: each gemeente's analysis once made, by slug (see :func:`gemeente_analysis`).
     memo: dict[str, Analysis] = field(default_factory=dict, compare=False, repr=False)
 
@@ -77,14 +79,31 @@ class Analysis:
         return self.inputs.frames
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """The last good analysis of the same folder, for a rebuild after a change (the live
+    preview): ``texts_only`` when only Markdown texts changed since; ``unchanged`` says whether
+    a file has the same content as when that analysis read it."""
+
+    analysis: Analysis
+    texts_only: bool
+    unchanged: Callable[[Path], bool]
+
+
 def load_rapport(
-    folder: Path, *, gemeenten: Sequence[str] | None = None, lazy: bool = False
+    folder: Path,
+    *,
+    gemeenten: Sequence[str] | None = None,
+    lazy: bool = False,
+    earlier: Earlier | None = None,
 ) -> Analysis:
     """Read, check and analyse a rapport folder; raise :class:`InputError` with every problem.
 
     A reeks gives its national analysis: the national file checked once, then the gemeenten
     named in ``gemeenten`` (default: all) analysed, their problems in it; ``lazy``: none yet,
-    each when its document is made (:func:`gemeente_analysis`).
+    each when its document is made (:func:`gemeente_analysis`). ``earlier``: what a rebuild
+    may reuse — after a change to texts only, the data and every computed table; else each
+    block whose data files and configuration are unchanged.
 
     Examples
     --------
@@ -92,18 +111,53 @@ def load_rapport(
     >>> rapport.config.jaar  # doctest: +SKIP
     2017
     """
-    inputs, problems = read_inputs(Path(folder))
-    if inputs is not None:
-        problems += section_problems(inputs)
+    reuse: Mapping[str, BlockResult] | None = None
+    if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
+        before = earlier.analysis.inputs
+        texts, problems = read_texts(before.folder, before.config)
+        inputs: Inputs | None = replace(before, texts=texts)
+        problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
+        reuse = earlier.analysis.results
+    else:
+        inputs, problems = read_inputs(Path(folder))
+        if inputs is not None:
+            problems += section_problems(inputs)
+            reuse = reusable(earlier, inputs) if earlier is not None else None
     raise_if_errors(problems)
     assert inputs is not None
     if inputs.reeks is None:
-        return analyse(inputs, problems)
+        return analyse(inputs, problems, reuse=reuse)
     national = analyse_reeks(inputs, problems)
     if lazy:
         return national
     chosen = select(national, gemeenten)
     return replace(national, warnings=national.warnings + check_gemeenten(national, chosen))
+
+
+def _not_about_texts(problems: Sequence[Problem], inputs: Inputs) -> list[Problem]:
+    """The problems of reading ``inputs`` but those about its texts, which are read again."""
+    root = inputs.folder.resolve()
+    texts = {
+        str(inputs.folder / p.relative_to(root)) for p in inputs.texts if p.is_relative_to(root)
+    }
+    return [p for p in problems if p.file not in texts]
+
+
+def reusable(earlier: Earlier, inputs: Inputs) -> dict[str, BlockResult]:
+    """The earlier block results whose data files and configuration are unchanged."""
+    before = earlier.analysis.inputs
+    if inputs.config != before.config:
+        return {}
+
+    def same(name: str) -> bool:
+        path = inputs.files.get(name)
+        return path is not None and path == before.files.get(name) and earlier.unchanged(path)
+
+    return {
+        name: result
+        for name, result in earlier.analysis.results.items()
+        if name in BLOCKS and all(same(f) for f in BLOCKS[name].files)
+    }
 
 
 def analyse(
@@ -148,7 +202,8 @@ def analyse(
         problems += results[name].problems
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Analysis(inputs, tuple(sections), results, figures, warnings)
+    read = tuple(p for p in earlier or () if p.severity == "warning")
+    return Analysis(inputs, tuple(sections), results, figures, warnings, read)
 
 
 def _plan(
@@ -200,7 +255,8 @@ def analyse_reeks(inputs: Inputs, earlier: list[Problem]) -> Analysis:
     config = inputs.config
     figures = Figures({}, config.soort, config.jaar, config.drempels)
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Analysis(inputs, (), {}, figures, warnings)
+    read = tuple(p for p in earlier if p.severity == "warning")
+    return Analysis(inputs, (), {}, figures, warnings, read)
 
 
 def select(national: Analysis, names: Sequence[str] | None) -> tuple[Gemeente, ...]:

@@ -48,7 +48,7 @@ def build_document(analysis: Analysis, *, partij: str | None = None) -> Document
                 if partij is not None and spec.for_partner is not None:
                     block = spec.for_partner(block, partij)
                 blocks.append(block)
-            if name == "indicatoren":
+            if spec.explained:
                 blocks.extend(_explained(analysis, planned, f"grafiek-{number}"))
         if not blocks:
             blocks.append(Text("leeg", (EMPTY_SECTION,)))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from jaarverslag.analysis.blocks import BLOCKS
+from jaarverslag.core.kinds import BlockName
 from jaarverslag.inputs.config.load import SectieSpec
 from jaarverslag.inputs.folder import Inputs
 from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX
@@ -50,7 +51,7 @@ def plan_sections(inputs: Inputs) -> tuple[SectieSpec, ...]:
     return tuple(secties)
 
 
-def _bbv(inputs: Inputs, paths: list[Path], present: list[str]) -> tuple[SectieSpec, ...]:
+def _bbv(inputs: Inputs, paths: list[Path], present: list[BlockName]) -> tuple[SectieSpec, ...]:
     def keyword(path: Path) -> str | None:
         stem = path.stem.casefold()
         return next((k for k, _ in BBV_SECTIONS if k in stem), None)

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from jaarverslag.build.options import BuildOptions
 from jaarverslag.build.outfolder import MARKER
 
 _LIBRARIES = ("weasyprint", "python-docx", "pandas", "jinja2", "babel", "matplotlib", "pikepdf")
@@ -96,21 +97,17 @@ def package_digest(root: Path | None = None, version: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def build_key(
-    folder: Path,
-    formats: Sequence[str] | None,
-    per_partij: bool | None,
-    gemeenten: Sequence[str] | None = None,
-) -> str:
+def build_key(folder: Path, options: BuildOptions) -> str:
     """The content hash of one build: same key, same output."""
     digest = hashlib.sha256(package_digest().encode())
+    formats = options.formats
     settings: dict[str, object] = {
         "formats": None if formats is None else sorted(formats),
-        "per_partij": per_partij,
+        "per_partij": options.per_partij,
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
     }
-    if gemeenten is not None:  # of a reeks, only these gemeenten
-        settings["gemeenten"] = list(gemeenten)
+    if options.gemeenten is not None:  # of a reeks, only these gemeenten
+        settings["gemeenten"] = list(options.gemeenten)
     digest.update(json.dumps(settings, sort_keys=True).encode())
     _hash_tree(digest, Path(folder))
     return digest.hexdigest()

@@ -1,67 +1,34 @@
 """The build: rapport folders in, files out — one path for one rapport and for a batch.
 
-For each rapport: look up the content hash of its inputs (cache.py) and reuse the output when
-nothing changed; otherwise read and analyse it (nothing is written on bad input), make its
-document and the partner variants, render them, then swap the finished folder into place
-(output.py), so a failed build leaves the old output intact. The work is three tasks —
+For each rapport: look up the content hash of its inputs (:mod:`.cache`) and reuse the output
+when nothing changed; otherwise run the stages (:mod:`.stages`: nothing is written on bad
+input) for its document and the partner variants, then swap the finished folder into place
+(:mod:`.outfolder`), so a failed build leaves the old output intact. The work is three tasks —
 :func:`prepare`, :func:`render_variants` over slices of the variants, :func:`finish` — that
-:mod:`jaarverslag.build.scheduler` runs in this process or over a process pool. Heavy libraries are
-imported inside the tasks, so a no-op rebuild never loads pandas or WeasyPrint.
+:mod:`.scheduler` runs in this process or over a process pool. Heavy libraries are imported
+inside the tasks, so a no-op rebuild never loads pandas or WeasyPrint.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from jaarverslag.build import cache
-from jaarverslag.build import outfolder as output
+from jaarverslag.build import cache, outfolder
+from jaarverslag.build.options import BuildOptions
+from jaarverslag.build.outcome import Failure, Outcome, Prepared, Variant, failed
 from jaarverslag.build.scheduler import Job, Progress, Scheduler, Tasks
 from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.kinds import Format
 
 if TYPE_CHECKING:
     from jaarverslag.analysis.analyse import Analysis
-    from jaarverslag.core.model import Document, Overzicht
     from jaarverslag.render.formats import PdfRenderer
 
 
-@dataclass
-class Outcome:
-    """What happened to one rapport."""
-
-    folder: Path
-    output: Path | None = None
-    files: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    error: str | None = None
-    reused: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def messages(self) -> list[str]:
-        """Every problem or warning line to print for this rapport."""
-        return [str(p) for p in self.problems] + self.notes
-
-
-@dataclass
-class Prepared:
-    """A rapport analysed, its main files rendered and its variants planned."""
-
-    folder: Path
-    name: str
-    formats: tuple[str, ...]
-    files: dict[str, bytes]
-    variants: list[tuple[str, str]]
-    warnings: list[Problem]
-    #: A reeks: its overview page, rendered by :func:`finish` once the tables are known; the
-    #: variants are its gemeenten, each in its own folder.
-    overview: Overzicht | None = None
+DEFAULTS = BuildOptions()
 
 
 class Helper(Protocol):
@@ -95,59 +62,50 @@ def rapport_folders(paths: Sequence[Path] | None, default_root: Path = Path("dat
 
 def check(folders: Iterable[Path]) -> list[Outcome]:
     """Read and analyse each rapport (inputs and every consistency check); render nothing."""
-    from jaarverslag.analysis.analyse import load_rapport
+    from jaarverslag.build.stages import analyse
 
     outcomes = []
     for folder in folders:
         try:
-            analysis = load_rapport(folder)
+            analysis = analyse(folder)
             outcomes.append(Outcome(folder, problems=list(analysis.warnings)))
         except InputError as exc:
-            outcomes.append(Outcome(folder, problems=exc.problems, error="invoerfouten"))
+            outcomes.append(Outcome(folder, problems=exc.problems, failure=Failure.INPUT))
     return outcomes
 
 
 def build(
     folders: Iterable[Path],
     out_dir: Path = Path("build"),
-    formats: Sequence[str] | None = None,
-    on_done: Callable[[Outcome], None] | None = None,
-    per_partij: bool | None = None,
+    options: BuildOptions = DEFAULTS,
     *,
-    jobs: int = 1,
-    use_cache: bool = True,
+    on_done: Callable[[Outcome], None] | None = None,
     progress: Progress | None = None,
     helper: Callable[[], Helper | None] | None = None,
-    gemeenten: Sequence[str] | None = None,
 ) -> list[Outcome]:
-    """Build each rapport into ``out_dir/<name>/`` (``jobs`` at a time); one failure doesn't
-    stop the others. ``helper`` starts a PDF helper process for an inline build, once it is
-    known that something must be built (its WeasyPrint import overlaps our loading).
-    ``gemeenten``: of a reeks, only these (by name or slug); other rapports build whole."""
+    """Build each rapport into ``out_dir/<name>/`` (``options.jobs`` at a time); one failure
+    doesn't stop the others. ``helper`` starts a PDF helper process for an inline build, once
+    it is known that something must be built (its WeasyPrint import overlaps our loading)."""
     folders = [Path(f) for f in folders]
     out_dir = Path(out_dir)
     outcomes: dict[int, Outcome] = {}
     todo: list[Job] = []
-    refused = output.target_problems(folders, out_dir)
+    refused = outfolder.target_problems(folders, out_dir)
     for index, folder in enumerate(folders):
         if index in refused:
-            outcomes[index] = refusal(folder, refused[index])
+            outcomes[index] = failed(folder, Failure.OUTPUT_REFUSED, refused[index])
             continue
-        key = cache.build_key(folder, formats, per_partij, gemeenten) if use_cache else None
+        key = cache.build_key(folder, options) if options.use_cache else None
         hit = reuse(folder, out_dir, key) if key is not None else None
         if hit is not None:
             outcomes[index] = hit
         else:
             todo.append(Job(index, folder, key))
     if todo:
-        started = helper() if helper is not None and jobs <= 1 else None
+        started = helper() if helper is not None and options.jobs <= 1 else None
         pdf = started.render if started is not None else None
-        tasks = Tasks(prepare, render_variants, finish, refusal_for)
-        progress = progress or _Quiet()
-        chosen = None if gemeenten is None else tuple(gemeenten)
-        scheduler = Scheduler(
-            todo, tasks, out_dir, formats, per_partij, progress, jobs, pdf, gemeenten=chosen
-        )
+        tasks = Tasks(prepare, render_variants, finish)
+        scheduler = Scheduler(todo, tasks, out_dir, options, progress or _Quiet(), pdf)
         try:
             scheduler.run()
         except BaseException:  # Ctrl-C or a kill: the helper must not outlive the command
@@ -169,27 +127,20 @@ def build(
 def build_one(
     folder: Path,
     out_dir: Path,
-    formats: Sequence[str] | None = None,
+    formats: Sequence[Format] | None = None,
     per_partij: bool | None = None,
     *,
     use_cache: bool = True,
     gemeenten: Sequence[str] | None = None,
 ) -> Outcome:
     """Build one rapport in this process (or reuse its unchanged output)."""
-    outcomes = build(
-        [folder], out_dir, formats, per_partij=per_partij, use_cache=use_cache, gemeenten=gemeenten
+    options = BuildOptions(
+        None if formats is None else tuple(formats),
+        per_partij,
+        None if gemeenten is None else tuple(gemeenten),
+        use_cache=use_cache,
     )
-    return outcomes[0]
-
-
-def refusal(folder: Path, problems: list[Problem]) -> Outcome:
-    """The outcome of a rapport whose output folder may not be written."""
-    return Outcome(folder, problems=problems, error="uitvoermap geweigerd")
-
-
-def refusal_for(folder: Path, error: str, problems: list[Problem]) -> Outcome:
-    """The outcome of a rapport that failed with ``error``."""
-    return Outcome(folder, problems=problems, error=error)
+    return build([folder], out_dir, options)[0]
 
 
 def reuse(folder: Path, out_dir: Path, key: str) -> Outcome | None:
@@ -205,60 +156,55 @@ def reuse(folder: Path, out_dir: Path, key: str) -> Outcome | None:
 
 
 def prepare(
-    folder: Path,
-    formats: Sequence[str] | None,
-    per_partij: bool | None,
-    key: str | None,
-    *,
-    pdf: PdfRenderer | None = None,
-    gemeenten: Sequence[str] | None = None,
+    folder: Path, options: BuildOptions, key: str | None, pdf: PdfRenderer | None = None
 ) -> Prepared | Outcome:
     """Read and analyse the rapport, render its main document; a failed Outcome on bad input.
 
-    A reeks has no main document: its national file is checked, each gemeente (those named in
-    ``gemeenten``, default all) analysed, its overview rendered, and the gemeenten are the
+    A reeks has no main document: its national file is checked, each gemeente (those of
+    ``options.gemeenten``, default all) analysed, its overview made, and the gemeenten are the
     variants :func:`render_variants` renders."""
-    from jaarverslag.analysis.document import build_document
+    from jaarverslag.build.stages import Target, make
 
+    formats = options.formats
     try:
         analysis = analysed(folder, key)
         chosen = tuple(f for f in analysis.config.formaten if formats is None or f in formats)
         if analysis.reeks is not None:
-            from jaarverslag.build import reeks as reeks_build
+            from jaarverslag.build import reeks
 
-            variants, overview = reeks_build.plan(analysis, chosen, per_partij, gemeenten)
+            variants, overview = reeks.plan(analysis, chosen, options)
             warnings = list(analysis.warnings)
             return Prepared(folder, analysis.name, chosen, {}, variants, warnings, overview)
-        document = build_document(analysis)
-        files = _render(analysis, document, chosen, analysis.name, True, pdf)
-        wanted = per_partij if per_partij is not None else analysis.config.per_partij
+        made = make(analysis, Target(chosen), pdf=pdf)
+        wanted = options.per_partij
+        if wanted is None:
+            wanted = analysis.config.per_partij
         variants = variant_plan(analysis) if wanted else []
     except InputError as exc:
-        return Outcome(folder, problems=exc.problems, error="invoerfouten")
-    return Prepared(folder, analysis.name, chosen, files, variants, list(analysis.warnings))
+        return failed(folder, Failure.INPUT, exc.problems)
+    return Prepared(folder, analysis.name, chosen, made.files, variants, list(analysis.warnings))
 
 
 def render_variants(
     folder: Path,
-    formats: Sequence[str],
-    variants: Sequence[tuple[str, str]],
+    formats: tuple[Format, ...],
+    variants: Sequence[Variant],
     key: str | None,
-    *,
     pdf: PdfRenderer | None = None,
 ) -> dict[str, bytes]:
     """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`), or the
     documents of these gemeenten of a reeks (``gemeente/gemeente.pdf`` …)."""
-    from jaarverslag.analysis.document import build_document
+    from jaarverslag.build.stages import Target, make
 
     analysis = analysed(folder, key)
     if analysis.reeks is not None:  # gemeenten, each in its own folder with its own tables
-        from jaarverslag.build import reeks as reeks_build
+        from jaarverslag.build import reeks
 
-        return reeks_build.render_gemeenten(analysis, variants, formats, pdf)
+        return reeks.render_gemeenten(analysis, variants, formats, pdf)
     files: dict[str, bytes] = {}
     for partij, name in variants:
-        document = build_document(analysis, partij=partij)
-        files |= _render(analysis, document, formats, name, False, pdf)
+        target = Target(formats, name=name, partij=partij, tables=False)
+        files |= make(analysis, target, pdf=pdf).files
     return files
 
 
@@ -267,15 +213,15 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
     target = out_dir / prepared.name
     warnings = list(prepared.warnings)
     if prepared.overview is not None:  # a reeks: its gemeenten's problems, national tables
-        from jaarverslag.build import reeks as reeks_build
+        from jaarverslag.build import reeks
 
         overview, variants = prepared.overview, prepared.variants
-        files, problems = reeks_build.gather(variants, files, overview, prepared.folder)
+        files, problems = reeks.gather(variants, files, overview, prepared.folder)
         if any(p.severity == "error" for p in problems):
-            return Outcome(prepared.folder, problems=problems, error="invoerfouten")
+            return failed(prepared.folder, Failure.INPUT, problems)
         warnings += problems
     marker = cache.record(key, files, [str(p) for p in warnings])
-    output.write(target, {**files, output.MARKER: marker})
+    outfolder.write(target, {**files, outfolder.MARKER: marker})
     paths = [target / name for name in sorted(files)]
     return Outcome(prepared.folder, target, paths, warnings)
 
@@ -284,17 +230,17 @@ def analysed(folder: Path, key: str | None) -> Analysis:
     """The analysis of a rapport, once per process for the tasks of one build (a process
     renders a rapport's variants in several slices). Without a content key, nothing is kept."""
     if key is None:
-        from jaarverslag.analysis.analyse import load_rapport
+        from jaarverslag.build.stages import analyse
 
-        return load_rapport(folder, lazy=True)  # a reeks: each gemeente when its turn comes
+        return analyse(folder, lazy=True)  # a reeks: each gemeente when its turn comes
     return _analysed(Path(folder).resolve(), key)
 
 
 @functools.lru_cache(maxsize=1)  # the last rapport only: a batch keeps no frames alive
 def _analysed(folder: Path, key: str) -> Analysis:
-    from jaarverslag.analysis.analyse import load_rapport
+    from jaarverslag.build.stages import analyse
 
-    return load_rapport(folder, lazy=True)
+    return analyse(folder, lazy=True)
 
 
 def forget() -> None:
@@ -302,14 +248,14 @@ def forget() -> None:
     _analysed.cache_clear()
 
 
-def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:
+def variant_plan(analysis: Analysis) -> list[Variant]:
     """``(partner, file stem)`` per partner of the verdeelsleutel; stems are unique and safe."""
     from jaarverslag.core.slugs import slug
 
     if "verdeelsleutel" not in analysis.frames:
         message = "vraagt om een verdeelsleutel"
         raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
-    plan: list[tuple[str, str]] = []
+    plan: list[Variant] = []
     taken: set[str] = set()
     for partij in analysis.frames["verdeelsleutel"]["partij"]:
         name = f"{analysis.name}-{slug(partij)}"
@@ -318,24 +264,3 @@ def variant_plan(analysis: Analysis) -> list[tuple[str, str]]:
         taken.add(name)
         plan.append((partij, name))
     return plan
-
-
-def _render(
-    analysis: Analysis,
-    document: Document,
-    formats: Sequence[str],
-    name: str,
-    tables: bool,
-    pdf: PdfRenderer | None,
-) -> dict[str, bytes]:
-    from jaarverslag.render.formats import render_document
-
-    return render_document(
-        document,
-        formats,
-        name,
-        folder=analysis.folder,
-        config=analysis.config,
-        tables=tables,
-        pdf=pdf,
-    )

@@ -1,4 +1,4 @@
-"""The build steps of a reeks, for :mod:`jaarverslag.build.pipeline`: one document per gemeente.
+"""The build steps of a reeks, for :mod:`.pipeline`: one document per gemeente.
 
 A reeks goes through the same tasks as any rapport. :func:`plan` (in "prepare") picks the
 gemeenten and makes the overview; :func:`render_gemeenten` (a slice of them, in a worker)
@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jaarverslag.build.options import BuildOptions
+from jaarverslag.build.outcome import Variant
 from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.kinds import Format
 
 if TYPE_CHECKING:
     from jaarverslag.analysis.analyse import Analysis
@@ -27,55 +30,43 @@ if TYPE_CHECKING:
 #: name (a NUL byte), and :func:`gather` takes them out before anything is written.
 PROBLEMS = "\0problemen"
 
-Variant = tuple[str, str]  #: (gemeente, its folder)
-
 
 def plan(
-    analysis: Analysis,
-    formats: Sequence[str],
-    per_partij: bool | None,
-    gemeenten: Sequence[str] | None,
+    analysis: Analysis, formats: tuple[Format, ...], options: BuildOptions
 ) -> tuple[list[Variant], Overzicht]:
-    """The gemeenten to build (``gemeenten``, default all) and the overview of the reeks."""
+    """The gemeenten to build (``options.gemeenten``, default all) and the overview of the
+    reeks."""
     from jaarverslag.analysis.analyse import select
-    from jaarverslag.analysis.document import build_overview
+    from jaarverslag.build.stages import overview
 
-    if per_partij:
+    if options.per_partij:
         message = "een reeks maakt al één document per gemeente; per partij kan daar niet bij"
         raise InputError([Problem(analysis.inputs.display_yaml, None, "per_partij", message)])
-    chosen = select(analysis, gemeenten)
-    return [(g.naam, g.slug) for g in chosen], build_overview(analysis, chosen, formats)
+    chosen = select(analysis, options.gemeenten)
+    return [(g.naam, g.slug) for g in chosen], overview(analysis, chosen, formats)
 
 
 def render_gemeenten(
-    analysis: Analysis, variants: Sequence[Variant], formats: Sequence[str], pdf: PdfRenderer | None
+    analysis: Analysis,
+    variants: Sequence[Variant],
+    formats: tuple[Format, ...],
+    pdf: PdfRenderer | None,
 ) -> dict[str, bytes]:
     """Each gemeente's documents and tables in its folder (``slug/slug.pdf`` …), and the
     problems of this slice under :data:`PROBLEMS` (a gemeente with errors renders nothing)."""
-    from jaarverslag.analysis.analyse import gemeente_analysis
-    from jaarverslag.analysis.document import build_document
-    from jaarverslag.render.formats import render_document
+    from jaarverslag.build.stages import Target, make
 
     assert analysis.reeks is not None
     files: dict[str, bytes] = {}
     found: list[tuple[Problem, str]] = []
     for naam, slug in variants:
         try:
-            one = gemeente_analysis(analysis, analysis.reeks.by_slug(slug))
-            rendered = render_document(
-                build_document(one),
-                formats,
-                slug,
-                folder=one.folder,
-                config=one.config,
-                tables=True,
-                pdf=pdf,
-            )
+            made = make(analysis, Target(formats, gemeente=analysis.reeks.by_slug(slug)), pdf=pdf)
         except InputError as exc:
             found += [(p, naam) for p in exc.problems]
             continue
-        found += [(p, naam) for p in one.warnings]
-        files |= {f"{slug}/{path}": data for path, data in rendered.items()}
+        found += [(p, naam) for p in made.analysis.warnings]
+        files |= {f"{slug}/{path}": data for path, data in made.files.items()}
     if variants:  # one record per slice: the scheduler merges the slices' files
         record = [[dataclasses.asdict(p), naam] for p, naam in found]
         files[f"{PROBLEMS}{variants[0][1]}"] = json.dumps(record).encode()
@@ -88,8 +79,8 @@ def gather(
     """The files to write — the gemeenten's, the national tables, ``index.html`` — and every
     gemeente's problems, each once; with an error among them, no files."""
     from jaarverslag.analysis.analyse import group_problems
+    from jaarverslag.build.stages import render_index
     from jaarverslag.render.opendata import merge_tables
-    from jaarverslag.render.overzicht import render_overview
 
     files = dict(files)
     records = [files.pop(k) for k in sorted(k for k in files if k.startswith(PROBLEMS))]
@@ -103,4 +94,4 @@ def gather(
         p.removeprefix("tabellen/").removesuffix(".csv") for p in files if p.startswith("tabellen/")
     )
     listed = dataclasses.replace(overview, tabellen=(*own, *written))
-    return files | render_overview(listed, folder), problems
+    return files | render_index(listed, folder), problems

@@ -17,17 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from jaarverslag.build.options import BuildOptions
+from jaarverslag.build.outcome import Failure, Outcome, Prepared, Variant, failed
 from jaarverslag.build.outfolder import OutputRefused
 from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.kinds import Format
 from jaarverslag.core.processes import helper_process, stop_children
 
 if TYPE_CHECKING:
     from jaarverslag.render.formats import PdfRenderer
 
 SLICE = 12  #: per-partner documents per task: small enough to balance, large enough to amortise
-CRASHED = "werkproces afgebroken (geheugen op of een crash), ook bij een tweede poging"
 
-Part = list[tuple[str, str]] | None  #: a slice of partner variants; None: the prepare task
+Part = list[Variant] | None  #: a slice of the variants; None: the prepare task
 
 
 class Progress(Protocol):
@@ -38,14 +40,33 @@ class Progress(Protocol):
     def grow(self, n: int) -> None: ...
 
 
-@dataclass
-class Tasks:
-    """The task functions of a build (pipeline.py), looked up when the build starts."""
+class Prepare(Protocol):
+    def __call__(
+        self, folder: Path, options: BuildOptions, key: str | None, pdf: PdfRenderer | None = None
+    ) -> Prepared | Outcome: ...
 
-    prepare: Callable[..., Any]
-    render_variants: Callable[..., dict[str, bytes]]
-    finish: Callable[..., Any]
-    failed: Callable[[Path, str, list[Problem]], Any]
+
+class RenderVariants(Protocol):
+    def __call__(
+        self,
+        folder: Path,
+        formats: tuple[Format, ...],
+        variants: Sequence[Variant],
+        key: str | None,
+        pdf: PdfRenderer | None = None,
+    ) -> dict[str, bytes]: ...
+
+
+Finish = Callable[[Prepared, dict[str, bytes], Path, str | None], Outcome]
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """The task functions of a build (:mod:`.pipeline`); the first two run in a worker."""
+
+    prepare: Prepare
+    render_variants: RenderVariants
+    finish: Finish
 
 
 @dataclass
@@ -55,15 +76,17 @@ class Job:
     index: int
     folder: Path
     key: str | None
-    prepared: Any = None
+    prepared: Prepared | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     open_tasks: int = 0
-    outcome: Any = None
+    outcome: Outcome | None = None
     crashes: int = 0
 
-    def fail(self, tasks: Tasks, error: str, problems: list[Problem] | None = None) -> None:
+    def fail(
+        self, failure: Failure, problems: Sequence[Problem] = (), detail: str | None = None
+    ) -> None:
         if self.outcome is None:
-            self.outcome = tasks.failed(self.folder, error, list(problems or []))
+            self.outcome = failed(self.folder, failure, problems, detail)
 
 
 class Inline(Executor):
@@ -95,10 +118,6 @@ def start_worker(pdf: bool) -> None:
         import weasyprint  # noqa: F401
 
 
-def reason(exc: BaseException) -> str:
-    return f"interne fout: {type(exc).__name__}: {exc}"
-
-
 @dataclass
 class Scheduler:
     """The tasks of ``jobs`` until every job has an outcome."""
@@ -106,12 +125,13 @@ class Scheduler:
     jobs: Sequence[Job]
     tasks: Tasks
     out_dir: Path
-    formats: Sequence[str] | None
-    per_partij: bool | None
+    options: BuildOptions
     progress: Progress
-    workers: int = 1
     pdf: PdfRenderer | None = None  #: inline only: a helper process that lays out PDFs
-    gemeenten: tuple[str, ...] | None = None  #: of a reeks, only these gemeenten
+
+    @property
+    def workers(self) -> int:
+        return self.options.jobs
 
     def __post_init__(self) -> None:
         self.queue: deque[tuple[Job, Part]] = deque()
@@ -148,7 +168,8 @@ class Scheduler:
             return Inline()
         from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for -j 2+
 
-        pdf = self.formats is None or "pdf" in self.formats
+        formats = self.options.formats
+        pdf = formats is None or "pdf" in formats
         return ProcessPoolExecutor(self.workers, initializer=start_worker, initargs=(pdf,))
 
     def _collect(
@@ -165,13 +186,13 @@ class Scheduler:
                 if self.careful:  # it ran alone: it is the culprit
                     job.crashes += 1
                     if job.crashes >= 2:
-                        self._close(job, CRASHED)
+                        self._close(job, Failure.CRASHED)
                         continue
                 self.queue.append((job, part))
             except InputError as exc:
-                self._close(job, "invoerfouten", exc.problems)
+                self._close(job, Failure.INPUT, exc.problems)
             except Exception as exc:
-                self._close(job, reason(exc))
+                self._close(job, Failure.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
             else:
                 self._done(job, part, result)
         return broken
@@ -183,25 +204,30 @@ class Scheduler:
     def _submit(self, executor: Executor, job: Job, part: Part) -> Future[Any]:
         pdf = self.pdf if isinstance(executor, Inline) else None
         if part is None:
-            args = (job.folder, self.formats, self.per_partij, job.key)
-            return executor.submit(self.tasks.prepare, *args, pdf=pdf, gemeenten=self.gemeenten)
+            return executor.submit(self.tasks.prepare, job.folder, self.options, job.key, pdf)
+        assert job.prepared is not None  # variants are planned by the prepare task
         formats = job.prepared.formats
-        return executor.submit(
-            self.tasks.render_variants, job.folder, formats, part, job.key, pdf=pdf
-        )
+        return executor.submit(self.tasks.render_variants, job.folder, formats, part, job.key, pdf)
 
-    def _close(self, job: Job, error: str, problems: list[Problem] | None = None) -> None:
+    def _close(
+        self,
+        job: Job,
+        failure: Failure,
+        problems: Sequence[Problem] = (),
+        detail: str | None = None,
+    ) -> None:
         job.open_tasks -= 1
-        job.fail(self.tasks, error, problems)
+        job.fail(failure, problems, detail)
         self.progress.update()
 
-    def _done(self, job: Job, part: Part, result: Any) -> None:
+    def _done(self, job: Job, part: Part, result: Prepared | Outcome | dict[str, bytes]) -> None:
         job.open_tasks -= 1
         if part is None:
             self.progress.update()
-            if not hasattr(result, "variants"):  # an Outcome: bad input
+            if isinstance(result, Outcome):  # bad input
                 job.outcome = result
                 return
+            assert isinstance(result, Prepared)
             job.prepared, job.files = result, dict(result.files)
             variants = result.variants
             self.progress.grow(len(variants))
@@ -212,14 +238,16 @@ class Scheduler:
                 start += size
         else:
             self.progress.update(len(part))
+            assert isinstance(result, dict)
             job.files |= result
         if job.open_tasks == 0 and job.outcome is None:
             self._finish(job)
 
     def _finish(self, job: Job) -> None:
+        assert job.prepared is not None
         try:
             job.outcome = self.tasks.finish(job.prepared, job.files, self.out_dir, job.key)
         except OutputRefused as exc:
-            job.fail(self.tasks, "uitvoermap geweigerd", exc.problems)
+            job.fail(Failure.OUTPUT_REFUSED, exc.problems)
         except OSError as exc:
-            job.fail(self.tasks, f"schrijven mislukt: {exc}")
+            job.fail(Failure.WRITE, detail=str(exc))

@@ -19,8 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from jaarverslag.build.options import BuildOptions
+
 if TYPE_CHECKING:
-    from jaarverslag.build.pipeline import Helper, Outcome
+    from jaarverslag.build.outcome import Outcome
+    from jaarverslag.build.pipeline import Helper
     from jaarverslag.build.scheduler import Progress
 
 
@@ -29,20 +32,13 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def run_build(
-    paths: Sequence[Path],
-    out_dir: Path,
-    formats: Sequence[str] | None,
-    jobs: int,
-    per_partij: bool | None = None,
-    gemeenten: Sequence[str] | None = None,
-) -> int:
-    """Build every rapport (of a reeks only ``gemeenten``, when given); print problems and a
-    summary; return the exit status."""
+def run_build(paths: Sequence[Path], out_dir: Path, options: BuildOptions) -> int:
+    """Build every rapport (of a reeks only ``options.gemeenten``, when given); print problems
+    and a summary; return the exit status."""
     # The PDF helper is forked first, before even the pipeline is imported, so WeasyPrint's
     # import (the slowest part of a one-document build) starts as early as it can; a build that
     # needs no PDF after all (every rapport unchanged) kills it again.
-    started = _pdf_helper(formats) if jobs <= 1 else None
+    started = _pdf_helper(options.formats) if options.jobs <= 1 else None
     taken: list[Helper] = []
 
     def helper() -> Helper | None:
@@ -58,16 +54,7 @@ def run_build(
             click.echo("geen rapporten gevonden (geef een map op, of maak ./data)", err=True)
             return 1
         with _progress() as bar:
-            outcomes = pipeline.build(
-                folders,
-                Path(out_dir),
-                formats,
-                per_partij=per_partij,
-                jobs=jobs,
-                progress=bar,
-                helper=helper,
-                gemeenten=gemeenten,
-            )
+            outcomes = pipeline.build(folders, Path(out_dir), options, progress=bar, helper=helper)
     finally:
         if started is not None and not taken:
             started.kill()

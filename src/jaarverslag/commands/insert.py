@@ -31,7 +31,7 @@ from jaarverslag.core.errors import InputError, Problem
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-    from jaarverslag.analysis.analyse import Analysis
+    from jaarverslag.build.stages import Made
 
 SUFFIX = ".bijgewerkt"
 #: The heading levels below the chapter's the rapport uses (h2 … h5 in its HTML).
@@ -101,25 +101,25 @@ def insert_chapter(
     data, problems = read_document(document)
     problems += output_problems(document, target)
     try:
-        analysis = _analysis(folder, gemeente)
+        made = _made(folder, gemeente)
     except InputError as exc:
         problems += exc.problems
-        analysis = None
-    if data is None or analysis is None or problems:
+        made = None
+    if data is None or made is None or problems:
         raise InputError(problems)
-    content, written = _replaced(data, str(document), heading, analysis)
+    content, written = _replaced(data, str(document), heading, made)
     write_atomically(target, content, document.stat().st_mode & 0o777)
-    return Written(target, *written), list(analysis.warnings)
+    return Written(target, *written), list(made.analysis.warnings)
 
 
-def _analysis(folder: Path, gemeente: str | None) -> Analysis:
-    """The analysis of the rapport's one document: of a reeks, the chosen gemeente's."""
-    from jaarverslag.analysis.analyse import gemeente_analysis, load_rapport
+def _made(folder: Path, gemeente: str | None) -> Made:
+    """The rapport's one document through the stages: of a reeks, the chosen gemeente's."""
+    from jaarverslag.build.stages import Target, analyse, make
 
-    analysis = load_rapport(folder)
+    analysis = analyse(folder)
     if analysis.reeks is None:
         if gemeente is None:
-            return analysis
+            return make(analysis, Target(tables=False))
         message = "alleen een reeks (een databestand met een kolom gemeente) kent gemeenten"
         raise InputError([Problem(str(folder), None, "--gemeente", message)])
     found = analysis.reeks.find(gemeente) if gemeente is not None else None
@@ -130,7 +130,7 @@ def _analysis(folder: Path, gemeente: str | None) -> Analysis:
         if gemeente is not None:
             message = f"'{gemeente}' staat niet in de reeks"
         raise InputError([Problem(str(folder), None, "--gemeente", f"{message} ({shown})")])
-    return gemeente_analysis(analysis, found)
+    return make(analysis, Target(gemeente=found, tables=False))
 
 
 def read_document(path: Path) -> tuple[bytes | None, list[Problem]]:
@@ -173,7 +173,7 @@ def output_problems(document: Path, target: Path) -> list[Problem]:
 
 
 def _replaced(
-    data: bytes, display: str, text: str, analysis: Analysis
+    data: bytes, display: str, text: str, made: Made
 ) -> tuple[bytes, tuple[str, int, int, int, str]]:
     """The document with its chapter replaced, and what went in and out."""
     import docx
@@ -186,17 +186,16 @@ def _replaced(
         message = f"is geen leesbaar Word-bestand ({exc})"
         raise InputError([Problem(display, message=message)]) from exc
     try:
-        return _splice(word, data, text, analysis)
+        return _splice(word, data, text, made)
     except ChapterError as exc:
         raise InputError([Problem(display, None, "--heading", str(exc))]) from exc
 
 
 def _splice(
-    word: DocxDocument, data: bytes, text: str, analysis: Analysis
+    word: DocxDocument, data: bytes, text: str, made: Made
 ) -> tuple[bytes, tuple[str, int, int, int, str]]:
     from docx.oxml.ns import qn
 
-    from jaarverslag.analysis.document import build_document
     from jaarverslag.render.docx.chapter import (
         clear_chapter,
         find_heading,
@@ -213,11 +212,10 @@ def _splice(
     )
     from jaarverslag.render.docx.writer import HEADING_LEVEL, Look, write_html
     from jaarverslag.render.formats import figure_pngs
-    from jaarverslag.render.html import render_html
 
     heading = find_heading(word, text)
-    document = build_document(analysis)
-    page = _without_repeated_title(render_html(document, analysis.folder), heading.text)
+    document = made.document
+    page = _without_repeated_title(made.html, heading.text)
     html = lxml_html.tostring(page, encoding="unicode", doctype="<!DOCTYPE html>")
     levels = {n: min(heading.level + n, 9) for n in range(1, DEPTH + 1)}
     used = {HEADING_LEVEL[tag] for tag in HEADING_LEVEL if next(page.iter(tag), None) is not None}

@@ -7,9 +7,9 @@ this gemeente the median of its grootteklasse and of all gemeenten, Nederland's 
 gemeente without a grootteklasse is compared with all gemeenten only, and the text says so.
 
 The national figures are worked out once per reeks (:mod:`.vergelijking_cijfers`), vectorised
-over every gemeente; a document only looks up its own row. Words (*hoger*, *lager*, *gelijk aan*) are
-decided on the exact values and every figure beside them is printed with as many decimals as it
-takes to show the same order (:func:`jaarverslag.core.numbers.decimals_ordered`).
+over every gemeente; a document only looks up its own row. Words (*hoger*, *lager*, *gelijk
+aan*) are decided on the exact values and every figure beside them is printed with as many
+decimals as it takes to show the same order (:func:`jaarverslag.core.numbers.decimals_ordered`).
 """
 
 from __future__ import annotations

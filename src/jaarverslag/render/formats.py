@@ -1,53 +1,109 @@
 """Stage 4, render: one document into the chosen formats, and its tables as open data.
 
-The document becomes one HTML page (:mod:`.html`); that page is the HTML file, is laid out as
-the PDF (:mod:`.pdf`, through ``pdf`` when a helper process does the layout) and is walked into
-the DOCX (:mod:`.docx`, with the charts drawn as PNG). The open data comes from the tables.
+The document becomes one HTML page (:mod:`.html`); every output format is a :class:`Writer`
+of that page in :data:`WRITERS`: the HTML file as it is, the PDF laid out from it (:mod:`.pdf`,
+through ``pdf`` when a helper process does the layout), the DOCX walked from it (:mod:`.docx`,
+with the charts drawn as PNG). The open data comes from the document's tables.
+
+Adding a format: its name in :data:`~jaarverslag.core.kinds.Format`, its writer (a function of
+a :class:`Rendering` to the files it makes) and one line in :data:`WRITERS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jaarverslag.core.kinds import Format
 from jaarverslag.core.model import Chart, Document, DotChart
 
 if TYPE_CHECKING:
-    from jaarverslag.inputs.config.load import Config
+    from jaarverslag.inputs.config.keys import Config
 
 #: Lays out an HTML page as PDF: (html, rapport folder, PDF/A too) → bytes.
 PdfRenderer = Callable[[str, Path | None, bool], bytes]
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """What every writer gets: one document, its HTML page, its file name and its rapport."""
+
+    document: Document
+    html: str
+    name: str  #: the file stem: ``jaarverslag-2017``, a partner's or a gemeente's
+    folder: Path  #: the rapport folder: its own templates, pictures and house style
+    config: Config
+    pdf: PdfRenderer | None = None  #: a helper process that lays out PDFs, if there is one
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format: the files it makes of a rendering, by path relative to the
+    document's folder."""
+
+    format: Format
+    write: Callable[[Rendering], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document rendered: its HTML page and the files of the chosen formats."""
+
+    html: str
+    files: dict[str, bytes]
+
+
+def _html(r: Rendering) -> dict[str, bytes]:
+    return {f"{r.name}.html": r.html.encode()}
+
+
+def _pdf(r: Rendering) -> dict[str, bytes]:
+    if r.pdf is not None:
+        return {f"{r.name}.pdf": r.pdf(r.html, r.folder, r.config.pdfa)}
+    from jaarverslag.render.pdf import render_pdf
+
+    return {f"{r.name}.pdf": render_pdf(r.html, r.folder, r.config.pdfa)}
+
+
+def _docx(r: Rendering) -> dict[str, bytes]:
+    from jaarverslag.render.docx.writer import render_docx
+
+    pngs = figure_pngs(r.document)
+    return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, r.config.huisstijl)}
+
+
+#: Every output format, in the order they are made.
+WRITERS: dict[Format, Writer] = {
+    w.format: w for w in (Writer("html", _html), Writer("pdf", _pdf), Writer("docx", _docx))
+}
+
+
 def render_document(
     document: Document,
-    formats: Sequence[str],
+    formats: Collection[Format],
     name: str,
     *,
     folder: Path,
     config: Config,
     tables: bool = True,
     pdf: PdfRenderer | None = None,
-) -> dict[str, bytes]:
-    """The files of one document by relative path (``name.pdf`` …, ``tabellen/*.csv``)."""
+) -> Rendered:
+    """The HTML page of one document and its files by relative path (``name.pdf`` …,
+    ``tabellen/*.csv`` when ``tables``)."""
     from jaarverslag.render.html import render_html
     from jaarverslag.render.opendata import table_csv
 
     html = render_html(document, folder)
+    rendering = Rendering(document, html, name, folder, config, pdf)
     files: dict[str, bytes] = {}
-    if "html" in formats:
-        files[f"{name}.html"] = html.encode()
-    if "pdf" in formats:
-        files[f"{name}.pdf"] = (pdf or _render_pdf)(html, folder, config.pdfa)
-    if "docx" in formats:
-        from jaarverslag.render.docx.writer import render_docx
-
-        pngs = figure_pngs(document)
-        files[f"{name}.docx"] = render_docx(html, document, pngs, config.huisstijl)
+    for writer in WRITERS.values():
+        if writer.format in formats:
+            files |= writer.write(rendering)
     for table in document.tables() if tables else ():
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
-    return files
+    return Rendered(html, files)
 
 
 def figure_pngs(document: Document) -> dict[str, bytes]:
@@ -59,9 +115,3 @@ def figure_pngs(document: Document) -> dict[str, bytes]:
     pngs = {c.name: png(c) for c in blocks if isinstance(c, Chart)}
     pngs |= {c.name: dots(c) for c in blocks if isinstance(c, DotChart)}
     return pngs
-
-
-def _render_pdf(html: str, folder: Path | None, pdfa: bool) -> bytes:
-    from jaarverslag.render.pdf import render_pdf
-
-    return render_pdf(html, folder, pdfa)

@@ -28,21 +28,15 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from jaarverslag.analysis.analyse import Analysis, analyse, analyse_reeks, gemeente_analysis
-from jaarverslag.analysis.blocks import BLOCKS, section_problems
-from jaarverslag.analysis.document import build_document, build_overview
+from jaarverslag.analysis.analyse import Analysis
+from jaarverslag.build import stages
 from jaarverslag.core import files
-from jaarverslag.core.errors import InputError, Problem, raise_if_errors
-from jaarverslag.core.model import BlockResult
-from jaarverslag.inputs.folder import Inputs, read_inputs
-from jaarverslag.inputs.texts import read_texts
-from jaarverslag.render.html import render_html
-from jaarverslag.render.overzicht import render_overview
+from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.render.pdf import FETCH_LIMIT
 from jaarverslag.serve.page import Page
 
@@ -83,8 +77,6 @@ _Stat = tuple[int, int, int, int]
 class Good:
     """The last state that built: what a change can reuse."""
 
-    inputs: Inputs
-    read: tuple[Problem, ...]  #: the warnings of reading the inputs (a good state has no errors)
     analysis: Analysis
     prints: Mapping[str, str]  #: relative path → content hash, taken before reading
     html: str
@@ -155,33 +147,22 @@ class Preview:
         differs = [] if good is None else _differ(prints, good.prints)
         if good is not None and not differs:  # back to exactly the last good state
             return Page(good.html, good.analysis.warnings, key=_key(good)), "herstel"
-        if (
-            good is not None
-            and good.analysis.reeks is None
-            and all(k.endswith(".md") for k in differs)
-        ):
-            texts, found = read_texts(self.folder, good.inputs.config)
-            inputs = replace(good.inputs, texts=texts)
-            read = [*good.read, *found]
-            reuse: Mapping[str, BlockResult] = good.analysis.results
-            how = "teksten"
+        earlier = None
+        if good is not None:
+            texts_only = all(k.endswith(".md") for k in differs)
+            earlier = stages.Earlier(good.analysis, texts_only, self._unchanged(prints, good))
+        how = (
+            "teksten"
+            if earlier and earlier.texts_only and good and not good.analysis.reeks
+            else "invoer"
+        )
+        analysis = stages.analyse(self.folder, lazy=True, earlier=earlier)
+        if analysis.reeks is not None:
+            overview = stages.overview(analysis, analysis.reeks.gemeenten, ("html",))
+            html = stages.render_index(overview, self.folder)["index.html"].decode()
         else:
-            fresh, read = read_inputs(self.folder)
-            if fresh is not None:
-                read += section_problems(fresh)
-            raise_if_errors(read)
-            assert fresh is not None  # no errors: rapport.yaml was read
-            inputs, reuse, how = fresh, self._reusable(fresh, prints), "invoer"
-        raise_if_errors(read)  # as check: a text that can't be read stops before the analysis
-        warnings = tuple(p for p in read if p.severity == "warning")
-        if inputs.reeks is not None:
-            analysis = analyse_reeks(inputs, list(read))
-            overview = build_overview(analysis, inputs.reeks.gemeenten, ("html",))
-            html = render_overview(overview, self.folder)["index.html"].decode()
-        else:
-            analysis = analyse(inputs, list(read), reuse=reuse)
-            html = render_html(build_document(analysis), self.folder)
-        self.good = Good(inputs, warnings, analysis, prints, html)
+            html = stages.make(analysis, stages.Target(tables=False)).html
+        self.good = Good(analysis, prints, html)
         return Page(html, analysis.warnings, key=_key(self.good)), how
 
     def page_at(self, path: str) -> Page | None:
@@ -228,37 +209,24 @@ class Preview:
         assert reeks is not None
         previous = self._last_good.get(slug)
         try:
-            analysis = gemeente_analysis(good.analysis, reeks.by_slug(slug))
-            html = render_html(build_document(analysis), self.folder)
+            target = stages.Target(gemeente=reeks.by_slug(slug), tables=False)
+            made = stages.make(good.analysis, target)
         except InputError as exc:
             return Page(None, tuple(exc.problems), previous, key)
         except Exception as exc:  # a bug of ours: on the page, never a dead server
             message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
             return Page(None, (Problem(str(self.folder), message=message),), previous, key)
-        self._last_good[slug] = html
-        return Page(html, analysis.warnings, key=key)
+        self._last_good[slug] = made.html
+        return Page(made.html, made.analysis.warnings, key=key)
 
-    def _reusable(self, inputs: Inputs, prints: Mapping[str, str]) -> dict[str, BlockResult]:
-        """The last good block results whose data files and configuration are unchanged."""
-        good = self.good
-        if good is None or inputs.config != good.inputs.config:
-            return {}
+    def _unchanged(self, prints: Mapping[str, str], good: Good) -> Callable[[Path], bool]:
+        """Whether a file has the same content now as when the last good state read it."""
 
-        def same(name: str) -> bool:
-            path = inputs.files.get(name)
-            if path is None or path != good.inputs.files.get(name):
-                return False
-            key = self._key(path)
+        def unchanged(path: Path) -> bool:
+            key = os.path.relpath(path, self.folder)
             return key in prints and prints[key] == good.prints.get(key)
 
-        return {
-            name: result
-            for name, result in good.analysis.results.items()
-            if name in BLOCKS and all(same(f) for f in BLOCKS[name].files)
-        }
-
-    def _key(self, path: Path) -> str:
-        return os.path.relpath(path, self.folder)
+        return unchanged
 
     def fingerprints(self) -> dict[str, str]:
         """Every file of the folder (but :data:`IGNORED_DIRS`) by relative path → a hash of its

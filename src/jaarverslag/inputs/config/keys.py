@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     BaseModel,
@@ -25,28 +25,32 @@ from pydantic import (
     model_validator,
 )
 
+from jaarverslag.core.kinds import (
+    BEDRAGEN_IN,
+    BLOCK_NAMES,
+    FORMATS,
+    SOORTEN,
+    Bedragen,
+    BlockName,
+    Format,
+    Severity,
+    Soort,
+)
 from jaarverslag.inputs.config import checks as checks
 from jaarverslag.inputs.config.checks import Context
 from jaarverslag.inputs.config.yamlfile import line_of
 
-Soort = Literal["jaarverslag", "begroting", "beleidsplan"]
-Formaat = Literal["pdf", "docx", "html"]
-Bedragen = Literal[1, 1000]
-Totaalcontrole = Literal["error", "warning"]
-SOORTEN: tuple[Soort, ...] = get_args(Soort)
-FORMATEN: tuple[Formaat, ...] = get_args(Formaat)
-BEDRAGEN_IN: tuple[Bedragen, ...] = get_args(Bedragen)
-BLOKKEN = ("indicatoren", "kosten", "maatregelen", "verdeling", "ladder", "vergelijking")
-
-#: Which data file each block needs.
-BLOCK_FILES = {
-    "indicatoren": ("indicatoren",),
-    "kosten": ("kosten",),
-    "vergelijking": ("kosten", "gemeenten"),
-    "maatregelen": ("maatregelen",),
-    "verdeling": ("maatregelen", "verdeelsleutel"),
-    "ladder": ("clienten",),
-}
+FORMATEN = FORMATS
+BLOKKEN = BLOCK_NAMES
+__all__ = [
+    "BEDRAGEN_IN",
+    "BLOKKEN",
+    "FORMATEN",
+    "SOORTEN",
+    "Config",
+    "Key",
+    "SectieSpec",
+]
 
 #: The % change (absolute) from which a change is called licht, and from which fors.
 DREMPELS: dict[str, float] = {"licht": 5.0, "fors": 15.0}
@@ -67,7 +71,7 @@ class SectieSpec:
 
     titel: Annotated[str, Check(checks.sectie_titel)]
     tekst: Annotated[Path | None, Check(checks.sectie_tekst)] = None
-    inhoud: Annotated[tuple[str, ...], Check(checks.blocks(BLOKKEN))] = ()
+    inhoud: Annotated[tuple[BlockName, ...], Check(checks.blocks(BLOKKEN))] = ()
 
 
 def _alternatives(values: tuple[object, ...]) -> str:
@@ -98,7 +102,7 @@ class Config(BaseModel):
     jaar: Annotated[int, Check(checks.required(checks.year))] = Field(
         description="the report year (verslagjaar or begrotingsjaar)"
     )
-    formaten: Annotated[tuple[Formaat, ...], Check(checks.subset(FORMATEN))] = Field(
+    formaten: Annotated[tuple[Format, ...], Check(checks.subset(FORMATEN))] = Field(
         default=FORMATEN, description=f"subset of `[{', '.join(FORMATEN)}]`"
     )
     secties: Annotated[
@@ -148,12 +152,10 @@ class Config(BaseModel):
         default_factory=lambda: dict(DREMPELS),
         description="the % change called licht / duidelijk / fors",
     )
-    totaalcontrole: Annotated[Totaalcontrole, Check(checks.exact(get_args(Totaalcontrole)))] = (
-        Field(
-            default="error",
-            description=f"{_alternatives(get_args(Totaalcontrole))}: a total row in the input "
-            "that doesn't equal its parts",
-        )
+    totaalcontrole: Annotated[Severity, Check(checks.exact(get_args(Severity)))] = Field(
+        default="error",
+        description=f"{_alternatives(get_args(Severity))}: a total row in the input "
+        "that doesn't equal its parts",
     )
     per_partij: Annotated[bool, Check(checks.boolean)] = Field(
         default=False, description="`true`: also one document per partner of the verdeelsleutel"

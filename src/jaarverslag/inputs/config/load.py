@@ -3,7 +3,7 @@
 The keys are declared in :mod:`.config`; this module reads the file through the contained
 reader, parses it (:mod:`.yamlfile`), warns about keys the declaration doesn't know, and turns
 the declaration's errors into :class:`~.errors.Problem`\\ s. The names the rest of the code
-uses (``Config``, ``SectieSpec``, ``BLOCK_FILES``, …) are re-exported here.
+uses (``Config``, ``SectieSpec``, …) are re-exported here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.config import yamlfile
 from jaarverslag.inputs.config.checks import MISSING
 from jaarverslag.inputs.config.keys import (
-    BLOCK_FILES,
     BLOKKEN,
     FORMATEN,
     KEYS,
@@ -32,7 +31,6 @@ from jaarverslag.inputs.config.keys import (
 )
 
 __all__ = [
-    "BLOCK_FILES",
     "BLOKKEN",
     "FILE",
     "FORMATEN",
