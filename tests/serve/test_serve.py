@@ -310,7 +310,7 @@ def test_a_bug_of_ours_is_on_the_page_not_a_dead_preview(
 ) -> None:
     from jaarverslag.build import stages
 
-    def broken(*_args: object) -> str:
+    def broken(*_args: object, **_options: object) -> str:
         raise RuntimeError("stuk <script>")
 
     folder = copy("jaarverslag-2017", tmp_path)
