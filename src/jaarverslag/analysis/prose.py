@@ -36,6 +36,7 @@ from markdown_it import MarkdownIt
 
 from jaarverslag.compute.conclusies import Indicator, conclusion, exact
 from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.kinds import Soort
 from jaarverslag.core.numbers import format_share, format_signed, format_value, unbreakable
 from jaarverslag.core.sandbox import BoundedSandbox, deadline
 
@@ -91,7 +92,7 @@ class Figures:
     """What prose can print: the indicator facts of a rapport and how to conclude on them."""
 
     indicators: Mapping[str, Indicator]
-    soort: str
+    soort: Soort
     jaar: int
     drempels: Mapping[str, float]
 

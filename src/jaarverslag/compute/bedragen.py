@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import SEVERITIES, Bedragen, Severity
 from jaarverslag.core.model import Cell, Unit
 from jaarverslag.core.numbers import format_number, money_decimals
 
@@ -22,7 +23,6 @@ from jaarverslag.core.numbers import format_number, money_decimals
 AMOUNT_UNIT: Unit = "euro"
 #: Decimals kept after sums and differences, so float noise never prints or flips a V/N.
 PRECISION = 6
-SEVERITIES = ("error", "warning")
 
 
 def total_kind(posts: pd.Series) -> pd.Series:
@@ -63,7 +63,7 @@ def _rounding(stated: float, parts: float) -> bool:
 
 
 def total_problems(
-    totals: pd.DataFrame, expected: pd.Series | np.ndarray, *, file: str, severity: str
+    totals: pd.DataFrame, expected: pd.Series | np.ndarray, *, file: str, severity: Severity
 ) -> list[Problem]:
     """Report input total lines whose ``bedrag`` differs from ``expected`` (aligned by position).
 
@@ -92,11 +92,12 @@ def total_problems(
     ]
 
 
-def check_severity(totals: str) -> str:
+def check_severity(totals: str) -> Severity:
     """Validate the ``totals`` option: how a failed total-line check counts."""
-    if totals not in SEVERITIES:
-        raise ValueError(f"totals must be 'error' or 'warning', not {totals!r}")
-    return totals
+    for severity in SEVERITIES:
+        if severity == totals:
+            return severity
+    raise ValueError(f"totals must be 'error' or 'warning', not {totals!r}")
 
 
 def plain(value: object) -> int | float | None:
@@ -126,7 +127,7 @@ def amount_cell(
     )
 
 
-def table_decimals(frames: Iterable[pd.DataFrame | pd.Series], bedragen_in: int = 1) -> int:
+def table_decimals(frames: Iterable[pd.DataFrame | pd.Series], bedragen_in: Bedragen = 1) -> int:
     """One number of decimals for every amount of a table: 0 when all are whole euros, else
     two (cents) or as many as the data has, so a column never mixes ``1.234,5`` and
     ``1.130,25``. Sums and differences of the amounts never need more."""

@@ -29,6 +29,7 @@ from jaarverslag.compute.bedragen import (
     total_problems,
 )
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import Bedragen, Severity
 from jaarverslag.core.model import Block, BlockResult, Cell, Column, Row, Table
 from jaarverslag.core.numbers import amount_note, format_number
 from jaarverslag.inputs.folder import Inputs
@@ -45,7 +46,7 @@ def maatregelen_table(
     *,
     file: str,
     ev_label: bool | str = "auto",
-    bedragen_in: int = 1,
+    bedragen_in: Bedragen = 1,
     totals: str = "error",
 ) -> tuple[Table, list[Problem]]:
     """Build the maatregelen table: years as columns, posts grouped by karakter, totals.
@@ -129,7 +130,7 @@ def _year_columns(years: Sequence[int], suffix: str | None) -> tuple[Column, ...
 
 
 def _check_totals(
-    frame: pd.DataFrame, kind: pd.Series, *, file: str, severity: str
+    frame: pd.DataFrame, kind: pd.Series, *, file: str, severity: Severity
 ) -> list[Problem]:
     """``Subtotaal...`` lines must equal the posts of their karakter, other totals all posts."""
     is_total = (kind != "").to_numpy()
@@ -261,7 +262,7 @@ def verdeling_table(
     afronding: float,
     ev_label: bool | str = "auto",
     partij: str | None = None,
-    bedragen_in: int = 1,
+    bedragen_in: Bedragen = 1,
 ) -> Table:
     """Split the totale lasten of every year over the partners, in the order of the key.
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from jaarverslag.core.kinds import Soort
 from jaarverslag.core.numbers import (
     format_change,
     format_share,
@@ -242,7 +243,7 @@ def target_sentence(ind: Indicator, year: int, drempels: Mapping[str, float]) ->
 
 
 def conclusion(
-    ind: Indicator, soort: str, jaar: int, drempels: Mapping[str, float] | None = None
+    ind: Indicator, soort: Soort, jaar: int, drempels: Mapping[str, float] | None = None
 ) -> str:
     """The conclusion for one indicator in a document of kind ``soort`` about year ``jaar``."""
     limits = DEFAULT_DREMPELS | dict(drempels or {})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from jaarverslag.compute.conclusies import Indicator
-from jaarverslag.core.model import Chart, Series
+from jaarverslag.core.model import Chart, Point, Series
 from jaarverslag.core.numbers import format_value
 
 CAPTION = "Realisatie en doel per jaar"
@@ -21,9 +21,11 @@ def chart_series(inds: Sequence[Indicator]) -> tuple[Series, ...]:
     result = []
     for ind in inds:
         years = sorted(set(ind.realisatie) | set(ind.doel))
-        points = tuple((y, ind.realisatie.get(y), ind.doel.get(y, ("", None))[1]) for y in years)
+        points = tuple(
+            Point(y, ind.realisatie.get(y), ind.doel.get(y, ("", None))[1]) for y in years
+        )
         if any(r is not None or d is not None for _, r, d in points):
-            result.append((ind.label, ind.eenheid, ind.decimals, points))
+            result.append(Series(ind.label, ind.eenheid, ind.decimals, points))
     return tuple(result)
 
 

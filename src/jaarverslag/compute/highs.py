@@ -1,8 +1,7 @@
 """A small linear or mixed-integer program, built row by row and solved by HiGHS.
 
 ``highspy`` imports in about 10 ms (scipy.optimize takes 0.25 s), which matters on every build
-that prints client counts. The plain solver class is used: ``highspy.Highs()`` prints a banner
-on stdout.
+that prints client counts. The solver itself comes from :mod:`.highs_solver` (quiet on stdout).
 """
 
 from __future__ import annotations
@@ -48,7 +47,8 @@ class Program:
 
     def solve(self) -> np.ndarray | None:
         import highspy  # only when a program is solved: a build without clienten never pays
-        from highspy._core import _Highs
+
+        from jaarverslag.compute.highs_solver import quiet_solver
 
         lp = highspy.HighsLp()
         lp.num_col_ = self.width
@@ -68,8 +68,7 @@ class Program:
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in kinds
         ]
-        solver = _Highs()
-        solver.setOptionValue("output_flag", False)
+        solver = quiet_solver()
         solver.passModel(lp)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import Soort
 from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
 from jaarverslag.core.numbers import footnote_markers, money_decimals
 from jaarverslag.inputs.folder import Inputs
@@ -28,7 +29,7 @@ def shown_years(years: pd.Series, jaar: int, jaren: int | None) -> pd.Series:
 
 
 def indicator_columns(
-    frame: pd.DataFrame, soort: str, jaar: int, jaren: int | None = None
+    frame: pd.DataFrame, soort: Soort, jaar: int, jaren: int | None = None
 ) -> list[tuple[int, str]]:
     """(jaar, soort) pairs that get a column, in print order: every pair with a row in the
     data (within ``jaren``), by year, a year's target before its realisatie.
@@ -69,7 +70,7 @@ def jaren_problems(
 def indicator_table(
     frame: pd.DataFrame,
     *,
-    soort: str,
+    soort: Soort,
     jaar: int,
     jaren: int | None = None,
     caption: str = "Prestatie-indicatoren",

@@ -29,10 +29,21 @@ from jaarverslag.compute.bedragen import (
     plain,
     table_decimals,
     total_kind,
-    total_problems,
 )
 from jaarverslag.compute.codes import Renamed, by_code, code_problems, footnote, latest_names
+from jaarverslag.compute.kosten_checks import (
+    BATEN,
+    BEGROTING,
+    LASTEN,
+    NA_WIJZIGING,
+    REALISATIE,
+    check_totals,
+    left_out,
+    negative_baten,
+    replaced_primitief,
+)
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import Bedragen, Soort
 from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
 from jaarverslag.core.numbers import amount_note, footnote_markers
 from jaarverslag.inputs.folder import Inputs
@@ -40,13 +51,6 @@ from jaarverslag.inputs.reeks import Reeks
 
 __all__ = ["kosten_table", "total_kind"]
 
-LASTEN, BATEN = "lasten", "baten"
-BEGROTING, NA_WIJZIGING, REALISATIE = "begroting", "begroting_na_wijziging", "realisatie"
-STAND_LABEL = {
-    BEGROTING: "begroting",
-    NA_WIJZIGING: "begroting na wijziging",
-    REALISATIE: "realisatie",
-}
 CARRIED = "Geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)."
 
 
@@ -75,10 +79,10 @@ class _Layout:
 def kosten_table(
     frame: pd.DataFrame,
     *,
-    soort: str,
+    soort: Soort,
     jaar: int,
     file: str,
-    bedragen_in: int = 1,
+    bedragen_in: Bedragen = 1,
     totals: str = "error",
     names: Mapping[str, str] | None = None,
 ) -> tuple[Table, list[Problem]]:
@@ -93,13 +97,13 @@ def kosten_table(
     frame = frame.sort_values("_line", kind="stable")
     frame, renamed = by_code(frame, names)
     kind = total_kind(frame["post"])
-    problems = _check_totals(frame, kind, file=file, severity=severity)
+    problems = check_totals(frame, kind, file=file, severity=severity)
     real = frame.loc[(kind == "").to_numpy()]
     real = real.assign(bedrag=real["bedrag"].astype(float).round(PRECISION))
     wide = real.pivot(index=["soort", "post"], columns=["stand", "jaar"], values="bedrag")
     layout = _layout(wide, soort, jaar)
-    problems += _negative_baten(real, file) + _left_out(real, layout.used, soort, jaar, file)
-    problems += _replaced_primitief(wide, soort, jaar, file)
+    problems += negative_baten(real, file) + left_out(real, layout.used, soort, jaar, file)
+    problems += replaced_primitief(wide, soort, jaar, file)
 
     shown = [c for c in layout.columns if c.values.notna().any()]
     columns = [Column(c.label, c.key) for c in shown]
@@ -194,7 +198,7 @@ def _rows(
     return rows
 
 
-def _layout(wide: pd.DataFrame, soort: str, jaar: int) -> _Layout:
+def _layout(wide: pd.DataFrame, soort: Soort, jaar: int) -> _Layout:
     """The columns a document kind shows, with its report and reference column."""
 
     def stand(name: str, year: int) -> pd.Series:
@@ -257,7 +261,7 @@ def _blocks(data: pd.DataFrame, real: pd.DataFrame) -> list[tuple[str, str, pd.D
     order = list(pd.unique(real["post"]))
     empty = pd.DataFrame(np.nan, index=pd.Index([], name="post"), columns=data.columns)
 
-    def part(soort: str) -> pd.DataFrame:
+    def part(soort: str) -> pd.DataFrame:  # lasten or baten
         if soort not in posts.index:
             return empty
         return pd.DataFrame(data.xs(soort, level="soort")).reindex(list(posts[soort]))
@@ -293,95 +297,6 @@ def _vn_cell(verschil: object) -> Cell:
     number = plain(verschil)
     text = "" if number is None or number == 0 else ("V" if number > 0 else "N")
     return Cell(text, "tekst")
-
-
-def _negative_baten(real: pd.DataFrame, file: str) -> list[Problem]:
-    """Baten entered as the ledger has them (negative, credit) would print the saldo as the
-    sum of lasten and baten: warn when every baten amount is ≤ 0 and one is below it."""
-    baten = real.loc[real["soort"] == BATEN, "bedrag"].dropna()
-    if baten.empty or not (baten <= 0).all() or not (baten < 0).any():
-        return []
-    message = (
-        "alle baten zijn negatief ingevoerd, zoals in het grootboek; de tabel telt baten "
-        "positief (saldo = baten − lasten): voer baten als positieve bedragen in"
-    )
-    return [Problem(file, None, "bedrag", message, "warning")]
-
-
-def _left_out(
-    real: pd.DataFrame, used: frozenset[tuple[int, str]], soort: str, jaar: int, file: str
-) -> list[Problem]:
-    """A warning for the (jaar, stand) of the data the table has no column for."""
-    pairs = real[["jaar", "stand"]].astype({"jaar": int})
-    key = pd.Series(list(zip(pairs["jaar"], pairs["stand"], strict=True)), index=pairs.index)
-    outside = key[~key.isin(used)]
-    if outside.empty:
-        return []
-    names = sorted(set(outside), key=lambda p: (p[0], p[1]))
-    listed = [f"{STAND_LABEL[stand]} {year}" for year, stand in names]
-    text = ", ".join(listed[:-1]) + (" en " if len(listed) > 1 else "") + listed[-1]
-    rows = len(outside)
-    message = (
-        f"{text} {'staat' if len(listed) == 1 else 'staan'} niet in de kostentabel van "
-        f"een {soort} {jaar} ({rows} {'regel' if rows == 1 else 'regels'})"
-    )
-    return [Problem(file, None, "jaar", message, "warning")]
-
-
-def _replaced_primitief(wide: pd.DataFrame, soort: str, jaar: int, file: str) -> list[Problem]:
-    """A begroting compares with the previous year's latest stand: a post's primitieve
-    begroting of that year, where it has a na wijziging too, is not printed. Say so."""
-    both = [(BEGROTING, jaar - 1), (NA_WIJZIGING, jaar - 1)]
-    if soort != "begroting" or not all(key in wide.columns for key in both):
-        return []
-    rows = int(wide[both].notna().all(axis=1).sum())
-    if rows == 0:
-        return []
-    message = (
-        f"de primitieve begroting {jaar - 1} staat niet in de kostentabel waar een post een "
-        f"begroting {jaar - 1} na wijziging heeft ({rows} {'regel' if rows == 1 else 'regels'}): "
-        f"een begroting zet de begroting {jaar} naast de laatste stand van {jaar - 1}"
-    )
-    return [Problem(file, None, "stand", message, "warning")]
-
-
-def _check_totals(
-    frame: pd.DataFrame, kind: pd.Series, *, file: str, severity: str
-) -> list[Problem]:
-    """Check the input's total lines per soort, jaar and stand.
-
-    ``Totaal...`` must equal the sum of all posts; ``Subtotaal...`` the posts since the previous
-    total line (as in a spreadsheet); ``Saldo`` the baten minus the lasten.
-    """
-    is_total = (kind != "").to_numpy()
-    if not is_total.any():
-        return []
-    keys = ["soort", "jaar", "stand"]
-    marks = pd.Series(is_total.astype(int), index=frame.index)
-    segment = marks.groupby([frame[k] for k in keys]).cumsum() - marks
-    frame = frame.assign(_segment=segment)
-    real, totals = frame.loc[~is_total], frame.loc[is_total]
-    kinds = kind.to_numpy()[is_total]
-
-    def lookup(sums: pd.Series, by: list[str]) -> np.ndarray:
-        wanted = pd.MultiIndex.from_frame(totals[by]) if len(by) > 1 else pd.Index(totals[by[0]])
-        return sums.reindex(wanted).to_numpy(dtype=float)
-
-    whole = real.groupby(keys)["bedrag"].sum(min_count=1)
-    segments = real.groupby([*keys, "_segment"])["bedrag"].sum(min_count=1)
-    per_soort = (
-        real.groupby(["jaar", "stand", "soort"])["bedrag"]
-        .sum(min_count=1)
-        .unstack("soort")
-        .reindex(columns=[LASTEN, BATEN])
-    )
-    saldo = per_soort[BATEN].sub(per_soort[LASTEN], fill_value=0)
-    expected = np.select(
-        [kinds == "totaal", kinds == "subtotaal"],
-        [lookup(whole, keys), lookup(segments, [*keys, "_segment"])],
-        default=lookup(saldo, ["jaar", "stand"]),
-    )
-    return total_problems(totals, expected, file=file, severity=severity)
 
 
 def kosten_block(inputs: Inputs) -> BlockResult:

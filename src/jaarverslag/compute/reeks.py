@@ -17,6 +17,7 @@ import pandas as pd
 from jaarverslag.compute.bedragen import PRECISION, plain, total_kind
 from jaarverslag.compute.codes import by_code, code_problems, latest_names
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import Severity
 from jaarverslag.core.numbers import format_number, format_value
 from jaarverslag.inputs.folder import Inputs
 from jaarverslag.inputs.reeks import Reeks, is_nederland
@@ -52,7 +53,7 @@ def reeks_problems(inputs: Inputs) -> list[Problem]:
     return problems
 
 
-def nederland_problems(reeks: Reeks, file: str, severity: str) -> list[Problem]:
+def nederland_problems(reeks: Reeks, file: str, severity: Severity) -> list[Problem]:
     """Nederland's kosten rows against the sum of the gemeenten, post by post (by code)."""
     national = reeks.national["kosten"]
     ned = reeks.nederland["kosten"]
@@ -112,7 +113,7 @@ def _what(post: object, soort: object, jaar: object, stand: object) -> str:
     return f"{post}, {soort}, {label} {format_value(int(str(jaar)), 'jaar')}"
 
 
-def _inwoners_problems(reeks: Reeks, file: str, severity: str) -> list[Problem]:
+def _inwoners_problems(reeks: Reeks, file: str, severity: Severity) -> list[Problem]:
     """Nederland's inwoners in gemeenten.csv against the sum of those of the gemeenten."""
     assert reeks.inwoners_nederland is not None
     stated, line = reeks.inwoners_nederland

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.kinds import Severity
 from jaarverslag.core.numbers import format_number
 from jaarverslag.inputs.folder import Inputs
 from jaarverslag.inputs.tables.raw import LINE
@@ -33,7 +34,7 @@ def is_totaal(labels: pd.Series) -> np.ndarray:
 
 
 def check_leeftijdsgroepen(
-    frame: pd.DataFrame, *, file: str, totals: str = "error"
+    frame: pd.DataFrame, *, file: str, totals: Severity = "error"
 ) -> list[Problem]:
     """Return a Problem for every Totaal cell and every row whose parts don't add up.
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jaarverslag.compute.bedragen import plain, total_kind
 from jaarverslag.compute.codes import by_code, latest_names
+from jaarverslag.core.kinds import Bedragen, Soort
 from jaarverslag.inputs.reeks import Reeks, is_nederland, key
 
 SOORTEN = (("lasten", "Lasten"), ("baten", "Baten"))
@@ -46,7 +47,7 @@ class Comparison:
     kolom: str
 
 
-def report_column(soort: str, jaar: int) -> tuple[str, str]:
+def report_column(soort: Soort, jaar: int) -> tuple[str, str]:
     """(stand, label) of the column a document reports: realisatie in a jaarverslag, else the
     begroting of the year."""
     if soort == "jaarverslag":
@@ -55,7 +56,7 @@ def report_column(soort: str, jaar: int) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=4)
-def comparison(reeks: Reeks, soort: str, jaar: int, bedragen_in: int) -> Comparison:
+def comparison(reeks: Reeks, soort: Soort, jaar: int, bedragen_in: Bedragen) -> Comparison:
     """Every gemeente's figures, once per reeks (a Reeks is hashed by identity)."""
     stand, kolom = report_column(soort, jaar)
     national = reeks.national["kosten"]
@@ -129,7 +130,7 @@ class Figure:
     of every gemeente it is ranked among (its class, or all), sorted."""
 
     post: str
-    soort: str
+    soort: str  #: lasten or baten
     value: float | None
     mediaan_klasse: float | None
     mediaan: float | None

@@ -102,7 +102,7 @@ def chart(
     for f in figures:
         median = f.mediaan_klasse if klasse is not None else f.mediaan
         label = f"{LABELS.get(f.soort, f.soort).capitalize()} per inwoner"
-        strips.append((label, f.group, f.value, median))
+        strips.append(Strip(label, f.group, f.value, median))
         if f.value is None:
             said.append(f"{label}: van {gemeente.naam} geen gegevens.")
             continue

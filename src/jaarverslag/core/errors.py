@@ -8,20 +8,23 @@ from typing import IO, Any
 
 import click
 
+from jaarverslag.core.kinds import Severity
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
 
     ``line`` is the physical line in the file (the header is line 1); ``None`` when no single
-    line is at fault, ``column`` likewise. ``severity`` is ``"error"`` or ``"warning"``.
+    line is at fault, ``column`` likewise. ``severity``: an error stops the build, a warning
+    is printed and the build goes on.
     """
 
     file: str
     line: int | None = None
     column: str | None = None
     message: str = ""
-    severity: str = "error"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = self.file

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from jaarverslag.core.errors import Problem
 
@@ -85,9 +85,22 @@ class Table:
         return frozenset(i for r in self.rows for i, c in enumerate(r.cells) if c.markers)
 
 
-#: One panel of a chart: (label, unit, decimals, ((year, realisatie, doel), ...)); ``decimals``
-#: of a euro series as in its table row (``€ 100,00`` beside ``€ 100,40``).
-Series = tuple[str, str, int | None, tuple[tuple[int, float | None, float | None], ...]]
+class Point(NamedTuple):
+    """One year of a chart's panel: the realisatie and the target (None: no data)."""
+
+    jaar: int
+    realisatie: float | None
+    doel: float | None
+
+
+class Series(NamedTuple):
+    """One panel of a chart: an indicator's years. ``decimals`` of a euro series as in its table
+    row (``€ 100,00`` beside ``€ 100,40``)."""
+
+    label: str
+    eenheid: str
+    decimals: int | None
+    points: tuple[Point, ...]
 
 
 @dataclass(frozen=True)
@@ -101,9 +114,14 @@ class Chart:
     series: tuple[Series, ...]
 
 
-#: One strip of a dot chart: (label, the value of every gemeente compared, the highlighted
-#: gemeente's value (None: no data), the median).
-Strip = tuple[str, tuple[float, ...], float | None, float | None]
+class Strip(NamedTuple):
+    """One strip of a dot chart: the value of every gemeente compared (sorted), the highlighted
+    gemeente's value (None: no data) and the median."""
+
+    label: str
+    values: tuple[float, ...]
+    mine: float | None
+    median: float | None
 
 
 @dataclass(frozen=True)

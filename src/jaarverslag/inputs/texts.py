@@ -19,9 +19,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from jaarverslag.core import files
+from jaarverslag.core.characters import CONTROL, control_message
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs import images
-from jaarverslag.inputs.tables.raw import CONTROL, control_message
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.load import Config

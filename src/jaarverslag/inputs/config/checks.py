@@ -23,7 +23,7 @@ from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from jaarverslag.core import files
-from jaarverslag.inputs.tables.raw import CONTROL
+from jaarverslag.core.characters import CONTROL
 
 MISSING = "verplichte sleutel ontbreekt"
 MAX_TEXT = 250  #: characters in a title line; Word's document properties hold at most 255

@@ -12,7 +12,7 @@ from functools import partial
 
 import pandas as pd
 
-from jaarverslag.inputs.tables.raw import CONTROL, control_message
+from jaarverslag.core.characters import CONTROL, control_message
 
 MAX_MAGNITUDE = 1e13  #: no municipal amount or count is this large: it is a typing error
 MAX_TEXT = 5_000  #: characters in one text cell (a label or footnote), so no cell swamps a page

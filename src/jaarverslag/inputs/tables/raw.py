@@ -8,7 +8,6 @@ from reading to the national checks of a reeks, names its line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,15 +17,6 @@ from jaarverslag.core.errors import Problem
 #: The physical line of a row in its file (the header being line 1; a worksheet's row number):
 #: a column of every raw and typed frame, never printed.
 LINE = "_line"
-#: characters XML 1.0 (so DOCX, and PDF tags) cannot hold; no one types them on purpose
-CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-
-
-def control_message(text: str) -> str:
-    """The message for a text holding a :data:`CONTROL` character."""
-    found = re.search(CONTROL, text)
-    code = f"0x{ord(found.group()):02x}" if found else "?"
-    return f"bevat een onzichtbaar stuurteken ({code}); haal het weg"
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
+from jaarverslag.core.xml import Element
 
 if TYPE_CHECKING:
-    from lxml import etree
+    pass
 
 MAX_SHARED_STRINGS = 2_000_000
 MAX_ROWS = 1_048_576  #: Excel's own sheet limits: a cell beyond them is no real workbook
@@ -91,12 +92,10 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _parse(
-    source: IO[bytes], events: tuple[str, ...] = ("end",)
-) -> Iterator[tuple[str, etree._Element]]:
+def _parse(source: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
     from lxml import etree  # only when a workbook is read
 
-    parsed: Iterator[tuple[str, etree._Element]] = etree.iterparse(
+    parsed: Iterator[tuple[str, Element]] = etree.iterparse(
         source,
         events=events,
         resolve_entities=False,
@@ -109,7 +108,7 @@ def _parse(
     return parsed
 
 
-def _free(element: etree._Element) -> None:
+def _free(element: Element) -> None:
     """Drop a handled element and the siblings before it, so memory stays flat."""
     element.clear()
     parent = element.getparent()
@@ -170,8 +169,8 @@ class Workbook:
         return part
 
     def _checked(
-        self, events: Iterator[tuple[str, etree._Element]], part: str
-    ) -> Iterator[tuple[str, etree._Element]]:
+        self, events: Iterator[tuple[str, Element]], part: str
+    ) -> Iterator[tuple[str, Element]]:
         try:
             yield from events
         except SyntaxError as exc:  # lxml's XMLSyntaxError is one
@@ -284,7 +283,7 @@ class Workbook:
                 _free(element)
         return SheetCells(rows, tuple(problems))
 
-    def _value(self, cell: etree._Element, strings: list[str]) -> Value | None:
+    def _value(self, cell: Element, strings: list[str]) -> Value | None:
         kind = cell.get("t", "n")
         raw = cell.findtext(f"{MAIN}v")
         if kind == "inlineStr":
@@ -329,7 +328,7 @@ class Workbook:
         return number
 
 
-def _rich_text(element: etree._Element) -> str:
+def _rich_text(element: Element) -> str:
     """The text of a shared or inline string: plain ``<t>`` or runs, phonetic hints left out."""
     parts = [element.findtext(f"{MAIN}t") or ""]
     parts += [run.findtext(f"{MAIN}t") or "" for run in element.iterchildren(f"{MAIN}r")]

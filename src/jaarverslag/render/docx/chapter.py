@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from lxml import etree
+
+from jaarverslag.core.xml import Element
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,7 +58,7 @@ class Removed:
     pictures: int = 0
     comments: int = 0
     kept_breaks: int = 0  #: paragraphs that end a section, kept (their text removed)
-    elements: list[etree._Element] = field(default_factory=list, repr=False)
+    elements: list[Element] = field(default_factory=list, repr=False)
 
 
 def heading_levels(word: DocxDocument) -> dict[str, int]:
@@ -103,7 +104,7 @@ def headings(word: DocxDocument) -> list[Heading]:
     return found
 
 
-def paragraph_text(element: etree._Element) -> str:
+def paragraph_text(element: Element) -> str:
     """The text a reader sees, white space collapsed (a tab is a space)."""
     parts = []
     for node in element.iter(qn("w:t"), qn("w:tab")):
@@ -179,7 +180,7 @@ def clear_chapter(word: DocxDocument, heading: Heading) -> Removed:
     return removed
 
 
-def place_after(word: DocxDocument, heading: Heading, new: Iterable[etree._Element]) -> None:
+def place_after(word: DocxDocument, heading: Heading, new: Iterable[Element]) -> None:
     """Move ``new`` (written at the end of the body) to right after the heading."""
     anchor = heading_element(word, heading)
     for element in new:
@@ -187,8 +188,8 @@ def place_after(word: DocxDocument, heading: Heading, new: Iterable[etree._Eleme
         anchor = element
 
 
-def heading_element(word: DocxDocument, heading: Heading) -> etree._Element:
-    element: etree._Element = list(word.element.body)[heading.index]
+def heading_element(word: DocxDocument, heading: Heading) -> Element:
+    element: Element = list(word.element.body)[heading.index]
     return element
 
 
@@ -242,7 +243,7 @@ def _drop_relationships(word: DocxDocument, removed: Removed) -> None:
                 del word.part.rels[value]
 
 
-def _references(element: etree._Element) -> set[str]:
+def _references(element: Element) -> set[str]:
     """Every relationship id the element and what it holds refer to (r:id, r:embed, …)."""
     return {
         str(value)
@@ -252,21 +253,21 @@ def _references(element: etree._Element) -> set[str]:
     }
 
 
-def _blank(element: etree._Element) -> bool:
+def _blank(element: Element) -> bool:
     """A paragraph without text or pictures (it may hold breaks and section settings)."""
     if element.tag != qn("w:p"):
         return False
     return not paragraph_text(element) and not any(True for _ in element.iter(*DRAWN))
 
 
-def _breaks(element: etree._Element) -> bool:
+def _breaks(element: Element) -> bool:
     """A paragraph that ends a page or a section."""
     page = any(n.get(qn("w:type")) == "page" for n in element.iter(qn("w:br")))
     before = element.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
     return page or before or element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
 
 
-def _count(element: etree._Element, removed: Removed) -> None:
+def _count(element: Element, removed: Removed) -> None:
     if element.tag == qn("w:p") and not _blank(element):
         removed.paragraphs += 1
     removed.tables += sum(1 for _ in element.iter(qn("w:tbl")))

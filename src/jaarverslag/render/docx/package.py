@@ -15,6 +15,8 @@ import zipfile
 
 from lxml import etree
 
+from jaarverslag.core.xml import Element
+
 CONTENT_TYPES = "[Content_Types].xml"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -97,5 +99,5 @@ def _content_types(original: bytes, written: bytes, added: set[str]) -> bytes:
     return bytes(etree.tostring(ours, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _copy(element: etree._Element) -> etree._Element:
+def _copy(element: Element) -> Element:
     return etree.Element(element.tag, {str(k): str(v) for k, v in element.attrib.items()})

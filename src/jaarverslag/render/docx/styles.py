@@ -24,9 +24,9 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
-from lxml import etree
 from lxml.html import HtmlElement
 
+from jaarverslag.core.xml import Element
 from jaarverslag.render.docx.chapter import Heading
 
 #: python-docx's own template: Word's built-in styles as Word defines them.
@@ -175,7 +175,7 @@ def _copy_numbering(word: DocxDocument, template: DocxDocument, num_id: str) -> 
     return str(new_num)
 
 
-def _numbering(word: DocxDocument) -> etree._Element:
+def _numbering(word: DocxDocument) -> Element:
     """The document's numbering definitions; a numbering part is added when it has none
     (python-docx can't make one)."""
     try:
@@ -188,5 +188,5 @@ def _numbering(word: DocxDocument) -> etree._Element:
         word.part.relate_to(part, RT.NUMBERING)
     if not isinstance(part, XmlPart):
         raise TypeError("numbering.xml is not XML")
-    numbering: etree._Element = part.element
+    numbering: Element = part.element
     return numbering

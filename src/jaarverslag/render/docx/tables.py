@@ -11,30 +11,17 @@ figures with and without a marker stay right-aligned.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 from docx.table import Table
-from docx.text.paragraph import Paragraph
-from lxml.etree import _Element
 
+from jaarverslag.core.xml import Element
 from jaarverslag.render import vocabulary as v
-
-
-class WordCell(Protocol):
-    """A table cell of python-docx (its class is private there): what the writer uses."""
-
-    width: Length | None
-    _tc: Any  # the cell's XML, for the shading python-docx has no API for
-
-    @property
-    def paragraphs(self) -> list[Paragraph]: ...
-
-    def merge(self, other: WordCell) -> WordCell: ...
-
+from jaarverslag.render.docx.oxml import WordCell, cell_element, row_element, table_element
 
 #: (type size, cell margin) from the regular look to the most compact one.
 STEPS = ((9.0, 5.4), (8.0, 4.0), (7.0, 2.5), (6.5, 2.0))
@@ -55,7 +42,7 @@ def em(text: str, bold: bool = False) -> float:
     return total * (1.06 if bold else 1.0) + 0.1
 
 
-def visible(el: _Element) -> str:
+def visible(el: Element) -> str:
     """A cell's figure or text as a reader sees it, without its footnote marker."""
     parts = [el.text or ""]
     for child in el:
@@ -122,7 +109,7 @@ def set_margins(table: Table, margin: Length) -> None:
         element.set(qn("w:w"), str(margin.twips))
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    properties = table._tbl.tblPr
+    properties = table_element(table).tblPr
     later = [c for c in properties if c.tag in (qn("w:tblLook"), qn("w:tblCaption"))]
     if later:  # the schema's order: tblCellMar before tblLook
         later[0].addprevious(margins)
@@ -158,7 +145,7 @@ def hang_markers(cells: Sequence[tuple[WordCell, bool]], size: float, margin: Le
 
 def repeat_header(row: Any) -> None:  # python-docx's row class is private
     """Mark a row as a header row: Word repeats it on every page and screen readers know it."""
-    properties = row._tr.get_or_add_trPr()
+    properties = row_element(row).get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
     properties.append(element)
@@ -179,7 +166,7 @@ def keep_together(table: Table, header_rows: int) -> None:
     else:
         keep = set(range(header_rows + KEEP_EDGE - 1)) | set(range(count - KEEP_EDGE, count - 1))
     for index, row in enumerate(rows):
-        properties = row._tr.get_or_add_trPr()
+        properties = row_element(row).get_or_add_trPr()
         properties.insert(0, OxmlElement("w:cantSplit"))  # first: the schema's order
         if index in keep:
             keep_with_next(row)
@@ -210,7 +197,7 @@ def rules(table: Table) -> None:
             line.set(qn("w:space"), "0")
             line.set(qn("w:color"), str(colour))
         borders.append(line)
-    properties = table._tbl.tblPr
+    properties = table_element(table).tblPr
     later = {qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")}
     following = [c for c in properties if c.tag in later]
     if following:  # the schema's order: tblBorders before these
@@ -224,4 +211,4 @@ def shade(cell: WordCell, colour: str) -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)
+    cell_element(cell).get_or_add_tcPr().append(shading)

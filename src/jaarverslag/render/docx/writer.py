@@ -8,10 +8,7 @@ a rapport into the user's own document with it.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +17,7 @@ from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
@@ -31,9 +26,16 @@ from lxml.html import HtmlElement
 from jaarverslag.core.model import Document
 from jaarverslag.inputs.images import RASTER
 from jaarverslag.render import vocabulary as v
+from jaarverslag.render.docx.oxml import WordCell, inline_element
+from jaarverslag.render.docx.pictures import data_url, word_picture
+from jaarverslag.render.docx.settings import (
+    clear_body,
+    default_look,
+    fixed_zip,
+    set_properties,
+)
 from jaarverslag.render.docx.styles import WRITER_STYLES, ensure_styles, list_style
 from jaarverslag.render.docx.tables import (
-    WordCell,
     fit,
     hang_markers,
     keep_together,
@@ -47,9 +49,6 @@ from jaarverslag.render.docx.tables import (
 )
 
 HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
-ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-LANGUAGE = "nl-NL"
 
 
 #: Word's own heading styles, by level.
@@ -81,16 +80,16 @@ def render_docx(
 ) -> bytes:
     """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
     word = new_docx(str(reference)) if reference else new_docx()
-    _clear_body(word)
+    clear_body(word)
     if reference is None:
-        _default_look(word)
+        default_look(word)
     else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
         ensure_styles(word, WRITER_STYLES)
     write_html(word, html, figures_png)
-    _properties(word, document)
+    set_properties(word, document)
     buffer = io.BytesIO()
     word.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return fixed_zip(buffer.getvalue())
 
 
 def write_html(
@@ -104,109 +103,6 @@ def write_html(
     body = root.find("body")
     for element in body if body is not None else []:
         writer.block(element)
-
-
-def _clear_body(word: DocxDocument) -> None:
-    """A reference document's content goes; its styles, headers and section stay."""
-    body = word.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-
-
-def _default_look(word: DocxDocument) -> None:
-    styles = word.styles
-    normal = styles["Normal"]
-    normal.font.name = "Open Sans"
-    normal.font.size = Pt(10)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        style = styles[name]
-        style.font.name = "Open Sans"
-        style.font.color.rgb = ACCENT
-    section = word.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(2.4), Cm(2.0)
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.4)
-
-
-def _properties(word: DocxDocument, document: Document) -> None:
-    moment = dt.datetime.combine(dt.date.fromisoformat(document.datum), dt.time())
-    props = word.core_properties
-    props.title = document.titel
-    props.author = document.organisatie
-    props.subject = f"{document.soort} {document.jaar}"
-    props.language = LANGUAGE
-    props.created = moment
-    props.modified = moment
-    props.last_modified_by = document.organisatie
-    props.revision = 1
-    props.comments = ""
-    _language(word)
-
-
-def _language(word: DocxDocument) -> None:
-    """Dutch as the language of the text itself, in the styles: Word's proofing, screen readers
-    and a PDF export (its /Lang) read it there, not in the core properties. The defaults get
-    it, and so does every style (also of a house style) that names another language."""
-    styles = node = word.styles.element
-    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):  # each first in its parent
-        child = node.find(qn(tag))
-        if child is None:
-            child = OxmlElement(tag)
-            node.insert(0, child)
-        node = child
-    if node.find(qn("w:lang")) is None:
-        later = ("w:eastAsianLayout", "w:specVanish", "w:oMath")  # the schema's order
-        node.insert_element_before(OxmlElement("w:lang"), *later)
-    for lang in styles.iter(qn("w:lang")):
-        lang.set(qn("w:val"), LANGUAGE)
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry times: same input, same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
-
-def _data_url(src: str, kinds: tuple[str, ...]) -> bytes | None:
-    """The bytes of a ``data:`` URL of one of ``kinds`` (base64, as the HTML renderer puts
-    every picture in the page), else None."""
-    header, comma, payload = src.partition(",")
-    kind, _, encoding = header.removeprefix("data:").partition(";")
-    if not (header.startswith("data:") and comma and encoding == "base64" and kind in kinds):
-        return None
-    try:
-        return base64.b64decode(payload, validate=True)
-    except ValueError:
-        return None
-
-
-def _word_picture(data: bytes) -> bytes | None:
-    """``data`` as python-docx reads it: as it is, or re-encoded as PNG when its header is
-    one python-docx doesn't know (a JPEG without JFIF or Exif, as CMYK ones are); None when
-    not even Pillow can read it."""
-    from docx.image.image import Image as WordImage
-    from PIL import Image
-
-    try:
-        WordImage.from_blob(data)
-        return data
-    except Exception:  # python-docx raises whatever its header parser meets
-        pass
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            out = io.BytesIO()
-            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(out, "PNG")
-            return out.getvalue()
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
 
 
 def _classes(element: HtmlElement) -> set[str]:
@@ -433,8 +329,8 @@ class _Writer:
         """A picture of the rapport's own text, in the line as in the HTML, no wider than the
         text; one Word can't show (SVG) becomes its description, in brackets and italics."""
         alt = img.get("alt", "")
-        data = _data_url(img.get("src", ""), RASTER)
-        picture = _word_picture(data) if data is not None else None
+        data = data_url(img.get("src", ""), RASTER)
+        picture = word_picture(data) if data is not None else None
         if picture is None:
             self._run(paragraph, f"[afbeelding: {alt}]" if alt else "[afbeelding]", False, True)
             return
@@ -443,7 +339,7 @@ class _Writer:
         if shape.width > widest:
             shape.height = Emu(int(shape.height * widest / shape.width))
             shape.width = Emu(widest)
-        shape._inline.docPr.set("descr", alt)
+        inline_element(shape).docPr.set("descr", alt)
 
     def figure(self, el: HtmlElement) -> None:
         img = el.find(".//img")

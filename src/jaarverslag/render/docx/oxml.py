@@ -1,0 +1,51 @@
+"""The one place that reaches into python-docx's objects for their XML elements.
+
+Why: python-docx has no public way to set what Word needs and it doesn't model — a table's
+look and layout, a row that must not break over pages or repeats as header, a cell's shading,
+a picture's description — so these are set on the XML element an object wraps, which
+python-docx keeps in a private attribute (``table._tbl``, ``row._tr``, ``cell._tc``,
+``shape._inline``) and documents as the way to go further. ``tests/render/test_oxml.py`` fails
+loudly when python-docx renames them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from docx.shape import InlineShape
+    from docx.shared import Length
+    from docx.table import Table, _Row
+    from docx.text.paragraph import Paragraph
+
+
+class WordCell(Protocol):
+    """A table cell of python-docx (its class is private there): what the writer uses."""
+
+    width: Length | None
+    _tc: Any  # the cell's XML, for the shading python-docx has no API for
+
+    @property
+    def paragraphs(self) -> list[Paragraph]: ...
+
+    def merge(self, other: WordCell) -> WordCell: ...
+
+
+def table_element(table: Table) -> Any:
+    """The ``<w:tbl>`` of a table."""
+    return table._tbl
+
+
+def row_element(row: _Row) -> Any:
+    """The ``<w:tr>`` of a table row."""
+    return row._tr
+
+
+def cell_element(cell: WordCell) -> Any:
+    """The ``<w:tc>`` of a table cell."""
+    return cell._tc
+
+
+def inline_element(shape: InlineShape) -> Any:
+    """The ``<wp:inline>`` of a picture in the text."""
+    return shape._inline
