@@ -163,7 +163,8 @@ def _check(data: bytes, display: str) -> _Checked:
     findings += schema_findings(doc)
     well_formed = not findings
     meta = doc.get("metadata") if isinstance(doc, dict) else None
-    d, missing = _definitions(meta)
+    keys = {"metadata", "metadata.overheidslaag", "metadata.boekjaar"}
+    d, missing = (None, []) if keys & {f.path for f in findings} else _definitions(meta)
     findings += missing
     if d is not None:
         rows = code_findings(doc, d) + grey_findings(doc, d)

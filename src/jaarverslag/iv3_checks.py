@@ -17,7 +17,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, TypeGuard
 
-from .iv3_json import Finding, getal, path, procent
+from .iv3_json import Finding, getal, path, procent, shown
 from .iv3_schema import melding, resource
 
 #: The most each control lets pass. CBS's definitions give no norm (``<goed>`` in its messages);
@@ -138,7 +138,7 @@ def code_findings(doc: Any, d: Definities) -> list[Finding]:
                 value = row.get(field)
                 if isinstance(value, str) and value not in d.codes.get(lijst, {}):
                     extra = f"Zie de codelijst {lijst} van {d.naam}."
-                    message = melding(foutcode, onderdeel=part, fout=value, extra=extra)
+                    message = melding(foutcode, onderdeel=part, fout=shown(value), extra=extra)
                     found.append(Finding(path(("data", part, i, field)), message, foutcode))
     return found
 

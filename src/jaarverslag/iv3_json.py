@@ -26,7 +26,11 @@ MAX_VALUES = 500_000  #: JSON values (numbers, texts, rows) accepted (a delivery
 _BRACKETS = b"[]{}"
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
 _STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  #: as signed bytes: +1 and -1
-_TOP = ("", "metadata", "contact", "opmerkingen", "data")
+#: The parts of a delivery in the schema's order (paths sort by it; unknown keys come after)
+_PARTS = (
+    *("metadata", "contact", "opmerkingen", "data", "lasten", "baten", "balans_lasten"),
+    *("balans_baten", "balans_standen", "kengetallen", "beleidsindicatoren"),
+)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 #: Python's wording of a JSON syntax error (its start) → ours
@@ -146,8 +150,19 @@ def path(parts: Sequence[str | int]) -> str:
 def order(where: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key for paths in a delivery's order: metadata, contact, …; ``[2]`` before ``[12]``."""
     parts = [p for p in re.split(r"[.\[\]]+", where) if p]
-    top = (_TOP.index(parts[0]) if parts and parts[0] in _TOP else len(_TOP), 0)
-    return (top, *((0, int(p)) if p.isdigit() else (1, p) for p in parts))
+    return tuple(
+        (0, int(p)) if p.isdigit() else (1, _PARTS.index(p)) if p in _PARTS else (2, p)
+        for p in parts
+    )
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """A key or code from the delivery as a message may print it: one line, not too long."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    if text.isprintable() and text.strip() == text and text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def getal(value: float) -> str:
@@ -205,7 +220,7 @@ def _doubled_keys(value: Any, doubled: dict[int, list[str]]) -> list[Finding]:
         node, where = stack.pop()
         if isinstance(node, dict):
             for key in doubled.get(id(node), ()):
-                message = f"de sleutel {key} staat meer dan eens in hetzelfde object"
+                message = f"de sleutel {shown(key)} staat meer dan eens in hetzelfde object"
                 found.append(Finding(path((*where, key)), message, "dubbele sleutel"))
             stack.extend((child, (*where, key)) for key, child in node.items())
         elif isinstance(node, list):

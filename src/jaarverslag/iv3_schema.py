@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .iv3_json import Finding, getal, order, path
+from .iv3_json import Finding, getal, order, path, shown
 
 SCHEMA_FILE = "iv3_data_schema_v2_1_1.json"
 MAX_SCHEMA_ROWS = 1000  #: failing rows of one part told one by one (then counted)
@@ -202,7 +202,7 @@ def _missing(parts: tuple[str | int, ...], key: str) -> Finding:
     if not parts:
         return _coded(where, _TOP[key])
     if parts == ("metadata",):
-        return _coded(where, _METADATA["sleutel"], fout=key)
+        return _coded(where, _METADATA["sleutel"], fout=shown(key))
     if parts == ("contact",):
         return _coded(where, _CONTACT["sleutel"], fout=key)
     if parts == ("data",) and key in _DATA:
@@ -218,10 +218,10 @@ def _missing(parts: tuple[str | int, ...], key: str) -> Finding:
 def _unknown(parts: tuple[str | int, ...], key: str, allowed: Sequence[str]) -> Finding:
     where = path((*parts, key))
     if parts == ("metadata",):
-        return _coded(where, _METADATA["onbekend"], fout=key)
+        return _coded(where, _METADATA["onbekend"], fout=shown(key))
     if parts == ("contact",):
-        return _coded(where, _CONTACT["onbekend"], fout=key)
-    message = f"onbekende sleutel {key}; toegestaan zijn {', '.join(allowed)}"
+        return _coded(where, _CONTACT["onbekend"], fout=shown(key))
+    message = f"onbekende sleutel {shown(key)}; toegestaan zijn {', '.join(allowed)}"
     return Finding(where, message, "schema")
 
 
@@ -279,8 +279,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"de tekst {json.dumps(shown, ensure_ascii=False)}" if value else "een lege tekst"
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"de tekst {json.dumps(text, ensure_ascii=False)}" if value else "een lege tekst"
     if isinstance(value, int | float):
         return f"het getal {value}"
     return "een lijst" if isinstance(value, list) else "een object"
