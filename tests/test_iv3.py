@@ -88,6 +88,17 @@ def test_the_top_level_parts_and_wrong_values_without_a_foutcode() -> None:
     ]
 
 
+def test_a_failing_row_is_named_by_its_own_index() -> None:
+    """Rows that pass their schema are left out of the validator's work: the rest keep their place."""
+    delivery = doc("jaarrekening_2024.json")
+    delivery["data"]["lasten"][4]["bedrag"] = None
+    delivery["data"]["baten"][3]["categorie"] = 7.1
+    assert messages(delivery) == [
+        "iv3.json: data.lasten[4].bedrag: foutcode SF017: Het bedrag is niet gevuld in onderdeel lasten.",
+        "iv3.json: data.baten[3].categorie: moet tekst zijn, niet het getal 7.1",
+    ]
+
+
 def test_a_contact_value_of_the_wrong_kind() -> None:
     delivery = doc("begroting_2025.json")
     delivery["contact"]["email"] = "p.afzender"
