@@ -32,7 +32,7 @@ from .iv3_checks import (
     definities,
     grey_findings,
 )
-from .iv3_json import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Finding, getal, order, parse
+from .iv3_json import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Finding, getal, order, parse, shown
 from .iv3_schema import melding, schema_findings
 
 __all__ = [
@@ -190,7 +190,7 @@ def _definitions(meta: Any) -> tuple[Definities | None, list[Finding]]:
     for name, year in beschikbaar():
         years.setdefault(name, []).append(str(year))
     shipped = "; ".join(f"{name} {', '.join(y)}" for name, y in sorted(years.items(), key=_laag))
-    text = melding("SF888", fout=bestandsnaam(laag, jaar))
+    text = melding("SF888", fout=shown(bestandsnaam(laag, jaar)))
     message = f"{text} Definities zijn er voor {shipped}."
     return None, [Finding("metadata.boekjaar", message, "SF888")]
 
@@ -209,7 +209,9 @@ def _asked(taakvelden: Sequence[object], d: Definities, rapport: str, key: str) 
     problems = []
     seen: set[str] = set()
     for item in taakvelden:
-        if not isinstance(item, str):
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            message = f'{shown(str(item))} is geen taakveldcode; noem codes zoals "6.3"'
+        elif not isinstance(item, str):
             message = (
                 f"{item} is als getal gelezen; zet elke taakveldcode tussen aanhalingstekens, "
                 f'zoals "6.3" en "0.10" (als getal is 0.10 hetzelfde als 0.1)'

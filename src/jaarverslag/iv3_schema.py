@@ -63,11 +63,14 @@ def fouten() -> dict[str, str]:
 
 def melding(code: str, **slots: str) -> str:
     """``foutcode PF006: <CBS's message with its slots filled>``; an empty slot is left out."""
-    text = re.sub(r"<(\w+)>", lambda m: slots.get(m.group(1), ""), fouten()[code])
-    text = re.sub(r"\s+", " ", text)  # CBS's text has double spaces and " ." here and there
-    text = re.sub(r"\s+([.!,])", r"\1", text)
-    text = re.sub(r"\.{2,}", ".", text)
-    return f"foutcode {code}: {text.strip()}"
+    template = re.sub(
+        r"<(\w+)>", lambda m: m.group(0) if slots.get(m.group(1)) else "", fouten()[code]
+    )
+    template = re.sub(r"\s+", " ", template)  # CBS's text has double spaces and " ." here and there
+    template = re.sub(r"\s+([.!,])", r"\1", template)
+    template = re.sub(r"\.{2,}", ".", template)  # "<extra>." with no extra
+    text = re.sub(r"<(\w+)>", lambda m: slots[m.group(1)], template.strip())
+    return f"foutcode {code}: {text}"
 
 
 @cache
