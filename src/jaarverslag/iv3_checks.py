@@ -73,6 +73,7 @@ class Definities:
         return f"{code} {name}" if name else code
 
 
+@cache
 def beschikbaar() -> list[tuple[str, int]]:
     """The (overheidslaag, boekjaar) pairs whose definitions are shipped."""
     found = []
@@ -241,8 +242,8 @@ def _pf005(amounts: Amounts, d: Definities, calculatie: Mapping[str, Any]) -> li
     if share <= NORMEN["PF005"] + _EPSILON:
         return []
     text = melding("PF005", fout=procent(share), goed=procent(NORMEN["PF005"]))
-    shown = ", ".join(where[:5]) + (f" en nog {len(where) - 5}" if len(where) > 5 else "")
-    return [Finding("data", f"{text} (categorie {'/'.join(sorted(fr))} in {shown})", "PF005")]
+    listed = ", ".join(where[:5]) + (f" en nog {len(where) - 5}" if len(where) > 5 else "")
+    return [Finding("data", f"{text} (categorie {'/'.join(sorted(fr))} in {listed})", "PF005")]
 
 
 def _pf006(amounts: Amounts, d: Definities, calculatie: Mapping[str, Any]) -> list[Finding]:
