@@ -29,8 +29,10 @@ build: $(STAMP)
 
 # The tools the tests read our files with: pdftotext, LibreOffice, Chromium, axe-core (npm) and
 # Java, which runs veraPDF (found via $VERAPDF, ../shared/tools/verapdf/ or `verapdf` on the PATH).
-$(TEST_STAMP): scripts/system-deps.sh | $(STAMP)
+# PostgreSQL (scripts/infra-deps.sh): the werkplek's tests start a throwaway cluster of it.
+$(TEST_STAMP): scripts/system-deps.sh scripts/infra-deps.sh | $(STAMP)
 	bash scripts/system-deps.sh --test
+	bash scripts/infra-deps.sh
 	touch $@
 
 $(AXE): package.json package-lock.json | $(TEST_STAMP)
@@ -47,7 +49,7 @@ test-fast: $(STAMP)
 
 # The golden HTML and open data of every example in data/, rewritten from the current output.
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q tests/test_snapshots.py --update-snapshots
+	$(BIN)/python -m pytest -n 2 -q tests/e2e/test_snapshots.py --update-snapshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -61,16 +63,18 @@ docs: $(STAMP)
 docs-img: $(STAMP) $(TEST_STAMP)
 	$(BIN)/python scripts/handleiding_beelden.py --out docs/img
 
-# ruff, mypy --strict over src/, and the import contracts of the stages (pyproject.toml)
+# ruff, mypy --strict over src/, the import contracts of the stages (pyproject.toml), and the
+# house drawn from every import (scripts/house.py: no circle, no module over 400 lines)
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/house.py
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -122,18 +122,31 @@ def floors(edges: dict[str, set[str]]) -> int:
     return max((visit(n, frozenset()) for n in edges), default=0)
 
 
+#: No module longer than this: past it, a module holds more than one thing.
+MAX_LINES = 400
+
+
+def too_long(root: Path = ROOT) -> dict[str, int]:
+    """The modules over :data:`MAX_LINES` lines, with their length."""
+    lengths = {n: len(p.read_text(encoding="utf-8").splitlines()) for n, p in modules(root).items()}
+    return {name: n for name, n in lengths.items() if n > MAX_LINES}
+
+
 def main(argv: list[str]) -> int:
     edges = graph()
     arrows = sum(len(v) for v in edges.values())
     found = circles(edges)
+    long = too_long()
     print(f"{len(edges)} rooms on {floors(edges)} floors, {arrows} arrows, {len(found)} circles")
     for circle in found:
         print("circle:", " ⇄ ".join(circle))
+    for name, lines in sorted(long.items()):
+        print(f"too long: {name} ({lines} lines, at most {MAX_LINES})")
     if "--arrows" in argv:
         for name in sorted(edges):
             for target in sorted(edges[name]):
                 print(f"{name} → {target}")
-    return 1 if found else 0
+    return 1 if found or long else 0
 
 
 if __name__ == "__main__":

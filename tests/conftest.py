@@ -10,6 +10,9 @@ from support.helpers import DATA, sample
 
 from jaarverslag.build.pipeline import Outcome, build_one
 
+# Fixtures of the werkplek's services: a throwaway PostgreSQL, an OpenID Connect provider
+pytest_plugins = ["support.postgres", "support.oidc"]
+
 # Property tests have no deadline: speed is measured in `make bench`, side by side, not by a
 # timer in a test on a shared, noisy machine. In CI (.ci/run sets JAARVERSLAG_CI) they are
 # derandomized, so a landing is judged on the same examples every run; at a desk they search

@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 # The fixtures postgres, postgres_url and oidc_provider. Modules named here are imported by
 # pytest (for assertion rewriting) and must not be imported by this module before: import from
 # them inside the tests. Once tests/conftest.py names them, this line can go.
-pytest_plugins = ["support.postgres", "support.oidc"]
 pytestmark = pytest.mark.slow
 
 

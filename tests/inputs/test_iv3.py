@@ -1,6 +1,6 @@
 """An Iv3 delivery (iv3.json) checked as CBS checks it, then read as kosten rows.
 
-The deliveries in ``tests/iv3/`` are small hand-built files (README there): valid ones, and one
+The deliveries in ``tests/rapports/iv3/`` are small hand-built files (README there): valid ones, and one
 per CBS error. Messages are pinned verbatim: they quote CBS's own wording from fouten.json.
 """
 
@@ -10,16 +10,16 @@ import copy
 import csv
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.helpers import DATA, RAPPORTS
 
-from jaarverslag.errors import Problem
-from jaarverslag.iv3 import (
+from jaarverslag.core.errors import Problem
+from jaarverslag.inputs.iv3.checks import definities
+from jaarverslag.inputs.iv3.delivery import (
     BEDRAGEN_IN,
     MAX_BYTES,
     MAX_DEPTH,
@@ -28,9 +28,8 @@ from jaarverslag.iv3 import (
     read_kosten_reeks,
     validate,
 )
-from jaarverslag.iv3_checks import definities
 
-FIXTURES = Path(__file__).resolve().parent / "iv3"
+FIXTURES = RAPPORTS / "iv3"
 VALID = [
     "begroting_2025.json",
     "jaarrekening_2024.json",

@@ -11,7 +11,7 @@ cells, and the controls on lasten and baten (PF004, PF005, PF006, PF009). Every 
 Then :func:`read_kosten` turns the taakvelden a rapport names into rows of the ``kosten`` data kind
 (amounts in thousands of euros, as Iv3 has them), and :func:`read_kosten_reeks` does so for a folder
 of deliveries, one per gemeente. CBS's schema and definitions are shipped unchanged in
-``iv3_definities/`` (source: CBS, repository statistiekcbs/iv3_definities, commit 9d77a88).
+``definities/`` (source: CBS, repository statistiekcbs/iv3_definities, commit 9d77a88).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .errors import Problem
-from .iv3_checks import (
+from jaarverslag.core.errors import Problem
+from jaarverslag.inputs.iv3.checks import (
     Definities,
     beschikbaar,
     bestandsnaam,
@@ -32,8 +32,17 @@ from .iv3_checks import (
     definities,
     grey_findings,
 )
-from .iv3_json import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Finding, getal, order, parse, shown
-from .iv3_schema import melding, schema_findings
+from jaarverslag.inputs.iv3.parse import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_VALUES,
+    Finding,
+    getal,
+    order,
+    parse,
+    shown,
+)
+from jaarverslag.inputs.iv3.schema import melding, schema_findings
 
 __all__ = [
     "BEDRAGEN_IN",

@@ -17,8 +17,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, TypeGuard
 
-from .iv3_json import Finding, getal, path, procent, shown
-from .iv3_schema import melding, resource
+from jaarverslag.inputs.iv3.parse import Finding, getal, path, procent, shown
+from jaarverslag.inputs.iv3.schema import melding, resource
 
 #: The most each control lets pass. CBS's definitions give no norm (``<goed>`` in its messages);
 #: PF001's one published formula allowed 1%. PF006 and PF009: a total that must match exactly and
@@ -77,7 +77,7 @@ class Definities:
 def beschikbaar() -> list[tuple[str, int]]:
     """The (overheidslaag, boekjaar) pairs whose definitions are shipped."""
     found = []
-    for entry in (files(__package__) / "iv3_definities").iterdir():
+    for entry in (files(__package__) / "definities").iterdir():
         parts = entry.name.removesuffix(".json").split("_")
         if entry.name.startswith("iv3_definities_") and len(parts) == 4 and parts[3].isdigit():
             found.append((parts[2], int(parts[3])))

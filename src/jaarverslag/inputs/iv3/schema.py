@@ -1,7 +1,7 @@
 """CBS's JSON schema of an Iv3 delivery, its failures told with CBS's own foutcodes.
 
 The schema (draft-07, v2.1.1) and ``fouten.json`` are CBS's files, shipped unchanged in
-``iv3_definities/``. A schema failure gets the SF foutcode that CBS defines for it (a missing or
+``definities/``. A schema failure gets the SF foutcode that CBS defines for it (a missing or
 unknown key in metadata or contact, a missing part of data, a row without a key or amount);
 failures CBS gives no code for get a plain Dutch message naming the path.
 """
@@ -18,11 +18,11 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .iv3_json import Finding, getal, order, path, shown
+from jaarverslag.inputs.iv3.parse import Finding, getal, order, path, shown
 
 SCHEMA_FILE = "iv3_data_schema_v2_1_1.json"
 MAX_SCHEMA_ROWS = 1000  #: failing rows of one part told one by one (then counted)
-_FOLDER = "iv3_definities"
+_FOLDER = "definities"
 
 #: The SF foutcode of each part of a delivery: missing, unknown key, key missing, wrong value
 _METADATA = {"ontbreekt": "SF001", "sleutel": "SF002", "onbekend": "SF003", "waarde": "SF004"}
