@@ -9,7 +9,7 @@ import sys
 from support.helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import house  # noqa: E402
+import house
 
 PACKAGE = ROOT / "src" / "jaarverslag"
 
