@@ -24,7 +24,7 @@ from PIL import Image, ImageChops, ImageOps
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gemeentedocument import make_document  # noqa: E402
+from support.gemeentedocument import make_document  # noqa: E402
 
 from jaarverslag.build.pipeline import build_one  # noqa: E402
 from jaarverslag.commands.insert import insert_chapter  # noqa: E402

@@ -1,5 +1,5 @@
 """Write the rapport.yaml key table of docs/rapport-yaml.md from the declaration in
-src/jaarverslag/config.py.
+src/jaarverslag/inputs/config/keys.py.
 
 Run after changing a key: ``.venv/bin/python scripts/readme_keys.py``. tests/test_readme_keys.py
 fails while the page holds another table than this script writes. (The table was the README's
@@ -15,7 +15,7 @@ from jaarverslag.inputs.config.keys import key_table
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "rapport-yaml.md"
 BEGIN = (
-    "<!-- rapport.yaml keys: written by scripts/readme_keys.py from src/jaarverslag/config.py -->"
+    "<!-- rapport.yaml keys: written by scripts/readme_keys.py from src/jaarverslag/inputs/config/keys.py -->"
 )
 END = "<!-- end of rapport.yaml keys -->"
 

@@ -1,4 +1,4 @@
-"""The rapport.yaml table of docs/rapport-yaml.md is the declaration's (src/jaarverslag/config.py):
+"""The rapport.yaml table of docs/rapport-yaml.md is the declaration's (src/jaarverslag/inputs/config/keys.py):
 every key, whether it is required, and its default, so the documentation can't drift from the
 code."""
 

@@ -469,11 +469,13 @@ def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path:
 @pytest.mark.slow
 def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
     """The gemeenten are rendered in slices over a process pool: same files, byte for byte."""
+    from jaarverslag.build.options import BuildOptions
     from jaarverslag.build.pipeline import build
 
     folder = reeks(tmp_path / "r")
     one = build_one(folder, tmp_path / "a", ("html", "docx"), use_cache=False)
-    (two,) = build([folder], tmp_path / "b", ("html", "docx"), jobs=2, use_cache=False)
+    options = BuildOptions(("html", "docx"), jobs=2, use_cache=False)
+    (two,) = build([folder], tmp_path / "b", options)
     assert one.ok and two.ok, (one.problems, two.problems)
 
     def files(root: Path) -> dict[str, bytes]:
