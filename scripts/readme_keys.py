@@ -15,7 +15,8 @@ from jaarverslag.inputs.config.keys import key_table
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "rapport-yaml.md"
 BEGIN = (
-    "<!-- rapport.yaml keys: written by scripts/readme_keys.py from src/jaarverslag/inputs/config/keys.py -->"
+    "<!-- rapport.yaml keys: written by scripts/readme_keys.py from "
+    "src/jaarverslag/inputs/config/keys.py -->"
 )
 END = "<!-- end of rapport.yaml keys -->"
 
