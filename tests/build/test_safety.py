@@ -290,7 +290,9 @@ def test_a_fifo_is_refused_instead_of_hanging(tmp_path: Path) -> None:
 
 
 def test_a_template_fetching_a_fifo_is_refused(tmp_path: Path) -> None:
-    template = (DATA.parent / "src/jaarverslag/render/templates/base.html").read_text(encoding="utf-8")
+    template = (DATA.parent / "src/jaarverslag/render/templates/base.html").read_text(
+        encoding="utf-8"
+    )
     base = template.replace("</body>", '<img src="pijp.png" alt="x"></body>')
     source = rapport(tmp_path / "r", {"templates/base.html": base})
     os.mkfifo(source / "pijp.png")
