@@ -549,3 +549,21 @@ def test_any_value_anywhere_gives_problems_never_an_exception(
 @given(st.binary(max_size=200))
 def test_any_bytes_give_problems_never_an_exception(data: bytes) -> None:
     assert all(isinstance(p, Problem) for p in validate(data))
+
+
+def test_the_definitions_readme_lists_each_file_s_checksum() -> None:
+    """The build cache hashes the shipped definitions through their README's checksums
+    (build/cache.py BY_README): the README must name every file with its sha256."""
+    import hashlib
+    import re
+
+    from jaarverslag.build.cache import PACKAGE
+
+    folder = PACKAGE / "inputs" / "iv3" / "definities"
+    listed = dict(
+        re.findall(
+            r"\| `([^`]+\.json)` \|[^|]*\| `([0-9a-f]{16})` \|", (folder / "README.md").read_text()
+        )
+    )
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in folder.glob("*.json")}
+    assert listed == files

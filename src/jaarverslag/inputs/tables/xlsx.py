@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
-from jaarverslag.core.xml import Element
 
 if TYPE_CHECKING:
-    pass
+    from jaarverslag.core.xml import Element  # lxml is imported when a workbook is read
 
 MAX_SHARED_STRINGS = 2_000_000
 MAX_ROWS = 1_048_576  #: Excel's own sheet limits: a cell beyond them is no real workbook
