@@ -121,6 +121,7 @@ def test_the_kosten_sheet_shows_reserves_and_explains_its_own_soort(
     soorten = {row[2] for row in book["kosten"].iter_rows(min_row=2, values_only=True)}
     assert soorten == {"lasten", "baten", "toevoeging", "onttrekking"}
     outcome = build_one(starter, tmp_path / "out", ["html"], use_cache=False)
+    assert outcome.ok, outcome.problems
     html = (tmp_path / "out" / "mijn-rapport" / "mijn-rapport.html").read_text("utf-8")
     assert "Gerealiseerd resultaat" in html
     sheet = book["Toelichting"]
