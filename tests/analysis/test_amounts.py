@@ -270,3 +270,14 @@ def test_the_suggested_live_figure_prints_the_typed_amount() -> None:
     for expression, value in figures.amounts.entries():
         text = printed(figures, expression)
         assert Fraction(text.removeprefix("€ ").replace(".", "").replace(",", ".")) == value
+
+
+def test_a_hostile_name_is_printed_short_and_on_one_line(reserves: Figures) -> None:
+    with pytest.raises(InputError) as caught:
+        render_template('{{ kosten("lasten", "a\\nb" ~ "x" * 500, "verschil") }}', "t.md", reserves)
+    [problem] = caught.value.problems
+    assert "\n" not in str(problem) and len(str(problem)) < 250
+    assert "heeft geen post 'a bxxxx" in str(problem)
+    for args in ("none, [1], {}", "1, 2, 3, 4", "'lasten'"):
+        with pytest.raises(InputError):
+            render_template("{{ kosten(" + args + ") }}", "t.md", reserves)

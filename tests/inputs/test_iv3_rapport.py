@@ -279,3 +279,31 @@ def test_a_delivery_outside_the_folder_is_refused(tmp_path: Path) -> None:
     assert messages(folder) == [
         f"{folder}/iv3.json: verwijst naar een bestand buiten de rapportmap"
     ]
+
+
+def test_a_gemeente_of_a_delivery_missing_from_gemeenten_csv_names_its_delivery(
+    tmp_path: Path,
+) -> None:
+    folder = write_rapport(
+        tmp_path / "r",
+        {
+            "rapport.yaml": "titel: T\nsoort: begroting\njaar: 2025\n" + TAAKVELDEN,
+            "iv3/groningen.json": raw("groningen_begroting_2025.json"),
+            "iv3/voorbeeldstad.json": raw("begroting_2025.json"),
+            "gemeenten.csv": "gemeente,inwoners\nGroningen,243768\n",
+        },
+    )
+    _, problems = read_inputs(folder)
+    assert [str(p) for p in problems] == [
+        f"{folder}/iv3/voorbeeldstad.json: gemeente: 'Voorbeeldstad' staat niet in "
+        f"{folder}/gemeenten.csv"
+    ]
+
+
+def test_a_delivery_over_its_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": BEGROTING + TAAKVELDEN})
+    with (folder / "iv3.json").open("wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    assert messages(folder) == [
+        f"{folder}/iv3.json: is te groot (21 MB; hoogstens 20 MB voor een Iv3-bestand)"
+    ]

@@ -78,6 +78,12 @@ class Group:
         return names
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A name from a text as a message may print it: one line, not too long."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _norm(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
@@ -156,11 +162,11 @@ class LiveTable:
             where = [g.header.label if g.header else "" for g, _ in found]
             example = _norm(where[0]).split(" ")[0]
             raise AmountError(
-                f"{self.function}: '{names[0]}' staat in {_listed(where)}: noem de groep, "
-                f'zoals {self.function}("{example}", "{names[0]}", …)'
+                f"{self.function}: '{_shown(names[0])}' staat in {_listed(where)}: noem de groep, "
+                f'zoals {self.function}("{example}", "{_shown(names[0])}", …)'
             )
         raise AmountError(
-            f"{self.function}: onbekende post of groep '{names[0]}' ({self._known()})"
+            f"{self.function}: onbekende post of groep '{_shown(names[0])}' ({self._known()})"
         )
 
     def _group(self, name: object) -> Group:
@@ -169,7 +175,9 @@ class LiveTable:
             if wanted in group.names():
                 return group
         known = [g.header.label for g in self.groups if g.header is not None]
-        raise AmountError(f"{self.function}: onbekende groep '{name}' (bekend: {_listed(known)})")
+        raise AmountError(
+            f"{self.function}: onbekende groep '{_shown(name)}' (bekend: {_listed(known)})"
+        )
 
     def _in_group(self, group: Group, name: object) -> Row:
         wanted = _norm(name)
@@ -181,7 +189,7 @@ class LiveTable:
         header = group.header.label if group.header is not None else ""
         known = [p.label for p in group.posts] + (["totaal"] if group.total is not None else [])
         raise AmountError(
-            f"{self.function}: {header} heeft geen post '{name}' (bekend: {_listed(known)})"
+            f"{self.function}: {header} heeft geen post '{_shown(name)}' (bekend: {_listed(known)})"
         )
 
     def _known(self) -> str:
@@ -203,7 +211,9 @@ class LiveTable:
                     )
                 return index
         known = [c.label for c in self.table.columns if c.key != "vn"]
-        raise AmountError(f"{self.function}: onbekende kolom '{name}' (bekend: {_listed(known)})")
+        raise AmountError(
+            f"{self.function}: onbekende kolom '{_shown(name)}' (bekend: {_listed(known)})"
+        )
 
     def cell(self, args: Sequence[object]) -> Cell:
         if len(args) not in (2, 3):
