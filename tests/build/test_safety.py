@@ -796,6 +796,8 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(tmp_path: Path, jobs: st
     shutil.copytree(DATA / "beleidsplan-wassenaar-2024", source)
     partners = "partij;aandeel\n" + "".join(f"Gemeente {i};2\n" for i in range(50))
     (source / "verdeelsleutel.csv").write_text(partners, encoding="utf-8")
+    # the example's text prints the parts of its own three partners: not of these
+    (source / "teksten" / "verdeling.md").write_text("De verdeling.\n", encoding="utf-8")
     out = tmp_path / "out"
     assert jaarverslag("build", source, "-o", out, "-f", "html").code == 0
     before = snapshot(out)

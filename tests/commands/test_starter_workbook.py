@@ -112,6 +112,25 @@ def test_the_toelichting_explains_every_sheet_and_column_in_dutch(starter: Path)
     assert "rapport.xlsx[kosten]:5: bedrag: 'abc' is geen getal" in text
 
 
+def test_the_kosten_sheet_shows_reserves_and_explains_its_own_soort(
+    starter: Path, tmp_path: Path
+) -> None:
+    """The kosten sheet has a toevoeging and an onttrekking, so the starter's table runs on to
+    the gerealiseerd resultaat; its soort column is explained as kosten's, not indicatoren's."""
+    book = load_workbook(starter / "rapport.xlsx")
+    soorten = {row[2] for row in book["kosten"].iter_rows(min_row=2, values_only=True)}
+    assert soorten == {"lasten", "baten", "toevoeging", "onttrekking"}
+    outcome = build_one(starter, tmp_path / "out", ["html"], use_cache=False)
+    assert outcome.ok, outcome.problems
+    html = (tmp_path / "out" / "mijn-rapport" / "mijn-rapport.html").read_text("utf-8")
+    assert "Gerealiseerd resultaat" in html
+    sheet = book["Toelichting"]
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    at = rows.index(["Werkblad kosten"])
+    soort = next(r for r in rows[at:] if r[:1] == ["soort"])
+    assert "reserve" in soort[2] and "beoogd" not in soort[2]
+
+
 def test_the_example_rows_follow_the_report_year() -> None:
     book = load_workbook(io.BytesIO(starter_workbook(2031)))
     years = {row[2] for row in book["indicatoren"].iter_rows(min_row=2, values_only=True)}
@@ -160,7 +179,7 @@ def test_saved_by_libreoffice_calc_it_still_builds_with_its_lists(
         for v in load_workbook(folder / "rapport.xlsx")["kosten"].data_validations.dataValidation
         if v.type == "list"
     ]
-    assert '"lasten,baten"' in lists
+    assert '"lasten,baten,toevoeging,onttrekking"' in lists
     outcome = build_one(folder, tmp_path / "out", ["html"], use_cache=False)
     assert outcome.ok, outcome.problems
     built = (tmp_path / "out" / "mijn-rapport" / "tabellen").iterdir()

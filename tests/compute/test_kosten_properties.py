@@ -2,7 +2,9 @@
 
 A controller checks a kosten table with a pencil: every printed total is the sum of the printed
 posts, every printed verschil the difference of the printed columns (a dash counting as 0), the
-saldo is baten − lasten in every column, V/N follows the sign of the verschil, and one table
+saldo is baten − lasten and the resultaat saldo − toevoegingen + onttrekkingen in every column,
+V/N follows the sign of the verschil by the BBV's rules for every kind of row (higher lasten or
+toevoegingen nadelig; higher baten, onttrekkingen, saldo or resultaat voordelig), and one table
 prints one number of decimals. These properties read the figures back from what is printed
 (:func:`format_cell`) and from the open data, never from the computation's own numbers.
 """
@@ -25,6 +27,20 @@ from jaarverslag.render.opendata import table_csv
 
 JAAR = 2020
 POSTS = ["6.1 Samenkracht", "6.3 Inkomensregelingen", "6.4 Begeleide participatie", "Overig"]
+#: Reserve mutations are booked per reserve or on a post (a taakveld) of the table.
+RESERVES = ["Reserve sociaal domein", "Reserve re-integratie", "6.4 Begeleide participatie"]
+SOORTEN = ["lasten", "baten", "toevoeging", "onttrekking"]
+#: Group header → its total line; the resultaat is a line of its own.
+TOTALS = {
+    "Lasten": "Totaal lasten",
+    "Baten": "Totaal baten",
+    "Saldo": "Saldo van baten en lasten",
+    "Toevoegingen aan reserves": "Totaal toevoegingen",
+    "Onttrekkingen aan reserves": "Totaal onttrekkingen",
+}
+RESULTAAT = {"jaarverslag": "Gerealiseerd resultaat", "begroting": "Geraamd resultaat"}
+#: The groups where a higher amount is nadelig: their verschil is reference − report.
+COSTS = ("Lasten", "Toevoegingen aan reserves")
 STANDS = {
     "jaarverslag": [
         (JAAR - 1, "realisatie"),
@@ -49,12 +65,16 @@ AMOUNTS = st.one_of(
 
 @st.composite
 def kosten_files(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
-    """A kosten file as the loader gives it: some posts, some stands, gaps and empty cells."""
+    """A kosten file as the loader gives it: some posts, some stands, gaps and empty cells;
+    half of them with reserve mutations."""
     soort = draw(st.sampled_from(["jaarverslag", "begroting"]))
     posts = draw(st.lists(st.sampled_from(POSTS), min_size=1, max_size=4, unique=True))
+    reserves = draw(st.lists(st.sampled_from(RESERVES), max_size=3, unique=True))
     rows = []
-    for post in posts:
-        for kind in draw(st.sets(st.sampled_from(["lasten", "baten"]), min_size=1)):
+    for post, kinds in [(p, ["lasten", "baten"]) for p in posts] + [
+        (r, ["toevoeging", "onttrekking"]) for r in reserves
+    ]:
+        for kind in draw(st.sets(st.sampled_from(kinds), min_size=1)):
             for year, stand in STANDS[soort]:
                 if draw(st.integers(0, 3)) == 0:
                     continue  # no row: this stand is missing for the post
@@ -70,17 +90,23 @@ def kosten_files(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
 
 
 def printed(table: Table) -> dict[str, dict[str, dict[str, str]]]:
-    """group → row label → column key → the printed text."""
+    """group → row label → column key → the printed text; a total line after the last group
+    (the resultaat) is a group of its own, under its label."""
     keys = [c.key for c in table.columns]
     result: dict[str, dict[str, dict[str, str]]] = {}
-    group = ""
+    group: str | None = None
     for row in table.rows:
         if row.kind == "groep":
             group = row.label
             result[group] = {}
-        else:
-            texts = [format_cell(c) for c in row.cells]
-            result[group][row.label] = dict(zip(keys, texts, strict=True))
+            continue
+        texts = dict(zip(keys, [format_cell(c) for c in row.cells], strict=True))
+        if group is None:
+            result[row.label] = {row.label: texts}
+            continue
+        result[group][row.label] = texts
+        if row.kind == "totaal":
+            group = None
     return result
 
 
@@ -112,18 +138,21 @@ def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
     text = printed(table)
     keys = [c.key for c in table.columns]
     amounts = [k for k in keys if k != "vn"]
-    totals = {
-        "Lasten": "Totaal lasten",
-        "Baten": "Totaal baten",
-        "Saldo": "Saldo van baten en lasten",
-    }
+    resultaat = RESULTAAT[soort]
+    reserves = "Toevoegingen aan reserves" in text or "Onttrekkingen aan reserves" in text
+    assert (resultaat in text) == reserves
+    if table.columns:  # a table with columns shows every reserve mutation given
+        assert reserves == bool(frame["soort"].isin(["toevoeging", "onttrekking"]).any())
+    assert set(text) <= {*TOTALS, resultaat}
 
     # Every printed total is the sum of its printed posts; a dash only when every post has one.
     for group, rows in text.items():
-        posts = [r for label, r in rows.items() if label != totals[group]]
+        if group == resultaat:
+            continue
+        posts = [r for label, r in rows.items() if label != TOTALS[group]]
         for key in amounts:
             values = [number(r[key]) for r in posts]
-            total = number(rows[totals[group]][key])
+            total = number(rows[TOTALS[group]][key])
             if all(v is None for v in values):
                 assert total is None, (group, key)
             else:
@@ -132,7 +161,7 @@ def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
     # Saldo = baten − lasten in every column, per post and in total.
     lasten, baten = text.get("Lasten", {}), text.get("Baten", {})
     for label, row in text.get("Saldo", {}).items():
-        is_total = label == totals["Saldo"]
+        is_total = label == TOTALS["Saldo"]
         of_baten = baten.get("Totaal baten" if is_total else label, {})
         of_lasten = lasten.get("Totaal lasten" if is_total else label, {})
         for key in amounts:
@@ -142,7 +171,31 @@ def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
             expected = None if a is None and b is None else zero(b) - zero(a)
             assert number(row[key]) == expected, (label, key)
 
-    # Every printed verschil is the difference of the printed columns; V/N follows its sign.
+    # Resultaat = saldo − toevoegingen + onttrekkingen in every column, as printed.
+    if reserves:
+        line = text[resultaat][resultaat]
+
+        def total(group: str, key: str) -> Fraction | None:
+            return number(text.get(group, {}).get(TOTALS[group], {}).get(key, "-"))
+
+        for key in amounts:
+            if key == "verschil":
+                continue
+            parts = [
+                total("Saldo", key),
+                total("Toevoegingen aan reserves", key),
+                total("Onttrekkingen aan reserves", key),
+            ]
+            saldo, toevoegingen, onttrekkingen = (zero(p) for p in parts)
+            expected = (
+                None if all(p is None for p in parts) else saldo - toevoegingen + onttrekkingen
+            )
+            assert number(line[key]) == expected, key
+        # The table ends with it.
+        assert table.rows[-1].label == resultaat and table.rows[-1].kind == "totaal"
+
+    # Every printed verschil is the difference of the printed columns; V/N follows its sign by
+    # the BBV's rule for the kind of row.
     if "verschil" in keys:
         ref, report = reference_key(table), keys[keys.index("verschil") - 1]
         for group, rows in text.items():
@@ -152,9 +205,12 @@ def test_printed_kosten_add_up(case: tuple[str, pd.DataFrame]) -> None:
                 if r is None and p is None:
                     assert verschil is None and row["vn"] == ""
                     continue
-                expected = zero(r) - zero(p) if group == "Lasten" else zero(p) - zero(r)
+                higher = zero(p) - zero(r)  # how much higher the report column is
+                expected = -higher if group in COSTS else higher
                 assert verschil == expected, (group, label)
                 assert row["vn"] == ("V" if expected > 0 else "N" if expected < 0 else "")
+                if higher != 0:  # higher costs are nadelig, higher anything else voordelig
+                    assert (row["vn"] == "N") == ((higher > 0) == (group in COSTS)), (group, label)
 
     # One table, one number of decimals; and the open data holds the printed figures.
     places = {
@@ -191,13 +247,19 @@ def test_carried_forward_cells_hold_the_primitieve_begroting(
         if r.bedrag == r.bedrag
     }
     keys = [c.key for c in table.columns]
+    soort_of = {
+        "Lasten": "lasten",
+        "Baten": "baten",
+        "Toevoegingen aan reserves": "toevoeging",
+        "Onttrekkingen aan reserves": "onttrekking",
+    }
     group = ""
     carried = False
     for row in table.rows:
         if row.kind == "groep":
-            group = row.label.lower()
+            group = soort_of.get(row.label, "")
             continue
-        if row.kind != "post" or group == "saldo":
+        if row.kind != "post" or not group:
             continue
         for key, cell in zip(keys, row.cells, strict=True):
             if key != f"begroting_na_wijziging_{year}":

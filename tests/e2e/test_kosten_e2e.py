@@ -92,3 +92,41 @@ def test_begroting_verschil_against_the_previous_years_latest_stand(tmp_path):
     assert by_label[("Baten", "A")] == ("-50", "N")  # 250 − 300 (begroting 2023, its latest)
     assert by_label[("Saldo", "A")] == ("50", "V")  # (250 − 1.100) − (300 − 1.200)
     assert "Wat mag het kosten?" in (outcome.output / "begroting.html").read_text()
+
+
+RESERVES = ROOT / "tests" / "rapports" / "kosten-reserves"
+
+
+def test_reserves_and_the_resultaat_in_every_format(tmp_path):
+    """A jaarverslag with toevoegingen and onttrekkingen runs on to the gerealiseerd resultaat in
+    the open data, the HTML, the PDF and the DOCX alike."""
+    from docx import Document as read_docx
+
+    outcome = build_one(RESERVES, tmp_path)
+    assert outcome.ok, outcome.problems
+    got = [
+        (r["groep"], r["omschrijving"], r["realisatie_2024"], r["verschil"], r["vn"])
+        for r in rows_of(outcome, "kosten")
+    ][-6:]
+    # By hand. Toevoegingen weigh as lasten (na wijziging − realisatie), onttrekkingen as baten
+    # (realisatie − na wijziging); resultaat = saldo − toevoegingen + onttrekkingen.
+    assert got == [
+        ("Toevoegingen aan reserves", "Reserve sociaal domein", "300000", "0", ""),
+        ("", "Totaal toevoegingen", "300000", "0", ""),
+        ("Onttrekkingen aan reserves", "Reserve re-integratie", "455000", "-45000", "N"),
+        ("Onttrekkingen aan reserves", "Reserve sociaal domein", "150000", "0", ""),
+        ("", "Totaal onttrekkingen", "605000", "-45000", "N"),
+        # −7.185.000 − 300.000 + 605.000; against −7.100.000 − 300.000 + 650.000 = −6.750.000
+        ("", "Gerealiseerd resultaat", "-6880000", "-130000", "N"),
+    ]
+    expected = ["€ -6.810.000", "€ -6.350.000", "€ -6.750.000", "€ -6.880.000", "€ -130.000", "N"]
+    assert html_rows(outcome)[-1] == ["Gerealiseerd resultaat", *expected]
+    text = pdf_text(outcome.output / "kosten-reserves.pdf")
+    line = next(line for line in text.splitlines() if "-6.880.000" in line)
+    assert line.split()[-11:] == " ".join(expected).split()
+    document = read_docx(str(outcome.output / "kosten-reserves.docx"))
+    last = document.tables[0].rows[-1]
+    assert [c.text.replace("\t", "").strip() for c in last.cells] == [
+        "Gerealiseerd resultaat",
+        *expected,
+    ]

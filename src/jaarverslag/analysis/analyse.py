@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from jaarverslag.analysis.amounts import amounts
 from jaarverslag.analysis.blocks import BLOCKS, CHECKS, section_problems
 from jaarverslag.analysis.prose import Figures, prose_to_html
 from jaarverslag.analysis.sections import plan_sections
+from jaarverslag.analysis.typed import typed_amounts
 from jaarverslag.compute.conclusies import indicators
 from jaarverslag.compute.reeks import reeks_problems
 from jaarverslag.core.errors import InputError, Problem, raise_if_errors
-from jaarverslag.core.model import BlockResult
+from jaarverslag.core.model import BlockResult, Table
 from jaarverslag.inputs.config.load import Config, SectieSpec
 from jaarverslag.inputs.folder import Inputs, read_inputs
 from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
@@ -176,13 +178,7 @@ def analyse(
     frame = inputs.frames.get("indicatoren")
     facts = indicators(frame) if frame is not None and not frame.empty else {}
     config = inputs.config
-    figures = Figures(facts, config.soort, config.jaar, config.drempels)
     secties = plan_sections(inputs)
-    sections = []
-    for spec in secties:
-        planned, found = _plan(inputs, spec, figures)
-        sections.append(planned)
-        problems += found
     own = inputs.reeks.files if inputs.gemeente is not None and inputs.reeks else None
     for name, check in CHECKS.items():
         if name in inputs.frames and (own is None or name in own):  # else: checked nationally
@@ -200,6 +196,15 @@ def analyse(
         known = reuse.get(name) if reuse is not None else None
         results[name] = known if known is not None else block.compute(inputs)
         problems += results[name].problems
+    tables = [b for result in results.values() for b in result.blocks if isinstance(b, Table)]
+    live = amounts(tables, config.bedragen_in)
+    figures = Figures(facts, config.soort, config.jaar, config.drempels, live)
+    sections = []
+    for spec in secties:
+        planned, found = _plan(inputs, spec, figures)
+        sections.append(planned)
+        problems += found
+    problems += typed_amounts(inputs, live)
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
     read = tuple(p for p in earlier or () if p.severity == "warning")

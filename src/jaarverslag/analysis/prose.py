@@ -16,9 +16,12 @@ Template functions (all numbers printed the Dutch way by :mod:`jaarverslag.core.
   procentpunt``), euros as the indicator's amounts (``€ +0,40``);
 - ``procent_van_doel(id, jaar)``: realisatie as a percentage of the target (one decimal, more
   where one would print 100,0% for a figure that is not exactly on target);
-- ``conclusie(id)``: the generated conclusion for one indicator; ``conclusies()``: for all.
+- ``conclusie(id)``: the generated conclusion for one indicator; ``conclusies()``: for all;
+- ``kosten(…)``, ``maatregelen(…)``, ``verdeling(…)``, ``vergelijking(…)``: an amount of that
+  table, printed as the table prints it (:mod:`.amounts`).
 
-A missing value prints as ``-``; an unknown indicator or year, or any template error, is a
+A missing value prints as ``-``; an unknown indicator, year, post or column, or any template
+error, is a
 :class:`~jaarverslag.core.errors.Problem` naming the Markdown file and line.
 """
 
@@ -27,13 +30,14 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 
 import jinja2
 from markdown_it import MarkdownIt
 
+from jaarverslag.analysis.amounts import AmountError, Amounts
 from jaarverslag.compute.conclusies import Indicator, conclusion, exact
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Soort
@@ -89,12 +93,14 @@ class ProseError(Exception):
 
 @dataclass(frozen=True)
 class Figures:
-    """What prose can print: the indicator facts of a rapport and how to conclude on them."""
+    """What prose can print: the indicator facts of a rapport and how to conclude on them, and
+    the amounts of its money tables."""
 
     indicators: Mapping[str, Indicator]
     soort: Soort
     jaar: int
     drempels: Mapping[str, float]
+    amounts: Amounts = field(default_factory=Amounts)
 
     def indicator(self, ident: object) -> Indicator:
         if ident not in self.indicators:
@@ -153,6 +159,7 @@ class Figures:
             "procent_van_doel": self.procent_van_doel,
             "conclusie": self.conclusie,
             "conclusies": self.conclusies,
+            **self.amounts.functions(),
         }
         return {name: _unbreakable(function) for name, function in plain.items()}
 
@@ -197,9 +204,10 @@ def render_template(text: str, display: str, figures: Figures) -> str:
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(display, exc.lineno, None, f"sjabloonfout: {exc.message}")
         raise InputError([problem]) from None
-    except (ProseError, jinja2.TemplateError, TypeError, ArithmeticError) as exc:
+    except (ProseError, AmountError, jinja2.TemplateError, TypeError, ArithmeticError) as exc:
         lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == display]
-        message = str(exc) if isinstance(exc, ProseError) else f"sjabloonfout: {exc}"
+        known = isinstance(exc, ProseError | AmountError)
+        message = str(exc) if known else f"sjabloonfout: {exc}"
         raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
 
 

@@ -32,8 +32,9 @@ ACCENT = "1F4E79"
 SHEETS: dict[str, str] = {
     "indicatoren": "Prestatie-indicatoren: één waarde per regel (per indicator, jaar en soort). "
     "Het document zet realisatie naast begroting of beoogd en schrijft er een conclusie bij.",
-    "kosten": "Lasten en baten per post (bijvoorbeeld een taakveld), jaar en stand. Het document "
-    "berekent saldo, totalen en het verschil (V/N).",
+    "kosten": "Lasten en baten per post (bijvoorbeeld een taakveld), jaar en stand, en de "
+    "toevoegingen aan en onttrekkingen uit reserves. Het document berekent saldo, resultaat, "
+    "totalen en het verschil (V/N).",
     "maatregelen": "De kosten van de maatregelen van een beleidsplan, per jaar, structureel of "
     "incidenteel. Subtotalen en totalen rekent het document zelf uit.",
     "verdeelsleutel": "Hoe de kosten over de deelnemende gemeenten worden verdeeld, in procenten; "
@@ -77,6 +78,12 @@ COLUMNS: dict[str, str] = {
     "inwoners": "het aantal inwoners",
     "grootteklasse": "de grootteklasse van de gemeente",
     "provincie": "de provincie",
+}
+
+#: A column that means something else in one sheet than in the others: (sheet, column) → text.
+SHEET_COLUMNS: dict[tuple[str, str], str] = {
+    ("kosten", "soort"): "lasten, baten, of een mutatie van een reserve: toevoeging (aan de "
+    "reserve; telt als lasten) of onttrekking (uit de reserve; telt als baten)",
 }
 
 NUMBER_FORMATS = {"bedrag": "#,##0", "jaar": "0", "peildatum": "dd-mm-yyyy", "inwoners": "#,##0"}
@@ -123,6 +130,10 @@ def examples(jaar: int) -> dict[str, list[dict[str, object]]]:
                 ("6.5", arbeid, "lasten", vorig, "realisatie", 845_000),
                 ("6.5", arbeid, "lasten", jaar, "begroting", 900_000),
                 ("6.5", arbeid, "lasten", jaar, "realisatie", 872_250),
+                (None, "Reserve re-integratie", "toevoeging", jaar, "begroting", 50_000),
+                (None, "Reserve re-integratie", "toevoeging", jaar, "realisatie", 50_000),
+                (None, "Reserve sociaal domein", "onttrekking", jaar, "begroting", 100_000),
+                (None, "Reserve sociaal domein", "onttrekking", jaar, "realisatie", 80_000),
             ],
         ),
         "maatregelen": _rows(
@@ -181,7 +192,7 @@ def starter_workbook(jaar: int) -> bytes:
     _explain(explanation)
     rows = examples(jaar)
     for name in SHEETS:
-        _data_sheet(book.create_sheet(name), SPECS[name], rows.get(name, []))
+        _data_sheet(book.create_sheet(name), name, rows.get(name, []))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -192,8 +203,13 @@ def columns(spec: FileSpec) -> tuple[ColumnSpec, ...]:
     return tuple(c for c in spec.columns if c.name != "gemeente")
 
 
-def _data_sheet(sheet: Worksheet, spec: FileSpec, examples: list[dict[str, object]]) -> None:
-    cols = columns(spec)
+def explanation(sheet: str, column: ColumnSpec) -> str:
+    """What a column of a sheet holds, in Dutch."""
+    return SHEET_COLUMNS.get((sheet, column.name)) or COLUMNS.get(column.name, column.doc)
+
+
+def _data_sheet(sheet: Worksheet, name: str, examples: list[dict[str, object]]) -> None:
+    cols = columns(SPECS[name])
     sheet.append([c.name for c in cols])
     rows = [[example.get(c.name) for c in cols] for example in examples]
     for row in rows:
@@ -205,7 +221,7 @@ def _data_sheet(sheet: Worksheet, spec: FileSpec, examples: list[dict[str, objec
         header.fill = HEADER_FILL
         for cell in sheet[letter][1:]:
             cell.number_format = NUMBER_FORMATS.get(column.name, "General")
-        validation = _validation(column)
+        validation = _validation(column, explanation(name, column))
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{ROWS + 1}")
@@ -219,9 +235,8 @@ def _data_sheet(sheet: Worksheet, spec: FileSpec, examples: list[dict[str, objec
     _print_on_the_page_width(sheet)
 
 
-def _validation(column: ColumnSpec) -> DataValidation | None:
+def _validation(column: ColumnSpec, hint: str) -> DataValidation | None:
     """A drop-down list for fixed choices; a check of whole numbers or a range."""
-    hint = COLUMNS.get(column.name, column.doc)
     if column.choices:
         choices = ",".join(column.choices)
         validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
@@ -265,7 +280,7 @@ def _explain(sheet: Worksheet) -> None:
         lines += [(f"Werkblad {name}",), (about,)]
         lines += [("kolom", "verplicht", "wat erin staat")]
         for column in columns(SPECS[name]):
-            text = COLUMNS.get(column.name, column.doc)
+            text = explanation(name, column)
             if column.choices:
                 text += f" — kies uit: {', '.join(column.choices)}"
             lines.append((column.name, "ja" if column.required else "nee", text))

@@ -25,13 +25,20 @@ AMOUNT_UNIT: Unit = "euro"
 PRECISION = 6
 
 
-def total_kind(posts: pd.Series) -> pd.Series:
-    """Classify post labels as ``"totaal"``, ``"subtotaal"``, ``"saldo"`` or ``""`` (a real post).
+#: The BBV's names of the resultaat line (and the older *resultaat na bestemming*).
+RESULTAAT_LABELS = ("gerealiseerd resultaat", "geraamd resultaat", "resultaat na bestemming")
+
+
+def total_kind(posts: pd.Series, *, resultaat: bool = False) -> pd.Series:
+    """Classify post labels as ``"totaal"``, ``"subtotaal"``, ``"saldo"`` or ``""`` (a real post);
+    with ``resultaat`` (a kosten file) also ``"resultaat"``: ``Resultaat``, ``Gerealiseerd
+    resultaat``, ``Geraamd resultaat``.
 
     Spreadsheets that people export usually carry their own total lines; we compute totals
     ourselves, so such lines are checked instead of being added up as if they were posts.
     """
     norm = posts.astype(str).str.strip().str.casefold()
+    is_resultaat = (norm == "resultaat") | norm.str.startswith(RESULTAAT_LABELS)
     kind = np.select(
         [
             norm.str.startswith("subtotaal").to_numpy(dtype=bool),
@@ -39,8 +46,9 @@ def total_kind(posts: pd.Series) -> pd.Series:
             ((norm == "saldo") | norm.str.startswith("saldo van baten en lasten")).to_numpy(
                 dtype=bool
             ),
+            (is_resultaat & resultaat).to_numpy(dtype=bool),
         ],
-        ["subtotaal", "totaal", "saldo"],
+        ["subtotaal", "totaal", "saldo", "resultaat"],
         default="",
     )
     return pd.Series(kind, index=posts.index, dtype=object)

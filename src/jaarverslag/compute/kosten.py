@@ -1,9 +1,14 @@
-"""Turn ``kosten.csv`` (lasten and baten per post, jaar and stand) into the kosten table.
+"""Turn ``kosten.csv`` (lasten, baten and reserve mutations per post, jaar and stand) into the
+kosten table.
 
 The table answers "wat mag het kosten" (begroting) or "wat heeft het gekost" (jaarverslag):
-lasten, baten and saldo per post with totals, and the verschil between the report column and
-its reference, printed so that a positive verschil is voordelig (V) and a negative one nadelig
-(N). Total lines in the input are not printed; they are checked against the sum of the posts.
+lasten, baten and saldo per post with totals, and — where the data has reserve mutations — the
+BBV's overview runs on: toevoegingen aan reserves, onttrekkingen aan reserves and the resultaat
+(saldo − toevoegingen + onttrekkingen; *gerealiseerd* in a jaarverslag, *geraamd* in a
+begroting). Every row has the verschil between the report column and its reference, printed so
+that a positive verschil is voordelig (V) and a negative one nadelig (N): higher lasten or
+toevoegingen are nadelig, higher baten, onttrekkingen, saldo or resultaat voordelig. Total lines
+in the input are not printed; they are checked against the sum of the posts.
 
 It adds up on paper, as a controller checks it: every printed total is the sum of the printed
 posts, every verschil the difference of the printed columns (no data counting as 0, so a post
@@ -33,15 +38,15 @@ from jaarverslag.compute.bedragen import (
 from jaarverslag.compute.codes import Renamed, by_code, code_problems, footnote, latest_names
 from jaarverslag.compute.kosten_checks import (
     BATEN,
-    BEGROTING,
     LASTEN,
-    NA_WIJZIGING,
-    REALISATIE,
+    ONTTREKKING,
+    TOEVOEGING,
     check_totals,
     left_out,
     negative_baten,
     replaced_primitief,
 )
+from jaarverslag.compute.kosten_layout import layout
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Bedragen, Soort
 from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
@@ -54,26 +59,28 @@ __all__ = ["kosten_table", "total_kind"]
 CARRIED = "Geen begroting na wijziging: de primitieve begroting is overgenomen (cursief)."
 
 
-@dataclass(frozen=True, eq=False)
-class _Values:
-    """One value column: its header, its amounts per (soort, post), and where an amount is a
-    primitieve begroting carried forward into a na-wijziging column."""
+@dataclass(frozen=True)
+class Group:
+    """A part of the table: its posts of one ``soort`` (or computed from others: the saldo, the
+    resultaat) and its total. ``title``: its header row (None: the total is a line of its own,
+    the resultaat); ``costs``: a higher amount is nadelig (lasten, toevoegingen)."""
 
     key: str
-    label: str
-    values: pd.Series
-    carried: pd.Series | None = None
+    title: str | None
+    total: str
+    costs: bool = False
 
 
-@dataclass(frozen=True, eq=False)
-class _Layout:
-    """The value columns in print order; Verschil and V/N follow the report column, measured
-    against the printed reference column. ``used``: the (jaar, stand) the table shows."""
-
-    columns: list[_Values]
-    report: _Values
-    reference: _Values
-    used: frozenset[tuple[int, str]]
+LASTEN_GROUP = Group(LASTEN, "Lasten", "Totaal lasten", costs=True)
+BATEN_GROUP = Group(BATEN, "Baten", "Totaal baten")
+SALDO_GROUP = Group("saldo", "Saldo", "Saldo van baten en lasten")
+TOEVOEGINGEN = Group(TOEVOEGING, "Toevoegingen aan reserves", "Totaal toevoegingen", costs=True)
+ONTTREKKINGEN = Group(ONTTREKKING, "Onttrekkingen aan reserves", "Totaal onttrekkingen")
+#: The last line, as the BBV names it: geraamd in a begroting, gerealiseerd in a jaarrekening.
+RESULTAAT = {
+    "jaarverslag": Group("resultaat", None, "Gerealiseerd resultaat"),
+    "begroting": Group("resultaat", None, "Geraamd resultaat"),
+}
 
 
 def kosten_table(
@@ -96,34 +103,35 @@ def kosten_table(
     severity = check_severity(totals)
     frame = frame.sort_values("_line", kind="stable")
     frame, renamed = by_code(frame, names)
-    kind = total_kind(frame["post"])
+    kind = total_kind(frame["post"], resultaat=True)
     problems = check_totals(frame, kind, file=file, severity=severity)
     real = frame.loc[(kind == "").to_numpy()]
     real = real.assign(bedrag=real["bedrag"].astype(float).round(PRECISION))
     wide = real.pivot(index=["soort", "post"], columns=["stand", "jaar"], values="bedrag")
-    layout = _layout(wide, soort, jaar)
-    problems += negative_baten(real, file) + left_out(real, layout.used, soort, jaar, file)
+    columns_of = layout(wide, soort, jaar)
+    problems += negative_baten(real, file) + left_out(real, columns_of.used, soort, jaar, file)
     problems += replaced_primitief(wide, soort, jaar, file)
 
-    shown = [c for c in layout.columns if c.values.notna().any()]
+    shown = [c for c in columns_of.columns if c.values.notna().any()]
     columns = [Column(c.label, c.key) for c in shown]
     keys = [c.key for c in shown]
-    with_verschil = layout.report.key in keys and layout.reference.key in keys
+    report, reference = columns_of.report.key, columns_of.reference.key
+    with_verschil = report in keys and reference in keys
     if with_verschil:
-        at = keys.index(layout.report.key) + 1
+        at = keys.index(report) + 1
         columns[at:at] = [Column("Verschil", "verschil"), Column("V/N", "vn", numeric=False)]
 
     data = pd.DataFrame({c.key: c.values for c in shown}, index=wide.index)
     carried = pd.DataFrame(
         {c.key: c.carried for c in shown if c.carried is not None}, index=wide.index
     ).reindex(columns=keys, fill_value=False)
-    blocks = _blocks(data, real)
+    blocks = _blocks(
+        data, real, RESULTAAT["jaarverslag" if soort == "jaarverslag" else "begroting"]
+    )
     if with_verschil:
-        for name, _, block in blocks:
-            block["verschil"] = _verschil(
-                block[layout.reference.key], block[layout.report.key], lasten=name == "Lasten"
-            )
-    decimals = table_decimals([block for _, _, block in blocks], bedragen_in)
+        for group, block in blocks:
+            block["verschil"] = _verschil(block[reference], block[report], costs=group.costs)
+    decimals = table_decimals([block for _, block in blocks], bedragen_in)
     rows, footnotes = _footnotes(_rows(blocks, columns, carried, decimals, CARRIED), renamed)
     table = Table(
         name="kosten",
@@ -166,7 +174,7 @@ def _footnotes(rows: list[Row], renamed: Renamed) -> tuple[list[Row], tuple[tupl
 
 
 def _rows(
-    blocks: list[tuple[str, str, pd.DataFrame]],
+    blocks: list[tuple[Group, pd.DataFrame]],
     columns: list[Column],
     carried: pd.DataFrame,
     decimals: int,
@@ -175,11 +183,13 @@ def _rows(
     """The printed rows: a group header, its posts and its total; a carried-forward amount in
     italics, marked with ``mark`` (the footnote's text, until :func:`_footnotes` numbers it)."""
     rows: list[Row] = []
-    for name, total_label, block in blocks:
-        rows.append(Row(name, blank_cells(len(columns)), kind="groep"))
-        flags = carried.xs(name.lower(), level="soort") if name != "Saldo" else None
+    soorten = set(carried.index.get_level_values("soort"))
+    for group, block in blocks:
+        if group.title is not None:
+            rows.append(Row(group.title, blank_cells(len(columns)), kind="groep"))
+        flags = carried.xs(group.key, level="soort") if group.key in soorten else None
         for label, values in block.iterrows():  # the posts of the printed table
-            is_total = label == total_label
+            is_total = label == group.total
             cells: list[Cell] = []
             for column in columns:
                 if column.key == "vn":
@@ -198,98 +208,60 @@ def _rows(
     return rows
 
 
-def _layout(wide: pd.DataFrame, soort: Soort, jaar: int) -> _Layout:
-    """The columns a document kind shows, with its report and reference column."""
-
-    def stand(name: str, year: int) -> pd.Series:
-        if (name, year) in wide.columns:
-            return wide[(name, year)].astype(float)
-        return pd.Series(np.nan, index=wide.index, dtype=float)
-
-    def latest(key: str, label: str, year: int) -> _Values:
-        """Na wijziging where a post has it, else its primitieve begroting, carried forward."""
-        primitief, gewijzigd = stand(BEGROTING, year), stand(NA_WIJZIGING, year)
-        carried = gewijzigd.isna() & primitief.notna()
-        return _Values(key, label, gewijzigd.combine_first(primitief), carried)
-
-    if soort == "begroting":
-        before = jaar - 1
-        if stand(NA_WIJZIGING, before).notna().any():
-            key, label = f"begroting_na_wijziging_{before}", f"Begroting {before} na wijziging"
-            reference = latest(key, label, before)
-        else:
-            reference = _Values(
-                f"begroting_{before}", f"Begroting {before}", stand(BEGROTING, before)
-            )
-        report = _Values(f"begroting_{jaar}", f"Begroting {jaar}", stand(BEGROTING, jaar))
-        realisatie = _Values(
-            f"realisatie_{jaar - 2}", f"Realisatie {jaar - 2}", stand(REALISATIE, jaar - 2)
-        )
-        meerjaren = [
-            _Values(f"begroting_{y}", f"Begroting {y}", stand(BEGROTING, y))
-            for y in range(jaar + 1, jaar + 4)
-        ]
-        shown = {(jaar - 2, REALISATIE), (before, BEGROTING), (before, NA_WIJZIGING)}
-        shown |= {(y, BEGROTING) for y in range(jaar, jaar + 4)}
-        columns = [realisatie, reference, report, *meerjaren]
-        return _Layout(columns, report, reference, frozenset(shown))
-    if soort == "jaarverslag":
-        vorig = _Values(
-            f"realisatie_{jaar - 1}", f"Realisatie {jaar - 1}", stand(REALISATIE, jaar - 1)
-        )
-        primitief = _Values(
-            f"begroting_{jaar}", f"Primitieve begroting {jaar}", stand(BEGROTING, jaar)
-        )
-        report = _Values(f"realisatie_{jaar}", f"Realisatie {jaar}", stand(REALISATIE, jaar))
-        used = frozenset(
-            {(jaar - 1, REALISATIE), (jaar, BEGROTING), (jaar, NA_WIJZIGING), (jaar, REALISATIE)}
-        )
-        if not stand(NA_WIJZIGING, jaar).notna().any():
-            return _Layout([vorig, primitief, report], report, primitief, used)
-        gewijzigd = latest(f"begroting_na_wijziging_{jaar}", f"Begroting {jaar} na wijziging", jaar)
-        return _Layout([vorig, primitief, gewijzigd, report], report, gewijzigd, used)
-    raise ValueError(f"een kostentabel hoort bij een begroting of jaarverslag, niet bij {soort!r}")
-
-
-def _blocks(data: pd.DataFrame, real: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
-    """Lasten, baten and saldo: one row per post in file order, then the total row.
+def _blocks(
+    data: pd.DataFrame, real: pd.DataFrame, resultaat: Group
+) -> list[tuple[Group, pd.DataFrame]]:
+    """Lasten, baten and saldo, then toevoegingen and onttrekkingen: one row per post in file
+    order, then the total row; with reserve mutations, last the resultaat.
 
     A total is the sum of the amounts present, and no data when none is; the saldo of a post
-    is its baten minus its lasten by the same rule, and the saldo total is the sum of those.
+    is its baten minus its lasten by the same rule, and the saldo total is the sum of those;
+    the resultaat is saldo − toevoegingen + onttrekkingen of the totals, by that rule too.
     """
     posts = real.groupby("soort", sort=False)["post"].unique()
-    order = list(pd.unique(real["post"]))
+    order = list(pd.unique(real.loc[real["soort"].isin([LASTEN, BATEN]), "post"]))
     empty = pd.DataFrame(np.nan, index=pd.Index([], name="post"), columns=data.columns)
 
-    def part(soort: str) -> pd.DataFrame:  # lasten or baten
+    def part(soort: str) -> pd.DataFrame:
         if soort not in posts.index:
             return empty
         return pd.DataFrame(data.xs(soort, level="soort")).reindex(list(posts[soort]))
 
     lasten, baten = part(LASTEN), part(BATEN)
     saldo = baten.reindex(order).sub(lasten.reindex(order), fill_value=0)
-    blocks = [
-        ("Lasten", "Totaal lasten", lasten),
-        ("Baten", "Totaal baten", baten),
-        ("Saldo", "Saldo van baten en lasten", saldo),
+    groups = [
+        (LASTEN_GROUP, lasten),
+        (BATEN_GROUP, baten),
+        (SALDO_GROUP, saldo),
+        (TOEVOEGINGEN, part(TOEVOEGING)),
+        (ONTTREKKINGEN, part(ONTTREKKING)),
     ]
     result = []
-    for name, total_label, block in blocks:
+    totals = {}
+    for group, block in groups:
         if block.empty:
             continue
-        total = block.sum(min_count=1)
-        with_total = pd.concat([block, total.to_frame(total_label).T]).astype(float)
-        result.append((name, total_label, with_total.round(PRECISION)))
+        totals[group.key] = total = block.sum(min_count=1)
+        with_total = pd.concat([block, total.to_frame(group.total).T]).astype(float)
+        result.append((group, with_total.round(PRECISION)))
+    if TOEVOEGING in totals or ONTTREKKING in totals:
+        none = pd.Series(np.nan, index=data.columns, dtype=float)
+        line = (
+            totals.get(SALDO_GROUP.key, none)
+            .sub(totals.get(TOEVOEGING, none), fill_value=0)
+            .add(totals.get(ONTTREKKING, none), fill_value=0)
+        )
+        result.append((resultaat, line.to_frame(resultaat.total).T.astype(float).round(PRECISION)))
     return result
 
 
-def _verschil(reference: pd.Series, report: pd.Series, *, lasten: bool) -> pd.Series:
-    """Reference − report for lasten, report − reference for baten and saldo, so positive is
-    voordelig. A side without data counts as 0 (a post without begroting: −realisatie), and
-    with neither side there is no verschil."""
+def _verschil(reference: pd.Series, report: pd.Series, *, costs: bool) -> pd.Series:
+    """Reference − report for costs (lasten, toevoegingen), report − reference for the rest, so
+    positive is voordelig. A side without data counts as 0 (a post without begroting:
+    −realisatie), and with neither side there is no verschil."""
     either = reference.notna() | report.notna()
     a, b = reference.fillna(0), report.fillna(0)
-    return (a - b if lasten else b - a).where(either).round(PRECISION)
+    return (a - b if costs else b - a).where(either).round(PRECISION)
 
 
 def _vn_cell(verschil: object) -> Cell:

@@ -1,6 +1,7 @@
 """The checks of a kosten file that the table itself doesn't show: the input's own total lines
-against the sum of its posts, baten entered negative as the ledger has them, and the data the
-table has no column for (a warning each, so nothing given disappears without a word)."""
+against the sum of its posts, baten and onttrekkingen entered negative as the ledger has them,
+and the data the table has no column for (a warning each, so nothing given disappears without a
+word)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Severity, Soort
 
 LASTEN, BATEN = "lasten", "baten"
+#: The reserve mutations: a toevoeging weighs like lasten, an onttrekking like baten.
+TOEVOEGING, ONTTREKKING = "toevoeging", "onttrekking"
 BEGROTING, NA_WIJZIGING, REALISATIE = "begroting", "begroting_na_wijziging", "realisatie"
 STAND_LABEL = {
     BEGROTING: "begroting",
@@ -21,16 +24,23 @@ STAND_LABEL = {
 
 
 def negative_baten(real: pd.DataFrame, file: str) -> list[Problem]:
-    """Baten entered as the ledger has them (negative, credit) would print the saldo as the
-    sum of lasten and baten: warn when every baten amount is ≤ 0 and one is below it."""
-    baten = real.loc[real["soort"] == BATEN, "bedrag"].dropna()
-    if baten.empty or not (baten <= 0).all() or not (baten < 0).any():
-        return []
-    message = (
-        "alle baten zijn negatief ingevoerd, zoals in het grootboek; de tabel telt baten "
-        "positief (saldo = baten − lasten): voer baten als positieve bedragen in"
-    )
-    return [Problem(file, None, "bedrag", message, "warning")]
+    """Baten (or onttrekkingen) entered as the ledger has them (negative, credit) would print
+    the saldo as the sum of lasten and baten: warn when every such amount is ≤ 0 and one is
+    below it."""
+    problems = []
+    for soort, plural, rule in (
+        (BATEN, "baten", "saldo = baten − lasten"),
+        (ONTTREKKING, "onttrekkingen", "resultaat = saldo − toevoegingen + onttrekkingen"),
+    ):
+        amounts = real.loc[real["soort"] == soort, "bedrag"].dropna()
+        if amounts.empty or not (amounts <= 0).all() or not (amounts < 0).any():
+            continue
+        message = (
+            f"alle {plural} zijn negatief ingevoerd, zoals in het grootboek; de tabel telt "
+            f"{plural} positief ({rule}): voer {plural} als positieve bedragen in"
+        )
+        problems.append(Problem(file, None, "bedrag", message, "warning"))
+    return problems
 
 
 def left_out(
@@ -76,7 +86,8 @@ def check_totals(
     """Check the input's total lines per soort, jaar and stand.
 
     ``Totaal...`` must equal the sum of all posts; ``Subtotaal...`` the posts since the previous
-    total line (as in a spreadsheet); ``Saldo`` the baten minus the lasten.
+    total line (as in a spreadsheet); ``Saldo`` the baten minus the lasten; ``Resultaat`` the
+    saldo minus the toevoegingen plus the onttrekkingen.
     """
     is_total = (kind != "").to_numpy()
     if not is_total.any():
@@ -98,12 +109,19 @@ def check_totals(
         real.groupby(["jaar", "stand", "soort"])["bedrag"]
         .sum(min_count=1)
         .unstack("soort")
-        .reindex(columns=[LASTEN, BATEN])
+        .reindex(columns=[LASTEN, BATEN, TOEVOEGING, ONTTREKKING])
     )
     saldo = per_soort[BATEN].sub(per_soort[LASTEN], fill_value=0)
+    resultaat = saldo.sub(per_soort[TOEVOEGING], fill_value=0).add(
+        per_soort[ONTTREKKING], fill_value=0
+    )
     expected = np.select(
-        [kinds == "totaal", kinds == "subtotaal"],
-        [lookup(whole, keys), lookup(segments, [*keys, "_segment"])],
-        default=lookup(saldo, ["jaar", "stand"]),
+        [kinds == "totaal", kinds == "subtotaal", kinds == "saldo"],
+        [
+            lookup(whole, keys),
+            lookup(segments, [*keys, "_segment"]),
+            lookup(saldo, ["jaar", "stand"]),
+        ],
+        default=lookup(resultaat, ["jaar", "stand"]),
     )
     return total_problems(totals, expected, file=file, severity=severity)

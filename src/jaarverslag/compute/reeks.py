@@ -91,7 +91,7 @@ def nederland_problems(reeks: Reeks, file: str, severity: Severity) -> list[Prob
             strict=True,
         )
     ]
-    kind = total_kind(sums.index.get_level_values("post").to_series())
+    kind = total_kind(sums.index.get_level_values("post").to_series(), resultaat=True)
     lacking = sums.loc[~sums.index.isin(wanted) & sums.notna().to_numpy() & (kind == "").to_numpy()]
     problems += [
         Problem(

@@ -62,7 +62,8 @@ def comparison(reeks: Reeks, soort: Soort, jaar: int, bedragen_in: Bedragen) -> 
     national = reeks.national["kosten"]
     names = latest_names(national)
     frame, _ = by_code(national, names)
-    frame = frame.loc[(total_kind(frame["post"]) == "").to_numpy()]
+    wanted = frame["soort"].isin([s for s, _ in SOORTEN])  # not the reserve mutations
+    frame = frame.loc[(total_kind(frame["post"], resultaat=True) == "").to_numpy() & wanted]
     posts = tuple(str(p) for p in pd.unique(frame["post"]))
     present = set(frame["soort"])
     soorten = tuple(s for s, _ in SOORTEN if s in present)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -49,15 +50,23 @@ class InputError(click.ClickException):
     exit_code = 1
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_sort_key)
+        self.problems = sorted(dict.fromkeys(problems), key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.format_message(), err=True)
 
 
-def _sort_key(p: Problem) -> tuple[str, int, str, str]:
-    return (p.file, p.line or 0, p.column or "", p.message)
+def _sort_key(p: Problem) -> tuple[str, int, tuple[tuple[int, int | str], ...], str]:
+    return (p.file, p.line or 0, natural(p.column or ""), p.message)
+
+
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that reads the numbers in a text as numbers: ``data.lasten[2]`` before
+    ``data.lasten[12]``, ``secties[2]`` before ``secties[10]``."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
 
 
 def raise_if_errors(problems: Iterable[Problem]) -> None:

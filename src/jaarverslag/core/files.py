@@ -22,6 +22,7 @@ MB = 1024 * 1024
 #: The largest file of each kind a build reads, in bytes.
 LIMITS: dict[str, int] = {
     "data": 200 * MB,  # a data file (.csv or .xlsx)
+    "Iv3-": 20 * MB,  # an Iv3 delivery (.json; real ones are under 2 MB); "een Iv3-bestand"
     "tekst": 1 * MB,  # a Markdown text
     "afbeelding": 50 * MB,  # a picture a text or template shows
     "rapport.yaml": 1 * MB,

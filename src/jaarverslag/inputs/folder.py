@@ -15,6 +15,7 @@ import pandas as pd
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.config.load import Config, load_config
+from jaarverslag.inputs.iv3 import source as iv3
 from jaarverslag.inputs.reeks import Gemeente, Reeks, make_reeks, split_files
 from jaarverslag.inputs.tables.schemas import DATA_FILES, find_data_file, read_and_validate
 from jaarverslag.inputs.tables.workbook import read_workbook, sheet_display, twin_problems
@@ -99,19 +100,94 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     if book.path is not None:
         frames |= {n: f for n, f in book.frames.items() if n not in data_files}
         data_files |= {n: book.path for n in book.sheets if n not in data_files}
-    reeks_ = bool(split_files(frames))  # a reeks: organisatie defaults to Gemeente {gemeente}
+    levering, found = iv3.find(folder)
+    problems += found + _two_sources(levering, data_files, book.sheets, folder)
+    if levering is not None and "kosten" in data_files:
+        levering = None
+    # a reeks (organisatie defaults to Gemeente {gemeente}): a gemeente column, or deliveries
+    # of several gemeenten
+    reeks_ = bool(split_files(frames)) or (levering is not None and len(levering.gemeenten) > 1)
     config, found = load_config(folder, display(folder, "rapport.yaml"), reeks=reeks_)
     problems = found + problems
     if config is None:
         return None, problems
+    config, found, lines = _iv3_kosten(levering, config, display(folder, "rapport.yaml"), frames)
+    problems += found
+    if levering is not None and "kosten" in frames:
+        data_files["kosten"] = levering.path
     texts, found = read_texts(folder, config)
     problems += found
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
     inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
     reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
+    if lines:  # a row of a folder of deliveries: the delivery, not a line of a file
+        found = [_of_delivery(p, inputs.display("kosten"), lines) for p in found]
     problems += found + _placeholder_problems(inputs, reeks is not None)
     return replace(inputs, reeks=reeks), problems
+
+
+def _two_sources(
+    levering: iv3.Iv3Source | None,
+    data_files: dict[str, Path],
+    sheets: dict[str, str],
+    folder: Path,
+) -> list[Problem]:
+    """Kosten from kosten.csv (or a sheet) and from an Iv3 delivery: which one is meant?"""
+    if levering is None or "kosten" not in data_files:
+        return []
+    shown = display(folder, data_files["kosten"].name)
+    if "kosten" in sheets and data_files["kosten"].name.lower() == "rapport.xlsx":
+        shown = sheet_display(shown, sheets["kosten"])
+    message = (
+        f"de kosten staan ook in {shown}; een rapport haalt zijn kosten uit één bron: houd "
+        f"{data_files['kosten'].name} of {levering.name}"
+    )
+    return [Problem(levering.display, message=message)]
+
+
+def _iv3_kosten(
+    levering: iv3.Iv3Source | None,
+    config: Config,
+    yaml: str,
+    frames: dict[str, pd.DataFrame],
+) -> tuple[Config, list[Problem], dict[int, str]]:
+    """The kosten of the Iv3 deliveries into ``frames``, for the taakvelden rapport.yaml names;
+    without ``bedragen_in`` the rapport's amounts are Iv3's thousands."""
+    line = config.line(iv3.KEY)
+    if levering is None:
+        if config.taakvelden is None:
+            return config, [], {}
+        message = (
+            "taakvelden wordt alleen gebruikt met een Iv3-levering (iv3.json, of een map iv3/ "
+            "met leveringen)"
+        )
+        return config, [Problem(yaml, line, iv3.KEY, message, "warning")], {}
+    if config.taakvelden is None:
+        message = (
+            f"noem de taakvelden die de kostentabel uit {levering.path.name} haalt, zoals "
+            'taakvelden: ["6.3", "6.4", "6.5"]'
+        )
+        return config, [Problem(yaml, None, iv3.KEY, message)], {}
+    if not levering.passed:
+        return config, [], {}  # its problems are reported; nothing to read
+    euros = "bedragen_in" in config.model_fields_set and config.bedragen_in == 1
+    frame, problems, lines = iv3.kosten_frame(
+        levering, config.taakvelden, rapport=yaml, line=line, euros=euros
+    )
+    if problems:
+        return config, problems, {}
+    frames["kosten"] = frame
+    if not euros:
+        config = config.model_copy(update={"bedragen_in": 1000})
+    return config, [], lines
+
+
+def _of_delivery(problem: Problem, shown: str, lines: dict[int, str]) -> Problem:
+    """A problem at a row of the deliveries' kosten, named by its delivery."""
+    if problem.file != shown or problem.line not in lines:
+        return problem
+    return replace(problem, file=lines[problem.line], line=None)
 
 
 #: rapport.yaml keys in which a reeks fills in ``{gemeente}``.

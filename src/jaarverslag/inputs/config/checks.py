@@ -249,6 +249,34 @@ def _is_docx(data: bytes) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
+def taakvelden(value: object) -> tuple[str, ...] | None:
+    """Iv3 taakveldcodes as quoted texts (``["6.3", "0.10"]``): a number would lose a code's
+    zero (0.10 is 0.1); a code twice is a mistake. Whether a code is in the year's code list is
+    checked against the delivery (:mod:`jaarverslag.inputs.iv3`)."""
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise fout('noem de taakvelden als lijst: ["6.3", "6.4"]')
+    messages: list[str] = []
+    seen: list[str] = []
+    for item in value:
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            messages.append(
+                f"{item} is als getal gelezen; zet elke taakveldcode tussen aanhalingstekens, "
+                'zoals "6.3" en "0.10" (als getal is 0.10 hetzelfde als 0.1)'
+            )
+        elif not isinstance(item, str) or not re.fullmatch(r"\d{1,2}\.\d{1,2}", item.strip()):
+            shown = str(item)[:40]
+            messages.append(f"'{shown}' is geen taakveldcode; noem codes zoals \"6.3\"")
+        elif item.strip() in seen:
+            messages.append(f"taakveld {item.strip()} staat meer dan eens in de lijst")
+        else:
+            seen.append(item.strip())
+    if messages:
+        raise fout(*messages)
+    return tuple(seen)
+
+
 # --- secties ------------------------------------------------------------------------------
 
 

@@ -130,7 +130,8 @@ class Config(BaseModel):
     ] = Field(
         default=1,
         description=f"{_alternatives(BEDRAGEN_IN)}: unit of the amounts in the data; tables "
-        "then say `(x € 1.000)`",
+        "then say `(x € 1.000)`; with an Iv3 delivery the default is `1000` (Iv3's unit), and "
+        "`1` prints its amounts in euros",
     )
     ondertitel: Annotated[str | None, Check(checks.optional_text)] = Field(
         default=None, description="a line under the title", json_schema_extra={"standaard": "none"}
@@ -182,6 +183,13 @@ class Config(BaseModel):
         "(`3`: 2015–2017 in a jaarverslag 2017); later years are always shown; `check` warns "
         "which years it leaves out",
         json_schema_extra={"standaard": "all"},
+    )
+    taakvelden: Annotated[tuple[str, ...] | None, Check(checks.taakvelden)] = Field(
+        default=None,
+        description="the Iv3 taakvelden the kosten table takes from `iv3.json` (or from the "
+        'deliveries in a folder `iv3/`), each quoted: `["6.3", "6.4", "6.5"]`; `"0.10"` adds '
+        "Mutaties reserves (toevoegingen and onttrekkingen); see *Data files*",
+        json_schema_extra={"standaard": "none"},
     )
     pdfa: Annotated[bool, Check(checks.boolean)] = Field(
         default=True,

@@ -10,8 +10,11 @@ cells, and the controls on lasten and baten (PF004, PF005, PF006, PF009). Every 
 
 Then :func:`read_kosten` turns the taakvelden a rapport names into rows of the ``kosten`` data kind
 (amounts in thousands of euros, as Iv3 has them), and :func:`read_kosten_reeks` does so for a folder
-of deliveries, one per gemeente. CBS's schema and definitions are shipped unchanged in
-``definities/`` (source: CBS, repository statistiekcbs/iv3_definities, commit 9d77a88).
+of deliveries, one per gemeente. The same in two steps: :func:`check` a delivery once (a rapport
+folder does so before its ``rapport.yaml`` is read), then :func:`kosten_of` one or
+:func:`kosten_of_all` many with the rapport's taakvelden. CBS's schema and definitions are
+shipped unchanged in ``definities/`` (source: CBS, repository statistiekcbs/iv3_definities,
+commit 9d77a88).
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ __all__ = [
     "MAX_REPORTED",
     "MAX_VALUES",
     "Iv3Kosten",
+    "Levering",
+    "check",
+    "kosten_of",
+    "kosten_of_all",
     "read_kosten",
     "read_kosten_reeks",
     "validate",
@@ -71,16 +78,27 @@ class Iv3Kosten(NamedTuple):
     problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class _Checked:
+@dataclass(frozen=True, eq=False)
+class Levering:
+    """A delivery checked as CBS checks it (:func:`check`): its document and the definitions of
+    its year when it passes, else the problems; ``display`` names it in messages."""
+
+    display: str
     doc: Any
     definities: Definities | None
     problems: list[Problem]
 
+    @property
+    def gemeente(self) -> str | None:
+        """The overheidsnaam of a delivery that passed CBS's checks."""
+        if self.problems or self.definities is None:
+            return None
+        return str(self.doc["metadata"]["overheidsnaam"])
+
 
 def validate(data: bytes, display: str = "iv3.json") -> list[Problem]:
     """Every way ``data`` fails CBS's checks of an Iv3 delivery; empty when it passes them all."""
-    return _check(data, display).problems
+    return check(data, display).problems
 
 
 def read_kosten(
@@ -102,12 +120,25 @@ def read_kosten(
     ``gemeente=True`` also ``gemeente`` (the delivery's overheidsnaam). Problems with the list of
     taakvelden name ``rapport``'s key ``sleutel``.
     """
-    checked = _check(data, display)
+    return kosten_of(
+        check(data, display), taakvelden, gemeente=gemeente, rapport=rapport, sleutel=sleutel
+    )
+
+
+def kosten_of(
+    checked: Levering,
+    taakvelden: Sequence[object],
+    *,
+    gemeente: bool = False,
+    rapport: str = "rapport.yaml",
+    sleutel: str = "taakvelden",
+) -> Iv3Kosten:
+    """:func:`read_kosten` of a delivery that :func:`check` has checked."""
     if checked.problems or checked.definities is None:
         return Iv3Kosten([], BEDRAGEN_IN, checked.problems)
     d, meta = checked.definities, checked.doc["metadata"]
     problems = _asked(taakvelden, d, rapport, sleutel)
-    stand, wrong = _stand(meta, display)
+    stand, wrong = _stand(meta, checked.display)
     problems += wrong
     if problems or stand is None:
         return Iv3Kosten([], BEDRAGEN_IN, problems)
@@ -138,13 +169,28 @@ def read_kosten_reeks(
     Rows carry ``gemeente``; two deliveries of one gemeente for the same year and stand are a
     problem (which one should count?). Problems of the rapport's list are reported once.
     """
+    return kosten_of_all(
+        (check(data, display) for display, data in deliveries),
+        taakvelden,
+        rapport=rapport,
+        sleutel=sleutel,
+    )
+
+
+def kosten_of_all(
+    checked: Iterable[Levering],
+    taakvelden: Sequence[object],
+    *,
+    rapport: str = "rapport.yaml",
+    sleutel: str = "taakvelden",
+) -> Iv3Kosten:
+    """:func:`read_kosten_reeks` of deliveries that :func:`check` has checked."""
     rows: list[dict[str, Any]] = []
     problems: dict[Problem, None] = {}
     seen: dict[tuple[str, int, str], str] = {}
-    for display, data in deliveries:
-        got = read_kosten(
-            data, taakvelden, display, gemeente=True, rapport=rapport, sleutel=sleutel
-        )
+    for levering in checked:
+        display = levering.display
+        got = kosten_of(levering, taakvelden, gemeente=True, rapport=rapport, sleutel=sleutel)
         problems.update(dict.fromkeys(got.problems))
         if not got.rows:
             continue
@@ -165,10 +211,12 @@ def read_kosten_reeks(
     return Iv3Kosten(rows if not problems else [], BEDRAGEN_IN, list(problems))
 
 
-def _check(data: bytes, display: str) -> _Checked:
+def check(data: bytes, display: str = "iv3.json") -> Levering:
+    """A delivery checked as CBS checks it: size and nesting, JSON, schema, code lists, grey
+    cells and the controls on lasten and baten."""
     doc, findings = parse(data)
     if doc is None:
-        return _Checked(None, None, _problems(findings, display))
+        return Levering(display, None, None, _problems(findings, display))
     findings += schema_findings(doc)
     well_formed = not findings
     meta = doc.get("metadata") if isinstance(doc, dict) else None
@@ -180,7 +228,7 @@ def _check(data: bytes, display: str) -> _Checked:
         findings += sorted(rows, key=lambda f: order(f.path))
         if well_formed and isinstance(meta, dict):
             findings += control_findings(doc, d, int(meta["periode"]))
-    return _Checked(doc, d, _problems(findings, display))
+    return Levering(display, doc, d, _problems(findings, display))
 
 
 def _definitions(meta: Any) -> tuple[Definities | None, list[Finding]]:

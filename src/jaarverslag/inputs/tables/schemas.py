@@ -79,7 +79,12 @@ SPECS: dict[str, FileSpec] = {
                     doc="identifies a post across years when its name changes",
                 ),
                 ColumnSpec("post", "text"),
-                ColumnSpec("soort", "choice", choices=("lasten", "baten")),
+                ColumnSpec(
+                    "soort",
+                    "choice",
+                    choices=("lasten", "baten", "toevoeging", "onttrekking"),
+                    doc="toevoeging and onttrekking: mutations of reserves",
+                ),
                 ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
                 ColumnSpec(
                     "stand", "choice", choices=("realisatie", "begroting", "begroting_na_wijziging")
@@ -87,7 +92,7 @@ SPECS: dict[str, FileSpec] = {
                 ColumnSpec("bedrag", "number", nullable=True),
             ),
             key=("gemeente", "code", "post", "soort", "jaar", "stand"),
-            doc="lasten and baten per post, year and stand",
+            doc="lasten, baten and reserve mutations per post, year and stand",
         ),
         FileSpec(
             "maatregelen",
