@@ -14,7 +14,9 @@ import pandas as pd
 
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.fingerprint import Fingerprint
 from jaarverslag.inputs.config.load import Config, load_config
+from jaarverslag.inputs.fingerprint import fingerprint
 from jaarverslag.inputs.reeks import Gemeente, Reeks, make_reeks, split_files
 from jaarverslag.inputs.tables.schemas import DATA_FILES, find_data_file, read_and_validate
 from jaarverslag.inputs.tables.workbook import read_workbook, sheet_display, twin_problems
@@ -38,6 +40,8 @@ class Inputs:
     reeks: Reeks | None = field(default=None, repr=False)
     #: In a reeks, the gemeente these inputs are of (its rows only); None: the national inputs.
     gemeente: Gemeente | None = None
+    #: Every input file's hash, taken before they were read (:mod:`.fingerprint`).
+    fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
 
     def for_gemeente(self, gemeente: Gemeente) -> Inputs:
         """The inputs of one gemeente of a reeks: its own rows of the split data files (the
@@ -87,6 +91,7 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir():
         return None, [Problem(str(folder), message="is geen map")]
+    hashed = fingerprint(folder)
     data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
     problems = _twin_problems(folder)
     frames: dict[str, pd.DataFrame] = {}
@@ -108,7 +113,9 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     problems += found
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
-    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
+    inputs = Inputs(
+        folder, folder.resolve().name, config, frames, data_files, texts, sheets, fingerprint=hashed
+    )
     reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
     problems += found + _placeholder_problems(inputs, reeks is not None)
     return replace(inputs, reeks=reeks), problems
