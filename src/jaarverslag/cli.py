@@ -168,6 +168,16 @@ def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
     sys.exit(run_serve(rapport, host, port, open_browser))
 
 
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path))
+@click.argument("rapport", type=click.Path(path_type=Path))
+def verify(output: Path, rapport: Path) -> None:
+    """Zeg of OUTPUT (PDF, DOCX, HTML, CSV) gemaakt is uit precies de invoer in RAPPORT."""
+    from jaarverslag.commands.verify import run_verify
+
+    sys.exit(run_verify(output, rapport))
+
+
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 

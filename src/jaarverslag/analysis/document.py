@@ -157,4 +157,5 @@ def build_overview(
         table=table,
         ondertitel=ondertitel,
         uitleg=tuple(uitleg),
+        fingerprint=analysis.inputs.fingerprint,
     )

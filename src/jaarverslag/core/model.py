@@ -277,6 +277,7 @@ class Overzicht:
     tabellen: tuple[str, ...] = ()
     ondertitel: str | None = None
     uitleg: tuple[str, ...] = ()
+    fingerprint: Fingerprint | None = None
 
     def href(self, gemeente: str) -> str | None:
         """Where a gemeente's document is (its HTML, else its first file); None: not built."""

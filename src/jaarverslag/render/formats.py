@@ -93,7 +93,7 @@ def render_document(
     """The HTML page of one document and its files by relative path (``name.pdf`` …,
     ``tabellen/*.csv`` when ``tables``)."""
     from jaarverslag.render.html import render_html
-    from jaarverslag.render.opendata import table_csv
+    from jaarverslag.render.opendata import METADATA, csv_metadata, table_csv
 
     html = render_html(document, folder)
     rendering = Rendering(document, html, name, folder, config, pdf)
@@ -101,8 +101,12 @@ def render_document(
     for writer in WRITERS.values():
         if writer.format in formats:
             files |= writer.write(rendering)
-    for table in document.tables() if tables else ():
+    printed = document.tables() if tables else []
+    for table in printed:
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
+    if printed:
+        title = f"{document.titel} — {document.organisatie}"
+        files[f"tabellen/{METADATA}"] = csv_metadata(title, files, document.fingerprint, printed)
     return Rendered(html, files)
 
 
