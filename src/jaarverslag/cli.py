@@ -169,6 +169,24 @@ def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
 
 
 @main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Map voor het verslag (standaard: ./verschillen).",
+)
+@click.option("--docx", is_flag=True, help="Ook NEW als DOCX met bijgehouden wijzigingen.")
+def diff(old: Path, new: Path, out: Path | None, docx: bool) -> None:
+    """Wat er voor een lezer veranderd is van rapport OLD naar rapport NEW (0: niets)."""
+    from jaarverslag.commands.diff import run_diff
+
+    sys.exit(run_diff(old, new, out, docx))
+
+
+@main.command()
 @click.argument("output", type=click.Path(path_type=Path))
 @click.argument("rapport", type=click.Path(path_type=Path))
 def verify(output: Path, rapport: Path) -> None:

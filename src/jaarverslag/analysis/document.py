@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from jaarverslag.analysis.analyse import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS
-from jaarverslag.compute.grafiek import indicator_chart
 from jaarverslag.analysis.references import anchor_headings, chart_name, resolve
+from jaarverslag.compute.grafiek import indicator_chart
 from jaarverslag.core.model import (
     Block,
     Document,

@@ -98,5 +98,7 @@ def gather(
     listed = dataclasses.replace(overview, tabellen=(*own, *written))
     files |= render_index(listed, folder)
     tables = [overview.table] if overview.table is not None else []
-    files[f"tabellen/{METADATA}"] = csv_metadata(overview.titel, files, overview.fingerprint, tables)
+    files[f"tabellen/{METADATA}"] = csv_metadata(
+        overview.titel, files, overview.fingerprint, tables
+    )
     return files, problems

@@ -64,8 +64,8 @@ def _pdf(data: bytes) -> Recorded | None:
     import pypdf
 
     try:
-        info = pypdf.PdfReader(io.BytesIO(data)).metadata or {}
-        values = [info.get(key) for key in PDF_KEYS]
+        info = pypdf.PdfReader(io.BytesIO(data)).metadata
+        values = [None if info is None else info.get(key) for key in PDF_KEYS]
     except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise Unreadable(f"is geen leesbare PDF ({exc})") from None
     return _pair(*(None if v is None else str(v) for v in values))

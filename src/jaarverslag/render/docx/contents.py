@@ -197,9 +197,7 @@ class Contents:
         assert self.place is not None
         written: list[Element] = []
         for entry in entries or [Entry(1, "", "")]:
-            paragraph = self.place.insert_paragraph_before(
-                style=style or ENTRY_STYLES[entry.level]
-            )
+            paragraph = self.place.insert_paragraph_before(style=style or ENTRY_STYLES[entry.level])
             # the tab on the paragraph, as Word writes it (LibreOffice reads a style's tab from
             # the indent, Word from the margin)
             paragraph.paragraph_format.tab_stops.add_tab_stop(

@@ -5,8 +5,8 @@ look and layout, a row that must not break over pages or repeats as header, a ce
 a picture's description — so these are set on the XML element an object wraps, which
 python-docx keeps in a private attribute (``table._tbl``, ``row._tr``, ``cell._tc``,
 ``shape._inline``, ``paragraph._p``, ``run._r``) and documents as the way to go further: also
-fields, bookmarks, links, tracked changes and comments (:mod:`.fields`, :mod:`.tracked`). ``tests/render/test_oxml.py`` fails
-loudly when python-docx renames them.
+fields, bookmarks, links, tracked changes and comments (:mod:`.fields`, :mod:`.tracked`).
+``tests/render/test_oxml.py`` fails loudly when python-docx renames them.
 """
 
 from __future__ import annotations

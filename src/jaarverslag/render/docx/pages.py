@@ -87,8 +87,9 @@ def _destinations(pdf: bytes, names: set[str]) -> dict[str, int] | None:
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf))
         found = {
-            str(name).lstrip("/"): reader.get_destination_page_number(target) + 1
+            str(name).lstrip("/"): page + 1
             for name, target in reader.named_destinations.items()
+            if (page := reader.get_destination_page_number(target)) is not None
         }
     except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError):
         return None

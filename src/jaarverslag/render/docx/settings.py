@@ -80,7 +80,7 @@ def set_custom(word: DocxDocument, values: dict[str, str]) -> None:
     has kept."""
     package = word.part.package
     found = [(k, r) for k, r in package.rels.items() if r.reltype == RT.CUSTOM_PROPERTIES]
-    root = etree.Element(f"{{{CUSTOM}}}Properties", nsmap={None: CUSTOM, "vt": VT})
+    root = etree.fromstring(f'<Properties xmlns="{CUSTOM}" xmlns:vt="{VT}"/>')
     for key, rel in found:  # a house style's own: kept, in a part made anew
         root = etree.fromstring(rel.target_part.blob, PARSER)
         del package.rels[key]
@@ -111,7 +111,9 @@ def custom_properties(data: bytes) -> dict[str, str]:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError):
         return {}
     return {
-        str(p.get("name")): "".join(p.itertext()) for p in root if p.get("name") is not None
+        str(p.get("name")): "".join(str(t) for t in p.itertext())
+        for p in root
+        if p.get("name") is not None
     }
 
 

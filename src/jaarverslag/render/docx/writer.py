@@ -396,4 +396,3 @@ class _Writer:
                 run.bold = False
             paragraph = line
         return paragraph
-
