@@ -5,7 +5,8 @@ as documents, not as files: a table cell by the table's name, the row's label (w
 group) and the column's key, and by what it prints (``95.000``, ``x``, ``-``), so a change
 that prints the same is no change; the texts of each section word by word; the verdict of
 every indicator and year (gehaald / niet gehaald) from the facts the conclusions are written
-from. :attr:`Changes.empty` is true when nothing a reader sees has changed.
+from. The result is a :class:`~jaarverslag.core.changes.Changes`, whose ``empty`` is true when
+nothing a reader sees has changed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from html import unescape
 
 from jaarverslag.compute.conclusies import Indicator, verdict
+from jaarverslag.core.changes import (
+    VERDICTS,
+    CellChange,
+    Changes,
+    TableChange,
+    TextChange,
+    VerdictChange,
+)
 from jaarverslag.core.model import (
     Block,
     Cell,
@@ -31,74 +39,14 @@ from jaarverslag.core.model import (
 )
 from jaarverslag.core.numbers import exact, format_cell, format_signed
 
-#: The words of a verdict, as the conclusions say it.
-VERDICTS = {True: "gehaald", False: "niet gehaald", None: "geen oordeel"}
+__all__ = ["Changes", "compare", "compare_tables", "word_changes"]
+
 #: Words of context printed around a change in a text.
 CONTEXT = 6
 #: Units whose change is printed as a difference.
 NUMERIC = ("aantal", "euro", "percentage")
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|th|td|blockquote|pre)>|<br\s*/?>")
 TAG = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True)
-class CellChange:
-    """One printed value that changed: where, what it was, what it is, and the difference."""
-
-    row: str
-    column: str
-    old: str
-    new: str
-    difference: str | None = None
-
-
-@dataclass(frozen=True)
-class TableChange:
-    """A table that changed: ``status`` ``gewijzigd``, ``nieuw`` or ``vervallen``; its number
-    in each document (None: not there)."""
-
-    name: str
-    caption: str
-    status: str
-    old_number: int | None
-    new_number: int | None
-    cells: tuple[CellChange, ...] = ()
-    rows_added: tuple[str, ...] = ()
-    rows_removed: tuple[str, ...] = ()
-    columns_added: tuple[str, ...] = ()
-    columns_removed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class VerdictChange:
-    """An indicator's verdict in a year that changed (gehaald → niet gehaald …)."""
-
-    indicator: str
-    jaar: int
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class TextChange:
-    """A text whose words changed: the section, and its pieces around each change: ``("=",
-    words)`` kept (context), ``("-", words)`` deleted, ``("+", words)`` inserted, ``("…", "")``
-    words left out between changes."""
-
-    section: str
-    pieces: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Changes:
-    tables: tuple[TableChange, ...] = ()
-    verdicts: tuple[VerdictChange, ...] = ()
-    texts: tuple[TextChange, ...] = ()
-    figures: tuple[str, ...] = ()  #: captions of figures that show other data (or came, went)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.tables or self.verdicts or self.texts or self.figures)
 
 
 def compare(

@@ -25,8 +25,8 @@ import click
 from jaarverslag.core.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from jaarverslag.analysis.compare import Changes
     from jaarverslag.build.stages import Made
+    from jaarverslag.core.changes import Changes
 
 REPORT = "verschillen"
 DEFAULT_OUT = Path(REPORT)

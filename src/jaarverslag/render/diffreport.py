@@ -9,7 +9,7 @@ one line, for the report and the terminal.
 
 from __future__ import annotations
 
-from jaarverslag.analysis.compare import Changes
+from jaarverslag.core.changes import Changes
 from jaarverslag.core.model import Document
 from jaarverslag.render.html import render_template
 
