@@ -2,7 +2,7 @@
 
 ``convert`` is ``soffice --convert-to`` with a profile of its own. ``accept_all`` opens a DOCX,
 accepts every tracked change (Edit > Track Changes > Accept All: the ``.uno:AcceptAllTracked
-Changes`` command) and saves it; ``update_indexes`` opens a DOCX, updates every table of
+Changes`` command) and saves it; ``reject_all`` rejects them; ``update_indexes`` opens a DOCX, updates every table of
 contents and index (Tools > Update > All Indexes) and exports the PDF. Both run a Basic macro
 from a LibreOffice profile made for the tests (``Standard.Jaarverslag``), since this machine's
 LibreOffice has no Python bridge. A missing LibreOffice fails the test, never skips it.
@@ -38,6 +38,13 @@ Sub AcceptAll(source As String, target As String)
   doc = Load(source)
   helper = createUnoService("com.sun.star.frame.DispatchHelper")
   helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:AcceptAllTrackedChanges", "", 0, Array())
+  Store(doc, target, "MS Word 2007 XML")
+End Sub
+
+Sub RejectAll(source As String, target As String)
+  doc = Load(source)
+  helper = createUnoService("com.sun.star.frame.DispatchHelper")
+  helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:RejectAllTrackedChanges", "", 0, Array())
   Store(doc, target, "MS Word 2007 XML")
 End Sub
 
@@ -114,6 +121,11 @@ def _macro(work: Path, name: str, source: Path, target: Path) -> Path:
 def accept_all(source: Path, target: Path) -> Path:
     """``source`` with every tracked change accepted, saved as DOCX at ``target``."""
     return _macro(target.parent, "AcceptAll", source, target)
+
+
+def reject_all(source: Path, target: Path) -> Path:
+    """``source`` with every tracked change rejected, saved as DOCX at ``target``."""
+    return _macro(target.parent, "RejectAll", source, target)
 
 
 def update_indexes(source: Path, target: Path) -> Path:

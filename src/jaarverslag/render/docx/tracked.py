@@ -27,6 +27,7 @@ from jaarverslag.render.docx.settings import fixed_zip
 
 P, TBL, TR, TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DOC_PROPERTIES = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 #: The author of the changes, as Word shows it beside each.
 AUTHOR = "jaarverslag"
 
@@ -38,7 +39,7 @@ def tracked_docx(old: bytes, new: bytes, date: str, author: str = AUTHOR) -> byt
     after = docx.Document(io.BytesIO(new))
     marks = rv.Marks(author, f"{date}T00:00:00Z", next_bookmark_id(after.element) + 1000)
     picture = _picture_hasher(before), _picture_hasher(after)
-    rebind = _rebinder(before, after, picture)
+    rebind = Rebind(before, after, picture)
     old_blocks = _blocks(before.element.body)
     new_blocks = _blocks(after.element.body)
     end = after.element.body[-1] if len(after.element.body) else None
@@ -116,9 +117,14 @@ class Rebind:
 
     def __init__(self, before: DocxDocument, after: DocxDocument, pictures: Hashers) -> None:
         self.before, self.after, self.pictures = before, after, pictures
+        ids = [int(d.get("id", "0")) for d in after.element.body.iter(DOC_PROPERTIES)]
+        self.next_picture = max(ids, default=0) + 1
 
     def __call__(self, element: Element) -> None:
         before, after = self.before, self.after
+        for properties in element.iter(DOC_PROPERTIES):  # every drawing's id its own
+            properties.set("id", str(self.next_picture))
+            self.next_picture += 1
         for node in element.iter():
             for name, value in list(node.attrib.items()):
                 if not str(name).startswith(f"{{{R}}}"):
@@ -133,10 +139,6 @@ class Rebind:
                     node.set(name, rid)
                 else:
                     del node.attrib[name]
-
-
-def _rebinder(before: DocxDocument, after: DocxDocument, pictures: Hashers) -> Rebind:
-    return Rebind(before, after, pictures)
 
 
 def _put_before(anchor: Element | None, element: Element, after: DocxDocument) -> None:
