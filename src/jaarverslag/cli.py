@@ -73,6 +73,11 @@ def main() -> None:
     metavar="NAAM",
     help="Van een reeks alleen deze gemeente (naam of map; herhaalbaar).",
 )
+@click.option(
+    "--opmerkingen",
+    is_flag=True,
+    help="De waarschuwingen van check als opmerkingen in de DOCX, bij de tabel waar ze over gaan.",
+)
 def build(
     rapporten: tuple[Path, ...],
     out_dir: Path,
@@ -80,12 +85,13 @@ def build(
     jobs: int,
     per_partij: bool | None,
     gemeenten: tuple[str, ...],
+    opmerkingen: bool,
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
     from jaarverslag.build.options import BuildOptions
     from jaarverslag.commands.build import run_build
 
-    options = BuildOptions(formats, per_partij, gemeenten or None, jobs)
+    options = BuildOptions(formats, per_partij, gemeenten or None, jobs, opmerkingen=opmerkingen)
     sys.exit(run_build(list(rapporten), out_dir, options))
 
 

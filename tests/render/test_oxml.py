@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 
 from jaarverslag.render.docx.oxml import (
     cell_element,
+    comment_element,
     inline_element,
     paragraph_element,
     row_element,
@@ -33,3 +34,4 @@ def test_every_element_is_where_the_adapter_says() -> None:
     paragraph = word.add_paragraph()
     assert paragraph_element(paragraph).tag == qn("w:p")
     assert run_element(paragraph.add_run("x")).tag == qn("w:r")
+    assert comment_element(word.add_comment(paragraph.runs, "c")).tag == qn("w:comment")

@@ -76,6 +76,8 @@ class Contents:
     titles: dict[str, list[str]] = field(default_factory=dict)
     #: The numbers written as a SEQ field, per label (a repeated one is a table's next part).
     numbered: dict[str, set[int]] = field(default_factory=dict)
+    #: The paragraph of every table's and figure's caption, by its id (``tabel-kosten``).
+    places: dict[str, Paragraph] = field(default_factory=dict)
     #: Every entry's ``PAGEREF`` result written: its bookmark, its text (to set the page in)
     #: and the link holding them (whose tab goes when there is no page).
     pages: list[tuple[str, Element, Element]] = field(default_factory=list)
@@ -131,6 +133,7 @@ class Contents:
             number.remove(child)
         number.text = ""
         self.caption(paragraph, label, value, ident)
+        self.places[ident] = paragraph
         return label
 
     def reference(self, paragraph: Paragraph, el: HtmlElement) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from docx.comments import Comment
     from docx.shape import InlineShape
     from docx.shared import Length
     from docx.table import Table, _Row
@@ -61,3 +62,8 @@ def paragraph_element(paragraph: Paragraph) -> Any:
 def run_element(run: Run) -> Any:
     """The ``<w:r>`` of a run."""
     return run._r
+
+
+def comment_element(comment: Comment) -> Any:
+    """The ``<w:comment>`` of a comment."""
+    return comment._comment_elm

@@ -9,7 +9,7 @@ a rapport into the user's own document with it.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +23,11 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from jaarverslag.core.errors import Problem
 from jaarverslag.core.model import Document
 from jaarverslag.inputs.images import RASTER
 from jaarverslag.render import vocabulary as v
+from jaarverslag.render.docx.comments import add_comments
 from jaarverslag.render.docx.contents import Contents
 from jaarverslag.render.docx.oxml import WordCell, inline_element
 from jaarverslag.render.docx.pages import bookmark_pages
@@ -82,8 +84,10 @@ def render_docx(
     document: Document,
     figures_png: Mapping[str, bytes],
     reference: Path | None = None,
+    comments: Sequence[Problem] = (),
 ) -> bytes:
-    """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name;
+    ``comments``: warnings shown as Word comments on what they concern."""
     word = new_docx(str(reference)) if reference else new_docx()
     clear_body(word)
     if reference is None:
@@ -92,6 +96,8 @@ def render_docx(
         ensure_styles(word, WRITER_STYLES)
     contents = write_html(word, html, figures_png)
     set_properties(word, document)
+    if comments:
+        add_comments(word, contents, comments, document.datum)
     buffer = io.BytesIO()
     word.save(buffer)
     if contents.pages:  # a table of contents: the pages of its entries, laid out
