@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -29,6 +28,7 @@ from jaarverslag.inputs.images import RASTER
 from jaarverslag.render import vocabulary as v
 from jaarverslag.render.docx.comments import add_comments
 from jaarverslag.render.docx.contents import Contents
+from jaarverslag.render.docx.look import HEADING_LEVEL, WORD_HEADINGS, Look
 from jaarverslag.render.docx.oxml import WordCell, inline_element
 from jaarverslag.render.docx.pages import bookmark_pages
 from jaarverslag.render.docx.pictures import data_url, word_picture
@@ -52,31 +52,10 @@ from jaarverslag.render.docx.tables import (
     visible,
 )
 
-HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
+__all__ = ["HEADING_LEVEL", "WORD_HEADINGS", "Look", "render_docx", "write_html"]
 
-
-#: Word's own heading styles, by level.
-WORD_HEADINGS = {level: f"Heading {level}" for level in range(1, 10)}
-
-
-@dataclass(frozen=True)
-class Look:
-    """How the writer fits the Word document it writes into.
-
-    ``title``: the title block is written (a document of its own), or left out (a chapter in
-    someone's document, ``insert``). ``headings``: the paragraph style of each
-    heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
-    lines and header shading then replace ours. ``text_width``: the width between the margins
-    (EMU) where the content goes; by default that of the last section.
-    """
-
-    title: bool = True
-    headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
-    table_style: str | None = None
-    text_width: int | None = None
-    #: Per caption label, how many captions of it the document has before the content (the
-    #: first table written is then ``Tabel n + 1``, as Word numbers it).
-    first_numbers: Mapping[str, int] = field(default_factory=dict)
+#: The look of a document of its own (not a chapter of someone's).
+OWN = Look()
 
 
 def render_docx(
@@ -109,7 +88,7 @@ def render_docx(
 
 
 def write_html(
-    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = Look()
+    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = OWN
 ) -> Contents:
     """Append the body of ``html`` to the body of ``word`` (before its last section's
     settings), in the document's styles as ``look`` says; its headings and captions (and its
