@@ -192,3 +192,10 @@ def test_references_follow_a_table_added_above_in_every_format(tmp_path: Path) -
         }
     assert set(said["zonder"].values()) == {("1", "2")}, said
     assert set(said["met"].values()) == {("2", "3")}, said
+
+
+def test_the_same_inputs_give_the_same_docx_pages_and_all(rapport: Path, built: Path) -> None:
+    again = rapport.parent / "opnieuw"
+    assert build_one(rapport, again, ("docx",), use_cache=False).ok
+    name = f"{rapport.name}.docx"
+    assert (again / rapport.name / name).read_bytes() == (built / name).read_bytes()
