@@ -8,8 +8,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from support.helpers import DATA, pdf_text
 from support.libreoffice import accept_all, convert, reject_all
 
@@ -116,6 +118,16 @@ def test_accepting_every_tracked_change_gives_new_and_rejecting_old(
     assert code == 1, output
     assert "rij erbij: Aantal jobcoaches" in output
     tracked = out / "definitief-wijzigingen.docx"
+    word = docx.Document(str(tracked))
+    body = word.element.body
+    deletions, insertions = list(body.iter(qn("w:del"))), list(body.iter(qn("w:ins")))
+    assert deletions and insertions
+    # as Word's schema has it: deleted text is w:delText, and only there
+    assert not [t for d in deletions for t in d.iter(qn("w:t"), qn("w:instrText"))]
+    assert not [t for i in insertions for t in i.iter(qn("w:delText"))]
+    assert {t.getparent().getparent().tag for t in body.iter(qn("w:delText"))} <= {qn("w:del")}
+    ids = [e.get(qn("w:id")) for e in (*deletions, *insertions)]
+    assert len(ids) == len(set(ids))
     code, output = run("build", old, third, "-o", old.parent / "gebouwd", "-f", "docx")
     assert code == 0, output
     work = old.parent / "lo"
