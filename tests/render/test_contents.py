@@ -199,3 +199,21 @@ def test_the_same_inputs_give_the_same_docx_pages_and_all(rapport: Path, built: 
     assert build_one(rapport, again, ("docx",), use_cache=False).ok
     name = f"{rapport.name}.docx"
     assert (again / rapport.name / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_a_reference_to_a_caption_without_word_s_number_keeps_its_words(tmp_path: Path) -> None:
+    """An own blocks.html that numbers "Tab. 1": no SEQ field, so the reference is words only,
+    never a field that Word would update to "Error! Reference source not found"."""
+    from jaarverslag.render.html import builtin_templates
+
+    folder = tmp_path / "plan"
+    shutil.copytree(DATA / "beleidsplan-wassenaar-2024", folder)
+    blocks = (builtin_templates() / "blocks.html").read_text(encoding="utf-8")
+    write_rapport(folder, {"templates/blocks.html": blocks.replace(">Tabel {{", ">Tab. {{")})
+    verdeling = folder / "teksten" / "verdeling.md"
+    verdeling.write_text(verdeling.read_text() + "\nZie [@tabel-maatregelen].\n")
+    assert build_one(folder, tmp_path / "out", ("docx",), use_cache=False).ok
+    word = docx.Document(str(tmp_path / "out" / "plan" / "plan.docx"))
+    codes = [t.text or "" for t in word.element.body.iter(qn("w:instrText"))]
+    assert not [c for c in codes if "REF" in c or "SEQ" in c]
+    assert "Zie tabel\xa01." in [p.text for p in word.paragraphs]

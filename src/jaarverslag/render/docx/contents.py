@@ -78,6 +78,8 @@ class Contents:
     numbered: dict[str, set[int]] = field(default_factory=dict)
     #: The paragraph of every table's and figure's caption, by its id (``tabel-kosten``).
     places: dict[str, Paragraph] = field(default_factory=dict)
+    #: Every reference written: the bookmark it refers to and the runs of its field.
+    references: list[tuple[str, list[Element]]] = field(default_factory=list)
     #: Every entry's ``PAGEREF`` result written: its bookmark, its text (to set the page in)
     #: and the link holding them (whose tab goes when there is no page).
     pages: list[tuple[str, Element, Element]] = field(default_factory=list)
@@ -139,7 +141,7 @@ class Contents:
     def reference(self, paragraph: Paragraph, el: HtmlElement) -> None:
         """A reference (``<a class="verwijzing" href="#tabel-kosten">tabel 3</a>``): its words,
         the number a ``REF`` field to the caption's bookmark."""
-        text = " ".join(el.text_content().split(" "))
+        text = el.text_content()
         match = NUMBERED_TEXT.fullmatch(text)
         target = (el.get("href") or "").removeprefix("#")
         p = paragraph_element(paragraph)
@@ -149,7 +151,10 @@ class Contents:
         label = LABELS_BY_ID.get(target.split("-", 1)[0], "")
         number = int(match.group(2)) + self.offsets.get(label, 0)
         fields.text_run(p, match.group(1))
-        fields.field(p, f"REF {fields.bookmark_name('_Ref', target)} \\h", str(number))
+        name = fields.bookmark_name("_Ref", target)
+        before = len(p)
+        fields.field(p, f"REF {name} \\h", str(number))
+        self.references.append((name, list(p)[before:]))
 
     def caption_done(self, paragraph: Paragraph, label: str) -> None:
         """The caption's whole text is known now: its entry in the list of its kind."""
@@ -174,7 +179,15 @@ class Contents:
 
     def finish(self, text_width: int) -> None:
         """Write the table of contents (and lists of captions) where the ``nav`` was; the
-        page after it starts on a new page."""
+        page after it starts on a new page. A reference to a caption that has no number of
+        Word's (an own template's) keeps its words, without the field."""
+        captions = {e.bookmark for entries in self.captions.values() for e in entries}
+        for name, runs in self.references:
+            if name not in captions:
+                for run in runs:
+                    parent = run.getparent()
+                    if run.find(qn("w:t")) is None and parent is not None:
+                        parent.remove(run)
         if self.place is None:
             return
         _styles(self.word)
