@@ -150,3 +150,28 @@ def test_accepting_every_tracked_change_gives_new_and_rejecting_old(
     # to the next when it rejects the new chart, and keeps an empty last paragraph)
     assert [x for x in lines[1] if x.strip()] == [x for x in lines[3] if x.strip()]
     assert lines[2] != lines[3]
+
+
+def test_a_table_of_another_shape_is_replaced_whole(rounds: tuple[Path, Path]) -> None:
+    """A year more in the data: the indicator table gets a column; the old table goes, marked
+    deleted, the new one comes, marked inserted, and accepting all gives NEW."""
+    old, new = rounds
+    wider = old.parent / "breder"
+    shutil.copytree(new, wider)
+    with (wider / "indicatoren.csv").open("a", encoding="utf-8") as csv:
+        csv.write("p_banen;Aantal mensen dat actief is op een P-baan;2015;realisatie;350\n")
+    out = old.parent / "breder-verschillen"
+    code, output = run("diff", old, wider, "-o", out, "--docx")
+    assert code == 1 and "kolom erbij: Realisatie 2015" in output, output
+    code, output = run("build", wider, "-o", old.parent / "breder-gebouwd", "-f", "docx")
+    assert code == 0, output
+    work = old.parent / "breder-lo"
+    work.mkdir()
+    accepted = accept_all(out / "breder-wijzigingen.docx", work / "geaccepteerd.docx")
+    texts = convert(
+        [accepted, old.parent / "breder-gebouwd" / "breder" / "breder.docx"],
+        work / "tekst",
+        "txt:Text (encoded):UTF8",
+    )
+    first, second = (p.read_text(encoding="utf-8").splitlines() for p in texts)
+    assert first == second

@@ -91,7 +91,6 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir():
         return None, [Problem(str(folder), message="is geen map")]
-    hashed = fingerprint(folder)
     data_files = {name: path for name in DATA_FILES if (path := find_data_file(folder, name))}
     problems = _twin_problems(folder)
     frames: dict[str, pd.DataFrame] = {}
@@ -113,6 +112,8 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     problems += found
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
+    # the fingerprint of what was read, once it all reads: bad input makes nothing to record
+    hashed = None if any(p.severity == "error" for p in problems) else fingerprint(folder)
     inputs = Inputs(
         folder, folder.resolve().name, config, frames, data_files, texts, sheets, fingerprint=hashed
     )

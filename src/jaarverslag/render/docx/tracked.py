@@ -153,14 +153,17 @@ def _changed(old: Element, new: Element, marks: rv.Marks, rebind: Rebind) -> Non
         rv.rewrite(new, old, marks, rebind, rebind.pictures)
     elif _columns(old) == _columns(new):
         _table(old, new, marks, rebind)
-    else:  # another shape: the old table deleted, the new one inserted (apart, not merged)
-        parent = new.getparent()
-        separator: Element = OxmlElement("w:p")
-        rv.mark_paragraph(separator, marks.make("del"))
-        new.addprevious(_deleted(old, marks, rebind))
-        new.addprevious(separator)
+    else:  # another shape: the old table deleted, the new one inserted, kept apart by the
+        # paragraph before the new one (its caption), so Word doesn't join them into one table
+        before = new.getprevious()
+        if before is not None and before.tag == P:
+            before.addprevious(_deleted(old, marks, rebind))
+        else:
+            separator: Element = OxmlElement("w:p")
+            rv.mark_paragraph(separator, marks.make("del"))
+            new.addprevious(_deleted(old, marks, rebind))
+            new.addprevious(separator)
         _inserted(new, marks)
-        assert parent is not None
 
 
 def _columns(table: Element) -> int:
