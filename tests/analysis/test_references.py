@@ -146,3 +146,14 @@ def test_a_figure_reference_prints_figuur(tmp_path: Path) -> None:
     made = make(analysis, Target(()))
     assert ("figuur-grafiek-1", "figuur\xa01") in references(made.html)
     assert '<span class="nummer">Figuur 1</span>' in made.html
+
+
+def test_a_hostile_reference_is_printed_harmlessly_and_refused(tmp_path: Path) -> None:
+    html, found = render_markdown('Zie [@tabel-x"><script>alert(1)</script>].', None, "t.md")
+    assert "<script>" not in html
+    assert found == [Reference('tabel-x"><script>alert(1)</script>', "t.md", 1)]
+    folder = plan(tmp_path / "plan")
+    (folder / "teksten" / "verdeling.md").write_text('Zie [@tabel-x"><img/src=x>].\n')
+    (outcome,) = check([folder])
+    assert not outcome.ok
+    assert any('[@tabel-x"><img/src=x>]' in p.message for p in outcome.problems)
