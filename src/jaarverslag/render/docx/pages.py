@@ -9,20 +9,20 @@ where it breaks a page differently, Word's "Update table" (F9) corrects its numb
 LibreOffice is optional: ``JAARVERSLAG_SOFFICE`` names the program to use (empty: none), else
 ``soffice`` or ``libreoffice`` on the PATH. Without it, or when it fails or takes longer than
 :data:`TIMEOUT` seconds, there are no pages (:func:`bookmark_pages` gives None) and the table of
-contents lists its entries without them. Each process keeps one LibreOffice profile, made the
-first time and removed at its exit, so processes running side by side never share one.
+contents lists its entries without them. Every run has a LibreOffice profile of its own, in a
+temporary folder removed after it, so builds running side by side never share one (a shared
+profile hands the work to the other's LibreOffice) and nothing is left behind.
 """
 
 from __future__ import annotations
 
-import atexit
 import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
 
 #: Seconds LibreOffice may take to lay a document out.
@@ -43,13 +43,6 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@cache
-def _profile() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="jaarverslag-lo-"))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
-
-
 def bookmark_pages(docx: bytes, names: set[str]) -> dict[str, int] | None:
     """The page (from 1) of each bookmark of ``names`` in ``docx`` as LibreOffice lays it out;
     None when LibreOffice isn't there or fails."""
@@ -64,7 +57,7 @@ def bookmark_pages(docx: bytes, names: set[str]) -> dict[str, int] | None:
             "--headless",
             "--norestore",
             "--nologo",
-            f"-env:UserInstallation={_profile().as_uri()}",
+            f"-env:UserInstallation={(Path(work) / 'profiel').as_uri()}",
             "--convert-to",
             "pdf:writer_pdf_Export:" + json.dumps(EXPORT),
             "--outdir",
@@ -72,11 +65,25 @@ def bookmark_pages(docx: bytes, names: set[str]) -> dict[str, int] | None:
             str(source),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+            _run(command)
             pdf = (Path(work) / "document.pdf").read_bytes()
         except (OSError, subprocess.SubprocessError):
             return None
     return _destinations(pdf, names)
+
+
+def _run(command: list[str]) -> None:
+    """Run LibreOffice in a process group of its own: on a timeout the whole group goes (the
+    ``soffice`` script and the office it started), never an office left running."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        process.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
 
 
 def _destinations(pdf: bytes, names: set[str]) -> dict[str, int] | None:
