@@ -73,6 +73,11 @@ def main() -> None:
     metavar="NAAM",
     help="Van een reeks alleen deze gemeente (naam of map; herhaalbaar).",
 )
+@click.option(
+    "--opmerkingen",
+    is_flag=True,
+    help="De waarschuwingen van check als opmerkingen in de DOCX, bij de tabel waar ze over gaan.",
+)
 def build(
     rapporten: tuple[Path, ...],
     out_dir: Path,
@@ -80,12 +85,13 @@ def build(
     jobs: int,
     per_partij: bool | None,
     gemeenten: tuple[str, ...],
+    opmerkingen: bool,
 ) -> None:
     """Bouw rapporten (standaard: elke map onder ./data) naar OUT/<naam>/."""
     from jaarverslag.build.options import BuildOptions
     from jaarverslag.commands.build import run_build
 
-    options = BuildOptions(formats, per_partij, gemeenten or None, jobs)
+    options = BuildOptions(formats, per_partij, gemeenten or None, jobs, opmerkingen=opmerkingen)
     sys.exit(run_build(list(rapporten), out_dir, options))
 
 
@@ -166,6 +172,34 @@ def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
     from jaarverslag.serve import serve as run_serve
 
     sys.exit(run_serve(rapport, host, port, open_browser))
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Map voor het verslag (standaard: ./verschillen).",
+)
+@click.option("--docx", is_flag=True, help="Ook NEW als DOCX met bijgehouden wijzigingen.")
+def diff(old: Path, new: Path, out: Path | None, docx: bool) -> None:
+    """Wat er voor een lezer veranderd is van rapport OLD naar rapport NEW (0: niets)."""
+    from jaarverslag.commands.diff import run_diff
+
+    sys.exit(run_diff(old, new, out, docx))
+
+
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path))
+@click.argument("rapport", type=click.Path(path_type=Path))
+def verify(output: Path, rapport: Path) -> None:
+    """Zeg of OUTPUT (PDF, DOCX, HTML, CSV) gemaakt is uit precies de invoer in RAPPORT."""
+    from jaarverslag.commands.verify import run_verify
+
+    sys.exit(run_verify(output, rapport))
 
 
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)

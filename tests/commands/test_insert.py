@@ -354,3 +354,34 @@ def test_of_a_reeks_the_chapter_is_one_gemeente_s(beleidsplan: Path, tmp_path: P
     assert "€ 123.456" in cells and "€ 654.321" not in cells
     code, output = insert(WASSENAAR, beleidsplan, "--heading", "Financiën", "--gemeente", "x")
     assert code == 1 and "--gemeente: alleen een reeks" in output
+
+
+def test_the_rapport_s_captions_continue_the_document_s_numbering(tmp_path: Path) -> None:
+    """Two tables captioned by Word (SEQ Tabel) before the chapter: the rapport's first table
+    is Tabel 3, and a reference to it says 3, as Word computes them (issue 27, item 2)."""
+    from jaarverslag.render.docx import fields
+    from jaarverslag.render.docx.oxml import paragraph_element
+
+    word = docx.Document()
+    word.add_paragraph("Inleiding", style="Heading 1")
+    for number in (1, 2):
+        caption = word.add_paragraph(style="Caption")
+        fields.text_run(paragraph_element(caption), "Tabel ")
+        fields.field(paragraph_element(caption), "SEQ Tabel \\* ARABIC", str(number))
+    word.add_paragraph("Financiën", style="Heading 1")
+    word.add_paragraph("Oude tekst.")
+    source = tmp_path / "plan.docx"
+    word.save(str(source))
+    rapport = tmp_path / "plan"
+    for path in (DATA / "beleidsplan-wassenaar-2024").rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(DATA / "beleidsplan-wassenaar-2024")
+            write_rapport(rapport, {str(relative): path.read_bytes()})
+    text = rapport / "teksten" / "verdeling.md"
+    text.write_text(text.read_text() + "\nZie [@tabel-maatregelen].\n")
+    code, output = insert(rapport, source, "--heading", "Financiën", "-o", tmp_path / "uit.docx")
+    assert code == 0, output
+    result = docx.Document(str(tmp_path / "uit.docx"))
+    captions = [p.text for p in result.paragraphs if p.style.name == "Caption"]
+    assert captions[2].startswith("Tabel 3 ") and captions[-1].startswith("Tabel 4 ")
+    assert "Zie tabel\xa03." in [p.text for p in result.paragraphs]

@@ -126,3 +126,26 @@ def test_a_document_saved_by_libreoffice_gets_its_chapter_too(
     after = pages(converted["lo"])
     start = page_of(before, "Financiën")
     assert len(after) > start and after[page_of(after, "Monitoring") :][0].strip()
+
+
+def test_the_document_s_own_table_of_contents_takes_the_chapter_in(
+    converted: dict[str, Path],
+) -> None:
+    """Issue 27, item 1: the rapport's sections are headings in the document's own styles, so
+    its table of contents, updated (LibreOffice: Tools > Update > All Indexes), lists them with
+    their pages; its captions continue the document's numbering."""
+    from support.libreoffice import update_indexes
+
+    work = converted["work"]
+    updated = update_indexes(work / "hoofdstuk9.docx", work / "bijgewerkt" / "hoofdstuk9.pdf")
+    texts = pdf_text(updated).split("\f")
+    contents = next(t for t in texts if "Inhoudsopgave" in t)
+    for heading in ("Verdeling over de gemeenten", "Onzekerheden"):
+        line = next(line for line in contents.splitlines() if heading in line)
+        page = int(re.findall(r"(\d+)\s*$", line)[0])
+        assert any(
+            re.search(rf"^\s*[\d.]*\s*{heading}\s*$", t, re.M) for t in texts[page - 1 : page]
+        )
+    word = docx.Document(str(work / "hoofdstuk9.docx"))
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert any(c.startswith("Tabel 1 ") for c in captions), captions

@@ -397,7 +397,10 @@ def test_without_gemeenten_csv_a_reeks_has_no_comparison(tmp_path: Path) -> None
     outcome = build_one(folder, tmp_path / "out", ("html",), use_cache=False)
     assert outcome.ok, outcome.problems
     out = tmp_path / "out" / "r"
-    assert sorted(p.name for p in (out / "tabellen").iterdir()) == ["kosten.csv"]
+    assert sorted(p.name for p in (out / "tabellen").iterdir()) == [
+        "csv-metadata.json",
+        "kosten.csv",
+    ]
     index = lxml_html.fromstring((out / "index.html").read_bytes())
     assert len(index.xpath("//ul[@class='gemeenten']/li")) == 5
     assert not index.xpath("//table")

@@ -361,3 +361,27 @@ def test_ci_runs_everything() -> None:
             if shutil.which(tool) is None:
                 pytest.fail(f"{tool} is missing in CI: scripts/system-deps.sh --test installs it")
         verapdf_cli.command()
+
+
+def test_axe_finds_no_violations_in_contents_references_colofon_and_the_diff_report(
+    tmp_path: Path,
+) -> None:
+    """Issue 27: a page with a table of contents and both lists, references in a text and a
+    colofon, and the report of ``diff``."""
+    from jaarverslag.build.pipeline import build_one
+    from jaarverslag.commands.diff import diff
+
+    folder = tmp_path / "participatie"
+    shutil.copytree(DATA / "participatie-2017", folder)
+    config = folder / "rapport.yaml"
+    config.write_text(config.read_text() + "inhoud: [koppen, tabellen, figuren]\ncolofon: true\n")
+    text = folder / "teksten" / "01-route.md"
+    text.write_text(text.read_text() + "\n## Verder\n\nZie [@tabel-ladder_treden].\n")
+    assert build_one(folder, tmp_path / "out", ("html",), use_cache=False).ok
+    diff(DATA / "participatie-2017", folder, tmp_path / "verschillen", docx=False)
+    pages = [tmp_path / "out" / "participatie" / "participatie.html"]
+    pages.append(tmp_path / "verschillen" / "verschillen.html")
+    for number, page in enumerate(pages):
+        result = run_axe(page.read_text(encoding="utf-8"), tmp_path / str(number))
+        assert result["passes"] > 10
+        assert result["violations"] == [], f"{page}:\n{describe(result['violations'])}"

@@ -42,6 +42,7 @@ MEDIA_TEXT = """
 | tekst | 12 |
 
 Zie [de website](https://www.example.org/verslag), <https://www.example.org> of [boven](#top).
+Zie ook [@tabel-indicatoren] en [@Figuur-grafiek-1].
 
 ![Een oranje ovaal, half doorzichtig](alfa.png) ![Een oranje vlak, als CMYK-foto](cmyk.jpg)
 ![Een grijs vlak](grijs.png) ![Een vlak uit een palet](palet.png) ![Een blauwe foto](rgb.jpg)
@@ -63,9 +64,13 @@ def _image(mode: str, colour: object, fmt: str, size: tuple[int, int] = (80, 40)
 
 
 def media_rapport(folder: Path) -> Path:
-    """jaarverslag-2017 with links, a Markdown table, a heading that skips levels and every
-    kind of picture a rapport's text may hold."""
+    """jaarverslag-2017 with links, references to a table and a figure, a Markdown table, a
+    heading that skips levels, every kind of picture a rapport's text may hold, a table of
+    contents with both lists (its entries are links, its pages generated text) and a
+    colofon."""
     shutil.copytree(DATA / "jaarverslag-2017", folder)
+    yaml = folder / "rapport.yaml"
+    yaml.write_text(yaml.read_text() + "inhoud: [koppen, tabellen, figuren]\ncolofon: true\n")
     tekst = folder / "teksten" / "01-inleiding.md"
     tekst.write_text(tekst.read_text(encoding="utf-8") + MEDIA_TEXT, encoding="utf-8")
     pictures = {
@@ -104,7 +109,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     work = tmp_path_factory.mktemp("archival")
     out = work / "out"
     archival = [pdf for name in EXAMPLES for pdf in build_pdfs(DATA / name, out)]
-    archival += build_pdfs(media_rapport(work / "in" / "beelden-2017"), out)
+    media = media_rapport(work / "in" / "beelden-2017")
+    archival += build_pdfs(media, out)
+    from jaarverslag.commands.diff import diff  # the report of `diff`: a PDF like every other
+
+    diff(DATA / "jaarverslag-2017", media, out / "verschillen", docx=False)
+    archival.append(out / "verschillen" / "verschillen.pdf")
     ua_only = build_pdfs(without_pdfa(work / "in" / "zonder-pdfa"), out)
     return {"archival": archival, "ua_only": ua_only}
 

@@ -7,7 +7,15 @@ import io
 from docx import Document
 from docx.oxml.ns import qn
 
-from jaarverslag.render.docx.oxml import cell_element, inline_element, row_element, table_element
+from jaarverslag.render.docx.oxml import (
+    cell_element,
+    comment_element,
+    inline_element,
+    paragraph_element,
+    row_element,
+    run_element,
+    table_element,
+)
 
 
 def test_every_element_is_where_the_adapter_says() -> None:
@@ -23,3 +31,7 @@ def test_every_element_is_where_the_adapter_says() -> None:
     )
     shape = word.add_picture(io.BytesIO(png))
     assert inline_element(shape).tag == qn("wp:inline")
+    paragraph = word.add_paragraph()
+    assert paragraph_element(paragraph).tag == qn("w:p")
+    assert run_element(paragraph.add_run("x")).tag == qn("w:r")
+    assert comment_element(word.add_comment(paragraph.runs, "c")).tag == qn("w:comment")

@@ -18,14 +18,17 @@ import pandas as pd
 
 from jaarverslag.analysis.amounts import amounts
 from jaarverslag.analysis.blocks import BLOCKS, CHECKS, section_problems
-from jaarverslag.analysis.prose import Figures, prose_to_html
+from jaarverslag.analysis.prose import Figures, render_prose
+from jaarverslag.analysis.references import Reference, chart_name, figure_id, targets, unknown
 from jaarverslag.analysis.sections import plan_sections
 from jaarverslag.analysis.typed import typed_amounts
 from jaarverslag.compute.conclusies import indicators
+from jaarverslag.compute.grafiek import chart_series
 from jaarverslag.compute.reeks import reeks_problems
 from jaarverslag.core.errors import InputError, Problem, raise_if_errors
 from jaarverslag.core.model import BlockResult, Table
 from jaarverslag.inputs.config.load import Config, SectieSpec
+from jaarverslag.inputs.fingerprint import fingerprint
 from jaarverslag.inputs.folder import Inputs, read_inputs
 from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
 from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path, read_texts
@@ -43,6 +46,8 @@ class PlannedSection:
     prose: str | None = None
     conclusie: str | None = None
     prints_conclusions: bool = False
+    #: The references to tables and figures in its texts (``[@tabel-kosten]``).
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def load_rapport(
     if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
         before = earlier.analysis.inputs
         texts, problems = read_texts(before.folder, before.config)
-        inputs: Inputs | None = replace(before, texts=texts)
+        inputs: Inputs | None = replace(before, texts=texts, fingerprint=fingerprint(before.folder))
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
         reuse = earlier.analysis.results
     else:
@@ -205,24 +210,57 @@ def analyse(
         sections.append(planned)
         problems += found
     problems += typed_amounts(inputs, live)
+    if not any(p.severity == "error" for p in problems):  # else the tables may be missing
+        problems += unknown(
+            (r for s in sections for r in s.references),
+            _targets(sections, results, figures if config.grafieken else None),
+        )
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
     read = tuple(p for p in earlier or () if p.severity == "warning")
     return Analysis(inputs, tuple(sections), results, figures, warnings, read)
 
 
+def _targets(
+    sections: Sequence[PlannedSection],
+    results: Mapping[str, BlockResult],
+    figures: Figures | None,
+) -> set[str]:
+    """The ids of every table and figure the document prints, which a text may refer to:
+    the blocks' own, and the chart under a section's indicator table (named as
+    :mod:`.document` names it, drawn when some indicator has a value; ``figures`` None: no
+    charts)."""
+    found = set(
+        targets(
+            b
+            for s in sections
+            for name in s.spec.inhoud
+            if name in results
+            for b in results[name].blocks
+        )
+    )
+    charted = figures is not None and bool(chart_series(list(figures.indicators.values())))
+    for number, planned in enumerate(sections, start=1):
+        if charted and any(BLOCKS[name].explained for name in planned.spec.inhoud):
+            found.add(figure_id(chart_name(number)))
+    return found
+
+
 def _plan(
     inputs: Inputs, spec: SectieSpec, figures: Figures
 ) -> tuple[PlannedSection, list[Problem]]:
     problems: list[Problem] = []
+    references: list[Reference] = []
 
     def render(path: Path, drop_title: str | None = None) -> str | None:
         try:
             text = inputs.text(path)
-            return prose_to_html(text, inputs.display_text(path), figures, drop_title)
+            html, found = render_prose(text, inputs.display_text(path), figures, drop_title)
         except InputError as exc:
             problems.extend(exc.problems)
             return None
+        references.extend(found)
+        return html
 
     prose = conclusie = None
     source = ""
@@ -237,7 +275,7 @@ def _plan(
     if inputs.has_text(own):
         conclusie = render(own)
     printed = bool(PRINTS_CONCLUSION.search(source))
-    return PlannedSection(spec, prose, conclusie, printed), problems
+    return PlannedSection(spec, prose, conclusie, printed, tuple(references)), problems
 
 
 # -- a reeks: one national file, one document per gemeente ----------------------------------

@@ -10,11 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 
 from jaarverslag.analysis.analyse import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS
+from jaarverslag.analysis.references import anchor_headings, chart_name, resolve
 from jaarverslag.compute.grafiek import indicator_chart
-from jaarverslag.core.model import Block, Document, Overzicht, Prose, Section, Text
+from jaarverslag.core.model import (
+    Block,
+    Document,
+    Heading,
+    Overzicht,
+    Prose,
+    Section,
+    Text,
+    numbering,
+)
 from jaarverslag.core.numbers import format_number
 from jaarverslag.inputs.folder import fill
 from jaarverslag.inputs.reeks import Gemeente
@@ -49,10 +60,11 @@ def build_document(analysis: Analysis, *, partij: str | None = None) -> Document
                     block = spec.for_partner(block, partij)
                 blocks.append(block)
             if spec.explained:
-                blocks.extend(_explained(analysis, planned, f"grafiek-{number}"))
+                blocks.extend(_explained(analysis, planned, chart_name(number)))
         if not blocks:
             blocks.append(Text("leeg", (EMPTY_SECTION,)))
-        sections.append(Section(planned.spec.titel, tuple(blocks)))
+        sections.append(Section(planned.spec.titel, tuple(blocks), f"kop-{number}"))
+    sections, headings = _anchored(sections)
     return Document(
         titel=config.titel,
         organisatie=config.organisatie,
@@ -62,7 +74,33 @@ def build_document(analysis: Analysis, *, partij: str | None = None) -> Document
         sections=tuple(sections),
         ondertitel=config.ondertitel,
         partij=partij,
+        inhoud=config.inhoud,
+        headings=headings,
+        fingerprint=analysis.inputs.fingerprint,
+        colofon=config.colofon,
     )
+
+
+def _anchored(sections: list[Section]) -> tuple[list[Section], tuple[Heading, ...]]:
+    """The sections with every reference in their texts resolved (``tabel 3``) and an id on
+    every heading; and those headings, in order, as a table of contents lists them."""
+    numbers = numbering(b for s in sections for b in s.blocks)
+    done: list[Section] = []
+    headings: list[Heading] = []
+    for section in sections:
+        anchor = section.anchor or ""
+        headings.append(Heading(1, section.titel, anchor))
+        blocks: list[Block] = []
+        inner = 0  # the headings of this section's texts so far
+        for block in section.blocks:
+            if isinstance(block, Prose):
+                html, found = anchor_headings(resolve(block.html, numbers), anchor, inner)
+                headings += found
+                inner += len(found)
+                block = replace(block, html=html)
+            blocks.append(block)
+        done.append(replace(section, blocks=tuple(blocks)))
+    return done, tuple(headings)
 
 
 def _explained(analysis: Analysis, planned: PlannedSection, name: str) -> list[Block]:
@@ -119,4 +157,5 @@ def build_overview(
         table=table,
         ondertitel=ondertitel,
         uitleg=tuple(uitleg),
+        fingerprint=analysis.inputs.fingerprint,
     )

@@ -21,8 +21,11 @@ Template functions (all numbers printed the Dutch way by :mod:`jaarverslag.core.
   table, printed as the table prints it (:mod:`.amounts`).
 
 A missing value prints as ``-``; an unknown indicator, year, post or column, or any template
-error, is a
-:class:`~jaarverslag.core.errors.Problem` naming the Markdown file and line.
+error, is a :class:`~jaarverslag.core.errors.Problem` naming the Markdown file and line.
+
+A reference to a table or figure, ``[@tabel-kosten]``, becomes a link to it that the document
+stage fills with its number (:mod:`.references`); the references and their lines are returned
+beside the HTML, so ``check`` names the line of one that points nowhere.
 """
 
 from __future__ import annotations
@@ -36,8 +39,11 @@ from functools import cache
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from jaarverslag.analysis.amounts import AmountError, Amounts
+from jaarverslag.analysis.references import REFERENCE, Reference, link
 from jaarverslag.compute.conclusies import Indicator, conclusion, exact
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Soort
@@ -50,16 +56,62 @@ HEADING_SHIFT = 2
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!|~])")
 
 
+#: The token of a reference ``[@tabel-kosten]``.
+XREF = "verwijzing"
+
+
+def _reference(state: StateInline, silent: bool) -> bool:
+    """markdown-it inline rule: ``[@target]`` is a reference, not a link."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = REFERENCE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push(XREF, "", 0)
+        token.meta = {"target": match.group(1), "line": state.src.count("\n", 0, state.pos)}
+    state.pos = match.end()
+    return True
+
+
+def _render_reference(
+    _self: object, tokens: list[Token], index: int, _options: object, _env: object
+) -> str:
+    return link(tokens[index].meta["target"])
+
+
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.inline.ruler.before("link", XREF, _reference)
+    md.add_render_rule(XREF, _render_reference)
+    return md
 
 
 def markdown_to_html(text: str, drop_title: str | None = None) -> str:
     """Render Markdown to HTML with escaped raw HTML and shifted headings; a leading ``#``
     heading that reads ``drop_title`` is left out (it repeats the section's own title)."""
+    return render_markdown(text, drop_title)[0]
+
+
+def render_markdown(
+    text: str, drop_title: str | None = None, display: str = ""
+) -> tuple[str, list[Reference]]:
+    """:func:`markdown_to_html`, and the references to tables and figures in ``text`` (of the
+    file shown as ``display``) with their lines."""
     md = _parser()
     tokens = md.parse(text)
+    references = [
+        Reference(
+            child.meta["target"].lower(),
+            display,
+            token.map[0] + 1 + child.meta["line"] if token.map else None,
+        )
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or ()
+        if child.type == XREF
+    ]
     if (
         drop_title is not None
         and len(tokens) >= 3
@@ -84,7 +136,7 @@ def markdown_to_html(text: str, drop_title: str | None = None) -> str:
             token.tag = f"h{open_headings[-1][1]}"
         if token.type == "table_open":
             token.attrSet("class", "tekst")
-    return str(md.renderer.render(tokens, md.options, {}))
+    return str(md.renderer.render(tokens, md.options, {})), references
 
 
 class ProseError(Exception):
@@ -213,4 +265,11 @@ def render_template(text: str, display: str, figures: Figures) -> str:
 
 def prose_to_html(text: str, display: str, figures: Figures, drop_title: str | None = None) -> str:
     """A Markdown file with live figures, as an HTML fragment (see :func:`markdown_to_html`)."""
-    return markdown_to_html(render_template(text, display, figures), drop_title)
+    return render_prose(text, display, figures, drop_title)[0]
+
+
+def render_prose(
+    text: str, display: str, figures: Figures, drop_title: str | None = None
+) -> tuple[str, list[Reference]]:
+    """:func:`prose_to_html`, and the references in the text with their lines."""
+    return render_markdown(render_template(text, display, figures), drop_title, display)

@@ -108,6 +108,13 @@ def package_digest(root: Path | None = None, version: str | None = None) -> str:
     return digest.hexdigest()
 
 
+def _libreoffice() -> str | None:
+    """The LibreOffice a DOCX's table of contents gets its pages from (none: no pages)."""
+    from jaarverslag.render.docx.pages import soffice
+
+    return soffice()
+
+
 def build_key(folder: Path, options: BuildOptions) -> str:
     """The content hash of one build: same key, same output."""
     digest = hashlib.sha256(package_digest().encode())
@@ -116,6 +123,8 @@ def build_key(folder: Path, options: BuildOptions) -> str:
         "formats": None if formats is None else sorted(formats),
         "per_partij": options.per_partij,
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+        "opmerkingen": options.opmerkingen,
+        "libreoffice": _libreoffice(),  # numbers the pages of a DOCX's table of contents
     }
     if options.gemeenten is not None:  # of a reeks, only these gemeenten
         settings["gemeenten"] = list(options.gemeenten)

@@ -14,7 +14,8 @@ class BuildOptions:
     ``formats``: of each rapport's ``formaten``, only these (None: all of them); ``per_partij``:
     also a document per partner (None: as rapport.yaml says); ``gemeenten``: of a reeks, only
     these (by name or slug; other rapports build whole); ``jobs``: processes at once;
-    ``use_cache``: reuse the output of unchanged inputs.
+    ``use_cache``: reuse the output of unchanged inputs; ``opmerkingen``: ``check``'s warnings
+    as Word comments in the main document's DOCX, where they apply.
     """
 
     formats: tuple[Format, ...] | None = None
@@ -22,3 +23,4 @@ class BuildOptions:
     gemeenten: tuple[str, ...] | None = None
     jobs: int = 1
     use_cache: bool = True
+    opmerkingen: bool = False

@@ -175,7 +175,7 @@ def prepare(
             variants, overview = reeks.plan(analysis, chosen, options)
             warnings = list(analysis.warnings)
             return Prepared(folder, analysis.name, chosen, {}, variants, warnings, overview)
-        made = make(analysis, Target(chosen), pdf=pdf)
+        made = make(analysis, Target(chosen, comments=options.opmerkingen), pdf=pdf)
         wanted = options.per_partij
         if wanted is None:
             wanted = analysis.config.per_partij

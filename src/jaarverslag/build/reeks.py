@@ -80,7 +80,7 @@ def gather(
     gemeente's problems, each once; with an error among them, no files."""
     from jaarverslag.analysis.analyse import group_problems
     from jaarverslag.build.stages import render_index
-    from jaarverslag.render.opendata import merge_tables
+    from jaarverslag.render.opendata import METADATA, csv_metadata, merge_tables
 
     files = dict(files)
     records = [files.pop(k) for k in sorted(k for k in files if k.startswith(PROBLEMS))]
@@ -91,7 +91,14 @@ def gather(
     files |= merge_tables(variants, files)  # every table of all gemeenten, a gemeente column
     own = ["overzicht"] if overview.table is not None else []
     written = sorted(
-        p.removeprefix("tabellen/").removesuffix(".csv") for p in files if p.startswith("tabellen/")
+        p.removeprefix("tabellen/").removesuffix(".csv")
+        for p in files
+        if p.startswith("tabellen/") and p.endswith(".csv")
     )
     listed = dataclasses.replace(overview, tabellen=(*own, *written))
-    return files | render_index(listed, folder), problems
+    files |= render_index(listed, folder)
+    tables = [overview.table] if overview.table is not None else []
+    files[f"tabellen/{METADATA}"] = csv_metadata(
+        overview.titel, files, overview.fingerprint, tables
+    )
+    return files, problems

@@ -35,7 +35,8 @@ class Target:
 
     ``name``: the file stem (default: the rapport's name, or the gemeente's slug);
     ``partij``: a partner's variant; ``gemeente``: of a reeks, this gemeente's document;
-    ``tables``: its tables as open data too.
+    ``tables``: its tables as open data too; ``comments``: the analysis's warnings as Word
+    comments in its DOCX.
     """
 
     formats: tuple[Format, ...] = ()
@@ -43,6 +44,7 @@ class Target:
     partij: str | None = None
     gemeente: Gemeente | None = None
     tables: bool = True
+    comments: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def make(source: Path | Analysis, target: Target, *, pdf: PdfRenderer | None = N
         config=analysis.config,
         tables=target.tables,
         pdf=pdf,
+        comments=analysis.warnings if target.comments else (),
     )
     return Made(analysis, document, rendered.html, rendered.files)
 

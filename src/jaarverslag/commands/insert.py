@@ -226,6 +226,7 @@ def _splice(
         headings={n: styles[levels[n]] for n in used},
         table_style=table_style(word) if next(page.iter("table"), None) is not None else None,
         text_width=_text_width(word, heading.index),
+        first_numbers=captions_before(word, heading.index),
     )
     removed = clear_chapter(word, heading)
     figures = figure_pngs(document)
@@ -238,7 +239,7 @@ def _splice(
     write_html(word, html, figures, look)
     new = list(body)[before : end()]
     place_after(word, heading, new)
-    tidy(word, removed)
+    tidy(word, removed, new)
     buffer = io.BytesIO()
     word.save(buffer)
     tables = sum(1 for e in new if e.tag == qn("w:tbl"))
@@ -248,6 +249,23 @@ def _splice(
     parts += [count(removed.comments, "opmerking", "opmerkingen")] if removed.comments else []
     summary = (heading.text, len(document.sections), tables, len(figures), ", ".join(parts))
     return repack(data, buffer.getvalue()), summary
+
+
+def captions_before(word: DocxDocument, index: int) -> dict[str, int]:
+    """How many captions of each label (``SEQ Tabel`` fields) the document has before body
+    element ``index``: the rapport's tables continue that numbering, as Word will."""
+    from docx.oxml.ns import qn
+
+    counts: dict[str, int] = {}
+    for element in list(word.element.body)[:index]:
+        codes = [t.text or "" for t in element.iter(qn("w:instrText"))]
+        codes += [f.get(qn("w:instr"), "") for f in element.iter(qn("w:fldSimple"))]
+        for code in codes:
+            parts = code.split()
+            if len(parts) >= 2 and parts[0].upper() == "SEQ" and "\\c" not in parts:
+                label = parts[1].strip('"')
+                counts[label] = counts.get(label, 0) + 1
+    return counts
 
 
 def _text_width(word: DocxDocument, index: int) -> int:

@@ -19,6 +19,8 @@ Bedragen = Literal[1, 1000]
 #: A block of computed content a section can hold; each has one entry in the registry,
 #: :data:`jaarverslag.analysis.blocks.BLOCKS`. The order is the one messages list them in.
 BlockName = Literal["indicatoren", "kosten", "maatregelen", "verdeling", "ladder", "vergelijking"]
+#: What a table of contents lists (``inhoud`` in rapport.yaml): headings, tables, figures.
+Lijst = Literal["koppen", "tabellen", "figuren"]
 #: How grave a problem is: an error stops the build, a warning is printed and the build goes on.
 Severity = Literal["error", "warning"]
 
@@ -27,3 +29,4 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 BEDRAGEN_IN: tuple[Bedragen, ...] = get_args(Bedragen)
 BLOCK_NAMES: tuple[BlockName, ...] = get_args(BlockName)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+LIJSTEN: tuple[Lijst, ...] = get_args(Lijst)

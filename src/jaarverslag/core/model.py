@@ -8,10 +8,13 @@ open-data writer reads the tables.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.fingerprint import Fingerprint
+from jaarverslag.core.kinds import Lijst
 
 #: How a value is printed. ``aantal``: 1.234; ``percentage``: 99,6%; ``euro``: € 95.000;
 #: ``tekst``: as is; ``jaar``: 2017 (no grouping).
@@ -177,12 +180,56 @@ class BlockResult:
 
 @dataclass(frozen=True)
 class Section:
+    """A section: its title (an ``h2`` with the id ``anchor``) and its blocks."""
+
     titel: str
     blocks: tuple[Block, ...] = ()
+    anchor: str | None = None
+
+
+class Heading(NamedTuple):
+    """A heading as a table of contents lists it: level 1 is a section's title, 2 and deeper
+    the headings of its text; ``anchor`` is its id."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+def table_id(name: str) -> str:
+    """The stable id of a table (the HTML's and the site's ``id``): ``tabel-kosten``."""
+    return f"tabel-{name}"
+
+
+def figure_id(name: str) -> str:
+    """The stable id of a figure: ``figuur-grafiek-1``."""
+    return f"figuur-{name}"
+
+
+def numbering(blocks: Iterable[Block]) -> dict[str, int]:
+    """Every table and figure among ``blocks`` by its id, numbered 1, 2, … per kind in the
+    order given (a name that comes again keeps its first number)."""
+    numbers: dict[str, int] = {}
+    counts = {"tabel": 0, "figuur": 0}
+    for block in blocks:
+        if isinstance(block, Table):
+            kind, ident = "tabel", table_id(block.name)
+        elif isinstance(block, Chart | DotChart):
+            kind, ident = "figuur", figure_id(block.name)
+        else:
+            continue
+        if ident not in numbers:
+            counts[kind] += 1
+            numbers[ident] = counts[kind]
+    return numbers
 
 
 @dataclass(frozen=True)
 class Document:
+    """A document of a rapport. ``inhoud``: the lists its table of contents holds;
+    ``headings``: every heading it may list; ``fingerprint``: the inputs it was made from
+    (printed on the last page when ``colofon``)."""
+
     titel: str
     organisatie: str
     soort: str
@@ -191,9 +238,26 @@ class Document:
     sections: tuple[Section, ...] = field(default_factory=tuple)
     ondertitel: str | None = None
     partij: str | None = None  # the partner this variant is for, if any
+    inhoud: tuple[Lijst, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    fingerprint: Fingerprint | None = None
+    colofon: bool = False
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def figures(self) -> list[Chart | DotChart]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Chart | DotChart)]
+
+    @functools.cached_property
+    def numbers(self) -> dict[str, int]:
+        """The number of every table and figure by its id (``tabel-kosten`` → 3)."""
+        return numbering(b for s in self.sections for b in s.blocks)
+
+    def number(self, block: Table | Chart | DotChart) -> int:
+        """The number a table or figure is printed with."""
+        ident = table_id(block.name) if isinstance(block, Table) else figure_id(block.name)
+        return self.numbers[ident]
 
 
 @dataclass(frozen=True)
@@ -213,6 +277,7 @@ class Overzicht:
     tabellen: tuple[str, ...] = ()
     ondertitel: str | None = None
     uitleg: tuple[str, ...] = ()
+    fingerprint: Fingerprint | None = None
 
     def href(self, gemeente: str) -> str | None:
         """Where a gemeente's document is (its HTML, else its first file); None: not built."""

@@ -14,7 +14,9 @@ import pandas as pd
 
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
+from jaarverslag.core.fingerprint import Fingerprint
 from jaarverslag.inputs.config.load import Config, load_config
+from jaarverslag.inputs.fingerprint import fingerprint
 from jaarverslag.inputs.iv3 import source as iv3
 from jaarverslag.inputs.reeks import Gemeente, Reeks, make_reeks, split_files
 from jaarverslag.inputs.tables.schemas import DATA_FILES, find_data_file, read_and_validate
@@ -39,6 +41,8 @@ class Inputs:
     reeks: Reeks | None = field(default=None, repr=False)
     #: In a reeks, the gemeente these inputs are of (its rows only); None: the national inputs.
     gemeente: Gemeente | None = None
+    #: Every input file's hash, taken before they were read (:mod:`.fingerprint`).
+    fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
 
     def for_gemeente(self, gemeente: Gemeente) -> Inputs:
         """The inputs of one gemeente of a reeks: its own rows of the split data files (the
@@ -119,7 +123,11 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     problems += found
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
-    inputs = Inputs(folder, folder.resolve().name, config, frames, data_files, texts, sheets)
+    # the fingerprint of what was read, once it all reads: bad input makes nothing to record
+    hashed = None if any(p.severity == "error" for p in problems) else fingerprint(folder)
+    inputs = Inputs(
+        folder, folder.resolve().name, config, frames, data_files, texts, sheets, fingerprint=hashed
+    )
     reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
     if lines:  # a row of a folder of deliveries: the delivery, not a line of a file
         found = [_of_delivery(p, inputs.display("kosten"), lines) for p in found]

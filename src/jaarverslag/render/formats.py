@@ -11,11 +11,12 @@ a :class:`Rendering` to the files it makes) and one line in :data:`WRITERS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Format
 from jaarverslag.core.model import Chart, Document, DotChart
 
@@ -36,6 +37,7 @@ class Rendering:
     folder: Path  #: the rapport folder: its own templates, pictures and house style
     config: Config
     pdf: PdfRenderer | None = None  #: a helper process that lays out PDFs, if there is one
+    comments: tuple[Problem, ...] = ()  #: warnings the DOCX shows as comments where they apply
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,18 @@ def _docx(r: Rendering) -> dict[str, bytes]:
     from jaarverslag.render.docx.writer import render_docx
 
     pngs = figure_pngs(r.document)
-    return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, r.config.huisstijl)}
+    comments = [replace(p, file=_within(p.file, r.folder)) for p in r.comments]
+    docx = render_docx(r.html, r.document, pngs, r.config.huisstijl, comments)
+    return {f"{r.name}.docx": docx}
+
+
+def _within(path: str, folder: Path) -> str:
+    """A problem's file relative to the rapport folder (a document names no build machine's
+    folders)."""
+    try:
+        return Path(path).resolve().relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 #: Every output format, in the order they are made.
@@ -89,20 +102,25 @@ def render_document(
     config: Config,
     tables: bool = True,
     pdf: PdfRenderer | None = None,
+    comments: Sequence[Problem] = (),
 ) -> Rendered:
     """The HTML page of one document and its files by relative path (``name.pdf`` …,
     ``tabellen/*.csv`` when ``tables``)."""
     from jaarverslag.render.html import render_html
-    from jaarverslag.render.opendata import table_csv
+    from jaarverslag.render.opendata import METADATA, csv_metadata, table_csv
 
     html = render_html(document, folder)
-    rendering = Rendering(document, html, name, folder, config, pdf)
+    rendering = Rendering(document, html, name, folder, config, pdf, tuple(comments))
     files: dict[str, bytes] = {}
     for writer in WRITERS.values():
         if writer.format in formats:
             files |= writer.write(rendering)
-    for table in document.tables() if tables else ():
+    printed = document.tables() if tables else []
+    for table in printed:
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
+    if printed:
+        title = f"{document.titel} — {document.organisatie}"
+        files[f"tabellen/{METADATA}"] = csv_metadata(title, files, document.fingerprint, printed)
     return Rendered(html, files)
 
 

@@ -176,8 +176,9 @@ def render_html(document: Document, rapport_folder: Path | None = None) -> str:
     A mistake in a rapport's own template (syntax, an unknown name, something the sandbox
     forbids) is bad input: an :class:`InputError` naming the template file and line.
     """
-    numbers = {t.name: n for n, t in enumerate(document.tables(), start=1)}
-    context = {"doc": document, "table_numbers": numbers}
+    tables = {t.name: document.number(t) for t in document.tables()}
+    figures = {f.name: document.number(f) for f in document.figures()}
+    context = {"doc": document, "table_numbers": tables, "figure_numbers": figures}
     return render_template(f"{document.soort}.html", rapport_folder, context)
 
 

@@ -36,7 +36,24 @@ TITLE_LINES = frozenset({"organisatie", "ondertitel", "partij"})
 #: The attribute of a chart's ``img`` naming the chart, whose PNG the DOCX gets.
 CHART_NAME = "data-figure"
 
+#: A caption's number (``Tabel 3``, ``Figuur 1``): in the DOCX the label and a SEQ field.
+NUMBER = "nummer"
+#: A caption's note (``(x € 1.000)``, what the rows are): in the DOCX a line of its own under
+#: the caption, so Word's list of tables lists the caption only.
+NOTE = "eenheid"
+#: A link to a table or figure (``tabel 3``): in the DOCX a REF field to its caption's number.
+REFERENCE = "verwijzing"
+#: The table of contents (a ``nav``): in the DOCX Word's TOC fields, filled in.
+CONTENTS = "inhoud"
+#: Lists of the table of contents (``ol`` in the ``nav``), by the ``inhoud`` key's values.
+CONTENT_LISTS = ("koppen", "tabellen", "figuren")
+#: The closing lines with the fingerprint (a ``footer``).
+COLOPHON = "colofon"
+
 #: Every class above, for the template header and its test.
 CLASSES = frozenset(
-    {NUM, TEXT, ACCENT, WITH_NOTE, MARKER, SCREEN_READER, FOOTNOTES} | BOLD_ROWS | TITLE_LINES
+    {NUM, TEXT, ACCENT, WITH_NOTE, MARKER, SCREEN_READER, FOOTNOTES}
+    | {NUMBER, NOTE, REFERENCE, CONTENTS, COLOPHON}
+    | BOLD_ROWS
+    | TITLE_LINES
 )

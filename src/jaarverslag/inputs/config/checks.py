@@ -129,6 +129,23 @@ def subset(allowed: tuple[str, ...]) -> Callable[[object], tuple[str, ...]]:
     return check
 
 
+def listing(allowed: tuple[str, ...], first: str) -> Callable[[object], tuple[str, ...]]:
+    """``true`` (just ``first``), ``false`` (none), or a list out of ``allowed``."""
+    chosen = subset(allowed)
+
+    def check(value: object) -> tuple[str, ...]:
+        if isinstance(value, bool):
+            return (first,) if value else ()
+        if value in (None, [], ()):
+            return ()
+        try:
+            return chosen(value)
+        except PydanticCustomError:
+            raise fout(f"moet true, false of een lijst zijn uit {', '.join(allowed)}") from None
+
+    return check
+
+
 def number(wanted: str, ok: Callable[[float], bool], kind: type[N]) -> Callable[[object], N]:
     """A finite number that ``ok`` accepts, else "'x' moet <wanted> zijn"."""
 

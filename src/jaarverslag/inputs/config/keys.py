@@ -29,10 +29,12 @@ from jaarverslag.core.kinds import (
     BEDRAGEN_IN,
     BLOCK_NAMES,
     FORMATS,
+    LIJSTEN,
     SOORTEN,
     Bedragen,
     BlockName,
     Format,
+    Lijst,
     Severity,
     Soort,
 )
@@ -195,6 +197,19 @@ class Config(BaseModel):
         default=True,
         description="`false`: the PDF is PDF/UA-1 only, not also PDF/A-2a; PDF/UA can't be "
         "turned off — see *Accessible and archival*",
+    )
+
+    inhoud: Annotated[tuple[Lijst, ...], Check(checks.listing(LIJSTEN, "koppen"))] = Field(
+        default=(),
+        description="`true`: a table of contents after the title, every heading with its page "
+        "(in the PDF and the DOCX); or a list out of "
+        f"{_alternatives(LIJSTEN)}: also a list of the tables and/or the figures; `false` "
+        "or `[]`: none",
+    )
+    colofon: Annotated[bool, Check(checks.boolean)] = Field(
+        default=False,
+        description="`true`: the last page prints the fingerprint of the inputs and the version "
+        "of the tool that made the document (`jaarverslag verify` checks it)",
     )
 
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)

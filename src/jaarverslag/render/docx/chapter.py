@@ -193,8 +193,10 @@ def heading_element(word: DocxDocument, heading: Heading) -> Element:
     return element
 
 
-def tidy(word: DocxDocument, removed: Removed) -> None:
-    """Bookmarks and comments that lost an end, and relationships that lost their last use."""
+def tidy(word: DocxDocument, removed: Removed, new: Iterable[Element] = ()) -> None:
+    """Bookmarks and comments that lost an end, and relationships that lost their last use;
+    the ``new`` content's own (which may reuse a removed one's id) are left alone."""
+    ours = {node for element in new for node in element.iter()}
     gone: dict[str, set[str]] = {}
     for element in removed.elements:
         for tag in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd"):
@@ -212,7 +214,7 @@ def tidy(word: DocxDocument, removed: Removed) -> None:
         for tag in (f"{kind}Start", f"{kind}End"):
             for node in list(root.iter(qn(f"w:{tag}"))):
                 parent = node.getparent()
-                if node.get(qn("w:id")) in ids and parent is not None:
+                if node.get(qn("w:id")) in ids and parent is not None and node not in ours:
                     parent.remove(node)
     left = {n.get(qn("w:id"), "") for n in root.iter(qn("w:commentReference"))}
     _drop_comments(word, comments - left)

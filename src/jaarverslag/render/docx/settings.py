@@ -1,6 +1,7 @@
 """The Word document around the content: a body cleared of a house style's own text, our
-default look, the core properties, Dutch as the language of the text, and a package whose
-entries have fixed times, so the same input gives the same bytes."""
+default look, the core properties and the fingerprint of the inputs (custom properties, which
+Word shows under File > Info > Properties), Dutch as the language of the text, and a package
+whose entries have fixed times, so the same input gives the same bytes."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ import io
 import zipfile
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
+from jaarverslag.core.fingerprint import PROPERTY, RECORD
 from jaarverslag.core.model import Document
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -56,6 +63,58 @@ def set_properties(word: DocxDocument, document: Document) -> None:
     props.revision = 1
     props.comments = ""
     set_language(word)
+    if document.fingerprint is not None:
+        fingerprint = document.fingerprint
+        set_custom(word, {PROPERTY: fingerprint.sha256, RECORD: fingerprint.record()})
+
+
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+#: The format id every user-defined property has.
+USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def set_custom(word: DocxDocument, values: dict[str, str]) -> None:
+    """Word's custom document properties: ``values`` set (as text), the others a house style
+    has kept."""
+    package = word.part.package
+    found = [(k, r) for k, r in package.rels.items() if r.reltype == RT.CUSTOM_PROPERTIES]
+    root = etree.fromstring(f'<Properties xmlns="{CUSTOM}" xmlns:vt="{VT}"/>')
+    for key, rel in found:  # a house style's own: kept, in a part made anew
+        root = etree.fromstring(rel.target_part.blob, PARSER)
+        del package.rels[key]
+    for existing in list(root):
+        if existing.get("name") in values:
+            root.remove(existing)
+    pid = 1 + max((int(p.get("pid", "1")) for p in root), default=1)
+    for offset, (name, value) in enumerate(sorted(values.items())):
+        prop = etree.SubElement(root, f"{{{CUSTOM}}}property")
+        prop.set("fmtid", USER_DEFINED)
+        prop.set("pid", str(pid + offset))
+        prop.set("name", name)
+        etree.SubElement(prop, f"{{{VT}}}lpwstr").text = value
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    uri = PackURI("/docProps/custom.xml")
+    package.relate_to(Part(uri, CT.OFC_CUSTOM_PROPERTIES, blob, package), RT.CUSTOM_PROPERTIES)
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """The custom properties of a DOCX's bytes, by name (text values only)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            xml = package.read("docProps/custom.xml")
+        root = etree.fromstring(xml, PARSER)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError):
+        return {}
+    return {
+        str(p.get("name")): "".join(str(t) for t in p.itertext())
+        for p in root
+        if p.get("name") is not None
+    }
 
 
 def set_language(word: DocxDocument) -> None:

@@ -9,8 +9,7 @@ a rapport into the user's own document with it.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -23,10 +22,15 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from jaarverslag.core.errors import Problem
 from jaarverslag.core.model import Document
 from jaarverslag.inputs.images import RASTER
 from jaarverslag.render import vocabulary as v
+from jaarverslag.render.docx.comments import add_comments
+from jaarverslag.render.docx.contents import Contents
+from jaarverslag.render.docx.look import HEADING_LEVEL, WORD_HEADINGS, Look
 from jaarverslag.render.docx.oxml import WordCell, inline_element
+from jaarverslag.render.docx.pages import bookmark_pages
 from jaarverslag.render.docx.pictures import data_url, word_picture
 from jaarverslag.render.docx.settings import (
     clear_body,
@@ -48,28 +52,10 @@ from jaarverslag.render.docx.tables import (
     visible,
 )
 
-HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
+__all__ = ["HEADING_LEVEL", "WORD_HEADINGS", "Look", "render_docx", "write_html"]
 
-
-#: Word's own heading styles, by level.
-WORD_HEADINGS = {level: f"Heading {level}" for level in range(1, 10)}
-
-
-@dataclass(frozen=True)
-class Look:
-    """How the writer fits the Word document it writes into.
-
-    ``title``: the title block is written (a document of its own), or left out (a chapter in
-    someone's document, ``insert``). ``headings``: the paragraph style of each
-    heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
-    lines and header shading then replace ours. ``text_width``: the width between the margins
-    (EMU) where the content goes; by default that of the last section.
-    """
-
-    title: bool = True
-    headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
-    table_style: str | None = None
-    text_width: int | None = None
+#: The look of a document of its own (not a chapter of someone's).
+OWN = Look()
 
 
 def render_docx(
@@ -77,32 +63,44 @@ def render_docx(
     document: Document,
     figures_png: Mapping[str, bytes],
     reference: Path | None = None,
+    comments: Sequence[Problem] = (),
 ) -> bytes:
-    """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name;
+    ``comments``: warnings shown as Word comments on what they concern."""
     word = new_docx(str(reference)) if reference else new_docx()
     clear_body(word)
     if reference is None:
         default_look(word)
     else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
         ensure_styles(word, WRITER_STYLES)
-    write_html(word, html, figures_png)
+    contents = write_html(word, html, figures_png)
     set_properties(word, document)
+    if comments:
+        add_comments(word, contents, comments, document.datum)
     buffer = io.BytesIO()
     word.save(buffer)
+    if contents.pages:  # a table of contents: the pages of its entries, laid out
+        names = {bookmark for bookmark, _, _ in contents.pages}
+        contents.set_pages(bookmark_pages(buffer.getvalue(), names))
+        buffer = io.BytesIO()
+        word.save(buffer)
     return fixed_zip(buffer.getvalue())
 
 
 def write_html(
-    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = Look()
-) -> None:
+    word: DocxDocument, html: str, figures_png: Mapping[str, bytes], look: Look = OWN
+) -> Contents:
     """Append the body of ``html`` to the body of ``word`` (before its last section's
-    settings), in the document's styles as ``look`` says."""
+    settings), in the document's styles as ``look`` says; its headings and captions (and its
+    table of contents, filled in but for the pages)."""
     # huge_tree: without it lxml silently cuts a text node over 10 MB and all that follows
     root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     writer = _Writer(word, figures_png, look)
     body = root.find("body")
     for element in body if body is not None else []:
         writer.block(element)
+    writer.contents.finish(writer._text_width())
+    return writer.contents
 
 
 def _classes(element: HtmlElement) -> set[str]:
@@ -117,12 +115,18 @@ class _Writer:
         self.figures_png = figures_png
         self.look = look
         self.last_table: WordTable | None = None  #: the table its footnotes follow
+        self.contents = Contents(word, offsets=dict(look.first_numbers))
 
     def block(self, el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("main", "section", "div", "article") and v.FOOTNOTES not in _classes(el):
+        if tag in ("main", "section", "div", "article", "footer") and v.FOOTNOTES not in _classes(
+            el
+        ):
             for child in el:
                 self.block(child)
+        elif tag == "nav":
+            if self.look.title and v.CONTENTS in _classes(el):  # a chapter: the document's own
+                self.contents.nav(self.word.add_paragraph(), el)
         elif tag == "header":
             if self.look.title:
                 self.header(el)
@@ -131,7 +135,8 @@ class _Writer:
                 self.inline(self.word.add_paragraph(style="Title"), el)
         elif tag in HEADING_LEVEL:
             style = self.look.headings[HEADING_LEVEL[tag]]
-            self.inline(self.word.add_paragraph(style=style), el)
+            heading = self.inline(self.word.add_paragraph(style=style), el)
+            self.contents.heading(heading, HEADING_LEVEL[tag], el.get("id"))
         elif tag == "p":
             self.inline(self.word.add_paragraph(), el)
         elif tag in ("ul", "ol"):
@@ -184,6 +189,8 @@ class _Writer:
                 self.picture(paragraph, child)
             elif tag in ("ul", "ol") or v.SCREEN_READER in _classes(child):
                 pass  # nested list: handled by listing(); text for screen readers in HTML only
+            elif tag == "a" and v.REFERENCE in _classes(child):
+                self.contents.reference(paragraph, child)
             elif v.MARKER in _classes(child):
                 paragraph.add_run("\t")  # to the marker's tab stop, set apart from the figure
                 for sup in child:
@@ -232,7 +239,7 @@ class _Writer:
     def table(self, el: HtmlElement) -> None:
         caption = el.find("caption")
         if caption is not None:
-            paragraph = self.inline(self.word.add_paragraph(style="Caption"), caption)
+            paragraph = self.caption(caption, el.get("id"))
             paragraph.paragraph_format.keep_with_next = True
         rows = [
             r for part in el if part.tag in ("thead", "tbody", "tfoot") for r in part.findall("tr")
@@ -354,4 +361,23 @@ class _Writer:
                 inline.docPr.set("descr", img.get("alt", ""))
         caption = el.find("figcaption")
         if caption is not None:
-            self.inline(self.word.add_paragraph(style="Caption"), caption)
+            self.caption(caption, el.get("id"))
+
+    def caption(self, el: HtmlElement, ident: str | None) -> Paragraph:
+        """A caption in Word's Caption style, its number Word's (a SEQ field)."""
+        paragraph = self.word.add_paragraph(style="Caption")
+        label = self.contents.caption_of(paragraph, el, ident)
+        notes = [n for n in el.iter("span") if v.NOTE in _classes(n)]
+        for note in notes:
+            el.remove(note)  # a line of its own: the caption's entry in Word's list without it
+        self.inline(paragraph, el)
+        if label is not None:
+            self.contents.caption_done(paragraph, label)
+        for note in notes:
+            note.tail = None
+            line = self.inline(self.word.add_paragraph(style="Caption"), note)
+            paragraph.paragraph_format.keep_with_next = True
+            for run in line.runs:
+                run.bold = False
+            paragraph = line
+        return paragraph
