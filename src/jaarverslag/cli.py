@@ -197,10 +197,18 @@ def _settings(ctx: click.Context, data: Path | None, database: str | None) -> An
 @_werkplek_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Poort (0: een vrije)."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Poort (0: een vrije).",
 )
 @click.option(
-    "--werkers", type=click.IntRange(1, 64), default=2, show_default=True, help="Bouwprocessen tegelijk."
+    "--werkers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Bouwprocessen tegelijk.",
 )
 @click.pass_context
 def web(

@@ -17,6 +17,7 @@ own ``method``; everything after the login is the same.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -36,7 +37,12 @@ TOKEN_PREFIX = "jv_"
 SEEN_STEP = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("geen gebruiker met deze naam")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to verify against for a name without a password (the same work as a real one)."""
+    return _hasher.hash("geen gebruiker met deze naam")
 
 
 class LoginRefused(Exception):
@@ -90,7 +96,7 @@ def log_in(db: DbSession, settings: Settings, name: str, password: str, address:
             )
     user = find_user(db, name)
     stored = user.password if user is not None and user.active else None
-    if _verify(stored or _DUMMY, password) and user is not None and stored is not None:
+    if _verify(stored or _dummy(), password) and user is not None and stored is not None:
         db.execute(delete(LoginAttempt).where(LoginAttempt.name == name))
         if _hasher.check_needs_rehash(stored):
             user.password = _hasher.hash(password)
@@ -121,9 +127,7 @@ class Started:
 
 def start_session(db: DbSession, user: User, method: str = "wachtwoord") -> Started:
     cookie = secrets.token_urlsafe(32)
-    row = Session(
-        id=digest(cookie), user_id=user.id, csrf=secrets.token_urlsafe(32), method=method
-    )
+    row = Session(id=digest(cookie), user_id=user.id, csrf=secrets.token_urlsafe(32), method=method)
     db.add(row)
     return Started(cookie, row)
 

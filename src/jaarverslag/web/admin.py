@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 from jaarverslag.web import accounts, audit, db, names
 from jaarverslag.web.settings import Settings
@@ -20,7 +21,7 @@ def say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _engine(settings: Settings) -> db.Engine:
+def _engine(settings: Settings) -> Engine:
     settings.data.mkdir(parents=True, exist_ok=True)
     made = db.engine(settings.url)
     db.migrate(made)
@@ -52,7 +53,9 @@ def add_user(settings: Settings, name: str, admin: bool, password: str) -> int:
                 user.password = accounts.hash_password(password)
                 user.admin = user.admin or admin
                 said = f"{name}: bestond al; het wachtwoord is gewijzigd"
-            audit.record(session, "gebruiker-aangemaakt", name, None, "opdrachtregel", beheerder=admin)
+            audit.record(
+                session, "gebruiker-aangemaakt", name, None, "opdrachtregel", beheerder=admin
+            )
     finally:
         made.dispose()
     say(said)
@@ -73,7 +76,10 @@ def token(settings: Settings, name: str, revoke: str | None, show: bool) -> int:
         with db.writing(made) as session:
             user = accounts.find_user(session, name)
             if user is None:
-                say(f"er is geen gebruiker {names.shown(name)}; maak die met: jaarverslag web gebruiker {names.shown(name)}")
+                shown = names.shown(name)
+                say(
+                    f"er is geen gebruiker {shown}; maak die met: jaarverslag web gebruiker {shown}"
+                )
                 return 1
             if show:
                 for item in accounts.tokens_of(session, user):
@@ -83,7 +89,9 @@ def token(settings: Settings, name: str, revoke: str | None, show: bool) -> int:
             if revoke is not None:
                 which = None if revoke == "alle" else int(revoke) if revoke.isdigit() else -1
                 count = accounts.revoke_tokens(session, user, which)
-                audit.record(session, "token-ingetrokken", name, None, "opdrachtregel", token=revoke)
+                audit.record(
+                    session, "token-ingetrokken", name, None, "opdrachtregel", token=revoke
+                )
                 if count == 0:
                     say(f"{name}: geen geldig token {revoke}")
                     return 1
@@ -129,6 +137,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
         sock.close()
         say(_bind_message(exc, host, port))
         return 1
+    sock.listen(128)  # a request that comes before uvicorn accepts waits, it isn't refused
     bound = sock.getsockname()[1]
     made = _engine(settings)
     try:
@@ -136,14 +145,23 @@ def serve(settings: Settings, host: str, port: int) -> int:
             nobody = accounts.count_users(session) == 0
     finally:
         made.dispose()
-    app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
-    if not is_loopback(host):
-        say(f"de werkplek luistert op {host}: zet er een HTTPS-proxy voor (zie docs/werkplek.md)")
-    if nobody:
-        say(f"er is nog geen gebruiker: maak er een met jaarverslag web --data {settings.data} gebruiker NAAM --beheerder")
-    say(f"werkplek op http://{shown}:{bound}/ (gegevens in {Path(settings.data).resolve()}; Ctrl-C stopt)")
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", proxy_headers=True)
+
+    def ready() -> None:
+        if not is_loopback(host):
+            say(f"de werkplek luistert op {host}: zet er een HTTPS-proxy voor (docs/werkplek.md)")
+        if nobody:
+            say(
+                "er is nog geen gebruiker: maak er een met "
+                f"jaarverslag web --data {settings.data} gebruiker NAAM --beheerder"
+            )
+        where = Path(settings.data).resolve()
+        say(f"werkplek op http://{shown}:{bound}/ (gegevens in {where}; Ctrl-C stopt)")
+
+    app = create_app(settings, ready=ready)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", proxy_headers=True
+    )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,13 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
-def create_app(settings: Settings, workers: Workers | None = None) -> FastAPI:
-    """The werkplek of ``settings`` (``workers``: a pool to use instead of starting one)."""
+def create_app(
+    settings: Settings,
+    workers: Workers | None = None,
+    ready: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The werkplek of ``settings`` (``workers``: a pool to use instead of starting one;
+    ``ready``: called once it has started)."""
     place = Werkplek(settings, workers)
 
     @contextlib.asynccontextmanager
@@ -91,6 +96,8 @@ def create_app(settings: Settings, workers: Workers | None = None) -> FastAPI:
         db.migrate(place.engine)
         builds.resume(place)
         cleaner = asyncio.create_task(_clean(place))
+        if ready is not None:
+            ready()
         try:
             yield
         finally:
@@ -112,8 +119,8 @@ def create_app(settings: Settings, workers: Workers | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _internal)
 
     from jaarverslag.web import pages
-    from jaarverslag.web.api import beheer, bestanden, builds as build_routes
-    from jaarverslag.web.api import invoegen, rapporten, versies, voorbeeld
+    from jaarverslag.web.api import beheer, bestanden, invoegen, rapporten, versies, voorbeeld
+    from jaarverslag.web.api import builds as build_routes
 
     for module in (rapporten, bestanden, build_routes, invoegen, versies, voorbeeld, beheer):
         app.include_router(module.router)

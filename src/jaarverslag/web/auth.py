@@ -17,9 +17,9 @@ cookie) and then starts the same session as a password login.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from jaarverslag.web import accounts, db
 from jaarverslag.web.access import Actor
@@ -79,17 +79,20 @@ def identify(request: Request) -> tuple[Actor, str | None]:
     """The user of the request and, for a browser session, its CSRF token; 401 when none."""
     place = werkplek(request)
     header = request.headers.get("authorization", "")
-    with db.writing(place.engine) as session:
+    found: tuple[Actor, str | None] | None
+    with db.writing(place.engine) as session:  # an ended session is removed, then refused
         if header[:7].lower() == "bearer ":
             user = accounts.token_user(session, header[7:].strip())
-            if user is None:
-                raise Refused(401, BAD_TOKEN)
-            return Actor.of(user, "token", address(request)), None
-        cookie = session_cookie(request)
-        found = accounts.find_session(session, place.settings, cookie) if cookie else None
-        if found is None:
-            raise Refused(401, NOT_LOGGED_IN)
-        return Actor.of(found.user, "sessie", address(request)), found.csrf
+            found = (Actor.of(user, "token", address(request)), None) if user else None
+            refusal = BAD_TOKEN
+        else:
+            cookie = session_cookie(request)
+            row = accounts.find_session(session, place.settings, cookie) if cookie else None
+            found = (Actor.of(row.user, "sessie", address(request)), row.csrf) if row else None
+            refusal = NOT_LOGGED_IN
+    if found is None:
+        raise Refused(401, refusal)
+    return found
 
 
 def origin_ok(request: Request) -> bool:
@@ -122,3 +125,7 @@ def check_form_csrf(request: Request, form: Any) -> None:
         raise Refused(403, BAD_ORIGIN)
     if csrf is None or not isinstance(given, str) or not secrets.compare_digest(given, csrf):
         raise Refused(403, BAD_CSRF)
+
+
+#: The authenticated user of an API route (``who: Caller``).
+Caller = Annotated[Actor, Depends(actor)]

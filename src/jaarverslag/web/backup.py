@@ -92,7 +92,7 @@ def backup(settings: Settings, target: Path) -> int:
             audit.record(session, "backup", None, None, "opdrachtregel", bestand=str(target))
     finally:
         made.dispose()
-    counts = ", ".join(f"{n} {name}" for name, n in manifest["tabellen"].items())
+    counts = ", ".join(f"{len(found)} {name}" for name, found in rows.items())
     say(f"{target}: backup van {settings.data} ({counts}; {len(digests)} bestanden)")
     return 0
 
@@ -121,7 +121,9 @@ def restore(settings: Settings, source: Path) -> int:
                 content = archive.read(info)
                 digest = info.filename.rsplit("/", 1)[-1]
                 if hashlib.sha256(content).hexdigest() != digest:
-                    say(f"{source}: {info.filename} is beschadigd (de inhoud past niet bij de hash)")
+                    say(
+                        f"{source}: {info.filename} is beschadigd (de inhoud past niet bij de hash)"
+                    )
                     return 1
                 store.put(content)
         made = db.engine(settings.url)

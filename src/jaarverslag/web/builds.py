@@ -63,7 +63,11 @@ def _finished(place: Werkplek, build_id: int, user: str, future: Future[Any]) ->
         else:
             result = future.result()
             row.state = "klaar" if result["ok"] else "mislukt"
-            row.messages, row.files, row.error = result["meldingen"], result["bestanden"], result["fout"]
+            row.messages, row.files, row.error = (
+                result["meldingen"],
+                result["bestanden"],
+                result["fout"],
+            )
         rapport = session.get(Rapport, row.rapport_id)
         audit.record(
             session, "bouw-klaar", user, rapport.name if rapport else None, None,

@@ -24,43 +24,17 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 os.environ.setdefault("MALLOC_ARENA_MAX", "2")
 
-import dataclasses  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from collections import OrderedDict  # noqa: E402
-from collections.abc import Mapping, Sequence  # noqa: E402
+from collections.abc import Callable, Mapping, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from jaarverslag.core.errors import InputError, Problem  # noqa: E402
+from jaarverslag.core.errors import InputError  # noqa: E402
 from jaarverslag.core.kinds import Format  # noqa: E402
+from jaarverslag.web.problems import problem_json, relative  # noqa: E402
 from jaarverslag.web.store import Store  # noqa: E402
-
-
-def problem_json(problem: Problem) -> dict[str, Any]:
-    """A message as the API gives it: its parts, and the whole line as ``check`` prints it."""
-    return {
-        "bestand": problem.file,
-        "regel": problem.line,
-        "kolom": problem.column,
-        "melding": problem.message,
-        "ernst": "waarschuwing" if problem.severity == "warning" else "fout",
-        "tekst": str(problem),
-    }
-
-
-def relative(problems: Sequence[Problem], folder: Path, name: str) -> list[Problem]:
-    """The problems with the work folder left out of their file names."""
-    prefix = str(folder) + os.sep
-    found = []
-    for problem in problems:
-        shown = problem.file
-        if shown == str(folder):
-            shown = name
-        elif shown.startswith(prefix):
-            shown = shown[len(prefix) :]
-        found.append(dataclasses.replace(problem, file=shown))
-    return found
 
 
 def _private(work: Path, kind: str) -> Path:
@@ -122,7 +96,8 @@ def build(
                 made.append({"pad": relative_path, "sha256": digest, "grootte": size})
         return {
             "ok": outcome.ok,
-            "meldingen": [problem_json(p) for p in problems] + [{"tekst": n} for n in outcome.notes],
+            "meldingen": [problem_json(p) for p in problems]
+            + [{"tekst": n} for n in outcome.notes],
             "bestanden": made,
             "fout": outcome.error,
         }
@@ -238,7 +213,7 @@ def preview_page(key: str, path: str) -> str | None:
 
 
 #: The jobs a worker runs, by name (what the server sends over the pipe).
-JOBS = {
+JOBS: dict[str, Callable[..., object]] = {
     "check": check,
     "build": build,
     "insert": insert,

@@ -12,13 +12,13 @@ sends, and every file is read by a worker with the limit of its kind (:data:`fil
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from jaarverslag.core.files import LIMITS
-from jaarverslag.inputs.tables.schemas import DATA_FILES
 
 #: A rapport's name is its folder's name and the stem of its files: lower case, digits, - and _.
 RAPPORT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -106,18 +106,29 @@ def file_name(path: str) -> FileName:
         raise NameRefused(f"'{said}': te diep (hoogstens {MAX_DEPTH - 1} mappen)")
     kind = _kind(parts)
     if kind is None:
-        raise NameRefused(f"'{said}': {ALLOWED}")
+        raise NameRefused(f"'{said}': {allowed()}")
     return FileName(path, kind)
 
 
-ALLOWED = (
-    "geen bestand dat een rapportmap kan hebben; wel: rapport.yaml, de databestanden "
-    + ", ".join(DATA_FILES)
-    + " (.csv of .xlsx), rapport.xlsx, iv3.json, een Word-document (huisstijl), teksten (.md), "
-    "afbeeldingen (" + ", ".join(p.lstrip(".") for p in PICTURES) + ") en in "
-    + ", ".join(f"{folder}/" for folder in FOLDERS)
-    + " de bestanden die daar horen"
-)
+@functools.cache
+def data_files() -> tuple[str, ...]:
+    """The data files a rapport may hold (imported when first needed: it brings pandas)."""
+    from jaarverslag.inputs.tables.schemas import DATA_FILES
+
+    return DATA_FILES
+
+
+def allowed() -> str:
+    return (
+        "geen bestand dat een rapportmap kan hebben; wel: rapport.yaml, de databestanden "
+        + ", ".join(data_files())
+        + " (.csv of .xlsx), rapport.xlsx, iv3.json, een Word-document (huisstijl), teksten "
+        "(.md), afbeeldingen ("
+        + ", ".join(p.lstrip(".") for p in PICTURES)
+        + ") en in "
+        + ", ".join(f"{folder}/" for folder in FOLDERS)
+        + " de bestanden die daar horen"
+    )
 
 
 def _kind(parts: list[str]) -> str | None:
@@ -133,7 +144,10 @@ def _kind(parts: list[str]) -> str | None:
     stem = PurePosixPath(name).stem
     if name == "rapport.yaml":
         return "rapport.yaml"
-    if (suffix in (".csv", ".xlsx") and stem in DATA_FILES) or name in ("rapport.xlsx", "iv3.json"):
+    if (suffix in (".csv", ".xlsx") and stem in data_files()) or name in (
+        "rapport.xlsx",
+        "iv3.json",
+    ):
         return "data"
     if suffix == ".docx":
         return "huisstijl"

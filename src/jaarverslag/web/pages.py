@@ -51,7 +51,11 @@ TEMPLATES = Environment(
 TEMPLATES.filters["url"] = lambda text: quote(str(text), safe="/")
 TEMPLATES.filters["moment"] = lambda moment: moment.strftime("%d-%m-%Y %H:%M") if moment else ""
 TEMPLATES.filters["bytes"] = lambda size: (
-    f"{size} B" if size < 1024 else f"{size / 1024:.0f} kB" if size < 1024**2 else f"{size / 1024**2:.1f} MB"
+    f"{size} B"
+    if size < 1024
+    else f"{size / 1024:.0f} kB"
+    if size < 1024**2
+    else f"{size / 1024**2:.1f} MB"
 ).replace(".", ",")
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
@@ -68,7 +72,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "fout.html", status, status=status, message=message)
+    return render(request, "fout.html", status, code=status, message=message)
 
 
 def who(request: Request) -> Actor:
@@ -110,7 +114,9 @@ async def login(request: Request) -> Response:
     if not origin_ok(request):
         return render(request, "inloggen.html", 403, terug=back, fout="geweigerd", naam=name)
 
-    def work(session: DbSession, _place: Werkplek) -> tuple[str | None, accounts.LoginRefused | None]:
+    def work(
+        session: DbSession, _place: Werkplek
+    ) -> tuple[str | None, accounts.LoginRefused | None]:
         try:
             user = accounts.log_in(session, place.settings, name, password, address(request))
         except accounts.LoginRefused as refused:
@@ -123,13 +129,15 @@ async def login(request: Request) -> Response:
     cookie, refused = await in_db(request, work, write=True)
     if refused is not None or cookie is None:
         assert refused is not None
-        response = render(request, "inloggen.html", refused.status, terug=back, fout=str(refused), naam=name)
+        response = render(
+            request, "inloggen.html", refused.status, terug=back, fout=str(refused), naam=name
+        )
         if refused.wait:
             response.headers["Retry-After"] = str(refused.wait)
         return response
-    response = RedirectResponse(back, status_code=303)
-    set_session_cookie(request, response, cookie)
-    return response
+    redirect = RedirectResponse(back, status_code=303)
+    set_session_cookie(request, redirect, cookie)
+    return redirect
 
 
 @router.post("/uitloggen")
@@ -166,7 +174,10 @@ async def rapport(naam: str, request: Request) -> Response:
     def work(session: DbSession, place: Werkplek) -> dict[str, Any]:
         found = visible(session, actor, naam)
         rows = session.scalars(
-            select(Build).where(Build.rapport_id == found.rapport.id).order_by(Build.id.desc()).limit(BUILD_LIST)
+            select(Build)
+            .where(Build.rapport_id == found.rapport.id)
+            .order_by(Build.id.desc())
+            .limit(BUILD_LIST)
         )
         return {
             "access": found,
@@ -201,7 +212,9 @@ async def text(naam: str, pad: str, request: Request) -> Response:
     try:
         shown = content.decode("utf-8-sig") if content is not None else ""
     except UnicodeDecodeError as exc:
-        raise Refused(422, f"{name.path}: is geen UTF-8-tekst; bewerk het buiten de werkplek") from exc
+        raise Refused(
+            422, f"{name.path}: is geen UTF-8-tekst; bewerk het buiten de werkplek"
+        ) from exc
     return render(
         request, "tekst.html", naam=naam, pad=name.path, inhoud=shown, etag=tag or "",
         access=found, nieuw=content is None,
@@ -274,4 +287,3 @@ async def account(request: Request) -> Response:
         return accounts.tokens_of(session, user)
 
     return render(request, "account.html", tokens=await in_db(request, work, write=False))
-

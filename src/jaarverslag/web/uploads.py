@@ -27,7 +27,7 @@ from fastapi import Request
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
 from jaarverslag.web.errors import Refused
-from jaarverslag.web.jobs import problem_json
+from jaarverslag.web.problems import problem_json
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,7 @@ def snapshot(db: DbSession, rapport_id: int) -> dict[str, str]:
 
 def state(db: DbSession, rapport_id: int) -> int:
     """A number that grows with every change of the rapport's files (its newest version)."""
-    return int(
-        db.scalar(select(func.max(Version.id)).where(Version.rapport_id == rapport_id)) or 0
-    )
+    return int(db.scalar(select(func.max(Version.id)).where(Version.rapport_id == rapport_id)) or 0)
 
 
 def latest(db: DbSession, rapport_id: int, path: str) -> Version | None:

@@ -30,7 +30,10 @@ def main(connection: Connection, memory: int) -> None:
         except MemoryError:
             answer = ("geheugen", None)
         except Exception as exc:
-            answer = ("fout", f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit")
+            answer = (
+                "fout",
+                f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit",
+            )
         try:
             connection.send(answer)
         except MemoryError:

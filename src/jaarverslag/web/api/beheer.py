@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web import accounts, audit
-from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import in_db
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import User
@@ -30,12 +29,12 @@ ADMINS_ONLY = "alleen een beheerder kan dit zien"
 
 
 @router.get("/ik")
-async def me(who: Actor = Depends(actor)) -> dict[str, Any]:
+async def me(who: Caller) -> dict[str, Any]:
     return {"naam": who.name, "beheerder": who.admin, "via": who.via}
 
 
 @router.get("/tokens")
-async def tokens(request: Request, who: Actor = Depends(actor)) -> Any:
+async def tokens(request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         user = session.get(User, who.id)
         assert user is not None
@@ -56,7 +55,7 @@ async def tokens(request: Request, who: Actor = Depends(actor)) -> Any:
 
 
 @router.post("/tokens", status_code=201)
-async def new_token(request: Request, who: Actor = Depends(actor)) -> Any:
+async def new_token(request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> str:
         user = session.get(User, who.id)
         assert user is not None
@@ -68,7 +67,7 @@ async def new_token(request: Request, who: Actor = Depends(actor)) -> Any:
 
 
 @router.delete("/tokens/{token_id}")
-async def revoke(token_id: int, request: Request, who: Actor = Depends(actor)) -> Any:
+async def revoke(token_id: int, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> None:
         user = session.get(User, who.id)
         assert user is not None
@@ -83,11 +82,11 @@ async def revoke(token_id: int, request: Request, who: Actor = Depends(actor)) -
 @router.get("/audit")
 async def audit_log(
     request: Request,
+    who: Caller,
     rapport: str | None = None,
     gebruiker: str | None = None,
     voor: int | None = None,
     aantal: int = 100,
-    who: Actor = Depends(actor),
 ) -> Any:
     if not who.admin:
         raise Refused(403, ADMINS_ONLY)
@@ -102,7 +101,7 @@ async def audit_log(
 
 
 @router.get("/wachtrij")
-async def queues(request: Request, who: Actor = Depends(actor)) -> Any:
+async def queues(request: Request, who: Caller) -> Any:
     if not who.admin:
         raise Refused(403, ADMINS_ONLY)
     return werkplek(request).workers.stats()

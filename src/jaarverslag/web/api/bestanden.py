@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session as DbSession
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from jaarverslag.web import audit, names, versions
 from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import download, in_db, visible
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Version
@@ -52,7 +52,7 @@ def path_or_404(pad: str) -> names.FileName:
 
 
 @router.get("/{naam}/bestanden")
-async def list_files(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def list_files(naam: str, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam)
         now = versions.current(session, found.rapport.id)
@@ -65,7 +65,7 @@ async def list_files(naam: str, request: Request, who: Actor = Depends(actor)) -
 
 
 @router.get("/{naam}/bestanden/{pad:path}")
-async def get_file(naam: str, pad: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     name = path_or_404(pad)
 
     def work(session: DbSession, _place: Werkplek) -> Version:
@@ -97,12 +97,12 @@ async def check_after(request: Request, who: Actor, naam: str) -> dict[str, Any]
 
 
 @router.get("/{naam}/controle")
-async def check(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def check(naam: str, request: Request, who: Caller) -> Any:
     return await check_after(request, who, naam)
 
 
 @router.put("/{naam}/bestanden/{pad:path}")
-async def put_file(naam: str, pad: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     place = werkplek(request)
     rapport_id = await in_db(
         request, lambda s, _p: visible(s, who, naam, write=True).rapport.id, write=False
@@ -168,7 +168,7 @@ def stale(path: str, kept: dict[str, Any] | None, now: dict[str, Any] | None) ->
 
 
 @router.delete("/{naam}/bestanden/{pad:path}")
-async def delete_file(naam: str, pad: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def delete_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     name = path_or_404(pad)
     if_match = request.headers.get("if-match")
 

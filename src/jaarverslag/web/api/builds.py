@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -23,7 +23,7 @@ from jaarverslag.web import audit, builds, names, versions
 from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import disposition, download, in_db, visible
 from jaarverslag.web.api.rapporten import json_body
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Build
@@ -54,7 +54,7 @@ def _gemeenten(body: dict[str, Any]) -> list[str] | None:
 
 
 @router.post("/{naam}/builds", status_code=202)
-async def start(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def start(naam: str, request: Request, who: Caller) -> Any:
     body = await json_body(request)
     unknown = sorted(set(body) - {"formaten", "gemeenten"})
     if unknown:
@@ -78,16 +78,21 @@ async def start(naam: str, request: Request, who: Actor = Depends(actor)) -> Any
         return build
 
     build = await in_db(request, work, write=True)
-    place = werkplek(request)
-    builds.submit(place, build, who.name, naam)
-    shown = await in_db(request, lambda s, p: builds.as_json(p, s.get(Build, build.id), naam), write=False)  # type: ignore[arg-type]
+    builds.submit(werkplek(request), build, who.name, naam)
+
+    def show_it(session: DbSession, place: Werkplek) -> dict[str, Any]:
+        found = session.get(Build, build.id)
+        assert found is not None
+        return builds.as_json(place, found, naam)
+
+    shown = await in_db(request, show_it, write=False)
     return JSONResponse(
         shown, status_code=202, headers={"Location": f"/api/rapporten/{naam}/builds/{build.id}"}
     )
 
 
 @router.get("/{naam}/builds")
-async def list_builds(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def list_builds(naam: str, request: Request, who: Caller) -> Any:
     def work(session: DbSession, place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam)
         rows = session.scalars(
@@ -110,7 +115,7 @@ def _build(session: DbSession, who: Actor, naam: str, build_id: int) -> Build:
 
 
 @router.get("/{naam}/builds/{build_id}")
-async def show(naam: str, build_id: int, request: Request, who: Actor = Depends(actor)) -> Any:
+async def show(naam: str, build_id: int, request: Request, who: Caller) -> Any:
     def work(session: DbSession, place: Werkplek) -> dict[str, Any]:
         return builds.as_json(place, _build(session, who, naam, build_id), naam)
 
@@ -118,9 +123,7 @@ async def show(naam: str, build_id: int, request: Request, who: Actor = Depends(
 
 
 @router.get("/{naam}/builds/{build_id}/{bestand:path}")
-async def file(
-    naam: str, build_id: int, bestand: str, request: Request, who: Actor = Depends(actor)
-) -> Any:
+async def file(naam: str, build_id: int, bestand: str, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> Build:
         return _build(session, who, naam, build_id)
 

@@ -51,9 +51,7 @@ async def in_db(request: Request, work: Callable[[DbSession, Werkplek], T], *, w
     return await run_in_threadpool(run)
 
 
-def visible(
-    session: DbSession, actor: Actor, name: str, *, write: bool = False
-) -> Access:
+def visible(session: DbSession, actor: Actor, name: str, *, write: bool = False) -> Access:
     return access.rapport(session, actor, name, write=write)
 
 
@@ -64,7 +62,9 @@ def media_type(path: str) -> str:
 
 def disposition(filename: str) -> str:
     """``attachment`` with the name in both forms browsers read (ASCII fallback, UTF-8)."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename
+    )
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

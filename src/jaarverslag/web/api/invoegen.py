@@ -15,15 +15,14 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session as DbSession
 from starlette.datastructures import UploadFile
 
 from jaarverslag.core import files
 from jaarverslag.web import audit, versions
-from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import MEDIA_TYPES, disposition, in_db, visible
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.workers import JobFailed
@@ -41,7 +40,7 @@ def document_name(given: str | None) -> str:
 
 
 @router.post("/{naam}/invoegen")
-async def insert(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def insert(naam: str, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str]]:
         found = visible(session, who, naam, write=True)
         return found.rapport.id, versions.snapshot(session, found.rapport.id)

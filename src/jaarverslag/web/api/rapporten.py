@@ -13,16 +13,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web import access, audit, names, versions
-from jaarverslag.web.access import Access, Actor
+from jaarverslag.web.access import Access
 from jaarverslag.web.accounts import find_user
 from jaarverslag.web.api.common import in_db, json_body_object, visible
-from jaarverslag.web.auth import actor
+from jaarverslag.web.auth import Caller
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import ROLES, Member, Rapport
@@ -54,7 +54,7 @@ def rapport_json(session: DbSession, found: Access) -> dict[str, Any]:
 
 
 @router.get("")
-async def list_rapporten(request: Request, who: Actor = Depends(actor)) -> dict[str, Any]:
+async def list_rapporten(request: Request, who: Caller) -> dict[str, Any]:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         seen = access.rapporten(session, who)
         return {"rapporten": [{"naam": a.rapport.name, "rol": a.role} for a in seen]}
@@ -63,7 +63,7 @@ async def list_rapporten(request: Request, who: Actor = Depends(actor)) -> dict[
 
 
 @router.post("", status_code=201)
-async def create(request: Request, response: Response, who: Actor = Depends(actor)) -> Any:
+async def create(request: Request, response: Response, who: Caller) -> Any:
     body = await json_body(request)
     unknown = sorted(set(body) - {"naam", "excel", "leeg"})
     if unknown:
@@ -93,7 +93,9 @@ async def create(request: Request, response: Response, who: Actor = Depends(acto
         session.add(Member(rapport_id=rapport.id, user_id=who.id, role="schrijver"))
         for path, content in sorted(files.items()):
             digest = place.store.put(content)
-            versions.save(session, rapport.id, path, digest, len(content), who.id, kind="aangemaakt")
+            versions.save(
+                session, rapport.id, path, digest, len(content), who.id, kind="aangemaakt"
+            )
         audit.record(
             session, "rapport-aangemaakt", who.name, name, who.address, excel=excel, leeg=empty
         )
@@ -106,7 +108,7 @@ async def create(request: Request, response: Response, who: Actor = Depends(acto
 
 
 @router.get("/{naam}")
-async def show(naam: str, request: Request, who: Actor = Depends(actor)) -> dict[str, Any]:
+async def show(naam: str, request: Request, who: Caller) -> dict[str, Any]:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         return rapport_json(session, visible(session, who, naam))
 
@@ -114,7 +116,7 @@ async def show(naam: str, request: Request, who: Actor = Depends(actor)) -> dict
 
 
 @router.get("/{naam}/leden")
-async def list_members(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def list_members(naam: str, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam)
         return {"leden": rapport_json(session, found)["leden"]}
@@ -123,9 +125,7 @@ async def list_members(naam: str, request: Request, who: Actor = Depends(actor))
 
 
 @router.put("/{naam}/leden/{gebruiker}")
-async def set_member(
-    naam: str, gebruiker: str, request: Request, who: Actor = Depends(actor)
-) -> dict[str, Any]:
+async def set_member(naam: str, gebruiker: str, request: Request, who: Caller) -> dict[str, Any]:
     body = await json_body(request)
     role = body.get("rol")
     if role not in ROLES:
@@ -153,9 +153,7 @@ async def set_member(
 
 
 @router.delete("/{naam}/leden/{gebruiker}")
-async def remove_member(
-    naam: str, gebruiker: str, request: Request, who: Actor = Depends(actor)
-) -> dict[str, Any]:
+async def remove_member(naam: str, gebruiker: str, request: Request, who: Caller) -> dict[str, Any]:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam, write=True)
         user = find_user(session, gebruiker)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session as DbSession
 
@@ -19,7 +19,7 @@ from jaarverslag.web import audit, versions
 from jaarverslag.web.access import Actor
 from jaarverslag.web.api.bestanden import check_after
 from jaarverslag.web.api.common import download, in_db, visible
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Version
@@ -30,9 +30,7 @@ NO_VERSION = "dit rapport heeft geen versie {id}"
 
 
 @router.get("/{naam}/versies")
-async def history(
-    naam: str, request: Request, pad: str | None = None, who: Actor = Depends(actor)
-) -> Any:
+async def history(naam: str, request: Request, who: Caller, pad: str | None = None) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam)
         now = {v.id for v in versions.current(session, found.rapport.id).values()}
@@ -51,7 +49,7 @@ def _version(session: DbSession, who: Actor, naam: str, version_id: int, write: 
 
 
 @router.get("/{naam}/versies/{versie}")
-async def content(naam: str, versie: int, request: Request, who: Actor = Depends(actor)) -> Any:
+async def content(naam: str, versie: int, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> Version:
         return _version(session, who, naam, versie, False)
 
@@ -62,7 +60,7 @@ async def content(naam: str, versie: int, request: Request, who: Actor = Depends
 
 
 @router.post("/{naam}/versies/{versie}/herstellen")
-async def restore(naam: str, versie: int, request: Request, who: Actor = Depends(actor)) -> Any:
+async def restore(naam: str, versie: int, request: Request, who: Caller) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         old = _version(session, who, naam, versie, True)
         new = versions.restore(session, old.rapport_id, old, who.id)

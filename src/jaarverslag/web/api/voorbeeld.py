@@ -16,7 +16,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session as DbSession
 
@@ -24,7 +24,7 @@ from jaarverslag.web import names, versions
 from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import in_db, visible
 from jaarverslag.web.api.rapporten import json_body
-from jaarverslag.web.auth import actor, werkplek
+from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.workers import JobFailed
@@ -77,13 +77,13 @@ async def make_preview(
 
 
 @router.post("/{naam}/voorbeeld")
-async def preview(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def preview(naam: str, request: Request, who: Caller) -> Any:
     body = await json_body(request)
     return await make_preview(request, who, naam, drafts_of(body))
 
 
 @router.get("/{naam}/gebeurtenissen")
-async def events(naam: str, request: Request, who: Actor = Depends(actor)) -> Any:
+async def events(naam: str, request: Request, who: Caller) -> Any:
     def look(session: DbSession, _place: Werkplek) -> int:
         return versions.state(session, visible(session, who, naam).rapport.id)
 
