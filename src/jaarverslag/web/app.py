@@ -2,8 +2,9 @@
 rules every answer keeps.
 
 :func:`create_app` makes it for one :class:`Settings`. On start it brings the database to the
-newest migration and queues again the builds a stop interrupted; while it runs it removes ended
-sessions and old failed logins now and then; on stop it stops its worker processes.
+newest migration and queues again the builds a stop interrupted; while it runs it removes, now
+and then, ended sessions, old failed logins and what stopped jobs left in the work folder; on
+stop it stops its worker processes.
 
 Every answer gets the security headers (:class:`SecurityHeaders`): a strict
 Content-Security-Policy (scripts and styles from the werkplek's own files only, no inline
@@ -33,7 +34,7 @@ from jaarverslag.web import accounts, builds, db
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.settings import Settings
-from jaarverslag.web.workers import Workers
+from jaarverslag.web.workers import JobFailed, Workers
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = (
@@ -94,6 +95,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         db.migrate(place.engine)
+        place.tidy()
         builds.resume(place)
         cleaner = asyncio.create_task(_clean(place))
         if ready is not None:
@@ -116,6 +118,7 @@ def create_app(
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(JobFailed, _job_failed)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)
 
     from jaarverslag.web import pages
@@ -135,6 +138,8 @@ async def _clean(place: Werkplek) -> None:
         with contextlib.suppress(Exception), db.writing(place.engine) as session:
             accounts.end_sessions(session, place.settings)
             accounts.forget_attempts(session, place.settings)
+        with contextlib.suppress(Exception):
+            place.tidy()
 
 
 def _is_api(request: Request) -> bool:
@@ -171,6 +176,10 @@ def _invalid(request: Request, exc: RequestValidationError) -> Response:
         where.append(location or "verzoek")
     message = "ongeldige waarde: " + ", ".join(where)
     return _refused(request, Refused(422, message))
+
+
+def _job_failed(request: Request, exc: JobFailed) -> Response:
+    return _refused(request, Refused(503, str(exc)))
 
 
 def _internal(request: Request, exc: Exception) -> Response:

@@ -8,9 +8,12 @@ Made once by :func:`jaarverslag.web.app.create_app` and reached by every request
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +27,8 @@ from jaarverslag.web.store import Store
 from jaarverslag.web.workers import Job, Workers
 
 CHECKS_KEPT = 64
+LEFT_OVER = 24 * 3600.0  #: seconds after which a job's folder in the work folder is stale
+PREVIEWS_KEPT = 64  #: previews (a rapport's page for a user) kept to answer the frame
 
 
 @dataclass
@@ -45,7 +50,7 @@ class Werkplek:
         self._workers = workers
         self._lock = threading.Lock()
         self._checks: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.previews: dict[tuple[int, int], Shown] = {}
+        self.previews: OrderedDict[tuple[int, int], Shown] = OrderedDict()
         self.builds: dict[int, Job] = {}  #: builds waiting or running, by id
 
     @property
@@ -55,6 +60,23 @@ class Werkplek:
             if self._workers is None:
                 self._workers = Workers(self.settings)
             return self._workers
+
+    def tidy(self, older: float = LEFT_OVER) -> int:
+        """Remove what jobs left in the work folder (a server stopped mid-build) once it is
+        ``older`` seconds old; how many were removed."""
+        removed = 0
+        moment = time.time()
+        for kind in ("bouw", "invoegen", "uploads"):
+            folder = self.settings.work / kind
+            for item in folder.iterdir() if folder.is_dir() else ():
+                with contextlib.suppress(OSError):
+                    if moment - item.lstat().st_mtime > older:
+                        if item.is_dir() and not item.is_symlink():
+                            shutil.rmtree(item)
+                        else:
+                            item.unlink()
+                        removed += 1
+        return removed
 
     def close(self) -> None:
         with self._lock:
@@ -108,6 +130,9 @@ class Werkplek:
                 result["meldingen"],
             )
             self.previews[(rapport_id, user_id)] = shown
+            self.previews.move_to_end((rapport_id, user_id))
+            while len(self.previews) > PREVIEWS_KEPT:
+                self.previews.popitem(last=False)
         return shown
 
     async def preview_page(self, user_id: int, user: str, rapport_id: int, path: str) -> Any:

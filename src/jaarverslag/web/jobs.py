@@ -190,7 +190,8 @@ def preview(
         engine = Preview(folder)
     _PREVIEWS[key] = engine
     while len(_PREVIEWS) > keep:
-        _PREVIEWS.popitem(last=False)
+        gone, _engine = _PREVIEWS.popitem(last=False)
+        shutil.rmtree(work / "voorbeeld" / gone, ignore_errors=True)
     engine.update()
     page = engine.page
     assert page is not None

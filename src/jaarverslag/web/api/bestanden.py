@@ -26,6 +26,7 @@ from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Version
 from jaarverslag.web.uploads import gate, receive
+from jaarverslag.web.workers import JobFailed
 
 router = APIRouter(prefix="/api/rapporten")
 
@@ -83,8 +84,11 @@ async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     return download(werkplek(request), version.digest, version.path)
 
 
-async def check_after(request: Request, who: Actor, naam: str) -> dict[str, Any]:
-    """``check``'s messages of the rapport as it is now."""
+async def check_after(
+    request: Request, who: Actor, naam: str, *, saved: bool = True
+) -> dict[str, Any]:
+    """``check``'s messages of the rapport as it is now. After a save (``saved``) a check that
+    could not run is a message of the answer, not its failure: the save itself succeeded."""
 
     def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str], int]:
         found = visible(session, who, naam)
@@ -92,13 +96,19 @@ async def check_after(request: Request, who: Actor, naam: str) -> dict[str, Any]
         return rid, versions.snapshot(session, rid), versions.state(session, rid)
 
     rapport_id, files, state = await in_db(request, work, write=False)
-    result = await werkplek(request).check(who.name, rapport_id, naam, files)
+    try:
+        result = await werkplek(request).check(who.name, rapport_id, naam, files)
+    except JobFailed as exc:
+        if not saved:
+            raise Refused(503, f"de controle is niet gelukt: {exc}") from exc
+        said = f"de controle is niet gelukt: {exc}"
+        result = {"ok": False, "meldingen": [{"ernst": "fout", "melding": said, "tekst": said}]}
     return {**result, "staat": state}
 
 
 @router.get("/{naam}/controle")
 async def check(naam: str, request: Request, who: Caller) -> Any:
-    return await check_after(request, who, naam)
+    return await check_after(request, who, naam, saved=False)
 
 
 @router.put("/{naam}/bestanden/{pad:path}")
