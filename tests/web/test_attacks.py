@@ -174,7 +174,7 @@ def test_a_yaml_bomb_is_refused_by_the_reader_in_seconds(anna: httpx.Client, rap
 
 
 def test_no_login_no_answer(werkplek: Werkplek, rapport: str) -> None:
-    with httpx.Client(base_url=werkplek.url) as nobody:
+    with httpx.Client(base_url=werkplek.url, timeout=60) as nobody:
         answer = nobody.get(f"/api/rapporten/{rapport}/bestanden")
         assert answer.status_code == 401
         assert answer.json() == {"fout": "niet ingelogd (of uw sessie is verlopen): log opnieuw in"}
@@ -194,7 +194,7 @@ def test_no_login_no_answer(werkplek: Werkplek, rapport: str) -> None:
 
 def test_guessing_a_password_is_slowed_down(werkplek: Werkplek) -> None:
     werkplek.user("carla")
-    with httpx.Client(base_url=werkplek.url) as guesser:
+    with httpx.Client(base_url=werkplek.url, timeout=60) as guesser:
         for attempt in range(5):
             answer = guesser.post(
                 "/inloggen", data={"naam": "carla", "wachtwoord": f"fout-{attempt}"}

@@ -67,7 +67,7 @@ def test_a_backup_made_while_saving_restores_whole(tmp_path: Path) -> None:
     bearer = {"Authorization": f"Bearer {token}"}
     with (
         Werkplek(tmp_path / "terug") as back,
-        httpx.Client(base_url=back.url, headers=bearer) as api,
+        httpx.Client(base_url=back.url, headers=bearer, timeout=120) as api,
     ):
         versions = api.get("/api/rapporten/druk/versies").json()["versies"]
         assert len(versions) == kept

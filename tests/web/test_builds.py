@@ -36,7 +36,11 @@ def test_a_build_interrupted_by_a_stop_is_made_after_the_start(tmp_path: Path) -
         inputs = versions.snapshot(session, 1)
         # the rapport changed after the build was asked for: the build keeps what it was given
         versions.save(session, 1, "indicatoren.csv", store.put(b"kapot"), 5, anna.id)
-        session.add(Build(id=7, rapport_id=1, user_id=anna.id, formats=["html"], inputs=inputs, state="bezig"))
+        session.add(
+            Build(
+                id=7, rapport_id=1, user_id=anna.id, formats=["html"], inputs=inputs, state="bezig"
+            )
+        )
     made.dispose()
     with TestClient(create_app(settings)):
         deadline = time.monotonic() + 120
