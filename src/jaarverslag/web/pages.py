@@ -15,8 +15,10 @@ token — so a page does what the API does, no more.
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -49,7 +51,8 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.filters["url"] = lambda text: quote(str(text), safe="/")
-TEMPLATES.filters["moment"] = lambda moment: moment.strftime("%d-%m-%Y %H:%M") if moment else ""
+TEMPLATES.filters["moment"] = lambda moment: local(moment)
+TEMPLATES.filters["waarde"] = lambda value: shown(value)
 TEMPLATES.filters["bytes"] = lambda size: (
     f"{size} B"
     if size < 1024
@@ -57,6 +60,30 @@ TEMPLATES.filters["bytes"] = lambda size: (
     if size < 1024**2
     else f"{size / 1024**2:.1f} MB"
 ).replace(".", ",")
+
+
+def local(moment: datetime | str | None) -> str:
+    """A moment as a Dutch reader expects it: ``06-12-2026 14:41``, in Dutch time."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    try:
+        zone: tzinfo = ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:  # no time zone database: UTC, said so
+        return moment.strftime("%d-%m-%Y %H:%M UTC")
+    return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+
+
+def shown(value: object) -> str:
+    """A detail of the audit log: ja/nee, a list as a list."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(geen)"
+    return "" if value is None else str(value)
+
+
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-same-origin"
