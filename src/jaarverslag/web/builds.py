@@ -50,7 +50,7 @@ def submit(place: Werkplek, build: Build, user: str, rapport: str) -> Job:
 
 def _finished(place: Werkplek, build_id: int, user: str, future: Future[Any]) -> None:
     place.builds.pop(build_id, None)
-    if future.cancelled():
+    if future.cancelled() or place.closing:  # still waiting or running: resumed at the start
         return
     error = future.exception()
     with db.writing(place.engine) as session:

@@ -52,6 +52,8 @@ class Werkplek:
         self._checks: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.previews: OrderedDict[tuple[int, int], Shown] = OrderedDict()
         self.builds: dict[int, Job] = {}  #: builds waiting or running, by id
+        #: set while stopping: a build its worker's end interrupts is resumed at the next start
+        self.closing = False
 
     @property
     def workers(self) -> Workers:
@@ -79,6 +81,7 @@ class Werkplek:
         return removed
 
     def close(self) -> None:
+        self.closing = True
         with self._lock:
             if self._workers is not None:
                 self._workers.close()
