@@ -90,3 +90,34 @@ def test_a_backup_of_no_werkplek_and_a_restore_of_no_backup(tmp_path: Path) -> N
     (tmp_path / "geen.zip").write_bytes(b"geen zip")
     done = command("restore", str(tmp_path / "geen.zip"), str(tmp_path / "nieuw"))
     assert done.returncode == 1 and "is geen backup van een werkplek" in done.stderr
+
+
+def test_a_backup_of_sqlite_restores_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """A backup is data, not a database file: IT can move a werkplek to PostgreSQL with it."""
+    from jaarverslag.web import admin, db, versions
+    from jaarverslag.web.backup import backup, restore
+    from jaarverslag.web.models import Rapport, User
+    from jaarverslag.web.settings import Settings
+    from jaarverslag.web.store import Store
+
+    source = Settings(data=tmp_path / "wp")
+    assert admin.add_user(source, "anna", True, "een-lang-wachtwoord") == 0
+    made = db.engine(source.url)
+    with db.writing(made) as session:
+        anna = session.query(User).one()
+        rapport = Rapport(name="verhuisd", created_by=anna.id)
+        session.add(rapport)
+        session.flush()
+        digest = Store(source.store).put(b"titel: x\n")
+        versions.save(session, rapport.id, "rapport.yaml", digest, 9, anna.id)
+    made.dispose()
+    assert backup(source, tmp_path / "b.zip") == 0
+    target = Settings(data=tmp_path / "pg", database=postgres_url)
+    assert restore(target, tmp_path / "b.zip") == 0
+    moved = db.engine(postgres_url)
+    with db.writing(moved) as session:
+        rapport = session.query(Rapport).one()
+        assert versions.snapshot(session, rapport.id) == {"rapport.yaml": digest}
+        session.add(Rapport(name="daarna", created_by=rapport.created_by))  # the ids go on
+    moved.dispose()
+    assert Store(target.store).get(digest) == b"titel: x\n"
