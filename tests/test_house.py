@@ -28,6 +28,7 @@ def test_the_top_level_shows_the_stages_and_the_commands() -> None:
         "build",
         "commands",
         "serve",
+        "web",
     }
 
 

@@ -202,6 +202,16 @@ def verify(output: Path, rapport: Path) -> None:
     sys.exit(run_verify(output, rapport))
 
 
+def _web() -> None:
+    """``jaarverslag web``: its commands are in :mod:`jaarverslag.web.command` (which imports
+    only click until one of them runs)."""
+    from jaarverslag.web.command import web
+
+    main.add_command(web)
+
+
+_web()
+
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 

@@ -70,21 +70,30 @@ def new_rapport(name: Path, jaar: int = 2025, excel: bool = False) -> int:
     if name.exists() or name.is_symlink():
         click.echo(f"{name}: bestaat al; kies een nieuwe naam", err=True)
         return 1
-    titel = re.sub(r"[-_]+", " ", name.name).strip().capitalize() or "Nieuw rapport"
     (name / "teksten").mkdir(parents=True)
-    values = {"folder": name, "titel": _yaml_text(titel), "jaar": jaar, "vorig": jaar - 1}
+    for path, content in starter(name.name, str(name), jaar, excel).items():
+        (name / path).write_bytes(content)
+    click.echo(f"{name}: aangemaakt; bouw met: jaarverslag build {name}", err=True)
+    return 0
+
+
+def starter(name: str, folder: str, jaar: int = 2025, excel: bool = False) -> dict[str, bytes]:
+    """The files of a new rapport ``name`` by their path in its folder (``folder``: how its
+    comment tells to build it): the same for ``new`` and for the werkplek."""
+    titel = re.sub(r"[-_]+", " ", name).strip().capitalize() or "Nieuw rapport"
+    values = {"folder": folder, "titel": _yaml_text(titel), "jaar": jaar, "vorig": jaar - 1}
+    made: dict[str, bytes] = {}
     if excel:
         from jaarverslag.commands.new_workbook import starter_workbook
 
-        (name / "rapport.xlsx").write_bytes(starter_workbook(jaar))
-        (name / "rapport.yaml").write_text(RAPPORT_EXCEL.format(**values), encoding="utf-8")
+        made["rapport.xlsx"] = starter_workbook(jaar)
+        made["rapport.yaml"] = RAPPORT_EXCEL.format(**values).encode()
     else:
-        (name / "rapport.yaml").write_text(RAPPORT.format(**values), encoding="utf-8")
-        (name / "indicatoren.csv").write_text(INDICATOREN.format(**values), encoding="utf-8")
-    (name / "teksten" / "inleiding.md").write_text(INLEIDING.format(**values), encoding="utf-8")
-    (name / "teksten" / "conclusie.md").write_text(CONCLUSIE, encoding="utf-8")
-    click.echo(f"{name}: aangemaakt; bouw met: jaarverslag build {name}", err=True)
-    return 0
+        made["rapport.yaml"] = RAPPORT.format(**values).encode()
+        made["indicatoren.csv"] = INDICATOREN.format(**values).encode()
+    made["teksten/inleiding.md"] = INLEIDING.format(**values).encode()
+    made["teksten/conclusie.md"] = CONCLUSIE.encode()
+    return made
 
 
 def _yaml_text(text: str) -> str:

@@ -1,0 +1,203 @@
+"""``/api/rapporten/N/bestanden`` and ``/controle``: a rapport's files, each save a version.
+
+- ``GET …/bestanden`` → the current files; ``GET …/bestanden/<pad>`` → one, with its ETag
+- ``PUT …/bestanden/<pad>`` (the body is the file; ``If-Match`` / ``If-None-Match: *``) → 201
+  new, 200 changed or the same; 412 when stale (the content is kept as a version all the same);
+  413 too large; 422 a name a rapport can't hold, or a file the readers would refuse to open.
+  The answer holds ``check``'s messages of the rapport after the save.
+- ``DELETE …/bestanden/<pad>`` → a deletion, as a version; 404 when there is no such file
+- ``GET …/controle`` → ``check``'s messages
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session as DbSession
+from starlette.concurrency import run_in_threadpool
+
+from jaarverslag.web import audit, names, versions
+from jaarverslag.web.access import Actor
+from jaarverslag.web.api.common import download, in_db, visible
+from jaarverslag.web.auth import Caller, werkplek
+from jaarverslag.web.context import Werkplek
+from jaarverslag.web.errors import Refused
+from jaarverslag.web.models import Version
+from jaarverslag.web.uploads import gate, receive
+from jaarverslag.web.workers import JobFailed
+
+router = APIRouter(prefix="/api/rapporten")
+
+NO_FILE = "dit rapport heeft geen bestand {pad}"
+
+
+def file_json(version: Version) -> dict[str, Any]:
+    return {
+        "pad": version.path,
+        "grootte": version.size,
+        "sha256": version.digest,
+        "etag": versions.etag(version),
+        "versie": version.id,
+        "door": version.user.name,
+        "tijdstip": version.at.isoformat(),
+    }
+
+
+def path_or_404(pad: str) -> names.FileName:
+    try:
+        return names.file_name(pad)
+    except names.NameRefused as exc:
+        raise Refused(404, NO_FILE.format(pad=names.shown(pad))) from exc
+
+
+@router.get("/{naam}/bestanden")
+async def list_files(naam: str, request: Request, who: Caller) -> Any:
+    def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
+        found = visible(session, who, naam)
+        now = versions.current(session, found.rapport.id)
+        return {
+            "bestanden": [file_json(v) for v in now.values()],
+            "staat": versions.state(session, found.rapport.id),
+        }
+
+    return await in_db(request, work, write=False)
+
+
+@router.get("/{naam}/bestanden/{pad:path}")
+async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
+    name = path_or_404(pad)
+
+    def work(session: DbSession, _place: Werkplek) -> Version:
+        found = visible(session, who, naam)
+        version = versions.latest(session, found.rapport.id, name.path)
+        if version is None or version.digest is None:
+            raise Refused(404, NO_FILE.format(pad=names.shown(pad)))
+        return version
+
+    version = await in_db(request, work, write=False)
+    assert version.digest is not None
+    tag = versions.etag(version)
+    if tag is not None and tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": tag})
+    return download(werkplek(request), version.digest, version.path)
+
+
+async def check_after(
+    request: Request, who: Actor, naam: str, *, saved: bool = True
+) -> dict[str, Any]:
+    """``check``'s messages of the rapport as it is now. After a save (``saved``) a check that
+    could not run is a message of the answer, not its failure: the save itself succeeded."""
+
+    def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str], int]:
+        found = visible(session, who, naam)
+        rid = found.rapport.id
+        return rid, versions.snapshot(session, rid), versions.state(session, rid)
+
+    rapport_id, files, state = await in_db(request, work, write=False)
+    try:
+        result = await werkplek(request).check(who.name, rapport_id, naam, files)
+    except JobFailed as exc:
+        if not saved:
+            raise Refused(503, f"de controle is niet gelukt: {exc}") from exc
+        said = f"de controle is niet gelukt: {exc}"
+        result = {"ok": False, "meldingen": [{"ernst": "fout", "melding": said, "tekst": said}]}
+    return {**result, "staat": state}
+
+
+@router.get("/{naam}/controle")
+async def check(naam: str, request: Request, who: Caller) -> Any:
+    return await check_after(request, who, naam, saved=False)
+
+
+@router.put("/{naam}/bestanden/{pad:path}")
+async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
+    place = werkplek(request)
+    rapport_id = await in_db(
+        request, lambda s, _p: visible(s, who, naam, write=True).rapport.id, write=False
+    )
+    try:
+        name = names.file_name(pad)
+    except names.NameRefused as exc:
+        raise Refused(422, str(exc)) from exc
+    received = await receive(request, place.settings.work / "uploads", name.kind, name.path)
+    try:
+        await run_in_threadpool(gate, received, name.path, name.zipped, name.picture)
+        place.store.adopt(received.path, received.digest)
+    finally:
+        received.discard()
+    if_match = request.headers.get("if-match")
+    if_none_match = request.headers.get("if-none-match")
+
+    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any]:
+        saved = versions.save(
+            session,
+            rapport_id,
+            name.path,
+            received.digest,
+            received.size,
+            who.id,
+            if_match=if_match,
+            if_none_match=if_none_match,
+        )
+        action = "conflict-bewaard" if saved.outcome == "conflict" else "bestand-opgeslagen"
+        if saved.outcome != "ongewijzigd":
+            audit.record(
+                session, action, who.name, naam, who.address, pad=name.path,
+                versie=saved.version.id if saved.version else None, grootte=received.size,
+            )  # fmt: skip
+        kept = file_json(saved.version) if saved.version is not None else None
+        now = file_json(saved.current) if saved.current is not None else None
+        return saved, kept, now
+
+    saved, kept, now = await in_db(request, work, write=True)
+    if saved.outcome == "conflict":
+        raise stale(name.path, kept, now)
+    result = await check_after(request, who, naam)
+    status = 201 if saved.outcome == "nieuw" else 200
+    headers = {"ETag": kept["etag"]} if kept else {}
+    if status == 201:
+        headers["Location"] = f"/api/rapporten/{naam}/bestanden/{name.path}"
+    body = {"bestand": kept, "uitkomst": saved.outcome, "controle": result}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def stale(path: str, kept: dict[str, Any] | None, now: dict[str, Any] | None) -> Refused:
+    """412: the save was based on another version than the current one."""
+    if now is None:
+        message = f"{path}: bestaat niet meer (of niet meer in de versie die u las)"
+    else:
+        message = (
+            f"{path}: is intussen gewijzigd door {now['door']} (versie {now['versie']}); "
+            "uw wijziging is niet de huidige versie geworden"
+        )
+    if kept is not None:
+        message += f", maar wel bewaard als versie {kept['versie']} in de geschiedenis"
+    return Refused(412, message, huidig=now, bewaard=kept)
+
+
+@router.delete("/{naam}/bestanden/{pad:path}")
+async def delete_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
+    name = path_or_404(pad)
+    if_match = request.headers.get("if-match")
+
+    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any]:
+        found = visible(session, who, naam, write=True)
+        saved = versions.delete(session, found.rapport.id, name.path, who.id, if_match=if_match)
+        if saved is None:
+            raise Refused(404, NO_FILE.format(pad=name.path))
+        if saved.outcome == "verwijderd" and saved.version is not None:
+            audit.record(
+                session, "bestand-verwijderd", who.name, naam, who.address, pad=name.path,
+                versie=saved.version.id,
+            )  # fmt: skip
+        now = file_json(saved.current) if saved.current is not None else None
+        gone = versions.as_json(saved.version) if saved.version is not None else None
+        return saved, now, gone
+
+    saved, now, gone = await in_db(request, work, write=True)
+    if saved.outcome == "conflict":
+        raise stale(name.path, None, now)
+    result = await check_after(request, who, naam)
+    return {"verwijderd": gone, "controle": result}

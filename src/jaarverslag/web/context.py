@@ -1,0 +1,146 @@
+"""One running werkplek: its settings, database, file store and worker processes, and what it
+keeps in memory — the latest check per rapport state and each user's live preview.
+
+Made once by :func:`jaarverslag.web.app.create_app` and reached by every request as
+``request.app.state.werkplek``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from jaarverslag.web import db
+from jaarverslag.web.settings import Settings
+from jaarverslag.web.store import Store
+from jaarverslag.web.workers import Job, Workers
+
+CHECKS_KEPT = 64
+LEFT_OVER = 24 * 3600.0  #: seconds after which a job's folder in the work folder is stale
+PREVIEWS_KEPT = 64  #: previews (a rapport's page for a user) kept to answer the frame
+
+
+@dataclass
+class Shown:
+    """A user's live preview of a rapport: the page and how often it was remade."""
+
+    html: str
+    version: int
+    ok: bool
+    messages: list[dict[str, Any]]
+
+
+class Werkplek:
+    def __init__(self, settings: Settings, workers: Workers | None = None) -> None:
+        self.settings = settings
+        settings.data.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = db.engine(settings.url)
+        self.store = Store(settings.store)
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._checks: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.previews: OrderedDict[tuple[int, int], Shown] = OrderedDict()
+        self.builds: dict[int, Job] = {}  #: builds waiting or running, by id
+        #: set while stopping: a build its worker's end interrupts is resumed at the next start
+        self.closing = False
+
+    @property
+    def workers(self) -> Workers:
+        """The worker processes, started with the first job."""
+        with self._lock:
+            if self._workers is None:
+                self._workers = Workers(self.settings)
+            return self._workers
+
+    def tidy(self, older: float = LEFT_OVER) -> int:
+        """Remove what jobs left in the work folder (a server stopped mid-build) once it is
+        ``older`` seconds old; how many were removed."""
+        removed = 0
+        moment = time.time()
+        for kind in ("bouw", "invoegen", "uploads"):
+            folder = self.settings.work / kind
+            for item in folder.iterdir() if folder.is_dir() else ():
+                with contextlib.suppress(OSError):
+                    if moment - item.lstat().st_mtime > older:
+                        if item.is_dir() and not item.is_symlink():
+                            shutil.rmtree(item)
+                        else:
+                            item.unlink()
+                        removed += 1
+        return removed
+
+    def close(self) -> None:
+        self.closing = True
+        with self._lock:
+            if self._workers is not None:
+                self._workers.close()
+                self._workers = None
+        self.engine.dispose()
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    async def check(self, user: str, rapport_id: int, name: str, files: Mapping[str, str]) -> Any:
+        """``check``'s verdict on these files of a rapport (kept: the same files give the same
+        messages)."""
+        key = hashlib.sha256(json.dumps([name, sorted(files.items())]).encode()).hexdigest()
+        with self._lock:
+            if key in self._checks:
+                self._checks.move_to_end(key)
+                return self._checks[key]
+        settings = self.settings
+        args = (settings.store, settings.work, str(rapport_id), name, dict(files))
+        job = self.workers.controle.submit(user, "check", args, settings.check_seconds, 0)
+        result: dict[str, Any] = await asyncio.wrap_future(job.future)
+        with self._lock:
+            self._checks[key] = result
+            while len(self._checks) > CHECKS_KEPT:
+                self._checks.popitem(last=False)
+        return result
+
+    async def preview(
+        self,
+        user_id: int,
+        user: str,
+        rapport_id: int,
+        name: str,
+        files: Mapping[str, str],
+        drafts: Mapping[str, bytes],
+    ) -> Shown:
+        settings = self.settings
+        key = f"{rapport_id}-{user_id}"
+        args = (settings.store, settings.work, key, name, dict(files), dict(drafts))
+        job = self.workers.controle.submit(
+            user, "preview", (*args, settings.previews), settings.check_seconds, 0
+        )
+        result = await asyncio.wrap_future(job.future)
+        with self._lock:
+            earlier = self.previews.get((rapport_id, user_id))
+            shown = Shown(
+                result["html"],
+                (earlier.version + 1) if earlier else 1,
+                result["ok"],
+                result["meldingen"],
+            )
+            self.previews[(rapport_id, user_id)] = shown
+            self.previews.move_to_end((rapport_id, user_id))
+            while len(self.previews) > PREVIEWS_KEPT:
+                self.previews.popitem(last=False)
+        return shown
+
+    async def preview_page(self, user_id: int, user: str, rapport_id: int, path: str) -> Any:
+        key = f"{rapport_id}-{user_id}"
+        job = self.workers.controle.submit(
+            user, "preview_page", (key, path), self.settings.check_seconds, 0
+        )
+        return await asyncio.wrap_future(job.future)

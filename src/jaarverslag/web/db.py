@@ -1,0 +1,92 @@
+"""The database: SQLite in the data folder by default, any SQLAlchemy URL with ``--database``.
+
+:func:`engine` opens it; :func:`migrate` brings its schema to the newest revision of the Alembic
+migrations in ``migrations/`` (the server does so on start, ``jaarverslag web migreer`` on
+demand). SQLite runs in WAL mode (readers never wait for a writer) with foreign keys on, and a
+transaction that writes takes the write lock when it starts (``BEGIN IMMEDIATE``, through
+:func:`writing`): two writers then take turns instead of one failing halfway. Elsewhere a write
+locks the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+DATABASE_FILE = "werkplek.db"
+
+
+def default_url(data: Path) -> str:
+    return f"sqlite:///{(Path(data) / DATABASE_FILE).resolve()}"
+
+
+def engine(url: str) -> Engine:
+    """An engine for ``url``, set up as described above."""
+    if url.startswith("sqlite"):
+        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(made, "connect", _sqlite_connect)
+        event.listen(made, "begin", _sqlite_begin)
+        return made
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # SQLAlchemy's begin event starts each transaction
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    immediate = connection.get_execution_options().get("writing", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def reading(made: Engine) -> Iterator[Session]:
+    """A session for reading (its changes, if any, are committed at the end)."""
+    with Session(made, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def writing(made: Engine) -> Iterator[Session]:
+    """A session whose transaction writes: committed at the end, rolled back on an error."""
+    bound = made.execution_options(writing=True)
+    with Session(bound, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def _config(connection: Any) -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(made: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default)."""
+    with made.begin() as connection:
+        command.upgrade(_config(connection), revision)
+
+
+def revisions(made: Engine) -> tuple[str | None, str]:
+    """The database's revision (None: not made yet) and the newest one."""
+    with made.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    newest = ScriptDirectory.from_config(_config(None)).get_current_head()
+    assert newest is not None
+    return current, newest

@@ -1,0 +1,55 @@
+"""How a werkplek runs: where its data is, and every limit it keeps — one frozen value, made by
+the command line (``jaarverslag web``) and handed to the app, the workers and the commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from jaarverslag.web import db
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``data``: the werkplek's folder (database, file store, workers' folders);
+    ``database``: a SQLAlchemy URL (default: SQLite in ``data``)."""
+
+    data: Path = Path("werkplek")
+    database: str | None = None
+    #: build processes at once (checks and the live preview have a process of their own)
+    workers: int = 2
+    #: the address space a worker process may use (RLIMIT_AS), in bytes
+    memory: int = 4096 * MB
+    build_seconds: float = 600.0  #: a build (of any size) is stopped after this long
+    insert_seconds: float = 300.0
+    check_seconds: float = 120.0  #: a check or a preview update
+    #: a worker process is replaced after this many jobs (memory a long life gathers)
+    jobs_per_worker: int = 50
+    session_idle: timedelta = timedelta(hours=1)
+    session_max: timedelta = timedelta(hours=12)
+    #: cookies marked Secure: True always, False never, None when the request came over HTTPS
+    secure_cookies: bool | None = None
+    #: failed logins in :attr:`login_window` before a name (or an address) must wait
+    login_failures_per_name: int = 5
+    login_failures_per_address: int = 30
+    login_window: timedelta = timedelta(minutes=15)
+    #: previews kept in the preview process (one per rapport and user)
+    previews: int = 8
+    #: how often an open page asks the database whether its rapport changed (server-sent events)
+    event_poll: float = 1.0
+
+    @property
+    def url(self) -> str:
+        return self.database or db.default_url(self.data)
+
+    @property
+    def store(self) -> Path:
+        return self.data / "inhoud"
+
+    @property
+    def work(self) -> Path:
+        """Where workers materialise rapporten (private to this werkplek)."""
+        return self.data / "werk"

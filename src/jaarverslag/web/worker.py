@@ -1,0 +1,42 @@
+"""The main loop of a worker process: take a job from the pipe, run it, send the answer.
+
+The process limits its own address space first (``RLIMIT_AS``), dies with the server
+(``PR_SET_PDEATHSIG``) and leaves Ctrl-C to it. An answer is ``("ok", value)``, ``("fout",
+message)`` for a bug of ours, or ``("geheugen", None)`` when the job ran out of memory — after
+which the process ends, since a failed allocation may have left anything half done.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from multiprocessing.connection import Connection
+
+
+def main(connection: Connection, memory: int) -> None:
+    from jaarverslag.core.processes import helper_process
+    from jaarverslag.web.jobs import JOBS
+
+    helper_process()
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[str, object] = ("ok", JOBS[function](*args))
+        except MemoryError:
+            answer = ("geheugen", None)
+        except Exception as exc:
+            answer = (
+                "fout",
+                f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit",
+            )
+        try:
+            connection.send(answer)
+        except MemoryError:
+            connection.send(("geheugen", None))
+        if answer[0] == "geheugen":
+            sys.exit(0)

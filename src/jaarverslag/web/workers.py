@@ -1,0 +1,336 @@
+"""The bounded process pool: jobs of many users, run fairly, each within a time and memory limit.
+
+Two *lanes*, each a few worker processes fed from its own :class:`FairQueue`:
+
+- ``bouw``: builds and inserts (:attr:`Settings.workers` processes);
+- ``controle``: checks and the live preview (one process), so a check after an upload never
+  waits behind someone's builds.
+
+A queue is fair between users: it takes their jobs in turns (round robin), so one user's fifty
+builds don't keep another's one waiting for more than one job per worker; within a user, a job
+of a higher priority (a check) goes first, then first come first served.
+
+A worker is a process forked from a clean server process (``forkserver``, which has pandas and
+the job functions loaded already) with an address-space limit (``RLIMIT_AS``,
+:attr:`Settings.memory`): a job that needs more fails with a message instead of taking the
+machine. Each job has a time limit: a worker that passes it is killed and replaced, and the job
+fails saying so. A worker that dies (a crash, the kernel's OOM killer) is replaced too, and it
+is replaced after :attr:`Settings.jobs_per_worker` jobs anyway. Every lane counts what it did
+(:meth:`Workers.stats`), for the beheerder and for load tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import multiprocessing
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from jaarverslag.web.settings import Settings
+
+
+class JobFailed(Exception):
+    """A job that did not finish: it ran out of time or memory, or its worker died."""
+
+
+@dataclass(order=True)
+class Job:
+    """One call of a job function (:data:`jaarverslag.web.jobs.JOBS`) for one user."""
+
+    priority: int
+    number: int
+    user: str = field(compare=False)
+    function: str = field(compare=False)
+    args: tuple[Any, ...] = field(compare=False)
+    timeout: float = field(compare=False)
+    future: Future[Any] = field(compare=False, default_factory=Future)
+    submitted: float = field(compare=False, default_factory=time.monotonic)
+    #: called (in the lane's thread) when a worker takes the job
+    on_start: Callable[[], None] | None = field(compare=False, default=None)
+
+
+class FairQueue:
+    """Jobs by user, taken in turns (see the module's docstring); :meth:`take` waits."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, list[Job]] = {}
+        self._turns: deque[str] = deque()
+        self._ready = threading.Condition()
+        self._closed = False
+
+    def put(self, job: Job) -> None:
+        with self._ready:
+            if job.user not in self._jobs:
+                self._jobs[job.user] = []
+                self._turns.append(job.user)
+            heapq.heappush(self._jobs[job.user], job)
+            self._ready.notify()
+
+    def take(self, timeout: float | None = None) -> Job | None:
+        """The next job (None once closed, or after ``timeout`` without one)."""
+        with self._ready:
+            self._ready.wait_for(lambda: self._turns or self._closed, timeout)
+            if self._closed or not self._turns:
+                return None
+            user = self._turns.popleft()
+            jobs = self._jobs[user]
+            job = heapq.heappop(jobs)
+            if jobs:
+                self._turns.append(user)  # their next job after everyone else's
+            else:
+                del self._jobs[user]
+            return job
+
+    def remove(self, job: Job) -> bool:
+        """Take a job out before it started; False when it is no longer waiting."""
+        with self._ready:
+            jobs = self._jobs.get(job.user)
+            if jobs is None or job not in jobs:
+                return False
+            jobs.remove(job)
+            heapq.heapify(jobs)
+            if not jobs:
+                del self._jobs[job.user]
+                self._turns.remove(job.user)
+            return True
+
+    def position(self, job: Job) -> int | None:
+        """How many waiting jobs go before ``job`` as the turns stand (None: not waiting)."""
+        with self._ready:
+            mine = self._jobs.get(job.user)
+            if mine is None or job not in mine:
+                return None
+            rank = sorted(mine).index(job)
+            ahead = rank
+            for user in self._turns:
+                if user == job.user:
+                    break
+                ahead += min(len(self._jobs[user]), rank + 1)
+            else:
+                return ahead
+            seen_me = False
+            for user in self._turns:
+                if user == job.user:
+                    seen_me = True
+                elif seen_me:
+                    ahead += min(len(self._jobs[user]), rank)
+            return ahead
+
+    def __len__(self) -> int:
+        with self._ready:
+            return sum(len(jobs) for jobs in self._jobs.values())
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            for jobs in self._jobs.values():
+                for job in jobs:
+                    job.future.cancel()
+            self._jobs.clear()
+            self._turns.clear()
+            self._ready.notify_all()
+
+
+@dataclass
+class Counts:
+    """What a lane did since the server started (seconds summed over finished jobs)."""
+
+    done: int = 0
+    failed: int = 0
+    timed_out: int = 0
+    crashed: int = 0
+    running: int = 0
+    waited: float = 0.0
+    ran: float = 0.0
+    longest_wait: float = 0.0
+
+
+class Worker:
+    """One worker process and the pipe to it; started when first needed."""
+
+    def __init__(self, context: Any, settings: Settings) -> None:
+        self.context = context
+        self.settings = settings
+        self.process: Any = None
+        self.connection: Connection | None = None
+        self.jobs = 0
+
+    def ensure(self) -> Connection:
+        if self.process is None or not self.process.is_alive():
+            self.stop()
+            ours, theirs = self.context.Pipe()
+            from jaarverslag.web.worker import main
+
+            self.process = self.context.Process(
+                target=main, args=(theirs, self.settings.memory), daemon=True
+            )
+            self.process.start()
+            theirs.close()
+            self.connection = ours
+            self.jobs = 0
+        assert self.connection is not None
+        return self.connection
+
+    def stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(Exception):
+                self.process.kill()
+                self.process.join(5)
+        if self.connection is not None:
+            with contextlib.suppress(OSError):
+                self.connection.close()
+        self.process = None
+        self.connection = None
+
+
+class Lane:
+    """A queue and the workers that empty it, one thread per worker."""
+
+    def __init__(self, name: str, size: int, context: Any, settings: Settings) -> None:
+        self.name = name
+        self.queue = FairQueue()
+        self.counts = Counts()
+        self._lock = threading.Lock()
+        self._numbers = itertools.count()
+        self._workers = [Worker(context, settings) for _ in range(max(1, size))]
+        self._settings = settings
+        self._threads = [
+            threading.Thread(target=self._run, args=(w,), name=f"{name}-{i}", daemon=True)
+            for i, w in enumerate(self._workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(
+        self,
+        user: str,
+        function: str,
+        args: tuple[Any, ...],
+        timeout: float,
+        priority: int = 1,
+        on_start: Callable[[], None] | None = None,
+    ) -> Job:
+        job = Job(priority, next(self._numbers), user, function, args, timeout, on_start=on_start)
+        self.queue.put(job)
+        return job
+
+    def _run(self, worker: Worker) -> None:
+        while True:
+            job = self.queue.take()
+            if job is None:
+                worker.stop()
+                return
+            if not job.future.set_running_or_notify_cancel():
+                continue
+            waited = time.monotonic() - job.submitted
+            with self._lock:
+                self.counts.running += 1
+                self.counts.waited += waited
+                self.counts.longest_wait = max(self.counts.longest_wait, waited)
+            start = time.monotonic()
+            try:
+                if job.on_start is not None:
+                    job.on_start()
+                result = self._call(worker, job)
+            except JobFailed as exc:
+                job.future.set_exception(exc)
+            except Exception as exc:  # a bug of ours, said as such
+                job.future.set_exception(JobFailed(f"interne fout ({type(exc).__name__}: {exc})"))
+            else:
+                job.future.set_result(result)
+            with self._lock:
+                self.counts.running -= 1
+                self.counts.ran += time.monotonic() - start
+                if job.future.exception() is None:
+                    self.counts.done += 1
+                else:
+                    self.counts.failed += 1
+
+    def _call(self, worker: Worker, job: Job) -> Any:
+        connection = worker.ensure()
+        try:
+            connection.send((job.function, job.args))
+            ready = connection.poll(job.timeout)
+            answer = connection.recv() if ready else None
+        except (EOFError, OSError, BrokenPipeError):
+            answer = ("weg", None)
+        if answer is None:
+            worker.stop()
+            with self._lock:
+                self.counts.timed_out += 1
+            raise JobFailed(
+                f"gestopt na {_seconds(job.timeout)}: dit duurde langer dan de werkplek een "
+                "taak toestaat"
+            )
+        status, value = answer
+        worker.jobs += 1
+        if status == "ok":
+            if worker.jobs >= self._settings.jobs_per_worker:
+                worker.stop()
+            return value
+        if status == "geheugen":
+            worker.stop()
+            limit = self._settings.memory // (1024 * 1024)
+            raise JobFailed(
+                f"gestopt: meer geheugen nodig dan de {limit} MB die de werkplek een taak geeft"
+            )
+        if status == "weg":
+            worker.stop()
+            with self._lock:
+                self.counts.crashed += 1
+            raise JobFailed("het werkproces stopte onverwacht (geheugen op of een crash)")
+        raise JobFailed(str(value))
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            counts = dict(self.counts.__dict__)
+        finished = counts["done"] + counts["failed"]
+        return {
+            "wachtend": len(self.queue),
+            "bezig": counts["running"],
+            "klaar": counts["done"],
+            "mislukt": counts["failed"],
+            "te_lang": counts["timed_out"],
+            "gecrasht": counts["crashed"],
+            "werkers": len(self._workers),
+            "gemiddelde_wachttijd": round(counts["waited"] / finished, 3) if finished else None,
+            "langste_wachttijd": round(counts["longest_wait"], 3),
+            "gemiddelde_duur": round(counts["ran"] / finished, 3) if finished else None,
+        }
+
+    def close(self) -> None:
+        self.queue.close()
+        for worker in self._workers:
+            worker.stop()
+        for thread in self._threads:
+            thread.join(5)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s".replace(".", ",")
+
+
+class Workers:
+    """The werkplek's two lanes (see the module's docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jaarverslag.web.worker", "jaarverslag.web.jobs", "pandas"])
+        self.settings = settings
+        self.bouw = Lane("bouw", settings.workers, context, settings)
+        self.controle = Lane("controle", 1, context, settings)
+
+    def stats(self) -> dict[str, Any]:
+        return {"bouw": self.bouw.stats(), "controle": self.controle.stats()}
+
+    def close(self) -> None:
+        self.bouw.close()
+        self.controle.close()

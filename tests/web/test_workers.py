@@ -1,0 +1,206 @@
+"""The bounded process pool: a fair queue (one user's fifty builds don't starve another's one), a
+time and a memory limit per job, and a worker that dies is replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections import Counter
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jaarverslag.web.settings import MB, Settings
+from jaarverslag.web.store import Store
+from jaarverslag.web.workers import FairQueue, Job, JobFailed, Lane, Workers
+
+MINIMAL = b"titel: T\norganisatie: G\nsoort: jaarverslag\njaar: 2017\n"
+INDICATOREN = b"id,indicator,jaar,soort,waarde\np,P,2017,realisatie,1\n"
+
+
+def job(user: str, number: int, priority: int = 1) -> Job:
+    return Job(priority, number, user, "check", (), 1.0)
+
+
+def test_users_take_turns() -> None:
+    queue = FairQueue()
+    for number in range(50):
+        queue.put(job("anna", number))
+    queue.put(job("bram", 50))
+    taken = [queue.take(0) for _ in range(4)]
+    assert [(j.user, j.number) for j in taken if j] == [
+        ("anna", 0),
+        ("bram", 50),
+        ("anna", 1),
+        ("anna", 2),
+    ]
+
+
+def test_a_check_goes_before_a_users_own_builds() -> None:
+    queue = FairQueue()
+    queue.put(job("anna", 0, priority=2))
+    queue.put(job("anna", 1, priority=2))
+    queue.put(job("anna", 2, priority=0))
+    assert [queue.take(0).number for _ in range(3)] == [2, 0, 1]  # type: ignore[union-attr]
+
+
+def test_the_position_of_a_waiting_job() -> None:
+    queue = FairQueue()
+    anna = [job("anna", n) for n in range(5)]
+    for item in anna:
+        queue.put(item)
+    bram = job("bram", 9)
+    queue.put(bram)
+    assert queue.position(anna[0]) == 0
+    assert queue.position(bram) == 1  # after anna's first
+    assert queue.position(anna[3]) == 4  # anna 0, bram, anna 1, anna 2
+    assert queue.remove(anna[0]) and not queue.remove(anna[0])
+    assert queue.position(anna[1]) == 0 and queue.position(anna[0]) is None
+    assert queue.position(bram) == 1  # anna keeps her turn
+    assert len(queue) == 5
+
+
+def test_closing_cancels_what_waits() -> None:
+    queue = FairQueue()
+    waiting = job("anna", 0)
+    queue.put(waiting)
+    queue.close()
+    assert waiting.future.cancelled()
+    assert queue.take(0) is None
+
+
+@given(st.lists(st.sampled_from("abcde"), min_size=1, max_size=60))
+def test_no_user_waits_while_another_takes_twice(users: list[str]) -> None:
+    """Whatever was queued, between two jobs of one user every other user who still has a job
+    waiting gets one of theirs."""
+    queue = FairQueue()
+    for number, user in enumerate(users):
+        queue.put(job(user, number))
+    left = Counter(users)
+    since: dict[str, set[str]] = {}  #: who took a job since this user's last one
+    while (taken := queue.take(0)) is not None:
+        user = taken.user
+        if user in since:
+            waiting = {u for u, n in left.items() if n and u != user}
+            assert waiting <= since[user], (user, waiting, since[user])
+        for other in since.values():
+            other.add(user)
+        since[user] = set()
+        left[user] -= 1
+    assert sum(left.values()) == 0
+
+
+# -- real worker processes ---------------------------------------------------------------------
+
+
+def rapport(store: Store, clients: int = 0) -> dict[str, str]:
+    files = {"rapport.yaml": store.put(MINIMAL), "indicatoren.csv": store.put(INDICATOREN)}
+    if clients:
+        rows = ["client,peildatum,trede"] + [f"c{i},2017-01-01,{1 + i % 6}" for i in range(clients)]
+        files["clienten.csv"] = store.put(("\n".join(rows) + "\n").encode())
+    return files
+
+
+@pytest.mark.slow
+def test_a_job_past_its_time_is_stopped_and_the_worker_replaced(tmp_path: Path) -> None:
+    settings = Settings(data=tmp_path)
+    store = Store(settings.store)
+    workers = Workers(settings)
+    try:
+        files = rapport(store)
+        args = (settings.store, settings.work, "1", "r", files)
+        slow = workers.bouw.submit("anna", "check", args, timeout=0.05)
+        with pytest.raises(
+            JobFailed,
+            match=r"^gestopt na 0,05 s: dit duurde langer dan de werkplek een taak toestaat$",
+        ):
+            slow.future.result(60)
+        again = workers.bouw.submit("anna", "check", args, timeout=60)
+        assert again.future.result(60) == {"ok": True, "meldingen": []}
+        stats = workers.bouw.stats()
+        assert (stats["te_lang"], stats["mislukt"], stats["klaar"]) == (1, 1, 1)
+    finally:
+        workers.close()
+
+
+@pytest.mark.slow
+def test_a_job_past_its_memory_fails_with_a_message(tmp_path: Path) -> None:
+    settings = Settings(data=tmp_path, memory=800 * MB)
+    store = Store(settings.store)
+    workers = Workers(settings)
+    try:
+        big = workers.controle.submit(
+            "anna",
+            "check",
+            (settings.store, settings.work, "1", "r", rapport(store, 2_000_000)),
+            120,
+        )
+        with pytest.raises(
+            JobFailed,
+            match=r"^gestopt: meer geheugen nodig dan de 800 MB die de werkplek een taak geeft$",
+        ):
+            big.future.result(120)
+        small = workers.controle.submit(
+            "anna", "check", (settings.store, settings.work, "2", "r", rapport(store)), 120
+        )
+        assert small.future.result(120)["ok"] is True
+    finally:
+        workers.close()
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
+    import multiprocessing
+
+    settings = Settings(data=tmp_path)
+    store = Store(settings.store)
+    context = multiprocessing.get_context("forkserver")
+    lane = Lane("proef", 1, context, settings)
+    try:
+        files = rapport(store)
+        args = (settings.store, settings.work, "1", "r", files)
+        assert lane.submit("anna", "check", args, 60).future.result(60)["ok"]
+        pid = lane._workers[0].process.pid
+        doomed = lane.submit(
+            "anna", "check", (settings.store, settings.work, "2", "r", rapport(store, 300_000)), 60
+        )
+        while lane.stats()["bezig"] == 0:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(JobFailed, match="het werkproces stopte onverwacht"):
+            doomed.future.result(60)
+        assert lane.submit("anna", "check", args, 60).future.result(60)["ok"]
+        assert lane._workers[0].process.pid != pid
+    finally:
+        lane.close()
+
+
+@pytest.mark.slow
+def test_one_users_many_jobs_dont_starve_another(tmp_path: Path) -> None:
+    import multiprocessing
+
+    settings = Settings(data=tmp_path)
+    store = Store(settings.store)
+    lane = Lane("proef", 1, multiprocessing.get_context("forkserver"), settings)
+    try:
+        files = rapport(store)
+        finished: list[str] = []
+
+        def submit(user: str, key: str) -> Future[object]:
+            item = lane.submit(user, "check", (settings.store, settings.work, key, "r", files), 60)
+            item.future.add_done_callback(lambda _f: finished.append(user))
+            return item.future
+
+        anna = [submit("anna", f"a{n}") for n in range(6)]
+        bram = submit("bram", "b")
+        bram.result(60)
+        for future in anna:
+            future.result(60)
+        assert finished.index("bram") <= 2  # anna's first (maybe running already), then bram
+    finally:
+        lane.close()
