@@ -90,10 +90,13 @@ def build(tmp: Path, df: pd.DataFrame, n: int = 5, formats: tuple[str, ...] = ("
 
 
 def csv_tables(out: Path) -> dict[str, list[dict[str, str]]]:
+    """The ladder's open data by column, the unit at the end of a column's name left off."""
     tables = {}
     for path in sorted((out / "tabellen").glob("ladder_*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
-            tables[path.stem] = list(csv.DictReader(f))
+            rows = list(csv.DictReader(f))
+        unit = re.compile(r"(?<=.)_(aantal|procent)$")
+        tables[path.stem] = [{unit.sub("", k): v for k, v in r.items()} for r in rows]
     return tables
 
 
