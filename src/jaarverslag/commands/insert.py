@@ -226,6 +226,7 @@ def _splice(
         headings={n: styles[levels[n]] for n in used},
         table_style=table_style(word) if next(page.iter("table"), None) is not None else None,
         text_width=_text_width(word, heading.index),
+        own_font=False,  # the chapter is set in the document's font: its figures get room
     )
     removed = clear_chapter(word, heading)
     figures = figure_pngs(document)

@@ -86,29 +86,52 @@ COLUMNS: dict[str, str] = {
 NUMBER_FORMATS = {"bedrag": "#,##0", "jaar": "0", "peildatum": "dd-mm-yyyy", "inwoners": "#,##0"}
 
 
+INDICATOR_COLUMNS: tuple[str, ...] = ("id", "indicator", "jaar", "soort", "waarde", "eenheid")
+INDICATOR_COLUMNS += ("voetnoot", "bron", "peildatum", "status")
+
+
 def examples(jaar: int) -> dict[str, list[dict[str, object]]]:
     """Example rows per data file that build as they are, by column name."""
     vorig = jaar - 1
     p_baan, uit = "Aantal mensen met een participatiebaan", "Uitstroom naar werk"
-    eigen, cbs = "Eigen registratie", "CBS"
+    eigen, cbs, voorlopig = "Eigen registratie", "CBS", "voorlopig"
+    beschut = ("beschut", "Beschutte werkplekken")
     eind, nu = dt.date(vorig, 12, 31), dt.date(jaar, 12, 31)
     participatie, arbeid = "6.4 Begeleide participatie", "6.5 Arbeidsparticipatie"
     return {
         "indicatoren": _rows(
-            ("id", "indicator", "jaar", "soort", "waarde", "eenheid", "voetnoot", "bron")
-            + ("peildatum", "status"),
+            INDICATOR_COLUMNS,
             [
                 ("p_banen", p_baan, vorig, "realisatie", 400, "aantal", None, eigen),
                 ("p_banen", p_baan, jaar, "begroting", 500, "aantal", None, eigen),
                 ("p_banen", p_baan, jaar, "realisatie", 559, "aantal", None, eigen),
                 ("uitstroom", uit, vorig, "realisatie", 12.5, "percentage", None, cbs, eind),
                 ("uitstroom", uit, jaar, "begroting", 15, "percentage", None, cbs),
-                ("uitstroom", uit, jaar, "realisatie", 13.1, "percentage", None, cbs, nu)
-                + ("voorlopig",),
+                (
+                    "uitstroom",
+                    uit,
+                    jaar,
+                    "realisatie",
+                    13.1,
+                    "percentage",
+                    None,
+                    cbs,
+                    nu,
+                    voorlopig,
+                ),
                 ("beschut", "Beschutte werkplekken", vorig, "realisatie", 17, "aantal"),
                 ("beschut", "Beschutte werkplekken", jaar, "begroting", 44, "aantal"),
-                ("beschut", "Beschutte werkplekken", jaar, "realisatie", None, "aantal")
-                + ("Nog niet gemeten", None, None, "voorlopig"),
+                (
+                    *beschut,
+                    jaar,
+                    "realisatie",
+                    None,
+                    "aantal",
+                    "Nog niet gemeten",
+                    None,
+                    None,
+                    voorlopig,
+                ),
             ],
         ),
         "kosten": _rows(

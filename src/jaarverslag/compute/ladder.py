@@ -241,9 +241,9 @@ def measure_afspraken(
     m = counts.beweging
     een_peildatum = "er is maar één peildatum"
     # With one peildatum there is no "first and last": say what the noemer would be.
-    beide = (
-        f"op {first} en op {last}" if m is not None else f"op twee peildata (er is alleen {first})"
-    )
+    beide = f"op {first} en op {last} voorkomen"
+    if m is None:
+        beide = f"op twee peildata voorkomen (er is alleen {first})"
     specs: list[tuple[str, str, str, str, int | None, int | None, str | None]] = [
         (
             "behoud_trede_3_4",
@@ -251,7 +251,7 @@ def measure_afspraken(
             "Cliënten op trede 3 of 4 die niet zijn gedaald",
             f"cliënten op trede 3 of 4 op {first} die ook op {last} voorkomen"
             if m is not None
-            else f"cliënten op trede 3 of 4 die {beide} voorkomen",
+            else f"cliënten op trede 3 of 4 die {beide}",
             None if m is None else int(np.triu(m)[2:4].sum()),
             None if m is None else int(m[2:4].sum()),
             een_peildatum if m is None else None,
@@ -260,7 +260,7 @@ def measure_afspraken(
             "stijging",
             "Stijging op de participatieladder",
             "Cliënten die ten minste één trede zijn gestegen",
-            f"cliënten die {beide} voorkomen",
+            f"cliënten die {beide}",
             None if m is None else int(np.triu(m, k=1).sum()),
             None if m is None else int(m.sum()),
             een_peildatum if m is None else None,

@@ -240,7 +240,7 @@ def typographic(figure: str) -> str:
 
 def unbreakable(text: str) -> str:
     """Running text keeps a figure with its unit on one line: ``€ 100,40`` and ``5 procentpunt``
-    get a no-break space (PDF text extraction reads it as a space, DOCX as a plain space), and
+    get a no-break space (pdftotext reads it as a space; Word and HTML keep it), and
     the sign of an amount (``€ -40``) is a minus sign that holds to its digits."""
     text = text.replace("€ -", f"€{NBSP}{MINUS}").replace("€ ", f"€{NBSP}")
     return text.replace(f" {PROCENTPUNT}", f"{NBSP}{PROCENTPUNT}")

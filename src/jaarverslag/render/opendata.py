@@ -106,7 +106,8 @@ def table_csv(table: Table) -> str:
     shown = units if units is not None else [None] * len(table.columns)
     names = [column_name(c.key, u) for c, u in zip(table.columns, shown, strict=True)]
     extra = _extra_names(table)
-    header = [h for i, n in enumerate(names) for h in (n, *(f"{n}_{e}" for e in extra[i]))]
+    keys = [c.key for c in table.columns]  # what a value says beside it: ``<key>_status``
+    header = [h for i, n in enumerate(names) for h in (n, *(f"{keys[i]}_{e}" for e in extra[i]))]
     eenheid = ["eenheid"] if per_row else []
     writer.writerow(["omschrijving", "regelsoort", "groep", *eenheid, *header])
     group = ""

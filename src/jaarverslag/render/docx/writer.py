@@ -9,6 +9,7 @@ a rapport into the user's own document with it.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ HEADING_LEVEL = {"h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 
 #: Word's own heading styles, by level.
 WORD_HEADINGS = {level: f"Heading {level}" for level in range(1, 10)}
+#: White space as HTML collapses it (a no-break space is not among it).
+HTML_SPACE = " \t\n\r\f"
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,15 @@ class Look:
     someone's document, ``insert``). ``headings``: the paragraph style of each
     heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
     lines and header shading then replace ours. ``text_width``: the width between the margins
-    (EMU) where the content goes; by default that of the last section.
+    (EMU) where the content goes; by default that of the last section. ``own_font``: the text
+    is set in our own font (Open Sans), not in a house style's or a host document's.
     """
 
     title: bool = True
     headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
     table_style: str | None = None
     text_width: int | None = None
+    own_font: bool = True  #: set in our Open Sans; else a font we don't know (docx.tables)
 
 
 def render_docx(
@@ -85,7 +90,7 @@ def render_docx(
         default_look(word)
     else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
         ensure_styles(word, WRITER_STYLES)
-    write_html(word, html, figures_png)
+    write_html(word, html, figures_png, Look(own_font=reference is None))
     set_properties(word, document)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -103,6 +108,11 @@ def write_html(
     body = root.find("body")
     for element in body if body is not None else []:
         writer.block(element)
+
+
+def html_words(text: str) -> list[str]:
+    """``text`` split at HTML's white space (not at a no-break space, as ``str.split`` does)."""
+    return [w for w in re.split(f"[{HTML_SPACE}]+", text) if w]
 
 
 def _classes(element: HtmlElement) -> set[str]:
@@ -205,12 +215,13 @@ class _Writer:
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
-        """Collapse white space as HTML does, keeping one space at either end."""
+        """Collapse white space as HTML does, keeping one space at either end; a no-break
+        space is no white space to HTML, and stays (``€ 1.715.000`` holds together in Word)."""
         if not text:
             return
-        core = " ".join(text.split())
-        lead = " " if text[0].isspace() else ""
-        trail = " " if text[-1].isspace() and core else ""
+        core = " ".join(html_words(text))
+        lead = " " if text[0] in HTML_SPACE else ""
+        trail = " " if text[-1] in HTML_SPACE and core else ""
         run = paragraph.add_run(lead + core + trail)
         run.bold = bold or None
         run.italic = italic or None
@@ -292,6 +303,7 @@ class _Writer:
             short=short,
             marked=marked,
             text_width=self._text_width(),
+            wide=not self.look.own_font,
         )
         keep_together(table, header_rows)
         self.last_table = table
