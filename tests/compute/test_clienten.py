@@ -490,6 +490,14 @@ def test_privacy_holds_everywhere(df: pd.DataFrame, n: int) -> None:
     result = ladder(df, min_celgrootte=n)
     for table in result.tables:
         for row in table.rows:
+            # a row left out stays with x in every cell, and the note names it (issue 26)
+            left_out = f"de rij ‘{row.label}’" in (table.note or "") or (
+                f"‘{row.label}’" in (table.note or "") and "de rijen" in (table.note or "")
+            )
+            if left_out:
+                counts = [c for c in row.cells if c.unit == "aantal" and c.value is not None]
+                assert all(c.suppressed == MARK for c in counts)
+                continue
             for cell in row.cells:
                 assert cell.suppressed in (None, MARK)
                 if cell.unit != "aantal" or cell.value is None:

@@ -106,6 +106,13 @@ def html_tables(out: Path) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
+def unmarked(text: str) -> str:
+    """A printed cell without its footnote marker (the rounding note's ``*``: HTML reads it as
+    "voetnoot *", the DOCX hangs it on a tab stop, pdftotext reads it as a word)."""
+    text = re.sub(r"\s*voetnoot [*a-z,]+$", "", text.replace("\t", " ").strip())
+    return re.sub(r"\s\*$", "", text).strip()
+
+
 def as_csv(text: str) -> str:
     """A printed cell as the open data writes it: ``1.234`` → ``1234``, ``12,5%`` → ``12.5``."""
     text = text.strip()
@@ -132,13 +139,16 @@ def assert_formats_agree(out: Path, formats: tuple[str, ...] = ("html",)) -> Non
     assert set(html) == set(data)
     lines: list[str] = []
     if "pdf" in formats:
-        lines = [" ".join(line.split()) for line in pdf_text(out / "r.pdf").splitlines()]
+        lines = [
+            " ".join(line.replace(" *", " ").split())
+            for line in pdf_text(out / "r.pdf").splitlines()
+        ]
     words = []
     if "docx" in formats:
         document = docx.Document(str(out / "r.docx"))
-        words = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+        words = [[unmarked(c.text) for c in row.cells] for t in document.tables for row in t.rows]
     for name, rows in data.items():
-        printed = [r for r in html[name] if len(r) > 1]
+        printed = [[unmarked(c) for c in r] for r in html[name] if len(r) > 1]
         assert len(printed) == len(rows), name
         for row, cells in zip(rows, printed, strict=True):
             assert cells[0] == row["omschrijving"]

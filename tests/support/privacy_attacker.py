@@ -16,6 +16,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -140,7 +141,7 @@ def _withheld(html: str) -> tuple[set[str], set[str]]:
     rows = set()
     pattern = r"Om privacyredenen weggelaten: de cijfers van de rij(?:en)? ([^<]*?) \(elke cel x\)"
     for names in re.findall(pattern, html):
-        rows.update(re.findall(r"‘([^’]*)’", names))
+        rows.update(unescape(n) for n in re.findall(r"‘([^’]*)’", names))  # "&lt; 27 jaar"
     return tables, rows
 
 
