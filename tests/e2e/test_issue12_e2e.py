@@ -162,13 +162,14 @@ def test_every_year_is_shown_and_a_limit_is_reported(tmp_path):
     assert cells(tables)[1] == ["Aantal A", "5", "10", "20", "25", "30", "40"]
     assert "Aantal A 5 10 20 25 30 40" in text
     raw = (outcome.output / "tabellen" / "indicatoren.csv").read_text(encoding="utf-8")
-    assert raw.splitlines()[0].split(",")[3:] == [  # each column says its unit (issue 26)
-        "realisatie_2014_aantal",
-        "realisatie_2015_aantal",
-        "realisatie_2016_aantal",
-        "begroting_2017_aantal",
-        "realisatie_2017_aantal",
-        "realisatie_2018_aantal",
+    assert raw.splitlines()[0].split(",")[3:] == [  # each row says its unit (issue 26)
+        "eenheid",
+        "realisatie_2014",
+        "realisatie_2015",
+        "realisatie_2016",
+        "begroting_2017",
+        "realisatie_2017",
+        "realisatie_2018",
     ]
 
     limited = write_rapport(

@@ -465,7 +465,7 @@ def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path:
     out = built(tmp_path, **files)
     for naam, n in (("cuijk", "33"), ("eelde", "55")):
         table = rows(out / naam / "tabellen" / "indicatoren.csv")
-        assert [r["begroting_2025_aantal"] for r in table] == [n]
+        assert [(r["eenheid"], r["begroting_2025"]) for r in table] == [("aantal", n)]
         page = (out / naam / f"{naam}.html").read_text(encoding="utf-8")
         assert f"We wil {n} banen." in page  # the live figure is this gemeente's
     (outcome,) = check([tmp_path / "r"])

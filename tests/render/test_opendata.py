@@ -76,6 +76,20 @@ def test_names_that_say_their_unit_stay_and_a_column_unit_overrides() -> None:
     ]
 
 
+def test_an_indicator_table_says_each_row_s_unit_whatever_its_rows() -> None:
+    """So every gemeente of a reeks (and every year) gets the same columns."""
+    table = Table(
+        "indicatoren",
+        "I",
+        "",
+        (Column("2017", "realisatie_2017"),),
+        (Row("A", (Cell(559),)),),
+        unit_per_row=True,
+    )
+    header, row = rows(table_csv(table))
+    assert header[3:] == ["eenheid", "realisatie_2017"] and row[3:] == ["aantal", "559"]
+
+
 def test_rows_of_different_units_each_say_theirs() -> None:
     table = Table(
         "indicatoren",
@@ -170,7 +184,8 @@ def test_a_minimal_rapport_s_indicators_carry_their_source(tmp_path: Path) -> No
         "omschrijving": "A",
         "regelsoort": "post",
         "groep": "",
-        "realisatie_2017_aantal": "1",
+        "eenheid": "aantal",
+        "realisatie_2017": "1",
         "realisatie_2017_status": "voorlopig",
         "realisatie_2017_bron": "CBS",
         "realisatie_2017_peildatum": "2017-12-31",

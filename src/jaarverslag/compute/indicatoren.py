@@ -148,6 +148,7 @@ def indicator_table(
         ),
         footnotes=tuple((markers[t], t) for t in texts),
         sources=(line,) if line else (),
+        unit_per_row=True,  # an indicator is a row: the open data says each one's unit
     )
 
 

@@ -77,7 +77,8 @@ class Table:
     ``stub`` is the header of the first (label) column. ``footnotes`` are (marker, text) pairs
     printed under the table. ``note`` is a line under the caption, e.g. ``(x € 1.000)``.
     ``sources``: lines under the footnotes that say where the figures come from
-    (``Bron: CBS; peildatum 1 januari 2024.``).
+    (``Bron: CBS; peildatum 1 januari 2024.``). ``unit_per_row``: a row is one quantity with
+    a unit of its own (an indicator), so the open data says each row's unit.
     """
 
     name: str
@@ -88,6 +89,7 @@ class Table:
     footnotes: tuple[tuple[str, str], ...] = ()
     note: str | None = None
     sources: tuple[str, ...] = ()
+    unit_per_row: bool = False
 
     @property
     def marked_columns(self) -> frozenset[int]:

@@ -8,9 +8,9 @@ spreadsheet would run as a formula is prefixed with ``'``.
 Every table says the unit of its figures, by one rule (docs: *Open data*): a column of figures
 of one unit ends its name with that unit — ``_aantal``, ``_procent``, ``_euro``,
 ``_duizend_euro`` (amounts in thousands), ``_euro_per_inwoner`` — unless its name already ends
-with it (``aantal``, ``percentage``, ``pct_…`` say it); a table whose rows differ in unit (the
-indicators: a count, a percentage, an amount per row) has a column ``eenheid`` after ``groep``
-with each row's unit instead.
+with it (``aantal``, ``percentage``, ``pct_…`` say it); a table whose rows are each a quantity
+of its own (the indicators: a count, a percentage, an amount) has a column ``eenheid`` after
+``groep`` with each row's unit instead, and so has a table whose rows differ in unit.
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def _found(table: Table, index: int, scale: int) -> set[str]:
 
 
 def column_units(table: Table) -> list[str | None] | None:
-    """Per column the unit of its figures (None: a text column); None when some column holds
-    figures of several units (the rows then say theirs)."""
+    """Per column the unit of its figures (None: a text column); None when the rows say theirs:
+    a table of one quantity per row (the indicators), or a column of several units."""
+    if table.unit_per_row:
+        return None
     scale = amount_scale(table.note)
     units: list[str | None] = []
     for index, column in enumerate(table.columns):
