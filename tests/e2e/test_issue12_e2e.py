@@ -224,7 +224,7 @@ def test_a_long_series_stays_on_the_page(tmp_path):
         f.replace("€", "€ ") for f in figures[14:]
     ]
     assert "Tabel 1 (vervolg) Prestatie-indicatoren" in text
-    assert len(opendata(outcome, "indicatoren")[0]) == 3 + 17
+    assert len(opendata(outcome, "indicatoren")[0]) == 4 + 17  # and the column eenheid
 
 
 # -- 6. kosten that add up on paper ------------------------------------------------------------
