@@ -37,7 +37,8 @@ def figures():
         ('realisatie("p_banen", 2016)', "400"),
         ('doel("p_banen", 2017)', "500"),
         ('verschil("p_banen", 2017)', "+59"),  # 559 - 500
-        ('verschil("beschut_nieuw", 2017)', "-9"),  # 35 - 44, not a Markdown list
+        # 35 - 44 with a real minus (U+2212: holds to its digits), not a Markdown list
+        ('verschil("beschut_nieuw", 2017)', "\u22129"),
         ('verschil("p_banen", 2017, 2016)', "+159"),  # 559 - 400
         ('procent_van_doel("p_banen", 2017)', "111,8%"),  # 559 / 500
         ('procent_van_doel("beschut_nieuw", 2017)', "79,5%"),  # 35 / 44 = 0,7954…
@@ -199,13 +200,13 @@ def test_live_figures_in_procentpunt_cents_and_shares_that_agree(tmp_path):
     figures = load_rapport(folder).figures
     expected = {
         'verschil("pct", 2017, 2016)': "+5 procentpunt",
-        'verschil("pct", 2017)': "-5 procentpunt",
+        'verschil("pct", 2017)': "\u22125 procentpunt",
         'realisatie("pct", 2017)': "55%",
         'realisatie("eur", 2016)': "€ 100,00",
         'realisatie("eur", 2017)': "€ 100,40",
         'verschil("eur", 2017, 2016)': "€ +0,40",
         'procent_van_doel("d", 2017)': "99,95%",
-        'verschil("d", 2017)': "-1",
+        'verschil("d", 2017)': "\u22121",
     }
     for expression, printed in expected.items():
         html = prose_to_html("{{ " + expression + " }}", "t.md", figures)

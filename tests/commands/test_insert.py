@@ -112,9 +112,10 @@ def test_chapter_nine_is_replaced_and_nothing_else_changes(beleidsplan: Path) ->
         assert header is not None and header.get(f"{W}val") == "true"
     split = [[c.text.strip() for c in row.cells] for row in tables[1].rows]
     assert split[1:4] == [
-        ["Leidschendam-Voorburg", "74%", "€ 360.000", "€ 360.000", "€ 183.000"],
-        ["Wassenaar", "14%", "€ 68.000", "€ 68.000", "€ 34.000"],
-        ["Voorschoten", "12%", "€ 59.000", "€ 59.000", "€ 30.000"],
+        # a figure is one word to Word: a no-break space after € (issue 26)
+        ["Leidschendam-Voorburg", "74%", "€\u00a0360.000", "€\u00a0360.000", "€\u00a0183.000"],
+        ["Wassenaar", "14%", "€\u00a068.000", "€\u00a068.000", "€\u00a034.000"],
+        ["Voorschoten", "12%", "€\u00a059.000", "€\u00a059.000", "€\u00a030.000"],
     ]
     assert "361.000" not in "".join(text(t._tbl) for t in tables)  # the old hand-copied split
 
@@ -351,7 +352,7 @@ def test_of_a_reeks_the_chapter_is_one_gemeente_s(beleidsplan: Path, tmp_path: P
         for r in t.rows
         for c in r.cells
     ]
-    assert "€ 123.456" in cells and "€ 654.321" not in cells
+    assert "€\u00a0123.456" in cells and "€\u00a0654.321" not in cells
     code, output = insert(WASSENAAR, beleidsplan, "--heading", "Financiën", "--gemeente", "x")
     assert code == 1 and "--gemeente: alleen een reeks" in output
 

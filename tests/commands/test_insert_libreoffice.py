@@ -149,3 +149,44 @@ def test_the_document_s_own_table_of_contents_takes_the_chapter_in(
     word = docx.Document(str(work / "hoofdstuk9.docx"))
     captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
     assert any(c.startswith("Tabel 1 ") for c in captions), captions
+
+
+STANDS = ((2022, "realisatie"), (2023, "begroting"), (2023, "begroting_na_wijziging"))
+STANDS += ((2023, "realisatie"),)
+# Issue 26: in a plain house style (Arial, Word's own table style) the bold saldo
+# ``€ -1.715.000`` printed as ``€ -`` on one line and ``1.715.000`` on the next.
+KOSTEN = "post;soort;jaar;stand;bedrag\n" + "".join(
+    f"{post};{soort};{jaar};{stand};{bedrag}\n"
+    for post, soort, rows in (
+        ("6.3 Inkomensregelingen", "lasten", (1_250_000, 1_300_000, 1_400_000, 1_435_000)),
+        ("6.4 Begeleide participatie", "lasten", (1_000_000, 1_000_000, 1_100_000, 1_050_000)),
+        ("6.5 Arbeidsparticipatie", "lasten", (480_000, 500_000, 520_000, 560_000)),
+        ("6.3 Inkomensregelingen", "baten", (900_000, 950_000, 1_000_000, 1_030_000)),
+        ("6.4 Begeleide participatie", "baten", (250_000, 200_000, 250_000, 300_000)),
+    )
+    for (jaar, stand), bedrag in zip(STANDS, rows, strict=True)
+)
+
+
+def test_a_figure_never_breaks_in_a_plain_house_style(tmp_path: Path) -> None:
+    from support.helpers import write_rapport
+
+    yaml = "titel: Jaarverslag 2023\norganisatie: Proefstad\nsoort: jaarverslag\njaar: 2023\n"
+    rapport = write_rapport(tmp_path / "k", {"rapport.yaml": yaml, "kosten.csv": KOSTEN})
+    word = docx.Document()
+    word.styles["Normal"].font.name = "Arial"
+    word.styles["Normal"].font.size = docx.shared.Pt(11)
+    for text, level in (("Inleiding", 1), ("Financiën", 1), ("Slot", 1)):
+        word.add_heading(text, level)
+        word.add_paragraph("Tekst van de gemeente.")
+    word.save(str(tmp_path / "plain.docx"))
+    insert(rapport, tmp_path / "plain.docx", "--heading", "Financiën", "-o", tmp_path / "k.docx")
+    soffice([tmp_path / "k.docx"], tmp_path / "pdf")
+    lines = [" ".join(line.split()) for line in pdf_text(tmp_path / "pdf" / "k.pdf").splitlines()]
+    saldo = next(line for line in lines if line.startswith("Saldo van baten en"))
+    for figure in ("1.580.000", "1.650.000", "1.770.000", "1.715.000"):
+        # each amount whole, on the line of its label (a minus sign or a hyphen alike)
+        assert re.search(f"€ [-\u2212]{figure}", saldo), saldo
+    built = tmp_path / "out"
+    CliRunner().invoke(main, ["build", str(rapport), "-o", str(built), "-f", "html"])
+    assert not missing_rows("\n".join(lines), table_rows(built / "k"))

@@ -51,7 +51,7 @@ def test_it_builds_as_it_is(starter: Path, tmp_path: Path) -> None:
     assert outcome.ok, outcome.problems
     assert outcome.problems == []
     html = (tmp_path / "out" / "mijn-rapport" / "mijn-rapport.html").read_text("utf-8")
-    for figure in ("559", "€ 1.236.500", "€ 95.000", "74%", "13,1%"):
+    for figure in ("559", "€\u00a01.236.500", "€\u00a095.000", "74%", "13,1%", "n.n.b."):
         assert figure in html
 
 

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jaarverslag.compute.afronding import NOTE
 from jaarverslag.compute.beleidsplan import (
     check_verdeelsleutel,
     maatregelen_table,
@@ -131,6 +132,60 @@ def test_ev_label() -> None:
     stopped = frame.loc[~((frame["post"] == "Keuringen en opleidingen") & (frame["jaar"] == 2026))]
     table, _ = maatregelen_table(stopped, file="m.csv")
     assert table.columns[-1].label == "2026"
+
+
+def test_ev_only_heads_a_column_of_structural_amounts() -> None:
+    """Issue 26: "2026 e.v." stood above an incidental amount of 2026, which doesn't run on.
+    Then the column is a plain year and the note says which amounts run on; in every mode."""
+    frame = pd.concat(
+        [seed_maatregelen(), maatregelen(("Eenmalig onderzoek", "incidenteel", 2026, 30_000))]
+    )
+    frame["_line"] = range(2, 2 + len(frame))
+    note = (
+        "De structurele bedragen van 2026 gelden ook voor de jaren daarna (2026 e.v.); "
+        "de incidentele bedragen van 2026 niet."
+    )
+    for ev in ("auto", True):
+        table, _ = maatregelen_table(frame, file="m.csv", ev_label=ev)
+        assert table.columns[-1].label == "2026"
+        assert table.note == note
+        split = verdeling_table(frame, SEED_KEY, afronding=1000, ev_label=ev)
+        assert split.columns[-1].label == "2026" and split.note == note
+    # an incidental 0 (or no amount) in the last year is no amount: e.v. stays
+    zero = frame.assign(bedrag=frame["bedrag"].where(frame["post"] != "Eenmalig onderzoek", 0))
+    assert maatregelen_table(zero, file="m.csv")[0].columns[-1].label == "2026 e.v."
+    table, _ = maatregelen_table(frame, file="m.csv", ev_label=False)
+    assert table.columns[-1].label == "2026" and table.note is None
+
+
+def test_parts_that_print_rounded_get_a_rounding_note() -> None:
+    """Issue 26: money never past the cent, in thousands whole: printed parts can then add up
+    to another figure than their printed total, and the table says so at that total."""
+    cents = maatregelen(*((p, "structureel", 2024, 0.333) for p in ("A", "B", "C")))
+    table, _ = maatregelen_table(cents, file="m.csv")
+    shown = {r.label: (format_cell(r.cells[0]), r.cells[0].markers) for r in table.rows}
+    assert shown["A"] == ("€ 0,33", ())
+    assert shown["Subtotaal structureel"] == ("€ 1,00", ("*",))  # 0,33 × 3 = 0,99
+    assert shown["Totale lasten"] == ("€ 1,00", ())  # its part, the subtotal, prints 1,00
+    assert table.footnotes == (("*", NOTE),)
+    thousands = maatregelen(("A", "structureel", 2024, 12.5), ("B", "structureel", 2024, 12.5))
+    table, _ = maatregelen_table(thousands, file="m.csv", bedragen_in=1000)
+    shown = {r.label: (format_cell(r.cells[0]), r.cells[0].markers) for r in table.rows}
+    assert shown["A"] == ("€ 13", ())  # whole thousands, half away from zero
+    assert shown["Subtotaal structureel"] == ("€ 25", ("*",))  # 13 + 13 = 26
+    whole, _ = maatregelen_table(seed_maatregelen(), file="m.csv")
+    assert whole.footnotes == ()  # the seed adds up on paper
+
+
+def test_shares_print_with_one_number_of_decimals() -> None:
+    """Issue 26: ``74,1% / 13,9% / 12%`` mixed decimals in one column; a share typed ``12,0``
+    keeps its decimal."""
+    key = sleutel(("A", 74.1), ("B", 13.9), ("C", 12))
+    table = verdeling_table(seed_maatregelen(), key, afronding=1000)
+    assert [format_cell(r.cells[0]) for r in table.rows] == ["74,1%", "13,9%", "12,0%", "100,0%"]
+    typed = sleutel(("A", 74), ("B", 14), ("C", 12)).assign(_aandeel_decimals=[1, 0, 0])
+    table = verdeling_table(seed_maatregelen(), typed, afronding=1000)
+    assert [format_cell(r.cells[0]) for r in table.rows] == ["74,0%", "14,0%", "12,0%", "100,0%"]
 
 
 def test_maatregelen_are_printed_unrounded() -> None:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jaarverslag.compute.afronding import NOTE
 from jaarverslag.compute.clienten import MARK, LadderResult, datum_lang, ladder, prestatie_zinnen
 from jaarverslag.compute.ladder_uitkomsten import legend, share_cell, verdict_cell
 from jaarverslag.core.model import Table
@@ -176,7 +177,8 @@ def test_categorie_with_units_and_meaning(known: LadderResult) -> None:
     assert v["Categorie onbekend"] == [1, pct(1, 9)]
     assert v["Totaal"] == [9, 100.0]
     kinds = Counter(r.kind for r in t.rows)
-    assert kinds == {"groep": 2, "post": 8, "subtotaal": 2, "totaal": 1}
+    assert kinds == {"groep": 3, "post": 8, "subtotaal": 2, "totaal": 1}  # "Zonder unit"
+    assert v["Zonder unit"] == []  # Categorie onbekend in no unit, outside both subtotals
 
 
 def test_uitstroom_and_in_out(known: LadderResult) -> None:
@@ -291,6 +293,40 @@ def test_one_peildatum() -> None:
     assert prestatie_zinnen(result)[0] == (
         "Behoud trede 3 en 4: niet te bepalen, want er is maar één peildatum (norm 95%)."
     )
+    # Issue 26: the noemer read "op 31 december 2017 die ook op 31 december 2017 voorkomen"
+    noemers = [r.cells[-1].value for r in result.table("ladder_prestatieafspraken").rows]
+    assert noemers[:2] == [
+        "cliënten op trede 3 of 4 die op twee peildata voorkomen (er is alleen 31 december 2017)",
+        "cliënten die op twee peildata voorkomen (er is alleen 31 december 2017)",
+    ]
+    assert all(str(n).count("31 december 2017") <= 1 for n in noemers)
+
+
+def test_percentages_that_do_not_add_up_get_a_rounding_note() -> None:
+    """Issue 26: a subtotal 64,2% over rows adding up to 64,1%, a Totaal of 100,0% over rows
+    adding up to 100,1% printed without a word. KNOWN: 22,2 + 11,1 + 11,1 + 22,2 = 66,6 beside a
+    subtotal of 66,7% (6 of 9); the three thirds of trede 3 add up to 99,9% beside 100,0%."""
+    result = ladder(KNOWN, min_celgrootte=0)
+    categorie = result.table("ladder_categorie")
+    marked = {r.label: [c.markers for c in r.cells] for r in categorie.rows if r.cells}
+    assert marked["Subtotaal Participatie"] == [(), ("*",)]
+    assert marked["Subtotaal Re-integratie"] == [(), ()]  # 11,1 + 11,1 + 0,0 = 22,2
+    assert marked["Totaal"] == [(), ()]  # 22,2 + 66,7 + 11,1 = 100,0
+    assert categorie.footnotes == (("*", NOTE),)
+    beweging = printed(result.table("ladder_beweging_pct"))
+    assert beweging["3 deelname georganiseerde activiteiten"][1:4] == ["33,3%"] * 3
+    rows = {r.label: r for r in result.table("ladder_beweging_pct").rows}
+    assert rows["3 deelname georganiseerde activiteiten"].cells[6].markers == ("*",)
+    assert rows["4 onbetaald werk"].cells[6].markers == ()
+
+
+def test_a_column_of_percentages_has_one_number_of_decimals() -> None:
+    """A norm of 97,5% beside 60% and 15%: the column prints 97,5% / 60,0% / 15,0%, in the
+    table and in its sentences alike."""
+    result = ladder(KNOWN, min_celgrootte=0, afspraken={"behoud_trede_3_4": 97.5})
+    norms = [format_cell(r.cells[0]) for r in result.table("ladder_prestatieafspraken").rows]
+    assert norms == ["97,5%", "60,0%", "15,0%"]
+    assert all(f"norm {n})." in z for n, z in zip(norms, prestatie_zinnen(result), strict=True))
 
 
 def test_missing_optional_columns() -> None:
@@ -373,7 +409,7 @@ def test_secondary_suppression_of_a_lone_small_cell() -> None:
 def test_min_celgrootte_zero_turns_it_off() -> None:
     result = ladder(KNOWN, min_celgrootte=0)
     assert all(c.suppressed is None for t in result.tables for r in t.rows for c in r.cells)
-    assert all(t.footnotes == () for t in result.tables)
+    assert all(m != "x" for t in result.tables for m, _ in t.footnotes)  # no privacy legend
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -454,6 +490,14 @@ def test_privacy_holds_everywhere(df: pd.DataFrame, n: int) -> None:
     result = ladder(df, min_celgrootte=n)
     for table in result.tables:
         for row in table.rows:
+            # a row left out stays with x in every cell, and the note names it (issue 26)
+            left_out = f"de rij ‘{row.label}’" in (table.note or "") or (
+                f"‘{row.label}’" in (table.note or "") and "de rijen" in (table.note or "")
+            )
+            if left_out:
+                counts = [c for c in row.cells if c.unit == "aantal" and c.value is not None]
+                assert all(c.suppressed == MARK for c in counts)
+                continue
             for cell in row.cells:
                 assert cell.suppressed in (None, MARK)
                 if cell.unit != "aantal" or cell.value is None:

@@ -20,6 +20,7 @@ def conclusion(*args, **kwargs) -> str:
     """The generated text, read as pdftotext and Word read it: a no-break space is a space."""
     text = generated(*args, **kwargs)
     assert "€ " not in text and " procentpunt" not in text  # a unit never leaves its figure
+    assert not re.search(r"-\d", text)  # a figure's sign is a minus (U+2212) that holds to it
     return text.replace("\u00a0", " ")
 
 
@@ -108,7 +109,7 @@ def test_units_and_tiny_changes():
     text = conclusion(
         ind({2016: 50.0, 2017: 52.5}, {2017: 55}, eenheid="percentage"), "jaarverslag", 2017
     )
-    assert "van 50% in 2016 naar 52,5% in 2017 (+2,5 procentpunt; relatief +5,0%)" in text
+    assert "van 50,0% in 2016 naar 52,5% in 2017 (+2,5 procentpunt; relatief +5,0%)" in text
     assert "niet gehaald: 2,5 procentpunt onder het doel." in text  # no "% van het doel"
     # 100.000 → 100.001 is +0,001%: printed with the decimals it takes not to read 0,0%.
     tiny = conclusion(ind({2016: 100000, 2017: 100001}), "jaarverslag", 2017)
@@ -165,12 +166,13 @@ def test_no_data_at_all_says_so_with_the_footnote():
 
 VALUES = st.decimals(min_value=-(10**6), max_value=10**6, places=2).map(float)
 MAYBE = st.one_of(st.none(), VALUES)
-NUMBER = r"-?[\d.]+(?:,\d+)?"
+NUMBER = r"[-\u2212]?[\d.]+(?:,\d+)?"  # a printed minus is U+2212
 
 
 def dutch(text: str) -> Fraction:
-    """A printed Dutch number (``€ 1.234,50``, ``-9``, ``99,95``) back to an exact value."""
-    return Fraction(text.replace("€", "").replace(" ", "").replace(".", "").replace(",", "."))
+    """A printed Dutch number (``€ 1.234,50``, ``−9``, ``99,95``) back to an exact value."""
+    plain = text.replace("€", "").replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
+    return Fraction(plain.replace(".", "").replace(",", "."))
 
 
 def size_word(percent: Fraction, licht: Fraction, fors: Fraction) -> str:
@@ -200,7 +202,9 @@ def test_change_word_follows_the_arithmetic(old, new, licht, extra):
 @given(old=MAYBE, new=MAYBE, target=MAYBE, richting=st.sampled_from(["hoger", "lager"]))
 def test_sentences_agree_with_their_printed_numbers(old, new, target, richting):
     text = conclusion(ind({2016: old, 2017: new}, {2017: target}, richting), "jaarverslag", 2017)
-    moved = re.search(r"(gestegen|gedaald) van (\S+) in 2016 naar (\S+) in 2017 \(([+-])", text)
+    moved = re.search(
+        r"(gestegen|gedaald) van (\S+) in 2016 naar (\S+) in 2017 \(([+\u2212])", text
+    )
     if moved:
         word, a, b, sign = moved.groups()
         assert (dutch(b) > dutch(a)) == (word == "gestegen") == (sign == "+")
@@ -243,6 +247,8 @@ def test_verdicts_near_the_norm_agree_with_the_printed_share(
     realisatie is exactly on target; the printed difference is the exact one."""
     new = target * (1 + nudge) if relative else target + nudge
     new = Fraction(round(new * 10**6), 10**6)  # the data's precision
+    if eenheid == "euro":  # money is kept and printed to the cent, never more
+        new = Fraction(round(new * 100), 100)
     text = conclusion(
         ind({2017: float(new)}, {2017: float(target)}, richting, eenheid), "jaarverslag", 2017
     )
@@ -251,7 +257,7 @@ def test_verdicts_near_the_norm_agree_with_the_printed_share(
     if new == target:
         assert "precies gehaald" in text
         return
-    amount = re.search(rf"(€ )?({NUMBER})( procentpunt)? (boven|onder) het doel", text)
+    amount = re.search(rf"(€\s)?({NUMBER})(\sprocentpunt)? (boven|onder) het doel", text)
     assert amount, text
     assert dutch(amount.group(2)) == abs(new - target)
     assert (amount.group(3) is not None) == (eenheid == "percentage")
@@ -285,6 +291,8 @@ def test_change_words_near_every_threshold_agree_with_the_printed_percent(
     percent = {"nul": Fraction(0), "licht": licht, "fors": fors}[edge] + nudge
     new = old + abs(old) * (-percent if down else percent) / 100
     new = Fraction(round(new * 10**6), 10**6)
+    if eenheid == "euro":  # money is kept and printed to the cent, never more
+        new = Fraction(round(new * 100), 100)
     drempels = {"licht": float(licht), "fors": float(fors)}
     facts = ind({2016: float(old), 2017: float(new)}, eenheid=eenheid)
     text = conclusion(facts, "jaarverslag", 2017, drempels)
@@ -292,8 +300,8 @@ def test_change_words_near_every_threshold_agree_with_the_printed_percent(
         assert "gelijk gebleven" in text
         return
     found = re.search(
-        rf"(licht|duidelijk|fors) (gestegen|gedaald) van .* \((€ )?([+-]{NUMBER})"
-        rf"( procentpunt)?; (relatief )?([+-]{NUMBER})%\)",
+        rf"(licht|duidelijk|fors) (gestegen|gedaald) van .* \((€\s)?([+]?{NUMBER})"
+        rf"(\sprocentpunt)?; (relatief )?([+]?{NUMBER})%\)",
         text,
     )
     assert found, text

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 from fractions import Fraction
 from pathlib import Path
@@ -24,7 +25,7 @@ from support.helpers import DATA, write_rapport
 from jaarverslag.analysis.analyse import gemeente_analysis, load_rapport
 from jaarverslag.build.pipeline import build_one
 from jaarverslag.core.model import Table, Text
-from jaarverslag.core.numbers import exact, round_half_up
+from jaarverslag.core.numbers import format_euro, round_half_up
 from jaarverslag.core.slugs import slug
 
 IV3 = DATA / "iv3-begroting-2025"
@@ -74,15 +75,16 @@ def test_verschil_and_vn_recomputed(iv3: Path) -> None:
                 now = amounts[(gemeente, code, soort, 2025)] / 1000
                 verschil = before - now if soort == "lasten" else now - before
                 row = got[(soort.capitalize(), name)]
-                assert Fraction(row["verschil"]) == verschil, (gemeente, code, soort)
+                # amounts in thousands: the open data's column says so
+                assert Fraction(row["verschil_duizend_euro"]) == verschil, (gemeente, code, soort)
                 assert row["vn"] == ("V" if verschil > 0 else "N" if verschil < 0 else "")
 
 
 def printed(value: Fraction, cell: str, where: tuple[str, ...]) -> None:
     """The open data holds the figure as printed: the exact value rounded half away from zero
-    to the cell's decimals (cents at least)."""
-    decimals = len(cell.partition(".")[2])
-    assert Fraction(cell) == Fraction(round_half_up(value, max(decimals, 2))), (*where, cell)
+    to the cent (never more decimals)."""
+    assert len(cell.partition(".")[2]) <= 2, (*where, cell)
+    assert Fraction(cell) == Fraction(round_half_up(value, 2)), (*where, cell)
 
 
 def test_per_inwoner_medians_places_and_nederland_recomputed(iv3: Path) -> None:
@@ -102,10 +104,12 @@ def test_per_inwoner_medians_places_and_nederland_recomputed(iv3: Path) -> None:
                 members = [per[g] for g in gemeenten if klasse[g] == klasse[gemeente]]
                 higher = sum(1 for v in members if v > per[gemeente])
                 where = (gemeente, name, soort)
-                printed(per[gemeente], row["per_inwoner"], where)
-                printed(statistics.median(members), row["mediaan_grootteklasse"], where)
-                printed(statistics.median(per.values()), row["mediaan_alle_gemeenten"], where)
-                printed(nederland, row["nederland"], where)
+                printed(per[gemeente], row["gemeente_euro_per_inwoner"], where)
+                median_klasse = row["mediaan_grootteklasse_euro_per_inwoner"]
+                printed(statistics.median(members), median_klasse, where)
+                median = row["mediaan_alle_gemeenten_euro_per_inwoner"]
+                printed(statistics.median(per.values()), median, where)
+                printed(nederland, row["nederland_euro_per_inwoner"], where)
                 assert row["plaats"] == f"{higher + 1} van {len(members)}"
 
 
@@ -114,7 +118,11 @@ def test_the_index_holds_every_gemeente_of_the_file(iv3: Path) -> None:
     _, inwoners, _ = independent()
     assert [r["omschrijving"] for r in overview[:-1]] == [g for g in inwoners if g != "Nederland"]
     assert overview[-1]["omschrijving"] == "Nederland" and overview[-1]["regelsoort"] == "totaal"
-    assert sum(int(r["inwoners"]) for r in overview[:-1]) == int(overview[-1]["inwoners"])
+    inwoners = [int(r["aantal_inwoners"]) for r in overview]
+    assert sum(inwoners[:-1]) == inwoners[-1]
+    # every column of figures per inwoner says so (issue 26: was 6_3_inkomensregelingen_lasten)
+    per = [k for k in overview[0] if k.startswith("6_")]
+    assert per and all(k.endswith("_euro_per_inwoner") for k in per), per
 
 
 # -- invariants over random reeksen ----------------------------------------------------------
@@ -152,6 +160,8 @@ def folder_of(tmp: Path, data: list[tuple[str, int, str, int]]) -> Path:
 )
 @given(data=reeksen())
 @example(data=[("G0", 7000, "klein", 1995), ("G1", 1000, "groot", 0)])  # 0,285: on the median
+# 34,865 against a median of 34,867 (issue 26): both print € 34,87, so the word is "gelijk aan"
+@example(data=[("G0", 1000, "", 34865), ("G1", 1000, "", 34867), ("G2", 1000, "", 34869)])
 def test_medians_places_and_words_agree_with_the_figures(tmp_path_factory, data) -> None:  # type: ignore[no-untyped-def]
     national = load_rapport(folder_of(tmp_path_factory.mktemp("r"), data), lazy=True)
     per = {g: Fraction(b) / n for g, n, _, b in data}
@@ -167,18 +177,24 @@ def test_medians_places_and_words_agree_with_the_figures(tmp_path_factory, data)
         table = next(b for b in blocks if isinstance(b, Table))
         (row,) = [r for r in table.rows if r.kind == "post"]
         cells = {c.key: cell for c, cell in zip(table.columns, row.cells, strict=True)}
-        decimals = cells["per_inwoner"].decimals
+        decimals = cells["gemeente"].decimals
+        assert decimals == 2  # cents, never more (issue 26: € 207,541)
         assert cells["plaats"].value == f"{sum(v > mine for v in members) + 1} van {len(members)}"
         median = statistics.median(members)
         key = "mediaan_grootteklasse" if klasse else "mediaan_alle_gemeenten"
         assert abs(Fraction(cells[key].value) - median) < Fraction(1, 10**9)
-        # the word is decided exactly, and the printed figures show the same order
+        # the word follows the figures as printed beside it: equal cents read "gelijk aan"
         (sentence,) = next(b for b in blocks if isinstance(b, Text)).paragraphs[-1:]
-        word = "hoger dan" if mine > median else "lager dan" if mine < median else "gelijk aan"
-        assert sentence.split(", ", 1)[1].startswith(word), sentence
-        # as printed: a float is the decimal it reads as (numbers.exact), rounded half up
-        printed_mine = round_half_up(exact(cells["per_inwoner"].value), decimals)
-        shown = (printed_mine, round_half_up(exact(cells[key].value), decimals))
-        assert (shown[0] > shown[1]) == (mine > median) and (shown[0] == shown[1]) == (
-            mine == median
+        shown_mine, shown_median = (round_half_up(v, decimals) for v in (mine, median))
+        word = (
+            "hoger dan"
+            if shown_mine > shown_median
+            else "lager dan"
+            if shown_mine < shown_median
+            else "gelijk aan"
         )
+        assert sentence.split(", ", 1)[1].startswith(word), sentence
+        # and the figures in the sentence are the ones the table prints
+        figures = re.findall(r"€\xa0(\u2212?[\d.]+,\d\d)\b", sentence)
+        printed_cells = {format_euro(c.value, decimals).removeprefix("€ ") for c in row.cells[:-1]}
+        assert {f.replace("\u2212", "-") for f in figures[:2]} <= printed_cells, sentence

@@ -12,6 +12,7 @@ from jaarverslag.core.model import Cell
 from jaarverslag.core.numbers import (
     decimals_apart,
     decimals_of,
+    display_cell,
     footnote_markers,
     format_cell,
     format_change,
@@ -22,6 +23,8 @@ from jaarverslag.core.numbers import (
     format_signed,
     format_value,
     money_decimals,
+    typographic,
+    unbreakable,
 )
 
 
@@ -82,16 +85,41 @@ def test_footnote_markers_are_never_digits():
     assert len(set(many)) == 30 and not any(ch.isdigit() for m in many for ch in m)
 
 
-def test_money_keeps_its_cents():
+def test_money_keeps_its_cents_and_never_more():
     assert format_euro(100.4) == "€ 100,40"
     assert format_euro(100) == "€ 100"
     assert format_value(100.4, "euro") == "€ 100,40"
-    assert format_euro(0.125) == "€ 0,125"  # as many decimals as the data has, at least two
+    # Issue 26: never more than cents (was € 0,125, € 207,541); half away from zero.
+    assert format_euro(0.125) == "€ 0,13"
+    assert format_euro(207.541) == "€ 207,54"
+    assert format_euro(0.0004) == "€ 0,00"
     # One column, one number of decimals: whole euros beside cents print ,00.
     assert money_decimals([1234.5, 1130.25, 1000]) == 2
     assert money_decimals([1000, 2000, None]) == 0
-    assert money_decimals([1234.5], bedragen_in=1000) == 1  # thousands: as the data has
+    assert money_decimals([1.234567]) == 2
+    # In thousands: whole thousands, never decimals (was: as many as the data has).
+    assert money_decimals([1234.5], bedragen_in=1000) == 0
+    assert money_decimals([1234], bedragen_in=1000) == 0
     assert format_euro(1234.5, money_decimals([1234.5, 1130.25])) == "€ 1.234,50"
+
+
+def test_a_printed_figure_never_breaks_inside():
+    """Issue 26: ``€ -1.715.000`` broke as ``€ -`` / ``1.715.000`` in Word. A document prints a
+    no-break space after € and a minus sign (U+2212) that no line breaker separates from its
+    digits; a text cell and a privacy mark stay as they are; the open data keeps ``-``."""
+    assert typographic("€ -1.715.000") == "€\u00a0\u22121.715.000"
+    assert typographic("-5 procentpunt") == "\u22125\u00a0procentpunt"
+    assert typographic("€ +0,40") == "€\u00a0+0,40"
+    assert typographic("-") == "-"  # no data
+    assert typographic("-14,96%") == "\u221214,96%"
+    assert display_cell(Cell(-1715000, "euro")) == "€\u00a0\u22121.715.000"
+    assert display_cell(Cell(-9)) == "\u22129"
+    assert display_cell(Cell("2016-2017", "tekst")) == "2016-2017"
+    assert display_cell(Cell(None)) == "-"
+    assert display_cell(Cell(3, suppressed="x")) == "x"
+    assert display_cell(Cell(None, "percentage", nnb=True)) == "n.n.b."
+    # running text: an amount keeps its sign and unit, a label's hyphen is left alone
+    assert unbreakable("saldo € -40 in 2016-2017") == "saldo €\u00a0\u221240 in 2016-2017"
 
 
 def test_signed_differences_and_procentpunt():

@@ -86,9 +86,9 @@ def test_open_data_table(built):
         (built("jaarverslag-2017").output / "tabellen" / "indicatoren.csv").read_bytes().decode()
     )
     lines = csv_text.split("\r\n")
-    assert lines[0].endswith("realisatie_2016,begroting_2017,realisatie_2017")
+    assert lines[0].endswith(",eenheid,realisatie_2016,begroting_2017,realisatie_2017")
     assert lines[1].startswith("Aantal mensen dat actief is op een P-baan,")
-    assert lines[1].endswith(",400,500,559")
+    assert lines[1].endswith(",aantal,400,500,559")  # an indicator says its unit (issue 26)
 
 
 @pytest.mark.slow

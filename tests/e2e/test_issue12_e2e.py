@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 from support.helpers import pdf_text, write_rapport
+from support.readback import without_units
 
 from jaarverslag.build.pipeline import Outcome, build_one, check
 
@@ -40,20 +41,26 @@ def squeeze(text: str) -> str:
 
 
 def read_back(outcome: Outcome) -> tuple[str, list[list[list[str]]], str]:
-    """PDF text (spaces collapsed), DOCX tables as cell texts, and all the DOCX text."""
+    """PDF text (spaces collapsed), DOCX tables as cell texts, and all the DOCX text; a printed
+    minus (U+2212, issue 26: ``tests/e2e/test_details.py`` holds it) compared as ``-``."""
     out = outcome.output
     assert out is not None
-    text = squeeze(" ".join(pdf_text(out / f"{out.name}.pdf").split()))
+    text = squeeze(" ".join(pdf_text(out / f"{out.name}.pdf").split()).replace(MINUS, "-"))
     word = docx.Document(str(out / f"{out.name}.docx"))
-    tables = [[[c.text for c in row.cells] for row in t.rows] for t in word.tables]
-    body = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    tables = [
+        [[c.text.replace(MINUS, "-") for c in row.cells] for row in t.rows] for t in word.tables
+    ]
+    body = " ".join(" ".join(p.text for p in word.paragraphs).split()).replace(MINUS, "-")
     return text, tables, body
+
+
+MINUS = "\u2212"
 
 
 def opendata(outcome: Outcome, table: str) -> list[dict[str, str]]:
     assert outcome.output is not None
     raw = (outcome.output / "tabellen" / f"{table}.csv").read_bytes().decode()
-    return list(csv.DictReader(io.StringIO(raw)))
+    return [without_units(r) for r in csv.DictReader(io.StringIO(raw))]
 
 
 def cells(tables: list[list[list[str]]], index: int = 0) -> list[list[str]]:
@@ -154,7 +161,9 @@ def test_every_year_is_shown_and_a_limit_is_reported(tmp_path):
     assert cells(tables)[0][1:] == header
     assert cells(tables)[1] == ["Aantal A", "5", "10", "20", "25", "30", "40"]
     assert "Aantal A 5 10 20 25 30 40" in text
-    assert list(opendata(outcome, "indicatoren")[0])[3:] == [
+    raw = (outcome.output / "tabellen" / "indicatoren.csv").read_text(encoding="utf-8")
+    assert raw.splitlines()[0].split(",")[3:] == [  # each row says its unit (issue 26)
+        "eenheid",
         "realisatie_2014",
         "realisatie_2015",
         "realisatie_2016",
@@ -215,7 +224,7 @@ def test_a_long_series_stays_on_the_page(tmp_path):
         f.replace("€", "€ ") for f in figures[14:]
     ]
     assert "Tabel 1 (vervolg) Prestatie-indicatoren" in text
-    assert len(opendata(outcome, "indicatoren")[0]) == 3 + 17
+    assert len(opendata(outcome, "indicatoren")[0]) == 4 + 17  # and the column eenheid
 
 
 # -- 6. kosten that add up on paper ------------------------------------------------------------
@@ -274,7 +283,7 @@ def test_kosten_add_up_in_every_format(tmp_path):
     # In the DOCX the carried-forward figure is in italics, as in the PDF and HTML.
     word = docx.Document(str(outcome.output / f"{outcome.output.name}.docx"))
     runs = word.tables[0].rows[3].cells[3].paragraphs[0].runs
-    assert [r.italic for r in runs if r.text.strip() == "€ 20"] == [True]
+    assert [r.italic for r in runs if r.text.strip() == "€\u00a020"] == [True]
 
 
 def test_cents_keep_one_number_of_decimals_per_table(tmp_path):
@@ -330,7 +339,7 @@ def test_a_saving_splits_as_the_mirror_image_of_a_cost(tmp_path, sign):
     assert f"Tweede 50% €{sign * 50}" in text
     verdeling = next(t for t in tables if t[0][0] == "Partij")
     assert [row[1:] for row in verdeling[1:]] == [
-        ["50%", f"€ {sign * 51}"],
-        ["50%", f"€ {sign * 50}"],
-        ["100%", f"€ {sign * 101}"],
+        ["50%", f"€\u00a0{sign * 51}"],  # € holds to its figure (issue 26)
+        ["50%", f"€\u00a0{sign * 50}"],
+        ["100%", f"€\u00a0{sign * 101}"],
     ]

@@ -9,6 +9,7 @@ import io
 import pytest
 from lxml import html as lxml_html
 from support.helpers import ROOT, pdf_text, write_rapport
+from support.readback import without_units
 
 from jaarverslag.build.pipeline import build_one
 
@@ -19,7 +20,7 @@ JAARVERSLAG = ROOT / "tests" / "rapports" / "kosten-jaarverslag"
 
 def rows_of(outcome, table: str) -> list[dict[str, str]]:
     text = (outcome.output / "tabellen" / f"{table}.csv").read_bytes().decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    return [without_units(r) for r in csv.DictReader(io.StringIO(text))]
 
 
 def html_rows(outcome) -> list[list[str]]:
@@ -47,11 +48,20 @@ def test_jaarverslag_verschil_against_the_latest_begroting(tmp_path):
         ("", "Saldo van baten en lasten", "60000", "V"),  # −1.310.000 − −1.370.000
     ]
     printed = {tuple(r[:1]) + tuple(r[-2:]) for r in html_rows(outcome) if len(r) > 2}
-    assert ("Saldo van baten en lasten", "€ 60.000", "V") in printed
-    assert ("6.5 Arbeidsparticipatie", "€ -40.000", "N") in printed
+    # a figure holds together: a no-break space after €, a minus sign (issue 26)
+    assert ("Saldo van baten en lasten", "€\u00a060.000", "V") in printed
+    assert ("6.5 Arbeidsparticipatie", "€\u00a0\u221240.000", "N") in printed
     text = pdf_text(outcome.output / "kosten-jaarverslag.pdf")
-    saldo = next(line for line in text.splitlines() if "-1.370.000" in line)  # label may wrap
-    assert saldo.split()[-7:] == ["€", "-1.370.000", "€", "-1.310.000", "€", "60.000", "V"]
+    saldo = next(line for line in text.splitlines() if "\u22121.370.000" in line)  # label wraps
+    assert saldo.split()[-7:] == [
+        "€",
+        "\u22121.370.000",
+        "€",
+        "\u22121.310.000",
+        "€",
+        "60.000",
+        "V",
+    ]
 
 
 def test_begroting_verschil_against_the_previous_years_latest_stand(tmp_path):
@@ -76,16 +86,17 @@ def test_begroting_verschil_against_the_previous_years_latest_stand(tmp_path):
     outcome = build_one(rapport, tmp_path / "out")
     assert outcome.ok, outcome.problems
     table = rows_of(outcome, "kosten")
-    assert list(table[0]) == [
+    header = (outcome.output / "tabellen" / "kosten.csv").read_text("utf-8").splitlines()[0]
+    assert header.split(",") == [  # each column of amounts says its unit (issue 26)
         "omschrijving",
         "regelsoort",
         "groep",
-        "realisatie_2022",
-        "begroting_na_wijziging_2023",
-        "begroting_2024",
-        "verschil",
+        "realisatie_2022_euro",
+        "begroting_na_wijziging_2023_euro",
+        "begroting_2024_euro",
+        "verschil_euro",
         "vn",
-        "begroting_2025",
+        "begroting_2025_euro",
     ]
     by_label = {(r["groep"], r["omschrijving"]): (r["verschil"], r["vn"]) for r in table}
     assert by_label[("Lasten", "A")] == ("100", "V")  # 1.200 (na wijziging 2023) − 1.100

@@ -115,8 +115,10 @@ def test_kosten_matched_by_code_under_the_latest_name(tmp_path: Path) -> None:
     table = rows(out / "aadorp" / "tabellen" / "kosten.csv")
     lasten = [r for r in table if r["groep"] == "Lasten"]
     assert [r["omschrijving"] for r in lasten] == ["1 Nieuwe naam", "2 Tweede"]
-    assert lasten[0]["begroting_2024"] == "9000" and lasten[0]["begroting_2025"] == "10000"
-    assert lasten[0]["verschil"] == "-1000" and lasten[0]["vn"] == "N"  # lasten up: nadelig
+    assert (
+        lasten[0]["begroting_2024_euro"] == "9000" and lasten[0]["begroting_2025_euro"] == "10000"
+    )
+    assert lasten[0]["verschil_euro"] == "-1000" and lasten[0]["vn"] == "N"  # lasten up: nadelig
     page = (out / "aadorp" / "aadorp.html").read_text(encoding="utf-8")
     assert "Deze post heette in 2024 ‘1 Oude naam’." in page
     assert '1 Nieuwe naam <sup><span class="sr-only">voetnoot </span>*</sup>' in page
@@ -129,19 +131,23 @@ def test_vergelijking_figures_worked_out_by_hand(tmp_path: Path) -> None:
         for r in rows(out / "aadorp" / "tabellen" / "vergelijking.csv")
     }
     lasten = aadorp[("Lasten", "1 Nieuwe naam")]
-    assert float(lasten["per_inwoner"]) == 10
-    assert float(lasten["mediaan_grootteklasse"]) == 12.5
-    assert float(lasten["mediaan_alle_gemeenten"]) == 10
-    assert float(lasten["nederland"]) == 11
+    assert float(lasten["gemeente_euro_per_inwoner"]) == 10
+    assert float(lasten["mediaan_grootteklasse_euro_per_inwoner"]) == 12.5
+    assert float(lasten["mediaan_alle_gemeenten_euro_per_inwoner"]) == 10
+    assert float(lasten["nederland_euro_per_inwoner"]) == 11
     assert lasten["plaats"] == "2 van 2"
     baten = aadorp[("Baten", "1 Nieuwe naam")]
-    assert (float(baten["per_inwoner"]), float(baten["mediaan_grootteklasse"])) == (2, 1.5)
-    assert float(baten["nederland"]) == pytest.approx(17000 / 15000, abs=0.005)
+    per, mediaan = (
+        baten["gemeente_euro_per_inwoner"],
+        baten["mediaan_grootteklasse_euro_per_inwoner"],
+    )
+    assert (float(per), float(mediaan)) == (2, 1.5)
+    assert float(baten["nederland_euro_per_inwoner"]) == pytest.approx(17000 / 15000, abs=0.005)
     dalen = {
         (r["groep"], r["omschrijving"]): r
         for r in rows(out / "dalen" / "tabellen" / "vergelijking.csv")
     }
-    assert float(dalen[("Lasten", "1 Nieuwe naam")]["mediaan_grootteklasse"]) == 15
+    assert float(dalen[("Lasten", "1 Nieuwe naam")]["mediaan_grootteklasse_euro_per_inwoner"]) == 15
     assert dalen[("Lasten", "1 Nieuwe naam")]["plaats"] == "1 van 2"
 
 
@@ -150,7 +156,7 @@ def test_a_gemeente_without_grootteklasse_is_compared_nationally_and_says_so(
 ) -> None:
     out = built(tmp_path)
     table = rows(out / "eelde" / "tabellen" / "vergelijking.csv")
-    assert "mediaan_grootteklasse" not in table[0]
+    assert "mediaan_grootteklasse_euro_per_inwoner" not in table[0]
     assert table[0]["plaats"] == "5 van 5"
     page = lxml_html.fromstring((out / "eelde" / "eelde.html").read_bytes())
     text = " ".join(page.xpath("//div[@class='conclusie']//text()"))
@@ -186,7 +192,7 @@ def test_a_chart_per_post_with_the_gemeente_highlighted_and_alt_text(tmp_path: P
     figures = page.xpath("//figure[starts-with(@id, 'figuur-vergelijking')]")
     assert len(figures) == 2
     alt = figures[0].find(".//img").get("alt")
-    assert "elke stip is een van de 2 gemeenten van de grootteklasse klein" in alt
+    assert "elke stip is een van de 2 gemeenten in de grootteklasse klein" in alt
     assert "Lasten per inwoner: Bedum €\xa015,00, plaats 1 van 2" in alt
     assert "mediaan €\xa012,50; laagste €\xa010,00, hoogste €\xa015,00" in alt
 
@@ -206,7 +212,9 @@ def test_the_index_links_every_gemeente_and_compares_them_all(tmp_path: Path) ->
     cells = table.xpath("./tbody/tr[1]/td")
     assert [c.get("data-waarde") for c in cells][2:4] == ["1000", "10"]
     overview = rows(out / "tabellen" / "overzicht.csv")
-    assert overview[-1]["omschrijving"] == "Nederland" and overview[-1]["inwoners"] == "15000"
+    assert (
+        overview[-1]["omschrijving"] == "Nederland" and overview[-1]["aantal_inwoners"] == "15000"
+    )
 
 
 def test_gemeente_builds_only_those(tmp_path: Path) -> None:
@@ -364,10 +372,10 @@ def test_a_reeks_of_a_jaarverslag_compares_the_realisatie(tmp_path: Path) -> Non
         (r["groep"], r["omschrijving"]): r for r in rows(out / "aadorp" / "tabellen" / "kosten.csv")
     }
     lasten = table[("Lasten", "1 Nieuwe naam")]
-    assert (lasten["begroting_2025"], lasten["realisatie_2025"]) == ("10000", "9000")
-    assert (lasten["verschil"], lasten["vn"]) == ("1000", "V")  # spent less than budgeted
+    assert (lasten["begroting_2025_euro"], lasten["realisatie_2025_euro"]) == ("10000", "9000")
+    assert (lasten["verschil_euro"], lasten["vn"]) == ("1000", "V")  # spent less than budgeted
     vergelijking = rows(out / "aadorp" / "tabellen" / "vergelijking.csv")
-    assert float(vergelijking[0]["per_inwoner"]) == 9  # the realisatie, 9.000 / 1.000
+    assert float(vergelijking[0]["gemeente_euro_per_inwoner"]) == 9  # the realisatie, 9.000 / 1.000
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "(Realisatie 2025)" in index
 
@@ -426,8 +434,10 @@ def test_a_gemeente_without_a_post_has_no_figure_and_no_place(tmp_path: Path) ->
         for r in rows(out / "aadorp" / "tabellen" / "vergelijking.csv")
     }
     tweede = table[("Lasten", "2 Tweede")]
-    assert (tweede["per_inwoner"], tweede["plaats"]) == ("", "")
-    assert float(tweede["mediaan_grootteklasse"]) == 0.3  # Bedum alone: 600 / 2.000
+    assert (tweede["gemeente_euro_per_inwoner"], tweede["plaats"]) == ("", "")
+    assert (
+        float(tweede["mediaan_grootteklasse_euro_per_inwoner"]) == 0.3
+    )  # Bedum alone: 600 / 2.000
     page = lxml_html.fromstring((out / "aadorp" / "aadorp.html").read_bytes())
     assert "2 Tweede: lasten: geen gegevens." in page.xpath("//div[@class='conclusie']/p/text()")
     bedum = {
@@ -458,7 +468,7 @@ def test_indicatoren_with_a_gemeente_column_give_each_gemeente_its_own(tmp_path:
     out = built(tmp_path, **files)
     for naam, n in (("cuijk", "33"), ("eelde", "55")):
         table = rows(out / naam / "tabellen" / "indicatoren.csv")
-        assert [r["begroting_2025"] for r in table] == [n]
+        assert [(r["eenheid"], r["begroting_2025"]) for r in table] == [("aantal", n)]
         page = (out / naam / f"{naam}.html").read_text(encoding="utf-8")
         assert f"We wil {n} banen." in page  # the live figure is this gemeente's
     (outcome,) = check([tmp_path / "r"])

@@ -135,3 +135,34 @@ def test_year_labels_never_run_together(panels: int, years: int, most: int) -> N
     assert 2 <= len(labelled) <= most or len(labelled) == years <= most
     steps = {b - a for a, b in pairwise(labelled)}
     assert len(steps) <= 1  # evenly spaced
+
+
+# -- issue 26: a caption that says what the chart shows; year labels that stay in place -------
+
+
+def test_the_caption_says_what_the_chart_shows():
+    targets = indicator_chart([indicator(realisatie={}, doel={2019: 455.0, 2020: 425.0})], "g")
+    assert targets is not None and targets.caption == "Doel per jaar"
+    assert targets.alt.startswith("Staafdiagram van het doel per jaar.")
+    actual = indicator_chart([indicator(doel={})], "g")
+    assert actual is not None and actual.caption == "Realisatie per jaar"
+    both = indicator_chart([indicator()], "g")
+    assert both is not None and both.caption == "Realisatie en doel per jaar"
+
+
+def test_every_panel_puts_a_year_in_the_same_place():
+    """A panel whose first year has no data kept its year labels elsewhere than the others:
+    every panel has the years of the whole chart, at the same places, data or not."""
+    full = indicator("a", "Met 2016", {2016: 1400.0, 2017: 2559.0})
+    late = indicator("b", "Zonder 2016", {2016: None, 2017: 35.0}, {2017: 44.0})
+    later = indicator("c", "Pas vanaf 2017", {2017: 12.0})
+    chart = indicator_chart([full, late, later], "g")
+    assert chart is not None
+    assert [[p.jaar for p in s.points] for s in chart.series] == [[2016, 2017]] * 3
+    with charts._figure(chart.series) as figure:
+        panels = [ax for ax in figure.axes if ax.get_visible() and ax.get_xticks().size]
+        places = {
+            (tuple(ax.get_xlim()), tuple(t.get_text() for t in ax.get_xticklabels()))
+            for ax in panels
+        }
+    assert len(panels) == 3 and len(places) == 1, places

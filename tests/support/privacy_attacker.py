@@ -16,6 +16,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -124,19 +125,23 @@ class Model:
 
 
 def _read(out: Path, name: str) -> list[dict[str, str]] | None:
+    """A table's rows by column, the unit the open data puts at the end of a column's name
+    left off (``totaal_aantal`` is ``totaal``, ``realisatie_procent`` is ``realisatie``)."""
     path = out / "tabellen" / f"{name}.csv"
     if not path.is_file():
         return None
     with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    return [{re.sub(r"(?<=.)_(aantal|procent)$", "", k): v for k, v in r.items()} for r in rows]
 
 
 def _withheld(html: str) -> tuple[set[str], set[str]]:
     """Tables (by caption) and rows (by label) the document says it left out."""
     tables = set(re.findall(r"De tabel ‘([^’]*)’ is om privacyredenen weggelaten", html))
     rows = set()
-    for names in re.findall(r"Om privacyredenen weggelaten: de rij(?:en)? ([^.<]*)\.", html):
-        rows.update(re.findall(r"‘([^’]*)’", names))
+    pattern = r"Om privacyredenen weggelaten: de cijfers van de rij(?:en)? ([^<]*?) \(elke cel x\)"
+    for names in re.findall(pattern, html):
+        rows.update(unescape(n) for n in re.findall(r"‘([^’]*)’", names))  # "&lt; 27 jaar"
     return tables, rows
 
 
@@ -311,8 +316,12 @@ def model(out: Path, truth: Truth, has: set[str], n: int) -> Model:
         cells["ladder_prestatieafspraken", prefix, "noemer"] = noemer
 
     def lookup(table: str, label: str) -> dict[str, str] | None:
+        """A row as printed; a row left out (every cell x) says nothing about its figures."""
         rows = tables.get(table, {})
-        return next((r for lb, r in rows.items() if lb.startswith(label)), None)
+        return next(
+            (r for lb, r in rows.items() if lb.startswith(label) and lb not in rows_left_out),
+            None,
+        )
 
     # what the files print
     for (table, label, key), terms in cells.items():

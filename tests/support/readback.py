@@ -16,6 +16,15 @@ RAW_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 HIDDEN = re.compile(r"<(\d+)")
 
 
+#: The unit the open data puts at the end of a column's name (docs: Open data).
+UNIT = re.compile(r"(?<=.)_(aantal|procent|duizend_euro|euro_per_inwoner|euro)$")
+
+
+def without_units(record: dict[str, str]) -> dict[str, str]:
+    """An open-data row by column name without its unit (``verschil_euro`` → ``verschil``)."""
+    return {UNIT.sub("", k): v for k, v in record.items()}
+
+
 def printed_forms(cell: str) -> set[str] | None:
     """How an open-data cell can look in a document; None for a cell with no figure.
 

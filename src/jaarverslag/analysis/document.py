@@ -114,7 +114,8 @@ def _explained(analysis: Analysis, planned: PlannedSection, name: str) -> list[B
     if planned.conclusie is not None:
         blocks.append(Prose(planned.conclusie, "conclusie"))
     elif config.conclusies and not planned.prints_conclusions and figures.indicators:
-        blocks.append(Text("conclusie", (figures.conclusies(),)))
+        paragraphs = tuple(figures.conclusie(ident) for ident in figures.indicators)
+        blocks.append(Text("conclusie", paragraphs))  # one paragraph per indicator
     if config.grafieken and figures.indicators:
         chart = indicator_chart(list(figures.indicators.values()), name)
         if chart is not None:

@@ -47,7 +47,13 @@ from jaarverslag.analysis.references import REFERENCE, Reference, link
 from jaarverslag.compute.conclusies import Indicator, conclusion, exact
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Soort
-from jaarverslag.core.numbers import format_share, format_signed, format_value, unbreakable
+from jaarverslag.core.numbers import (
+    format_share,
+    format_signed,
+    format_value,
+    typographic,
+    unbreakable,
+)
 from jaarverslag.core.sandbox import BoundedSandbox, deadline
 
 #: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
@@ -200,7 +206,8 @@ class Figures:
         return conclusion(self.indicator(ident), self.soort, self.jaar, self.drempels)
 
     def conclusies(self) -> str:
-        return " ".join(self.conclusie(i) for i in self.indicators)
+        """One paragraph per indicator."""
+        return "\n\n".join(self.conclusie(i) for i in self.indicators)
 
     def functions(self) -> dict[str, Callable[..., str]]:
         """The template functions; a figure keeps its unit on the same line (``€ 100,40``)."""
@@ -213,12 +220,20 @@ class Figures:
             "conclusies": self.conclusies,
             **self.amounts.functions(),
         }
-        return {name: _unbreakable(function) for name, function in plain.items()}
+        sentences = {"conclusie", "conclusies"}
+        return {
+            name: _unbreakable(function, unbreakable if name in sentences else typographic)
+            for name, function in plain.items()
+        }
 
 
-def _unbreakable(function: Callable[..., str]) -> Callable[..., str]:
+def _unbreakable(
+    function: Callable[..., str], keep: Callable[[str], str] = unbreakable
+) -> Callable[..., str]:
+    """A figure printed whole (:func:`typographic`); a sentence's figures kept whole."""
+
     def printed(*args: object) -> str:
-        return unbreakable(function(*args))
+        return keep(function(*args))
 
     return printed
 

@@ -227,6 +227,7 @@ def _splice(
         table_style=table_style(word) if next(page.iter("table"), None) is not None else None,
         text_width=_text_width(word, heading.index),
         first_numbers=captions_before(word, heading.index),
+        own_font=False,  # the chapter is set in the document's font: its figures get room
     )
     removed = clear_chapter(word, heading)
     figures = figure_pngs(document)

@@ -56,6 +56,10 @@ COLUMNS: dict[str, str] = {
     "eenheid": "hoe het getal wordt getoond (standaard aantal)",
     "voetnoot": "een voetnoot bij de waarde; komt onder de tabel",
     "richting": "hoger (standaard) als meer beter is, lager als minder beter is",
+    "bron": "waar het getal vandaan komt, bijvoorbeeld CBS of eigen registratie; komt onder de "
+    "tabel",
+    "status": "voorlopig als het getal nog kan veranderen (leeg getal: n.n.b., nog niet bekend) "
+    "of definitief",
     "gemeente": "alleen in een reeks: de gemeente van de regel",
     "code": "de code van de post (bijvoorbeeld taakveld 6.4), als de naam per jaar verschilt",
     "post": "de omschrijving van de post; een regel Totaal of Subtotaal wordt gecontroleerd",
@@ -65,7 +69,7 @@ COLUMNS: dict[str, str] = {
     "partij": "de naam van de gemeente of partner",
     "aandeel": "het aandeel in procenten (74 of 74%); alle aandelen samen 100",
     "client": "een pseudoniem van de cliënt (geen naam, geen BSN)",
-    "peildatum": "de datum van de meting",
+    "peildatum": "de datum van de meting (of waarop het getal betrekking heeft)",
     "trede": "de trede op de participatieladder, 1 tot en met 6",
     "leeftijd": "de leeftijd in jaren op de peildatum",
     "categorie": "de cliëntcategorie",
@@ -89,31 +93,51 @@ SHEET_COLUMNS: dict[tuple[str, str], str] = {
 NUMBER_FORMATS = {"bedrag": "#,##0", "jaar": "0", "peildatum": "dd-mm-yyyy", "inwoners": "#,##0"}
 
 
+INDICATOR_COLUMNS: tuple[str, ...] = ("id", "indicator", "jaar", "soort", "waarde", "eenheid")
+INDICATOR_COLUMNS += ("voetnoot", "bron", "peildatum", "status")
+
+
 def examples(jaar: int) -> dict[str, list[dict[str, object]]]:
     """Example rows per data file that build as they are, by column name."""
     vorig = jaar - 1
     p_baan, uit = "Aantal mensen met een participatiebaan", "Uitstroom naar werk"
+    eigen, cbs, voorlopig = "Eigen registratie", "CBS", "voorlopig"
+    beschut = ("beschut", "Beschutte werkplekken")
+    eind, nu = dt.date(vorig, 12, 31), dt.date(jaar, 12, 31)
     participatie, arbeid = "6.4 Begeleide participatie", "6.5 Arbeidsparticipatie"
     return {
         "indicatoren": _rows(
-            ("id", "indicator", "jaar", "soort", "waarde", "eenheid", "voetnoot"),
+            INDICATOR_COLUMNS,
             [
-                ("p_banen", p_baan, vorig, "realisatie", 400, "aantal"),
-                ("p_banen", p_baan, jaar, "begroting", 500, "aantal"),
-                ("p_banen", p_baan, jaar, "realisatie", 559, "aantal"),
-                ("uitstroom", uit, vorig, "realisatie", 12.5, "percentage"),
-                ("uitstroom", uit, jaar, "begroting", 15, "percentage"),
-                ("uitstroom", uit, jaar, "realisatie", 13.1, "percentage"),
+                ("p_banen", p_baan, vorig, "realisatie", 400, "aantal", None, eigen),
+                ("p_banen", p_baan, jaar, "begroting", 500, "aantal", None, eigen),
+                ("p_banen", p_baan, jaar, "realisatie", 559, "aantal", None, eigen),
+                ("uitstroom", uit, vorig, "realisatie", 12.5, "percentage", None, cbs, eind),
+                ("uitstroom", uit, jaar, "begroting", 15, "percentage", None, cbs),
+                (
+                    "uitstroom",
+                    uit,
+                    jaar,
+                    "realisatie",
+                    13.1,
+                    "percentage",
+                    None,
+                    cbs,
+                    nu,
+                    voorlopig,
+                ),
                 ("beschut", "Beschutte werkplekken", vorig, "realisatie", 17, "aantal"),
                 ("beschut", "Beschutte werkplekken", jaar, "begroting", 44, "aantal"),
                 (
-                    "beschut",
-                    "Beschutte werkplekken",
+                    *beschut,
                     jaar,
                     "realisatie",
                     None,
                     "aantal",
                     "Nog niet gemeten",
+                    None,
+                    None,
+                    voorlopig,
                 ),
             ],
         ),

@@ -8,16 +8,14 @@ the largest-remainder method so the parts always add up to the rounded total.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from jaarverslag.compute.afronding import Sum, row_sums, with_rounding_note
 from jaarverslag.compute.bedragen import (
     PRECISION,
     amount_cell,
@@ -28,14 +26,22 @@ from jaarverslag.compute.bedragen import (
     total_kind,
     total_problems,
 )
+from jaarverslag.compute.splitsing import (
+    SHARE_TOLERANCE,
+    exact_fraction,
+    round_half_away,
+    split_units,
+    unit_value,
+)
+from jaarverslag.compute.splitsing import round_total as round_total
+from jaarverslag.compute.splitsing import split_amount as split_amount
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Bedragen, Severity
 from jaarverslag.core.model import Block, BlockResult, Cell, Column, Row, Table
-from jaarverslag.core.numbers import amount_note, format_number
+from jaarverslag.core.numbers import MAX_DECIMALS, amount_note, decimals_of, format_number
 from jaarverslag.inputs.folder import Inputs
+from jaarverslag.inputs.tables.raw import decimals_column
 
-#: How far the shares of a verdeelsleutel may sum from 100.
-SHARE_TOLERANCE = Fraction(1, 1000)
 KARAKTERS = (("structureel", "Structureel"), ("incidenteel", "Incidenteel"))
 
 # -- maatregelen ------------------------------------------------------------------------------
@@ -53,7 +59,10 @@ def maatregelen_table(
 
     ``ev_label`` decides whether the last year reads "2026 e.v." (en volgende jaren): ``True``,
     ``False``, a suffix of its own, or ``"auto"``: when every structureel post runs into the
-    last year. Input total lines are checked (severity ``totals``) and not printed.
+    last year. "e.v." only heads a column of structural amounts: when the last year also holds
+    an incidental amount, the note says that only its structural amounts run on. A total whose
+    printed posts add up to another figure (amounts rounded to the cent or to thousands) gets
+    a rounding note. Input total lines are checked (severity ``totals``) and not printed.
     """
     severity = check_severity(totals)
     frame = frame.sort_values("_line", kind="stable")
@@ -61,23 +70,30 @@ def maatregelen_table(
     problems = _check_totals(frame, kind, file=file, severity=severity)
     real = frame.loc[(kind == "").to_numpy()]
     wide, years = _wide(real)
-    columns = _year_columns(years, _ev_suffix(ev_label, wide))
+    suffix, ev_note = _ev(ev_label, wide, years)
+    columns = _year_columns(years, suffix)
     n = len(columns)
 
     rows: list[Row] = []
+    sums: list[Sum] = []
+    subtotal_rows: list[int] = []
     subtotals = wide.groupby(level="karakter", sort=False).sum(min_count=1)
     decimals = table_decimals([wide], bedragen_in)  # one number of decimals for the table
     for karakter, title in KARAKTERS:
         if karakter not in subtotals.index:
             continue
         rows.append(Row(title, blank_cells(n), kind="groep"))
+        first = len(rows)
         for post, values in wide.xs(karakter, level="karakter").iterrows():
             rows.append(Row(str(post), tuple(amount_cell(v, decimals=decimals) for v in values)))
+        sums += row_sums(len(rows), range(first, len(rows)), range(n))
+        subtotal_rows.append(len(rows))
         subtotal = subtotals.loc[karakter].round(PRECISION)
         cells = tuple(amount_cell(v, decimals=decimals) for v in subtotal)
         rows.append(Row(f"Subtotaal {karakter}", cells, "subtotaal"))
     total = _totale_lasten(real, years)
     cells = tuple(amount_cell(v, decimals=decimals) for v in total)
+    sums += row_sums(len(rows), subtotal_rows, range(n))
     rows.append(Row("Totale lasten", cells, kind="totaal"))
 
     table = Table(
@@ -86,9 +102,9 @@ def maatregelen_table(
         stub="Maatregel",
         columns=columns,
         rows=tuple(rows),
-        note=amount_note(bedragen_in),
+        note=_notes(amount_note(bedragen_in), ev_note),
     )
-    return table, problems
+    return with_rounding_note(table, sums), problems
 
 
 def _wide(real: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
@@ -111,7 +127,7 @@ def _totale_lasten(real: pd.DataFrame, years: Sequence[int]) -> pd.Series:
 
 
 def _ev_suffix(ev_label: bool | str, wide: pd.DataFrame) -> str | None:
-    """The suffix for the last year column ("e.v."), or ``None`` for a plain year."""
+    """The suffix asked for the last year column ("e.v."), or ``None`` for a plain year."""
     if isinstance(ev_label, str) and ev_label != "auto":
         return ev_label.strip() or None
     if ev_label == "auto":
@@ -120,6 +136,31 @@ def _ev_suffix(ev_label: bool | str, wide: pd.DataFrame) -> str | None:
         last = pd.DataFrame(wide.xs("structureel", level="karakter")).iloc[:, -1]
         return "e.v." if bool(last.notna().all()) else None
     return "e.v." if ev_label else None
+
+
+def _ev(
+    ev_label: bool | str, wide: pd.DataFrame, years: Sequence[int]
+) -> tuple[str | None, str | None]:
+    """The suffix of the last year column, and the note that replaces it when that column
+    also holds an incidental amount: "e.v." only ever stands above structural amounts (an
+    incidental amount of the last year does not run on)."""
+    suffix = _ev_suffix(ev_label, wide)
+    if suffix is None or wide.empty or "incidenteel" not in wide.index.get_level_values(0):
+        return suffix, None
+    last = pd.DataFrame(wide.xs("incidenteel", level="karakter")).iloc[:, -1]
+    if not bool((last.fillna(0) != 0).any()):
+        return suffix, None
+    year = years[-1]
+    note = (
+        f"De structurele bedragen van {year} gelden ook voor de jaren daarna ({year} {suffix}); "
+        f"de incidentele bedragen van {year} niet."
+    )
+    return None, note
+
+
+def _notes(*notes: str | None) -> str | None:
+    """The lines under a caption, as one (None: none)."""
+    return " ".join(n for n in notes if n) or None
 
 
 def _year_columns(years: Sequence[int], suffix: str | None) -> tuple[Column, ...]:
@@ -172,87 +213,12 @@ def check_verdeelsleutel(frame: pd.DataFrame, *, file: str) -> list[Problem]:
         message = f"{partij} staat al in de verdeelsleutel (regel {int(first)})"
         problems.append(Problem(file, int(line), "partij", message))
     if share.notna().all():
-        total = sum((_fraction(v) for v in share), Fraction(0))
+        total = sum((exact_fraction(v) for v in share), Fraction(0))
         if abs(total - 100) > SHARE_TOLERANCE:
             shown = format_number(plain(float(total)))
             message = f"de aandelen tellen op tot {shown}, niet tot 100"
             problems.append(Problem(file, None, "aandeel", message))
     return problems
-
-
-def split_amount(
-    total: float, shares: Sequence[float], afronding: float
-) -> list[int] | list[float]:
-    """Split ``total`` over partners by percentage ``shares``, rounded to ``afronding``.
-
-    The total is rounded half away from zero; each exact part is share/100 × the unrounded
-    total; the parts are rounded by largest remainder so they add up to the rounded total
-    exactly (ties go to the partner listed first). Exact arithmetic, so float noise in the
-    input cannot decide a tie. Returns ints when ``afronding`` is whole.
-    """
-    unit = _fraction(afronding)
-    counts = _split_units(_fraction(total), [_fraction(s) for s in shares], unit)
-    return [_unit_value(c, unit) for c in counts]
-
-
-def round_total(total: float, afronding: float) -> int | float:
-    """Round ``total`` half away from zero to a multiple of ``afronding``."""
-    unit = _fraction(afronding)
-    return _unit_value(_round_half_away(_fraction(total) / unit), unit)
-
-
-def _split_units(total: Fraction, shares: list[Fraction], unit: Fraction) -> list[int]:
-    """Largest-remainder split, in whole numbers of ``unit``.
-
-    A negative total (a saving) splits as the mirror image of the positive one, so every
-    partner's part of a saving is minus its part of the same cost; otherwise rounding down
-    would move the leftover units to other partners.
-    """
-    if unit <= 0:
-        raise ValueError(f"afronding must be positive, not {unit}")
-    if not shares:
-        raise ValueError("a verdeelsleutel needs at least one partner")
-    if any(s < 0 for s in shares) or abs(sum(shares, Fraction(0)) - 100) > SHARE_TOLERANCE:
-        raise ValueError("shares must be non-negative and sum to 100")
-    if total < 0:
-        return [-part for part in _split_units(-total, shares, unit)]
-    units = total / unit
-    exact = [s * units / 100 for s in shares]
-    floors = [math.floor(e) for e in exact]
-    # With shares summing to exactly 100 the leftover is between 0 and the number of parts
-    # with a remainder; divmod covers the tolerance, where it may fall just outside.
-    rounds, left = divmod(_round_half_away(units) - sum(floors), len(shares))
-    by_remainder = sorted(range(len(shares)), key=lambda i: (floors[i] - exact[i], i))
-    parts = [f + rounds for f in floors]
-    for i in by_remainder[:left]:
-        parts[i] += 1
-    return parts
-
-
-def _round_half_away(value: Fraction) -> int:
-    magnitude = math.floor(abs(value) + Fraction(1, 2))
-    return magnitude if value >= 0 else -magnitude
-
-
-def _fraction(value: object) -> Fraction:
-    """The exact value as written: 0.1 means one tenth, not the nearest binary float."""
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, numbers.Integral):
-        return Fraction(int(value))
-    if isinstance(value, Decimal):
-        return Fraction(value)
-    if not isinstance(value, numbers.Real | str):
-        raise ValueError(f"not a number: {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"not a finite number: {value!r}")
-    return Fraction(repr(number))
-
-
-def _unit_value(count: int, unit: Fraction) -> int | float:
-    amount = count * unit
-    return int(amount) if unit.denominator == 1 else float(amount)
 
 
 def verdeling_table(
@@ -276,8 +242,8 @@ def verdeling_table(
     totals = _totale_lasten(real, years)
     key = key_frame.sort_values("_line", kind="stable")
     partners = [str(p) for p in key["partij"]]
-    shares = [_fraction(s) for s in key["aandeel"]]
-    unit = _fraction(afronding) / bedragen_in
+    shares = [exact_fraction(s) for s in key["aandeel"]]
+    unit = exact_fraction(afronding) / bedragen_in
 
     parts: list[list[int | float | None]] = [[] for _ in partners]
     rounded: list[int | float | None] = []
@@ -286,37 +252,53 @@ def verdeling_table(
             counts: list[int | None] = [None] * len(partners)
             rounded.append(None)
         else:
-            counts = list(_split_units(_fraction(total), shares, unit))
-            rounded.append(_unit_value(_round_half_away(_fraction(total) / unit), unit))
+            counts = list(split_units(exact_fraction(total), shares, unit))
+            rounded.append(unit_value(round_half_away(exact_fraction(total) / unit), unit))
         for column, count in zip(parts, counts, strict=True):
-            column.append(None if count is None else _unit_value(count, unit))
+            column.append(None if count is None else unit_value(count, unit))
 
     rows = []
     amounts = [pd.Series(rounded, dtype=float), *(pd.Series(p, dtype=float) for p in parts)]
     decimals = table_decimals(amounts, bedragen_in)
+    places = _share_decimals(key)  # one number of decimals for the column of shares
     for i, (name, share) in enumerate(zip(partners, key["aandeel"], strict=True)):
         cells = (
-            Cell(plain(share), "percentage"),
+            Cell(plain(share), "percentage", decimals=places),
             *(amount_cell(v, decimals=decimals) for v in parts[i]),
         )
         rows.append(Row(name, cells))
     share_sum = plain(float(sum(shares, Fraction(0))))
     total_cells = (
-        Cell(share_sum, "percentage"),
+        Cell(share_sum, "percentage", decimals=places),
         *(amount_cell(v, decimals=decimals) for v in rounded),
     )
     rows.append(Row("Totaal", total_cells, kind="totaal"))
 
-    columns = (Column("Aandeel", "aandeel"), *_year_columns(years, _ev_suffix(ev_label, wide)))
+    suffix, ev_note = _ev(ev_label, wide, years)
+    columns = (Column("Aandeel", "aandeel"), *_year_columns(years, suffix))
     table = Table(
         name="verdeling",
         caption="Verdeling van de totale lasten over de partners",
         stub="Partij",
         columns=columns,
         rows=tuple(rows),
-        note=amount_note(bedragen_in),
+        note=_notes(amount_note(bedragen_in), ev_note),
+    )
+    table = with_rounding_note(
+        table, row_sums(len(partners), range(len(partners)), range(1 + len(years)))
     )
     return table if partij is None else _highlight(table, partij)
+
+
+def _share_decimals(key: pd.DataFrame) -> int:
+    """The decimals of the column of shares: the most any share was typed with (``74,1`` /
+    ``13,9`` / ``12``: ``12,0%``), or has when that is not known."""
+    typed = key.get(decimals_column("aandeel"))
+    shares = [v for v in key["aandeel"] if not pd.isna(v)]
+    most = max((decimals_of(float(v)) for v in shares), default=0)
+    if typed is not None and typed.notna().any():
+        most = max(most, int(typed.max()))
+    return min(most, MAX_DECIMALS)
 
 
 def maatregelen_block(inputs: Inputs) -> BlockResult:

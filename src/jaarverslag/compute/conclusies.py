@@ -13,7 +13,7 @@ doel". A change of a percentage is in procentpunt; its relative change says "rel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -22,15 +22,20 @@ import pandas as pd
 
 from jaarverslag.core.kinds import Soort
 from jaarverslag.core.numbers import (
+    MAX_DECIMALS,
+    MONEY_DECIMALS,
+    decimals_of,
     format_change,
     format_share,
     format_signed,
     format_value,
     money_decimals,
     round_half_up,
+    typographic,
     unbreakable,
 )
 from jaarverslag.inputs.config.keys import DREMPELS
+from jaarverslag.inputs.tables.raw import decimals_column
 
 #: Values are compared at the precision they are printed with (at most six decimals).
 PRECISION = 6
@@ -56,15 +61,37 @@ class Indicator:
     realisatie: Mapping[int, float | None]
     doel: Mapping[int, tuple[str, float | None]]
     voetnoten: tuple[str, ...] = ()
+    typed: int | None = None  #: the most decimals any of its values was typed with
+    #: (jaar, soort) of its values with status voorlopig: with a value it may still change,
+    #: without one it is not yet known (n.n.b.)
+    voorlopig: frozenset[tuple[int, str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        """An amount is compared and printed to the cent, never more (``€ 100,405`` is
+        ``€ 100,41``), so no word is decided on a decimal the reader doesn't see."""
+        if self.eenheid == "euro":
+            realisatie = {y: _money(v) for y, v in self.realisatie.items()}
+            doel = {y: (s, _money(v)) for y, (s, v) in self.doel.items()}
+            object.__setattr__(self, "realisatie", realisatie)
+            object.__setattr__(self, "doel", doel)
 
     @property
     def decimals(self) -> int | None:
-        """Decimals of every amount of a euro indicator: with cents anywhere in its series,
-        all its amounts print two (``€ 100,00`` beside ``€ 100,40``); else as the value has."""
-        if self.eenheid != "euro":
-            return None
+        """Decimals of every value of the indicator (:func:`series_decimals`)."""
         values = [*self.realisatie.values(), *(v for _, v in self.doel.values())]
-        return money_decimals(values)
+        return series_decimals(self.eenheid, values, self.typed)
+
+
+def series_decimals(
+    eenheid: str, values: Iterable[float | None], typed: int | None = None
+) -> int | None:
+    """One number of decimals for all values of an indicator, in its table row, its chart and
+    its sentences: the most any of them was typed with (``49,0`` beside ``51,5``: one), or needs
+    when that is not known; an amount whole or with cents (``€ 100,00`` beside ``€ 100,40``)."""
+    if eenheid == "euro":
+        return money_decimals([*values, *([] if typed is None else [Fraction(1, 10**typed)])])
+    needed = max((decimals_of(v) for v in values if v is not None), default=0)
+    return min(max(needed, typed or 0), MAX_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,13 @@ def indicators(frame: pd.DataFrame) -> dict[str, Indicator]:
             frame["id"], frame["jaar"], frame["soort"], frame["waarde"], strict=True
         )
     }
+    typed = typed_places(frame)
+    voorlopig: dict[str, frozenset[tuple[int, str]]] = {}
+    if "status" in frame:
+        rows = frame.loc[frame["status"].eq("voorlopig").fillna(False).to_numpy(dtype=bool)]
+        for ident, group in rows.groupby("id"):
+            pairs = zip(group["jaar"].astype(int), group["soort"], strict=True)
+            voorlopig[str(ident)] = frozenset((int(y), str(s)) for y, s in pairs)
     first = frame.drop_duplicates("id", keep="first").set_index("id")
     labels = frame.groupby("id")["indicator"].last()
     notes = (
@@ -116,8 +150,24 @@ def indicators(frame: pd.DataFrame) -> dict[str, Indicator]:
             realisatie=realisatie,
             doel=dict(sorted(doel.items())),
             voetnoten=tuple(str(n) for n in notes.get(ident, ())),
+            typed=typed.get(ident),
+            voorlopig=voorlopig.get(ident, frozenset()),
         )
     return result
+
+
+def typed_places(frame: pd.DataFrame) -> dict[str, int]:
+    """Per indicator the most decimals any of its values was typed with (none known: absent)."""
+    column = decimals_column("waarde")
+    if column not in frame:
+        return {}
+    most = frame.groupby("id")[column].max()
+    return {str(i): int(v) for i, v in most.items() if not pd.isna(v)}
+
+
+def _money(value: float | None) -> float | None:
+    """An amount as compared and printed: to the cent (never more decimals)."""
+    return None if value is None else float(round_half_up(value, MONEY_DECIMALS))
 
 
 def exact(value: float) -> Decimal:
@@ -168,10 +218,10 @@ def verdict(realisatie: float | None, doel: float | None, richting: str = "hoger
 
 def change_detail(ind: Indicator, step: Change) -> str:
     """``+159; +39,8%``; for a percentage ``+2,5 procentpunt; relatief +5,0%``."""
-    detail = format_signed(step.verschil, ind.eenheid, ind.decimals)
+    detail = typographic(format_signed(step.verschil, ind.eenheid, ind.decimals))
     if step.procent is not None:
         relatief = "relatief " if ind.eenheid == "percentage" else ""
-        detail += f"; {relatief}{step.procent_text()}"
+        detail += f"; {relatief}{typographic(step.procent_text())}"
     return detail
 
 
@@ -208,6 +258,8 @@ def verdict_sentence(ind: Indicator, year: int) -> str | None:
     if target is None:
         return f"Voor {year} is geen doel vastgesteld; er is dus geen oordeel."
     if new is None:
+        if (year, "realisatie") in ind.voorlopig:
+            return f"{what} is nog niet te beoordelen: de realisatie van {year} is nog niet bekend."
         return f"{what} is niet te beoordelen: de realisatie van {year} ontbreekt."
     gehaald = verdict(new, target, ind.richting)
     verschil = exact(new) - exact(target)
@@ -215,13 +267,13 @@ def verdict_sentence(ind: Indicator, year: int) -> str | None:
     if verschil == 0:
         return f"{what} is precies gehaald{lager}."
     side = "boven" if verschil > 0 else "onder"
-    amount = format_signed(verschil, ind.eenheid, ind.decimals, sign=False)
+    amount = typographic(format_signed(verschil, ind.eenheid, ind.decimals, sign=False))
     of_target = ""
     if exact(target) > 0 and ind.eenheid != "percentage":
         # Printed on the same side of 100% as the verdict; a share of a negative target, or
         # a percentage of a percentage, would read the wrong way round, so neither is printed.
         share = Fraction(exact(new)) / Fraction(exact(target)) * 100
-        of_target = f", {format_share(share)} van het doel"
+        of_target = f", {typographic(format_share(share))} van het doel"
     word = "gehaald" if gehaald else "niet gehaald"
     return f"{what} is {word}{lager}: {amount} {side} het doel{of_target}."
 
@@ -254,9 +306,15 @@ def conclusion(
         parts.append(target_sentence(ind, jaar, limits))
     else:
         sentence = change_sentence(ind, year, limits)
+        nnb = (year, "realisatie") in ind.voorlopig and ind.realisatie.get(year) is None
         if sentence is None:
-            sentence = f"{ind.label}: voor {year} is geen realisatie bekend."
+            known_yet = (
+                "de realisatie nog niet bekend (n.n.b.)" if nnb else "geen realisatie bekend"
+            )
+            sentence = f"{ind.label}: voor {year} is {known_yet}."
         parts += [sentence, verdict_sentence(ind, year)]
+        if (year, "realisatie") in ind.voorlopig and not nnb:
+            parts.append(f"De realisatie van {year} is voorlopig.")
         if soort != "jaarverslag" and year != jaar:
             parts.append(target_sentence(ind, jaar, limits))
     text = " ".join(p for p in parts if p)
@@ -267,4 +325,5 @@ def conclusion(
 
 
 def _fmt(ind: Indicator, value: float | None) -> str:
-    return format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)
+    shown = format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)
+    return typographic(shown)

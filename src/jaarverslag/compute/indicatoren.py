@@ -7,12 +7,17 @@ how far back the table goes, and then ``check`` and ``build`` say which years ar
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import replace
+
 import pandas as pd
 
+from jaarverslag.compute.conclusies import series_decimals, typed_places
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Soort
 from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table
-from jaarverslag.core.numbers import footnote_markers, money_decimals
+from jaarverslag.core.numbers import footnote_markers, format_date
 from jaarverslag.inputs.folder import Inputs
 
 #: Within one year a target column comes before the realisatie column.
@@ -77,53 +82,150 @@ def indicator_table(
 ) -> Table:
     """The table of seed 000/001: one row per indicator, one column per (jaar, soort).
 
-    A euro indicator prints all its amounts with one number of decimals (two when any has
-    cents). Footnote markers follow the table's reading order, and so do the footnotes.
+    An indicator prints all its values with one number of decimals: the most any of them was
+    typed with (``49,0%`` beside ``51,5%``), an amount whole or with cents
+    (:func:`.conclusies.series_decimals`). Footnote markers follow the table's reading order,
+    and so do the footnotes.
     """
     pairs = indicator_columns(frame, soort, jaar, jaren)
     keys = pd.MultiIndex.from_tuples(pairs, names=["jaar", "soort"])
     data = frame.assign(jaar=frame["jaar"].astype(int))
     order = pd.Index(data.drop_duplicates("id", keep="first")["id"])
-    values = data.pivot(index="id", columns=["jaar", "soort"], values="waarde")
-    values = values.reindex(index=order, columns=keys)
-    has_notes = "voetnoot" in data and bool(data["voetnoot"].notna().any())
-    notes = (
-        data.pivot(index="id", columns=["jaar", "soort"], values="voetnoot")
-        .reindex(index=order, columns=keys)
-        .astype(object)
-        if has_notes
-        else pd.DataFrame(None, index=order, columns=keys, dtype=object)
-    )
-    grid = pd.Series(notes.to_numpy().ravel())  # row by row: the table's reading order
-    texts = grid[grid.map(lambda note: isinstance(note, str))].unique()
-    markers = dict(zip(texts, footnote_markers(len(texts)), strict=True))
+
+    def grid(column: str) -> pd.DataFrame:
+        """Per indicator and column of the table, the value of ``column`` (None: absent)."""
+        if column not in data or not bool(data[column].notna().any()):
+            return pd.DataFrame(None, index=order, columns=keys, dtype=object)
+        wide = data.pivot(index="id", columns=["jaar", "soort"], values=column)
+        return wide.reindex(index=order, columns=keys).astype(object)
+
+    values, notes, bronnen = grid("waarde"), grid("voetnoot"), grid("bron")
+    peildata, statussen = grid("peildatum"), grid("status")
+    present = grid("_line").notna()  # the cells with a row in the data (a value or not)
+    said = {c: c in data for c in ("status", "bron", "peildatum")}
+    sources = _sources(bronnen, peildata, present)
+    line = sources.pop(None, None)  # one source for the whole table: a line under it
     labels = data.groupby("id")["indicator"].last()
     units = data.groupby("id")["eenheid"].first()
-    decimals = data.groupby("id")["waarde"].agg(lambda v: money_decimals(v.dropna()))
+    typed = typed_places(data)
+    waarden = data.groupby("id")["waarde"]
 
-    rows = []
+    rows: list[tuple[str, tuple[str, ...], list[tuple[Cell, tuple[str, ...]]]]] = []
     for ident in order:  # a handful of indicators × columns: the cells of the printed table
         unit = units[ident]
-        places = int(decimals[ident]) if unit == "euro" else None
-        cells = tuple(
-            Cell(
-                None if pd.isna(value) else float(value),
-                unit,
-                decimals=places,
-                markers=(markers[note],) if isinstance(note, str) else (),
-            )
-            for value, note in zip(values.loc[ident], notes.loc[ident], strict=True)
-        )
-        rows.append(Row(str(labels[ident]), cells))
+        series = [float(v) for v in waarden.get_group(ident).dropna()]
+        places = series_decimals(unit, series, typed.get(ident))
+        cells = []
+        for key in keys:
+            value, status = _number(values.at[ident, key]), statussen.at[ident, key]
+            here = [t for t in (notes.at[ident, key], sources.get((ident, key))) if _text(t)]
+            if status == "voorlopig" and value is not None:
+                here.append(VOORLOPIG)
+            nnb = value is None and bool(status == "voorlopig")
+            extra = _extra(status, bronnen.at[ident, key], peildata.at[ident, key], said)
+            cell = Cell(value, unit, places, nnb=nnb, extra=extra)
+            cells.append((cell, tuple(str(t) for t in here)))
+        label_notes = (sources[ident],) if ident in sources else ()
+        rows.append((str(labels[ident]), label_notes, cells))
     columns = tuple(Column(f"{SOORT_LABEL[kind]} {year}", f"{kind}_{year}") for year, kind in pairs)
+    reading = [
+        t for _, on_label, cells in rows for t in (*on_label, *(t for _, n in cells for t in n))
+    ]
+    texts = list(dict.fromkeys(reading))  # every footnote once, in the table's reading order
+    markers = dict(zip(texts, footnote_markers(len(texts)), strict=True))
     return Table(
         name="indicatoren",
         caption=caption,
         stub="Prestatie-indicator",
         columns=columns,
-        rows=tuple(rows),
-        footnotes=tuple((mark, str(text)) for text, mark in markers.items()),
+        rows=tuple(
+            Row(
+                label,
+                tuple(replace(c, markers=tuple(markers[t] for t in n)) for c, n in cells),
+                markers=tuple(markers[t] for t in on_label),
+            )
+            for label, on_label, cells in rows
+        ),
+        footnotes=tuple((markers[t], t) for t in texts),
+        sources=(line,) if line else (),
+        unit_per_row=True,  # an indicator is a row: the open data says each one's unit
     )
+
+
+#: The footnote of a voorlopig value.
+VOORLOPIG = "Voorlopig cijfer: kan nog veranderen."
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _number(value: object) -> float | None:
+    """A value of the table: a float, or None for no data."""
+    return float(value) if isinstance(value, int | float) and not math.isnan(value) else None
+
+
+def _day(value: object) -> str:
+    """A peildatum as ``2024-01-01``; empty when there is none."""
+    if isinstance(value, dt.date) and not pd.isna(value):  # a Timestamp is a date too
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    return ""
+
+
+def source_text(bron: object, peildatum: object) -> str | None:
+    """``Bron: CBS; peildatum 1 januari 2024.`` (None without either)."""
+    parts = []
+    if _text(bron):
+        parts.append(f"Bron: {bron}")
+    day = _day(peildatum)
+    if day:
+        parts.append(
+            ("peildatum " if parts else "Peildatum ") + format_date(dt.date.fromisoformat(day))
+        )
+    return "; ".join(parts) + "." if parts else None
+
+
+def _sources(
+    bronnen: pd.DataFrame, peildata: pd.DataFrame, present: pd.DataFrame
+) -> dict[object, str]:
+    """Where the figures come from, as municipal sites print it: one line under the table
+    when every figure has the same source (key None); else a footnote at each indicator whose
+    figures share one (key: its id), else at each figure (key: (id, column))."""
+    said = {
+        (ident, key): source_text(bronnen.at[ident, key], peildata.at[ident, key])
+        for ident in bronnen.index
+        for key in bronnen.columns
+        if bool(present.at[ident, key])
+    }
+    distinct = set(said.values())
+    if not distinct - {None}:
+        return {}
+    if len(distinct) == 1:
+        return {None: str(distinct.pop())}
+    out: dict[object, str] = {}
+    for ident in bronnen.index:
+        mine = {k: t for (i, k), t in said.items() if i == ident}
+        if len(set(mine.values())) == 1:
+            text = next(iter(mine.values()))
+            if text is not None:
+                out[ident] = text
+            continue
+        out.update({(ident, k): t for k, t in mine.items() if t is not None})
+    return out
+
+
+def _extra(
+    status: object, bron: object, peildatum: object, said: dict[str, bool]
+) -> tuple[tuple[str, str], ...]:
+    """What the open data says of a value beside it: its status, source and peildatum (a
+    column each when the data has it)."""
+    day = _day(peildatum)
+    texts = {
+        "status": status if _text(status) else "",
+        "bron": bron if _text(bron) else "",
+        "peildatum": day,
+    }
+    return tuple((name, str(texts[name])) for name in ("status", "bron", "peildatum") if said[name])
 
 
 def indicatoren_block(inputs: Inputs) -> BlockResult:

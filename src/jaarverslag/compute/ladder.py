@@ -37,6 +37,23 @@ LEEFTIJD_GRENZEN: tuple[int, int] = (27, 45)
 #: Categories in table order; index 7 of the count vector holds clients without a categorie.
 CATEGORIEEN: tuple[str, ...] = ("1A", "1B", "1C", "2A", "2B", "3A", "3B")
 
+#: Meaning of each categorie (seed 004, tabel 3), grouped by unit.
+CATEGORIE_BETEKENIS: dict[str, str] = {
+    "1A": "bemiddelbaar binnen 0-3 maanden",
+    "1B": "bemiddelbaar binnen 4-12 maanden",
+    "1C": "bemiddelbaar binnen 12-24 maanden (met multi-problematiek)",
+    "2A": "bemiddelbaar binnen 24-48 maanden (participatieconsulenten)",
+    "2B": "bemiddelbaar binnen 24-48 maanden (Banenafspraak en Beschut Werk)",
+    "3A": "bemiddelbaar binnen 48 maanden of langer (vrijwilligerswerk of tegenprestatie)",
+    "3B": "bemiddelbaar binnen 48 maanden of langer (maatwerktraject, ontheffing)",
+}
+UNITS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("Re-integratie", (0, 1, 2)),
+    ("Participatie", (3, 4, 5, 6)),
+)
+#: The group of the clients without a categorie, who belong to no unit.
+ZONDER_UNIT = "Zonder unit"
+
 REQUIRED = ("client", "peildatum", "trede")
 
 #: Default targets (percent) of the prestatieafspraken, declared with the rapport.yaml key;
@@ -223,12 +240,18 @@ def measure_afspraken(
     first, last = (datum_lang(d) for d in (counts.peildata[0], counts.peildata[-1]))
     m = counts.beweging
     een_peildatum = "er is maar één peildatum"
+    # With one peildatum there is no "first and last": say what the noemer would be.
+    beide = f"op {first} en op {last} voorkomen"
+    if m is None:
+        beide = f"op twee peildata voorkomen (er is alleen {first})"
     specs: list[tuple[str, str, str, str, int | None, int | None, str | None]] = [
         (
             "behoud_trede_3_4",
             "Behoud trede 3 en 4",
             "Cliënten op trede 3 of 4 die niet zijn gedaald",
-            f"cliënten op trede 3 of 4 op {first} die ook op {last} voorkomen",
+            f"cliënten op trede 3 of 4 op {first} die ook op {last} voorkomen"
+            if m is not None
+            else f"cliënten op trede 3 of 4 die {beide}",
             None if m is None else int(np.triu(m)[2:4].sum()),
             None if m is None else int(m[2:4].sum()),
             een_peildatum if m is None else None,
@@ -237,7 +260,7 @@ def measure_afspraken(
             "stijging",
             "Stijging op de participatieladder",
             "Cliënten die ten minste één trede zijn gestegen",
-            f"cliënten die op {first} en op {last} voorkomen",
+            f"cliënten die {beide}",
             None if m is None else int(np.triu(m, k=1).sum()),
             None if m is None else int(m.sum()),
             een_peildatum if m is None else None,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from jaarverslag.compute.afronding import Sum
 from jaarverslag.core.model import Cell, Column, RowKind
 
 Expr = tuple[int, ...]  #: sorted atom indices; the count is the sum of those atoms
@@ -78,7 +79,9 @@ class RowLayout:
 class TableLayout:
     """A ladder table before privacy: ``existence`` holds counts a reader knows are ≥ 1
     because a row or column is shown only when it occurs; ``follows`` names the table of
-    counts whose left-out rows this table (of their percentages) leaves out too."""
+    counts whose left-out rows this table (of their percentages) leaves out too; ``sums``:
+    which printed cells add up to which total (a row's percentages to its Totaal), so a
+    rounding note can say where the printed ones don't."""
 
     name: str
     caption: str
@@ -88,6 +91,7 @@ class TableLayout:
     note: str | None = None
     existence: tuple[Expr, ...] = ()
     follows: str | None = None  #: a table of percentages leaves out the rows its counts do
+    sums: tuple[Sum, ...] = ()  #: printed totals and their parts, for the rounding note
 
 
 @dataclass(frozen=True)

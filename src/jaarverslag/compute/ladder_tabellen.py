@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from jaarverslag.compute.ladder import TREDEN, LadderCounts, Prestatieafspraak, datum_lang
+from jaarverslag.compute.afronding import Sum, row_sums
+from jaarverslag.compute.ladder import (
+    CATEGORIE_BETEKENIS,
+    CATEGORIEEN,
+    TREDEN,
+    UNITS,
+    ZONDER_UNIT,
+    LadderCounts,
+    Prestatieafspraak,
+    datum_lang,
+)
 from jaarverslag.compute.ladder_layout import (
     AFSPRAAK,
     DETAIL,
@@ -31,22 +41,7 @@ from jaarverslag.compute.ladder_layout import (
 )
 from jaarverslag.core.model import Cell, Column, RowKind
 
-#: Meaning of each categorie (seed 004, tabel 3), grouped by unit.
-CATEGORIE_BETEKENIS: dict[str, str] = {
-    "1A": "bemiddelbaar binnen 0-3 maanden",
-    "1B": "bemiddelbaar binnen 4-12 maanden",
-    "1C": "bemiddelbaar binnen 12-24 maanden (met multi-problematiek)",
-    "2A": "bemiddelbaar binnen 24-48 maanden (participatieconsulenten)",
-    "2B": "bemiddelbaar binnen 24-48 maanden (Banenafspraak en Beschut Werk)",
-    "3A": "bemiddelbaar binnen 48 maanden of langer (vrijwilligerswerk of tegenprestatie)",
-    "3B": "bemiddelbaar binnen 48 maanden of langer (maatwerktraject, ontheffing)",
-}
-UNITS: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("Re-integratie", (0, 1, 2)),
-    ("Participatie", (3, 4, 5, 6)),
-)
 LEEFTIJD_LABELS = ("< 27 jaar", "27 – 44 jaar", "≥ 45 jaar", "Leeftijd onbekend")
-CATEGORIEEN = ("1A", "1B", "1C", "2A", "2B", "3A", "3B")
 Index = np.ndarray
 
 
@@ -193,6 +188,7 @@ def _beweging(counts: LadderCounts, b: np.ndarray) -> list[TableLayout]:
             _grid_rows(procenten, labels, 6),
             note + " Percentage van het aantal cliënten met dezelfde trede op de eerste peildatum.",
             follows="ladder_beweging",
+            sums=tuple(Sum((r, 6), tuple((r, c) for c in range(6))) for r in range(7)),
         ),
     ]
 
@@ -289,15 +285,20 @@ def _categorie(counts: LadderCounts, atoms: Atoms) -> tuple[TableLayout, Expr]:
         return RowLayout(label, (Count(e, role), Share(e, total)), kind)
 
     rows: list[RowLayout] = []
+    sums: list[Sum] = []
+    parts: list[int] = []  # the rows the Totaal adds up: the subtotals and "onbekend"
     for unit, members in UNITS:
         rows.append(RowLayout(f"Unit {unit}", (), "groep"))
-        for c in members:
-            rows.append(
-                line(f"{CATEGORIEEN[c]}: {CATEGORIE_BETEKENIS[CATEGORIEEN[c]]}", expr(k[c]))
-            )
+        names = [(CATEGORIEEN[c], c) for c in members]
+        rows += [line(f"{n}: {CATEGORIE_BETEKENIS[n]}", expr(k[c])) for n, c in names]
+        sums += row_sums(len(rows), range(len(rows) - len(members), len(rows)), (0, 1))
+        parts.append(len(rows))
         rows.append(line(f"Subtotaal {unit}", expr(k[list(members)]), "subtotaal", SUBTOTAAL))
-    if onbekend:
+    if onbekend:  # in no unit: a group of its own, so no unit's subtotal seems to leave it out
+        rows.append(RowLayout(ZONDER_UNIT, (), "groep"))
+        parts.append(len(rows))
         rows.append(line("Categorie onbekend", expr(k[7])))
+    sums += row_sums(len(rows), parts, (0, 1))
     rows.append(line("Totaal", total, "totaal", TOTAAL))
     table = TableLayout(
         "ladder_categorie",
@@ -307,6 +308,7 @@ def _categorie(counts: LadderCounts, atoms: Atoms) -> tuple[TableLayout, Expr]:
         tuple(rows),
         None,
         (expr(k[7]),) if onbekend else (),
+        sums=tuple(sums),
     )
     return table, total
 
@@ -342,6 +344,7 @@ def _uitstroom(
         )
         for label, e, role in parts
     )
+    total = next(i for i, (_, _, role) in enumerate(parts) if role == TOTAAL)
     return TableLayout(
         "ladder_uitstroom",
         "In- en uitstroom van cliënten",
@@ -349,6 +352,7 @@ def _uitstroom(
         (Column("Aantal", "aantal"), Column("Percentage van alle unieke cliënten", "percentage")),
         rows,
         "Unieke cliënten over alle peildata.",
+        sums=tuple(row_sums(total, range(total), (0, 1))),
     )
 
 

@@ -9,16 +9,17 @@ exactly that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from jaarverslag.compute.afronding import column_decimals, with_rounding_note
 from jaarverslag.compute.ladder import Prestatieafspraak
 from jaarverslag.compute.ladder_layout import (
     Count,
     Expr,
     Fixed,
     Layout,
-    RowLayout,
+    Share,
     Spec,
     TableLayout,
     Verdict,
@@ -68,7 +69,8 @@ class _View:
         """Printed as a figure somewhere, so a percentage of it may be printed too."""
         return self.index[e] in self.printed and not self.hidden(e)
 
-    def cell(self, spec: Spec) -> Cell:
+    def cell(self, spec: Spec, start: int = 1) -> Cell:
+        """The cell of ``spec``; a percentage with at least ``start`` decimals."""
         if isinstance(spec, Fixed):
             return spec.cell
         if isinstance(spec, Count):
@@ -81,16 +83,19 @@ class _View:
         hidden = not (self.open(spec.num) and self.open(spec.den))
         if isinstance(spec, Verdict):
             return verdict_cell(num, den, spec.norm, hidden)
-        return share_cell(num, den, spec.norm, hidden)
+        return share_cell(num, den, spec.norm, hidden, start)
 
 
-def share_cell(num: int, den: int, norm: float | None = None, hidden: bool = False) -> Cell:
+def share_cell(
+    num: int, den: int, norm: float | None = None, hidden: bool = False, start: int = 1
+) -> Cell:
     """``num`` as a percentage of ``den``: one decimal, or beside a norm as many as it takes
     for the printed figure to lie on the same side of the norm as the exact value (1.899 of
     2.000 against 95% prints 94,95%, never 95,0% beside "niet gehaald"); "-" when den is 0."""
     if den == 0:
-        return Cell(None, "percentage", decimals=1)
-    decimals = 1 if norm is None else decimals_apart(Fraction(num * 100, den), [norm], 1)
+        return Cell(None, "percentage", decimals=start)
+    exact = Fraction(num * 100, den)
+    decimals = start if norm is None else decimals_apart(exact, [norm], start)
     return Cell(
         num * 100 / den, "percentage", decimals=decimals, suppressed=MARK if hidden else None
     )
@@ -138,24 +143,17 @@ def render(
         )
     for table, (_, r_units) in zip(layout.tables, units, strict=True):
         kept = kept_rows[table.name]
+        printed = None if table.name in gone else _table(table, left_out[table.name], view, n)
         if table.name == "ladder_prestatieafspraken":
-            zinnen = _zinnen(
-                afspraken,
-                table,
-                view,
-                table.name in gone,
-                [r for _, r in kept],
-                r_units,
-                n,
-            )
-        if table.name in gone:
+            zinnen = _zinnen(afspraken, printed, [r for _, r in kept], r_units)
+        if printed is None:
             if len(gone) < len(layout.tables):
                 opmerkingen.append(
                     f"De tabel ‘{table.caption}’ is om privacyredenen weggelaten: er zou een "
                     f"aantal van 1 tot en met {n - 1} cliënten uit af te leiden zijn."
                 )
             continue
-        tables.append(_table(table, [row for row, _ in kept], view, n))
+        tables.append(printed)
     return Rendered(tuple(tables), tuple(opmerkingen), zinnen)
 
 
@@ -173,49 +171,91 @@ def _left_out_rows(layout: Layout, decision: Decision) -> dict[str, set[str]]:
     return out
 
 
-def _table(table: TableLayout, rows: list[RowLayout], view: _View, n: int) -> Table:
+def _table(table: TableLayout, withheld: set[str], view: _View, n: int) -> Table:
+    """The printed table: a row privacy leaves out stays in its place with a mark in every
+    cell of client figures (so the totals visibly count it, in every format and the open
+    data), and the note names it."""
     printed = tuple(
-        Row(row.label, tuple(view.cell(s) for s in row.cells), row.kind) for row in rows
+        Row(
+            row.label,
+            tuple(
+                _withheld(view.cell(s), s) if row.label in withheld else view.cell(s)
+                for s in row.cells
+            ),
+            row.kind,
+        )
+        for row in table.rows
     )
-    left_out = [row.label for row in table.rows if row not in rows]
+    left_out = [row.label for row in table.rows if row.label in withheld]
     note = table.note
     if left_out:
         which = ", ".join(f"‘{label}’" for label in left_out)
         rij = "de rij" if len(left_out) == 1 else "de rijen"
-        extra = f"Om privacyredenen weggelaten: {rij} {which}."
+        extra = f"Om privacyredenen weggelaten: de cijfers van {rij} {which} (elke cel {MARK})."
         note = f"{note} {extra}" if note else extra
+    printed = _one_decimals_per_column(table, printed, view)
     marked = any(c.suppressed is not None for r in printed for c in r.cells)
     footnotes = ((MARK, legend(n)),) if marked else ()
-    return Table(table.name, table.caption, table.stub, table.columns, printed, footnotes, note)
+    done = Table(table.name, table.caption, table.stub, table.columns, printed, footnotes, note)
+    return with_rounding_note(done, table.sums)
+
+
+def _one_decimals_per_column(
+    table: TableLayout, rows: tuple[Row, ...], view: _View
+) -> tuple[Row, ...]:
+    """Every percentage of a column with the decimals of the one that needs most (``95,0%``
+    beside ``94,95%``); beside a norm still as many as it takes to stay on its side."""
+    grid = [list(r.cells) for r in rows]
+    for j in range(len(table.columns)):
+        column = [(i, c) for i, c in enumerate(grid) if j < len(c) and c[j].unit == "percentage"]
+        start = column_decimals([c[j] for _, c in column])
+        while start is not None:
+            for i, cells in column:
+                spec = table.rows[i].cells[j]
+                if cells[j].suppressed is not None or cells[j].value is None:
+                    continue
+                if isinstance(spec, Share):
+                    cells[j] = view.cell(spec, start)
+                else:
+                    cells[j] = replace(cells[j], decimals=start)
+            again = column_decimals([c[j] for _, c in column])
+            start = None if again == start else again
+    return tuple(replace(r, cells=tuple(g)) for r, g in zip(rows, grid, strict=True))
+
+
+def _withheld(cell: Cell, spec: Spec) -> Cell:
+    """A cell of a row left out: the mark for every client figure (a count, a percentage, a
+    verdict); a cell that holds none (a norm, a description) as it is."""
+    if isinstance(spec, Fixed):
+        return cell
+    return replace(cell, suppressed=MARK, decimals=None)
 
 
 def _zinnen(
     afspraken: tuple[Prestatieafspraak, ...],
-    table: TableLayout,
-    view: _View,
-    withheld: bool,
+    table: Table | None,
     kept: list[int],
     r_units: list[int],
-    n: int,
 ) -> tuple[str, ...]:
-    """One sentence per afspraak, printing exactly what its table row prints."""
+    """One sentence per afspraak, printing exactly what its table row prints (``table``: the
+    printed table, None when it is left out)."""
     out = []
-    for a, row, r in zip(afspraken, table.rows, r_units, strict=True):
+    for i, (a, r) in enumerate(zip(afspraken, r_units, strict=True)):
         norm = format_percentage(a.norm)
-        _, teller, noemer, realisatie, gehaald, _ = (view.cell(s) for s in row.cells)
-        if withheld or r not in kept:
+        if table is None or r not in kept:
             out.append(f"{a.naam}: om privacyredenen niet getoond (norm {norm}).")
-        elif realisatie.value is None:
+            continue
+        shown_norm, teller, noemer, realisatie, gehaald, _ = table.rows[i].cells
+        norm = format_cell(shown_norm)
+        if realisatie.value is None:
             out.append(f"{a.naam}: niet te bepalen, want {a.toelichting} (norm {norm}).")
+            continue
+        aantal = f"{format_cell(teller)} van de {format_cell(noemer)} cliënten"
+        if realisatie.suppressed is not None:
+            out.append(f"{a.naam}: om privacyredenen niet getoond ({aantal}; norm {norm}).")
         else:
-            aantal = f"{format_cell(teller)} van de {format_cell(noemer)} cliënten"
-            if realisatie.suppressed is not None:
-                out.append(f"{a.naam}: om privacyredenen niet getoond ({aantal}; norm {norm}).")
-            else:
-                verdict = "gehaald" if gehaald.value == "ja" else "niet gehaald"
-                out.append(
-                    f"{a.naam}: {verdict} ({aantal}, {format_cell(realisatie)}; norm {norm})."
-                )
+            verdict = "gehaald" if gehaald.value == "ja" else "niet gehaald"
+            out.append(f"{a.naam}: {verdict} ({aantal}, {format_cell(realisatie)}; norm {norm}).")
     return tuple(out)
 
 

@@ -7,9 +7,10 @@ this gemeente the median of its grootteklasse and of all gemeenten, Nederland's 
 gemeente without a grootteklasse is compared with all gemeenten only, and the text says so.
 
 The national figures are worked out once per reeks (:mod:`.vergelijking_cijfers`), vectorised
-over every gemeente; a document only looks up its own row. Words (*hoger*, *lager*, *gelijk
-aan*) are decided on the exact values and every figure beside them is printed with as many
-decimals as it takes to show the same order (:func:`jaarverslag.core.numbers.decimals_ordered`).
+over every gemeente; a document only looks up its own row. Every figure per inwoner is printed
+with cents (never more decimals), and the words beside two figures (*hoger*, *lager*, *gelijk
+aan*) are decided on the figures as printed, so they never contradict them: two medians that
+print € 34,87 are *gelijk*, whatever the third decimal.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from jaarverslag.compute.vergelijking_cijfers import (
 from jaarverslag.compute.vergelijking_tekst import chart, sentence
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.model import BlockResult, Cell, Column, Row, Table, Text
-from jaarverslag.core.numbers import decimals_ordered, format_number
+from jaarverslag.core.numbers import MONEY_DECIMALS, format_number
 from jaarverslag.core.slugs import unique_slugs
 from jaarverslag.inputs.folder import Inputs
 from jaarverslag.inputs.reeks import Gemeente, Reeks, key
 
-#: Cents, or more where two figures compared in words would otherwise read the same.
-MIN_DECIMALS = 2
+#: Euros per inwoner are printed with cents, never more.
+MIN_DECIMALS = MONEY_DECIMALS
+#: The unit of the figures, as the open data names it (``…_lasten_euro_per_inwoner``).
+PER_INWONER = "euro_per_inwoner"
 
 
 def vergelijking_block(inputs: Inputs) -> BlockResult:
@@ -46,11 +49,7 @@ def vergelijking_block(inputs: Inputs) -> BlockResult:
     mine = key(gemeente.naam)
     klasse = gemeente.grootteklasse
     figures = figures_of(data, mine, klasse)
-    decimals = max(
-        [MIN_DECIMALS]
-        + [decimals_ordered([f.value, f.mediaan_klasse], MIN_DECIMALS) for f in figures]
-        + [decimals_ordered([f.value, f.mediaan], MIN_DECIMALS) for f in figures]
-    )
+    decimals = MIN_DECIMALS
     table = _table(data, figures, gemeente, decimals)
     lines: list[str] = []
     if klasse is None:
@@ -78,12 +77,12 @@ def vergelijking_block(inputs: Inputs) -> BlockResult:
 
 def _table(data: Comparison, figures: list[Figure], gemeente: Gemeente, decimals: int) -> Table:
     klasse = gemeente.grootteklasse
-    columns = [Column(gemeente.naam, "per_inwoner")]
+    columns = [Column(gemeente.naam, "gemeente", unit=PER_INWONER)]
     if klasse is not None:
-        columns.append(Column(f"Mediaan {klasse}", "mediaan_grootteklasse"))
+        columns.append(Column(f"Mediaan {klasse}", "mediaan_grootteklasse", unit=PER_INWONER))
     columns += [
-        Column("Mediaan alle gemeenten", "mediaan_alle_gemeenten"),
-        Column("Nederland", "nederland"),
+        Column("Mediaan alle gemeenten", "mediaan_alle_gemeenten", unit=PER_INWONER),
+        Column("Nederland", "nederland", unit=PER_INWONER),
         Column(
             "Plaats in grootteklasse" if klasse is not None else "Plaats in Nederland",
             "plaats",
@@ -134,12 +133,13 @@ def overview_table(data: Comparison, reeks: Reeks) -> Table:
     columns = [
         Column("Provincie", "provincie", numeric=False),
         Column("Grootteklasse", "grootteklasse", numeric=False),
-        Column("Inwoners", "inwoners"),
+        Column("Inwoners", "aantal_inwoners"),
     ]
     pairs = list(data.pairs)
     keys = _keys(data.posts)
     columns += [
-        Column(f"{post}: {soort} per inwoner", f"{keys[post]}_{soort}") for post, soort in pairs
+        Column(f"{post}: {soort} per inwoner", f"{keys[post]}_{soort}", unit=PER_INWONER)
+        for post, soort in pairs
     ]
     matrix = data.values[pairs].to_numpy(dtype=float)
     rows = [

@@ -1,8 +1,9 @@
 """The words and the chart of the block ``vergelijking``: one sentence per post and one dot
 chart per post, made from the figures :mod:`.vergelijking` printed in its table.
 
-Every comparison word is decided on the exact values (*hoger dan*, *lager dan*, *gelijk aan*)
-and the figures beside it are printed with the table's decimals, which keep that order visible.
+Every comparison word (*hoger dan*, *lager dan*, *gelijk aan*) is decided on the two figures
+as they are printed beside it (with the table's decimals: cents), so a word never contradicts
+them: € 34,87 against a median of € 34,87 is *gelijk aan*, whatever the third decimal.
 """
 
 from __future__ import annotations
@@ -11,23 +12,31 @@ from collections.abc import Sequence
 
 from jaarverslag.compute.vergelijking_cijfers import Figure
 from jaarverslag.core.model import DotChart, Strip
-from jaarverslag.core.numbers import format_number, format_value, unbreakable
+from jaarverslag.core.numbers import (
+    exact,
+    format_number,
+    format_value,
+    round_half_up,
+    typographic,
+    unbreakable,
+)
 from jaarverslag.inputs.reeks import Gemeente
 
 LABELS = {"lasten": "lasten", "baten": "baten"}
 
 
-def word(value: float, other: float) -> str:
-    """How ``value`` stands to ``other``, decided exactly."""
-    if value > other:
+def word(value: float, other: float, decimals: int) -> str:
+    """How ``value`` stands to ``other``, as both are printed with ``decimals``."""
+    shown, compared = (round_half_up(exact(v), decimals) for v in (value, other))
+    if shown > compared:
         return "hoger dan"
-    if value < other:
+    if shown < compared:
         return "lager dan"
     return "gelijk aan"
 
 
 def euro(value: float | None, decimals: int) -> str:
-    return format_value(value, "euro", decimals)
+    return typographic(format_value(value, "euro", decimals))
 
 
 def place_words(f: Figure, klasse: str | None) -> str:
@@ -46,9 +55,10 @@ def _compared(f: Figure, klasse: str | None, decimals: int) -> str:
     assert f.value is not None
     parts: list[tuple[str, str, float]] = []
     if klasse is not None and f.mediaan_klasse is not None:
-        parts.append((word(f.value, f.mediaan_klasse), f"grootteklasse {klasse}", f.mediaan_klasse))
+        versus = word(f.value, f.mediaan_klasse, decimals)
+        parts.append((versus, f"grootteklasse {klasse}", f.mediaan_klasse))
     if f.mediaan is not None:
-        parts.append((word(f.value, f.mediaan), "alle gemeenten", f.mediaan))
+        parts.append((word(f.value, f.mediaan, decimals), "alle gemeenten", f.mediaan))
     if not parts:
         return ""
     (w1, who1, m1), *rest = parts
@@ -96,7 +106,9 @@ def chart(
     """A dot per gemeente of the class (or of all gemeenten), this one highlighted, a strip per
     soort; the alt text states this gemeente's figures, the median and the range."""
     klasse = gemeente.grootteklasse
-    group = f"de grootteklasse {klasse}" if klasse is not None else "alle gemeenten"
+    members = (
+        f"de gemeenten in de grootteklasse {klasse}" if klasse is not None else "alle gemeenten"
+    )
     strips: list[Strip] = []
     said = []
     for f in figures:
@@ -117,11 +129,13 @@ def chart(
     count = max((len(f.group) for f in figures), default=0)
     alt = (
         f"Stippendiagram van de lasten en baten per inwoner van {post} ({kolom}): elke stip is "
-        f"een van de {format_number(count)} gemeenten van {group}, {gemeente.naam} is "
+        f"een van de {format_number(count)} gemeenten"
+        + (f" in de grootteklasse {klasse}" if klasse is not None else "")
+        + f", {gemeente.naam} is "
         f"gemarkeerd en de mediaan is een lijn. " + " ".join(said)
     )
     caption = (
-        f"{post}: per inwoner, {gemeente.naam} tussen {group}. Elke blauwe stip is een "
-        f"gemeente, de oranje ruit {gemeente.naam}, de stippellijn de mediaan."
+        f"{post}, per inwoner: {gemeente.naam} vergeleken met {members}. Elke blauwe stip is "
+        f"een gemeente, de oranje ruit {gemeente.naam}, de stippellijn de mediaan."
     )
     return DotChart(name, caption, unbreakable(alt), gemeente.naam, tuple(strips), decimals)

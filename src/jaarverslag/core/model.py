@@ -33,7 +33,10 @@ class Cell:
     ``markers`` are footnote markers printed after the value, set apart from it (``*``, ``a``;
     never a digit). ``highlight`` marks a cell to stand out (a partner's own share).
     ``emphasis`` prints the value in italics: a value carried over from another column (its
-    footnote says so).
+    footnote says so). ``nnb``: the value is expected but not yet known (a voorlopig row
+    without a value): printed ``n.n.b.`` instead of the dash of no data. ``extra``: what the
+    open data says of the cell beside its value, as (name, text) pairs (``status``,
+    ``bron``, ``peildatum``): each name a column after the cell's own.
     """
 
     value: float | int | str | None
@@ -43,15 +46,20 @@ class Cell:
     suppressed: str | None = None
     highlight: bool = False
     emphasis: bool = False
+    nnb: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column header; ``key`` names the column in the open-data CSV."""
+    """A column header; ``key`` names the column in the open-data CSV. ``unit``: the unit of
+    its figures as the open data names it, where the cells' own unit doesn't say it all
+    (``euro_per_inwoner``)."""
 
     label: str
     key: str
     numeric: bool = True
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,9 @@ class Table:
 
     ``stub`` is the header of the first (label) column. ``footnotes`` are (marker, text) pairs
     printed under the table. ``note`` is a line under the caption, e.g. ``(x € 1.000)``.
+    ``sources``: lines under the footnotes that say where the figures come from
+    (``Bron: CBS; peildatum 1 januari 2024.``). ``unit_per_row``: a row is one quantity with
+    a unit of its own (an indicator), so the open data says each row's unit.
     """
 
     name: str
@@ -80,6 +91,8 @@ class Table:
     rows: tuple[Row, ...]
     footnotes: tuple[tuple[str, str], ...] = ()
     note: str | None = None
+    sources: tuple[str, ...] = ()
+    unit_per_row: bool = False
 
     @property
     def marked_columns(self) -> frozenset[int]:

@@ -4,19 +4,23 @@ The same functions are Jinja filters, so figures in prose and in tables always a
 a controller relies on live here, once:
 
 - rounding is half away from zero, computed exactly (never on binary floats);
-- a figure prints with as many decimals as the data has; money with cents always with at least
-  two (``€ 100,40``), and one table column of amounts with one number of decimals
-  (:func:`money_decimals`);
+- a figure prints with as many decimals as the data has (as typed: ``49,0`` keeps its decimal);
+  money never with more than two: euros whole or with cents (``€ 100,40``), amounts in thousands
+  whole (:func:`money_decimals`); one column of figures with one number of decimals;
 - a figure printed beside a verdict or a size word gets as many more decimals as it takes to
   stay on the same side of every norm and threshold as the exact value
   (:func:`decimals_apart`): ``99,95% van het doel`` beside "niet gehaald", never ``100,0%``;
 - a difference between two percentages is in ``procentpunt`` (:func:`format_signed`);
-- footnote markers are ``*`` or letters, never digits (:func:`footnote_markers`).
+- footnote markers are ``*`` or letters, never digits (:func:`footnote_markers`);
+- a printed figure never breaks inside itself: a no-break space after ``€`` and a real minus
+  sign (U+2212, which no line breaker separates from its digits) in every document
+  (:func:`typographic`); the open data keeps plain ``-`` (:mod:`jaarverslag.render.opendata`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -32,6 +36,8 @@ from jaarverslag.core.model import Cell, Unit
 
 LOCALE = "nl_NL"
 NO_DATA = "-"
+#: A value that is expected but not yet known ("nog niet bekend"), as municipal sites print it.
+NOT_YET_KNOWN = "n.n.b."
 #: Decimals the data is kept to (and printed with at most, unless a norm needs more).
 MAX_DECIMALS = 6
 #: Most decimals a figure gets to show which side of a norm it is on.
@@ -97,14 +103,17 @@ def _formatted(_kind: str, value: Number, decimals: int | None) -> str:
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
+#: Money is never printed with more decimals than this: cents.
+MONEY_DECIMALS = 2
+
+
 def money_decimals(values: Iterable[Number | None], bedragen_in: int = 1) -> int:
     """The decimals of one column (or series) of amounts: 0 when every amount is whole, else
-    at least 2 (cents), or as many as the data has; in thousands as many as the data has."""
-    most = max((decimals_of(v) for v in values if v is not None and not is_missing(v)), default=0)
-    most = min(most, MAX_DECIMALS)
-    if most == 0 or bedragen_in != 1:
-        return most
-    return max(most, 2)
+    2 (cents; an amount with more decimals is rounded to the cent); in thousands always 0."""
+    if bedragen_in != 1:
+        return 0
+    whole = all(decimals_of(v) == 0 for v in values if v is not None and not is_missing(v))
+    return 0 if whole else MONEY_DECIMALS
 
 
 def format_euro(value: Number | None, decimals: int | None = None) -> str:
@@ -143,6 +152,8 @@ def format_cell(cell: Cell) -> str:
     of it: the template sets them apart (a space and a superscript), so none reads as a digit."""
     if cell.suppressed is not None:
         return cell.suppressed
+    if cell.nnb and (cell.value is None or is_missing(cell.value)):
+        return NOT_YET_KNOWN
     return format_value(cell.value, cell.unit, cell.decimals)
 
 
@@ -212,10 +223,38 @@ def format_change(value: Number, thresholds: Iterable[Number] = ()) -> str:
     return sign + format_number(abs(rounded), decimals) + "%"
 
 
+#: The minus sign of a printed figure: U+2212 belongs to its digits (Unicode line breaking class
+#: PR, as ``€`` and ``+``), where a hyphen-minus may end a line in Word (``€ -`` / ``1.715.000``).
+#: pdftotext gives it back as U+2212, a screen reader says "min"; the open data keeps ``-``.
+MINUS = "\u2212"
+NBSP = "\u00a0"
+_SIGN = re.compile(r"-(?=\d)")
+
+
+def typographic(figure: str) -> str:
+    """One printed figure as a document shows it, never broken inside: ``€ -1.715.000`` →
+    ``€\u00a0\u22121.715.000``, ``-5 procentpunt`` → ``\u22125\u00a0procentpunt``. Only for a
+    figure (a formatted number, or ``-`` for no data): any ``-`` before a digit is its sign."""
+    return unbreakable(_SIGN.sub(MINUS, figure))
+
+
 def unbreakable(text: str) -> str:
     """Running text keeps a figure with its unit on one line: ``€ 100,40`` and ``5 procentpunt``
-    get a no-break space (PDF text extraction reads it as a space, DOCX as a plain space)."""
-    return text.replace("€ ", "€\u00a0").replace(f" {PROCENTPUNT}", f"\u00a0{PROCENTPUNT}")
+    get a no-break space (pdftotext reads it as a space; Word and HTML keep it), and
+    the sign of an amount (``€ -40``) is a minus sign that holds to its digits."""
+    text = text.replace("€ -", f"€{NBSP}{MINUS}").replace("€ ", f"€{NBSP}")
+    return text.replace(f" {PROCENTPUNT}", f"{NBSP}{PROCENTPUNT}")
+
+
+def display_cell(cell: Cell) -> str:
+    """A table cell as a document prints it: :func:`format_cell`, and a figure
+    :func:`typographic` (a text cell as it is)."""
+    text = format_cell(cell)
+    if cell.unit == "tekst" or isinstance(cell.value, str) or cell.suppressed is not None:
+        return text
+    if text == NOT_YET_KNOWN:
+        return text
+    return typographic(text)
 
 
 def footnote_markers(n: int) -> list[str]:
@@ -236,6 +275,13 @@ def format_date(day: date) -> str:
 def amount_note(bedragen_in: int) -> str | None:
     """The line under a caption that gives the unit of the amounts: ``(x € 1.000)``."""
     return f"(x € {format_number(bedragen_in)})" if bedragen_in != 1 else None
+
+
+def amount_scale(note: str | None) -> int:
+    """The unit of a table's amounts from its note (:func:`amount_note`): 1000 for
+    ``(x € 1.000)``, else 1."""
+    match = re.match(r"\(x € ([\d.]+)\)", note or "")
+    return int(match.group(1).replace(".", "")) if match else 1
 
 
 def decimals_ordered(values: Iterable[Number | None], start: int = 0) -> int:

@@ -121,15 +121,19 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
     ):
         fig = MplFigure(figsize=(7.2, 2.3 * rows + 0.5), layout="constrained")
         axes = fig.subplots(rows, columns, squeeze=False).flatten()
+        has_real = any(r is not None for *_, points in series for _, r, _ in points)
+        has_doel = any(d is not None for *_, points in series for _, _, d in points)
+        both = has_real and has_doel  # one kind of bar stands centred on its year
         for ax, (label, unit, _, points) in zip(axes, series, strict=False):
             xs = range(len(points))
             real = [math.nan if r is None else r for _, r, _ in points]
             doel = [math.nan if d is None else d for _, _, d in points]
-            ax.bar([x - 0.2 for x in xs], real, 0.4, color=COLOURS["realisatie"])
+            shift, width = (0.2, 0.4) if both else (0.0, 0.6)
+            ax.bar([x - shift for x in xs], real, width, color=COLOURS["realisatie"])
             ax.bar(
-                [x + 0.2 for x in xs],
+                [x + shift for x in xs],
                 doel,
-                0.4,
+                width,
                 color="white",
                 edgecolor=COLOURS["doel"],
                 hatch="///",
@@ -143,6 +147,8 @@ def _figure(series: tuple[Series, ...]) -> Iterator[Any]:
                 str(y) if (last - i) % step == 0 else "" for i, (y, _, _) in enumerate(points)
             ]
             ax.set_xticks(list(xs), labels)
+            # Every year keeps its place, with or without data: no autoscaling to the bars.
+            ax.set_xlim(-0.6, len(points) - 0.4)
             if sum(bool(t) for t in labels) * columns > 9:  # slanted, labels don't run together
                 ax.tick_params(axis="x", labelrotation=45)
                 for tick in ax.get_xticklabels():

@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.model import Chart, Document, DotChart, Items, Prose, Table, Text
-from jaarverslag.core.numbers import format_cell, format_euro, format_number, format_percentage
+from jaarverslag.core.numbers import display_cell, format_euro, format_number, format_percentage
 from jaarverslag.core.sandbox import BoundedSandbox, deadline
 from jaarverslag.core.version import VERSION
 from jaarverslag.inputs import images
@@ -107,7 +107,7 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         keep_trailing_newline=True,
     )
     env.filters.update(
-        cell=format_cell,
+        cell=display_cell,
         number=format_number,
         euro=format_euro,
         percentage=format_percentage,

@@ -1,12 +1,21 @@
 """Turns computed tables into open-data CSV: RFC 4180, ``,``, UTF-8, raw numbers.
 
 Numbers are unformatted with a decimal point; percentages as printed (15.3 for 15,3%); no
-data is an empty cell; a privacy mark (``<5``) replaces a suppressed value here as everywhere.
-A text cell that a spreadsheet would run as a formula is prefixed with ``'``.
+data is an empty cell; a privacy mark (``x``) replaces a suppressed value here as everywhere,
+and a row privacy leaves out stays, with the mark in every cell of figures. A text cell that a
+spreadsheet would run as a formula is prefixed with ``'``.
+
+Every table says the unit of its figures, by one rule (docs: *Open data*): a column of figures
+of one unit ends its name with that unit — ``_aantal``, ``_procent``, ``_euro``,
+``_duizend_euro`` (amounts in thousands), ``_euro_per_inwoner`` — unless its name already ends
+with it (``aantal``, ``percentage``, ``pct_…`` say it); a table whose rows are each a quantity
+of its own (the indicators: a count, a percentage, an amount) has a column ``eenheid`` after
+``groep`` with each row's unit instead, and so has a table whose rows differ in unit.
 
 Beside the CSV files, ``csv-metadata.json`` describes them as W3C's *CSV on the Web* does
-(:func:`csv_metadata`): each file with its title, its SHA-256 and its columns, and the
-fingerprint of the inputs they were made from (``dc:source``), which ``verify`` checks.
+(:func:`csv_metadata`): each file with its title, its SHA-256 and its columns (named as in the
+CSV, :func:`csv_columns`), and the fingerprint of the inputs they were made from
+(``dc:source``), which ``verify`` checks.
 """
 
 from __future__ import annotations
@@ -19,14 +28,18 @@ import math
 from collections.abc import Mapping, Sequence
 
 from jaarverslag.core.fingerprint import Fingerprint
-from jaarverslag.core.model import Cell, Table
-from jaarverslag.core.numbers import round_half_up
+from jaarverslag.core.model import Cell, Row, Table
+from jaarverslag.core.numbers import amount_scale, round_half_up
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: The metadata file beside the CSV files (CSVW: found by that name by any CSVW processor).
 METADATA = "csv-metadata.json"
 #: The label, row kind and group columns every table's CSV starts with.
 LEAD_COLUMNS = (("omschrijving", "Omschrijving"), ("regelsoort", "Regelsoort"), ("groep", "Groep"))
+#: A cell's unit as the open data names it.
+UNIT_WORDS = {"aantal": "aantal", "percentage": "procent", "euro": "euro"}
+#: Column names that already say their unit.
+SAYS_PROCENT = ("percentage", "pct_")
 
 
 def neutralise(text: str) -> str:
@@ -49,11 +62,76 @@ def raw_value(cell: Cell) -> str:
     return repr(float(value))
 
 
+def unit_word(unit: str, scale: int = 1) -> str | None:
+    """``euro`` in thousands is ``duizend_euro``; a text or a year has none."""
+    word = UNIT_WORDS.get(unit)
+    if word == "euro" and scale != 1:
+        return "duizend_euro" if scale == 1000 else f"euro_x{scale}"
+    return word
+
+
+def _found(table: Table, index: int, scale: int) -> set[str]:
+    """The units of the figures in column ``index``."""
+    rows = (r for r in table.rows if r.kind not in ("groep", "leeg") and index < len(r.cells))
+    cells = (r.cells[index] for r in rows)
+    words = {unit_word(c.unit, scale) for c in cells if not isinstance(c.value, str)}
+    return {w for w in words if w is not None}
+
+
+def column_units(table: Table) -> list[str | None] | None:
+    """Per column the unit of its figures (None: a text column); None when the rows say theirs:
+    a table of one quantity per row (the indicators), or a column of several units."""
+    if table.unit_per_row:
+        return None
+    scale = amount_scale(table.note)
+    units: list[str | None] = []
+    for index, column in enumerate(table.columns):
+        found = _found(table, index, scale)
+        if column.unit is None and len(found) > 1:
+            return None
+        units.append(column.unit if column.unit is not None else next(iter(found), None))
+    return units
+
+
+def column_name(key: str, unit: str | None) -> str:
+    """``begroting_2024`` in thousands: ``begroting_2024_duizend_euro``; ``aantal`` and
+    ``aantal_inwoners`` stay."""
+    if unit is None or key == unit or key.endswith(f"_{unit}") or key.startswith(f"{unit}_"):
+        return key
+    if unit == "procent" and key.startswith(SAYS_PROCENT):
+        return key
+    return f"{key}_{unit}"
+
+
+def row_unit(row: Row, scale: int) -> str:
+    """The unit of a row's figures (an indicator's), empty when it has none."""
+    found = {w for c in row.cells if (w := unit_word(c.unit, scale)) is not None}
+    return found.pop() if len(found) == 1 else ""
+
+
+def csv_columns(table: Table) -> list[tuple[str, str]]:
+    """(name, title) of every column of a table's CSV, in order: a label column, the row kind,
+    the group, (the unit of each row when the rows differ in unit), then every column, named
+    with the unit of its figures, each followed by what its cells say beside their value
+    (``<key>_status`` …)."""
+    units = column_units(table)
+    shown = units if units is not None else [None] * len(table.columns)
+    extra = _extra_names(table)
+    columns = [*LEAD_COLUMNS, *((("eenheid", "Eenheid"),) if units is None else ())]
+    for i, (column, unit) in enumerate(zip(table.columns, shown, strict=True)):
+        columns.append((column_name(column.key, unit), column.label))
+        columns += [(f"{column.key}_{e}", f"{column.label}: {e}") for e in extra[i]]
+    return columns
+
+
 def table_csv(table: Table) -> str:
-    """One table as CSV text: a label column, the row kind, the group, then every column."""
+    """One table as CSV text, its columns as :func:`csv_columns` names them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["omschrijving", "regelsoort", "groep", *(c.key for c in table.columns)])
+    scale = amount_scale(table.note)
+    per_row = column_units(table) is None
+    extra = _extra_names(table)
+    writer.writerow([name for name, _ in csv_columns(table)])
     group = ""
     for row in table.rows:
         if row.kind == "groep":
@@ -63,10 +141,24 @@ def table_csv(table: Table) -> str:
             continue
         if row.kind == "totaal":
             group = ""  # a total's label says what it totals; the group ends with it
-        writer.writerow(
-            [neutralise(row.label), row.kind, neutralise(group), *(raw_value(c) for c in row.cells)]
-        )
+        unit = [row_unit(row, scale)] if per_row else []
+        values = [
+            v
+            for i, c in enumerate(row.cells)
+            for v in (raw_value(c), *(neutralise(dict(c.extra).get(e, "")) for e in extra[i]))
+        ]
+        writer.writerow([neutralise(row.label), row.kind, neutralise(group), *unit, *values])
     return out.getvalue()
+
+
+def _extra_names(table: Table) -> list[list[str]]:
+    """Per column the names of what its cells say beside their value (``status``, ``bron``,
+    ``peildatum``), in the order first met: each a column after it."""
+    names: list[list[str]] = [[] for _ in table.columns]
+    for row in table.rows:
+        for i, cell in enumerate(row.cells[: len(names)]):
+            names[i] += [n for n, _ in cell.extra if n not in names[i]]
+    return names
 
 
 def merge_tables(
@@ -117,7 +209,7 @@ def csv_metadata(
         }
         table = described.get(name)
         if table is not None:
-            columns = [*LEAD_COLUMNS, *((c.key, c.label) for c in table.columns)]
+            columns = csv_columns(table)
             entry["dc:title"] = table.caption
             entry["tableSchema"] = {
                 "columns": [{"name": key, "titles": label} for key, label in columns]

@@ -6,6 +6,7 @@ whole column; :mod:`.schemas` declares which kind each column of each file is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -31,6 +32,7 @@ class ColumnSpec:
     minimum: float | None = None
     maximum: float | None = None
     doc: str = ""
+    typed_decimals: bool = False  #: keep how many decimals each value was typed with
 
 
 Bad = list[tuple[Callable[[str], str], pd.Series]]
@@ -150,14 +152,13 @@ def _parse_date(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.
     dutch = pd.to_datetime(text, format="%d-%m-%Y", errors="coerce")
     dates = iso.fillna(dutch)
     shaped = text.str.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}")
+    empty = _empty(text) if column.nullable else text == ""  # "-": no data, where allowed
     bad: Bad = [
         (lambda v: f"'{short(v)}' bestaat niet als datum", shaped & dates.isna()),
-        (
-            lambda v: f"'{short(v)}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)",
-            ~shaped & (text != ""),
-        ),
-        (lambda _v: "mag niet leeg zijn", text == ""),
+        (lambda v: f"'{short(v)}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)", ~shaped & ~empty),
     ]
+    if not column.nullable:
+        bad.append((lambda _v: "mag niet leeg zijn", text == ""))
     return dates, bad
 
 
@@ -169,6 +170,34 @@ PARSERS = {
     "choice": _parse_choice,
     "date": _parse_date,
 }
+
+
+def format_decimals(code: str) -> int | None:
+    """The decimals a workbook's number format shows at least (``#,##0.00`` → 2, ``0.0%`` → 1,
+    ``0.##`` → 0); None for General (and text), where a number shows as many as it has."""
+    section = re.sub(r'"[^"]*"|\\.|_.|\[[^\]]*\]', "", code).split(";")[0]
+    if not re.search(r"[0#?]", section):
+        return None
+    fraction = section.partition(".")[2]
+    return len(fraction) - len(fraction.lstrip("0"))
+
+
+def typed_decimals(text: pd.Series, notation: str, shown: pd.Series | None = None) -> pd.Series:
+    """How many decimals each number of a column was typed with: ``49,0`` → 1, ``1.5e2`` → 0
+    (in a ``,`` file), a worksheet's native number as its number format shows it or as many as
+    it has, whichever is more; NaN where a cell holds no number."""
+    cleaned = text.str.removeprefix("€").str.removesuffix("%").str.strip()
+    if notation == "nl":
+        number = cleaned.str.fullmatch(NL_NUMBER).fillna(False)
+        places = cleaned.str.partition(",")[2].str.len().astype(float)
+    else:
+        number = cleaned.str.fullmatch(POINT_NUMBER).fillna(False)
+        parts = cleaned.str.extract(r"^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+        places = parts[0].fillna("").str.len() - pd.to_numeric(parts[1]).fillna(0)
+        places = places.clip(lower=0).astype(float)
+        if shown is not None:  # a worksheet: at least what the number format shows
+            places = pd.concat([places, shown.astype(float)], axis=1).max(axis=1)
+    return places.where(number).astype("Int64")
 
 
 def short(value: str, limit: int = 40) -> str:

@@ -19,6 +19,12 @@ from jaarverslag.core.errors import Problem
 LINE = "_line"
 
 
+def decimals_column(name: str) -> str:
+    """The typed frame's column that holds how many decimals each value of ``name`` was typed
+    with (``49,0`` → 1), for a column whose spec keeps them (``typed_decimals``); never printed."""
+    return f"_{name}_decimals"
+
+
 @dataclass(frozen=True)
 class RawTable:
     """Text cells (``""`` for empty), lower-cased header, and a ``_line`` column.
@@ -26,13 +32,15 @@ class RawTable:
     ``notation`` says how numbers are written: ``"nl"`` (``1.234,5``, from a ``;`` file),
     ``"point"`` (``1234.5``, from a ``,`` file) or ``"xlsx"`` (a workbook's native numbers,
     written with a point). ``header_line`` is the row of the header (a sheet may have title
-    rows above it).
+    rows above it). ``shown``: of a worksheet, per column the decimals each native number's
+    number format shows (``0.0`` → 1; NaN: the General format, or no number).
     """
 
     frame: pd.DataFrame
     header: tuple[str, ...]
     notation: str
     header_line: int = 1
+    shown: pd.DataFrame | None = None
 
 
 def finish(
@@ -42,6 +50,7 @@ def finish(
     display: str,
     strip: bool = True,
     header_line: int = 1,
+    shown: pd.DataFrame | None = None,
 ) -> tuple[RawTable | None, list[Problem]]:
     """The raw table of ``frame`` under ``header``: names lower-cased, duplicated and unnamed
     columns with values reported, values stripped."""
@@ -68,4 +77,8 @@ def finish(
             column = frame[name].fillna("").astype("str")
             frame[name] = column.str.strip() if strip else column
     header_names = tuple(n for n in names if n)
-    return RawTable(frame.reset_index(drop=True), header_names, notation, header_line), []
+    if shown is not None:  # the same columns as the frame, by position
+        shown = shown.set_axis(names, axis=1).loc[:, [n for n in names if n]]
+        shown = shown.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    return RawTable(frame, header_names, notation, header_line, shown), []

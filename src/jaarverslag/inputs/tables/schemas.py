@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from jaarverslag.core.errors import Problem
-from jaarverslag.inputs.tables.cells import PARSERS, ColumnSpec
-from jaarverslag.inputs.tables.raw import LINE, RawTable
+from jaarverslag.inputs.tables.cells import PARSERS, ColumnSpec, typed_decimals
+from jaarverslag.inputs.tables.raw import LINE, RawTable, decimals_column
 from jaarverslag.inputs.tables.readers import read_table
 
 MAX_REPORTED = 10  #: problems of one kind in one column reported line by line, then counted
@@ -47,7 +47,13 @@ SPECS: dict[str, FileSpec] = {
                 ColumnSpec("indicator", "text", doc="label as printed"),
                 ColumnSpec("jaar", "int", minimum=YEAR_MIN, maximum=YEAR_MAX),
                 ColumnSpec("soort", "choice", choices=("realisatie", "begroting", "beoogd")),
-                ColumnSpec("waarde", "number", nullable=True, doc="empty or - is no data"),
+                ColumnSpec(
+                    "waarde",
+                    "number",
+                    nullable=True,
+                    doc="empty or - is no data; printed with the decimals it is typed with",
+                    typed_decimals=True,
+                ),
                 ColumnSpec(
                     "eenheid",
                     "choice",
@@ -62,6 +68,18 @@ SPECS: dict[str, FileSpec] = {
                     required=False,
                     choices=("hoger", "lager"),
                     default="hoger",
+                ),
+                ColumnSpec("bron", "text", False, nullable=True, doc="where the value comes from"),
+                ColumnSpec(
+                    "peildatum", "date", False, nullable=True, doc="the date the value holds on"
+                ),
+                ColumnSpec(
+                    "status",
+                    "choice",
+                    required=False,
+                    nullable=True,
+                    choices=("voorlopig", "definitief"),
+                    doc="voorlopig: the value may still change; voorlopig without a value: n.n.b.",
                 ),
             ),
             key=("gemeente", "id", "jaar", "soort"),
@@ -109,7 +127,7 @@ SPECS: dict[str, FileSpec] = {
             "verdeelsleutel",
             (
                 ColumnSpec("partij", "text"),
-                ColumnSpec("aandeel", "number", minimum=0, maximum=100),
+                ColumnSpec("aandeel", "number", minimum=0, maximum=100, typed_decimals=True),
             ),
             key=("partij",),
             doc="cost-sharing key; shares sum to 100",
@@ -236,6 +254,10 @@ def validate(raw: RawTable, spec: FileSpec, display: str) -> tuple[pd.DataFrame,
         for message, mask in bad:
             problems += _report(display, lines, frame[column.name], column.name, mask, message)
         out[column.name] = values
+        if column.typed_decimals:
+            shown = None if raw.shown is None else raw.shown.get(column.name)
+            places = typed_decimals(frame[column.name], raw.notation, shown)
+            out[decimals_column(column.name)] = places.where(values.notna())
     typed = pd.DataFrame(out)
     problems += _duplicates(typed, spec, display)
     problems.sort(key=lambda p: (p.line is None, p.line or 0, p.column or ""))

@@ -62,7 +62,9 @@ def sheet_table(
     columns = {c - 1: [text(rows[n].get(c)) for n in body] for c in range(1, width + 1)}
     frame = pd.DataFrame(columns, columns=range(width), dtype="str")
     frame[LINE] = body
-    raw, found = finish(frame, header, "xlsx", display, header_line=first)
+    shown = {c - 1: [cells.shown.get((n, c)) for n in body] for c in range(1, width + 1)}
+    formats = pd.DataFrame(shown, columns=range(width), dtype="float")
+    raw, found = finish(frame, header, "xlsx", display, header_line=first, shown=formats)
     return raw, sorted(problems, key=lambda p: (p.line or 0, p.column or "")) + found
 
 

@@ -18,10 +18,11 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
+from jaarverslag.inputs.tables.cells import format_decimals
 
 if TYPE_CHECKING:
     from jaarverslag.core.xml import Element  # lxml is imported when a workbook is read
@@ -73,6 +74,8 @@ class SheetCells:
 
     rows: dict[int, dict[int, Value]]
     problems: tuple[tuple[int, str, str], ...]  # (row, cell reference, message)
+    #: (row, column) → decimals the number format of a native number shows (``0.0`` → 1)
+    shown: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def column_letter(index: int) -> str:
@@ -127,7 +130,8 @@ class Workbook:
         self._names = {i.filename for i in self._zip.infolist()}
         workbook_part = self._office_document()
         self.sheets, self._epoch = self._read_workbook(workbook_part)
-        self._date_styles, self._percent_styles = self._read_styles(workbook_part)
+        styles = self._read_styles(workbook_part)
+        self._date_styles, self._percent_styles, self._decimal_styles = styles
         self._strings: list[str] | None = None
         self._strings_part = self._related(workbook_part, "/sharedStrings")
 
@@ -191,13 +195,16 @@ class Workbook:
         epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
         return tuple(sheets), epoch
 
-    def _read_styles(self, workbook_part: str) -> tuple[frozenset[int], frozenset[int]]:
-        """The cell styles whose number format shows a date, and those that show a percentage."""
+    def _read_styles(
+        self, workbook_part: str
+    ) -> tuple[frozenset[int], frozenset[int], dict[int, int]]:
+        """The cell styles whose number format shows a date, those that show a percentage, and
+        the decimals each number format other than General shows."""
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
         part = self._related(workbook_part, "/styles")
         if part is None or part not in self._names:
-            return frozenset(), frozenset()
+            return frozenset(), frozenset(), {}
         custom: dict[int, str] = {}
         formats: list[int] = []
         with self._open(part) as source:
@@ -207,14 +214,17 @@ class Workbook:
                 elif element.tag == f"{MAIN}cellXfs":
                     formats = [int(xf.get("numFmtId", "0")) for xf in element]
                     element.clear()
-        dates, percents = set(), set()
+        dates, percents, decimals = set(), set(), {}
         for index, number in enumerate(formats):
             code = custom.get(number, BUILTIN_FORMATS.get(number, ""))
             if code and is_date_format(code):
                 dates.add(index)
-            elif "%" in LITERAL.sub("", code):
+                continue
+            if "%" in LITERAL.sub("", code):
                 percents.add(index)
-        return frozenset(dates), frozenset(percents)
+            if (shown := format_decimals(code)) is not None:
+                decimals[index] = shown
+        return frozenset(dates), frozenset(percents), decimals
 
     def _shared_strings(self) -> list[str]:
         if self._strings is not None:
@@ -248,6 +258,7 @@ class Workbook:
         strings = self._shared_strings()
         rows: dict[int, dict[int, Value]] = {}
         problems: list[tuple[int, str, str]] = []
+        shown: dict[tuple[int, int], int] = {}
         row_number = 0
         in_row = False
         with self._open(sheet.part) as source:
@@ -277,10 +288,13 @@ class Workbook:
                     if column in cells:
                         problems.append((row_number, where, "cel komt twee keer voor"))
                     cells[column] = value
+                    places = self._decimal_styles.get(int(cell.get("s") or -1), None)
+                    if places is not None and type(value) in (int, float):
+                        shown[row_number, column] = places
                 if not cells:
                     del rows[row_number]
                 _free(element)
-        return SheetCells(rows, tuple(problems))
+        return SheetCells(rows, tuple(problems), shown)
 
     def _value(self, cell: Element, strings: list[str]) -> Value | None:
         kind = cell.get("t", "n")

@@ -22,14 +22,16 @@ class Look:
     someone's document, ``insert``). ``headings``: the paragraph style of each
     heading level (``h2`` is level 1). ``table_style``: a table style of the document, whose
     lines and header shading then replace ours. ``text_width``: the width between the margins
-    (EMU) where the content goes; by default that of the last section. A chapter (``title``
-    false) leaves the table of contents to the document's own.
+    (EMU) where the content goes; by default that of the last section. ``own_font``: the text
+    is set in our own font (Open Sans), not in a house style's or a host document's. A chapter
+    (``title`` false) leaves the table of contents to the document's own.
     """
 
     title: bool = True
     headings: Mapping[int, str] = field(default_factory=lambda: WORD_HEADINGS)
     table_style: str | None = None
     text_width: int | None = None
+    own_font: bool = True  #: set in our Open Sans; else a font we don't know (docx.tables)
     #: Per caption label, how many captions of it the document has before the content (the
     #: first table written is then ``Tabel n + 1``, as Word numbers it).
     first_numbers: Mapping[str, int] = field(default_factory=dict)

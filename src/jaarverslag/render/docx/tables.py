@@ -10,6 +10,7 @@ figures with and without a marker stay right-aligned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,17 +30,42 @@ STEPS = ((9.0, 5.4), (8.0, 4.0), (7.0, 2.5), (6.5, 2.0))
 MARKER_ROOM_EM, MARKER_GAP = 1.3, Pt(2.5)
 NARROW = Cm(1.0)  #: a text column with a short header (V/N)
 LABEL_MIN = Cm(2.2)
-#: Character widths of Open Sans in em, by kind; bold is about 6% wider.
-_WIDTHS = (("il.,:;'!| ", 0.27), ("tfrj-()/", 0.37), ("mwMW%", 0.88), ("0123456789€+", 0.58))
+#: Character widths of Open Sans in em, by kind (upper case, other); bold is about 6% wider.
+_WIDTHS = (
+    ("il.,:;'!| \u00a0", 0.27),
+    ("tfrj-()/", 0.37),
+    ("mwMW%", 0.88),
+    ("0123456789€+\u2212", 0.58),
+)
+_OTHER = (0.66, 0.55)
+#: The same of a wide font, for text in a font we don't know (DejaVu Sans, measured; its bold
+#: in the second table): no common font's figures are wider.
+_WIDE = (
+    ("il.,:;'!| \u00a0", 0.32),
+    ("tfrj-()/", 0.41),
+    ("mwMW%", 0.98),
+    ("0123456789€", 0.64),
+    ("+\u2212", 0.84),
+)
+_WIDE_BOLD = (
+    ("il.,:;'!| \u00a0", 0.38),
+    ("tfrj-()/", 0.49),
+    ("mwMW%", 1.04),
+    ("0123456789€", 0.70),
+    ("+\u2212", 0.84),
+)
 
 
-def em(text: str, bold: bool = False) -> float:
-    """The width of ``text`` in em, rounded up a little (better wide than wrapped)."""
+def em(text: str, bold: bool = False, wide: bool = False) -> float:
+    """The width of ``text`` in em, rounded up a little (better wide than wrapped); ``wide``:
+    in a font we don't know (the widths of a wide one)."""
+    table = (_WIDE_BOLD if bold else _WIDE) if wide else _WIDTHS
+    upper, other = ((0.76, 0.64) if bold else (0.68, 0.57)) if wide else _OTHER
     total = 0.0
     for char in text:
-        width = next((w for chars, w in _WIDTHS if char in chars), None)
-        total += width if width is not None else (0.66 if char.isupper() else 0.55)
-    return total * (1.06 if bold else 1.0) + 0.1
+        width = next((w for chars, w in table if char in chars), None)
+        total += width if width is not None else (upper if char.isupper() else other)
+    return total * (1.06 if bold and not wide else 1.0) + 0.1
 
 
 def visible(el: Element) -> str:
@@ -50,7 +76,7 @@ def visible(el: Element) -> str:
         if not classes & {v.MARKER, v.SCREEN_READER}:
             parts.append(visible(child))
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    return " ".join(w for w in re.split("[ \t\n\r\f]+", "".join(parts)) if w)
 
 
 def fit(
@@ -62,9 +88,11 @@ def fit(
     short: set[int],
     marked: set[int],
     text_width: int,
+    wide: bool = False,
 ) -> tuple[float, Length]:
     """Set the column widths of ``table`` from ``texts`` (per row: grid column → text of a
-    cell spanning one column); returns the type size and cell margin it needs."""
+    cell spanning one column); returns the type size and cell margin it needs. ``wide``: the
+    text is set in a font we don't know (:func:`em`)."""
     columns = len(table.columns)
     table.autofit = False
     size, margin = STEPS[0]
@@ -75,8 +103,9 @@ def fit(
         need = [0] * columns
         for r, row in enumerate(texts):
             for c, text in row.items():
-                words = text.split() if r < header_rows or c == 0 else [text]
-                longest = max((em(w, r < header_rows or r in bold_rows) for w in words), default=0)
+                words = text.split(" ") if r < header_rows or c == 0 else [text]
+                bold = r < header_rows or r in bold_rows
+                longest = max((em(w, bold, wide) for w in words), default=0)
                 extra = room if c in marked and r >= header_rows else 0
                 need[c] = max(need[c], int(Pt(longest * size + 2 * margin)) + extra)
         need = [int(NARROW) if c in short else n for c, n in enumerate(need)]
@@ -87,11 +116,11 @@ def fit(
     share = 0.42 if columns <= 4 else 0.30 if columns <= 6 else 0.22
     label = max(min(label_min, text_width), min(int(text_width * share), text_width - values))
     spare = text_width - label - values
-    wide = [c for c in range(1, columns) if c not in short]
+    growing = [c for c in range(1, columns) if c not in short]
     widths = [label]
     for c in range(1, columns):
         if spare >= 0:
-            widths.append(need[c] + (spare // len(wide) if c in wide else 0))
+            widths.append(need[c] + (spare // len(growing) if c in growing else 0))
         else:  # more than the page holds even in 7 pt: share what there is
             widths.append(int(need[c] * (text_width - label) / max(values, 1)))
     for column, width in zip(table.columns, widths, strict=True):

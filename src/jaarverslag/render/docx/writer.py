@@ -9,6 +9,7 @@ a rapport into the user's own document with it.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -56,6 +57,8 @@ __all__ = ["HEADING_LEVEL", "WORD_HEADINGS", "Look", "render_docx", "write_html"
 
 #: The look of a document of its own (not a chapter of someone's).
 OWN = Look()
+#: White space as HTML collapses it (a no-break space is not among it).
+HTML_SPACE = " \t\n\r\f"
 
 
 def render_docx(
@@ -73,7 +76,7 @@ def render_docx(
         default_look(word)
     else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
         ensure_styles(word, WRITER_STYLES)
-    contents = write_html(word, html, figures_png)
+    contents = write_html(word, html, figures_png, Look(own_font=reference is None))
     set_properties(word, document)
     if comments:
         add_comments(word, contents, comments, document.datum)
@@ -101,6 +104,11 @@ def write_html(
         writer.block(element)
     writer.contents.finish(writer._text_width())
     return writer.contents
+
+
+def html_words(text: str) -> list[str]:
+    """``text`` split at HTML's white space (not at a no-break space, as ``str.split`` does)."""
+    return [w for w in re.split(f"[{HTML_SPACE}]+", text) if w]
 
 
 def _classes(element: HtmlElement) -> set[str]:
@@ -212,12 +220,13 @@ class _Writer:
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
-        """Collapse white space as HTML does, keeping one space at either end."""
+        """Collapse white space as HTML does, keeping one space at either end; a no-break
+        space is no white space to HTML, and stays (``€ 1.715.000`` holds together in Word)."""
         if not text:
             return
-        core = " ".join(text.split())
-        lead = " " if text[0].isspace() else ""
-        trail = " " if text[-1].isspace() and core else ""
+        core = " ".join(html_words(text))
+        lead = " " if text[0] in HTML_SPACE else ""
+        trail = " " if text[-1] in HTML_SPACE and core else ""
         run = paragraph.add_run(lead + core + trail)
         run.bold = bold or None
         run.italic = italic or None
@@ -299,6 +308,7 @@ class _Writer:
             short=short,
             marked=marked,
             text_width=self._text_width(),
+            wide=not self.look.own_font,
         )
         keep_together(table, header_rows)
         self.last_table = table
