@@ -13,9 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from compute.test_kosten_properties import JAAR, kosten_files, number
 from hypothesis import given, settings
 from support.helpers import DATA, RAPPORTS, write_rapport
+from support.kosten_cases import JAAR, kosten_files, number
 from support.reeks_data import reeks
 
 from jaarverslag.analysis.amounts import amounts
@@ -23,7 +23,7 @@ from jaarverslag.analysis.analyse import gemeente_analysis, load_rapport
 from jaarverslag.analysis.prose import Figures, prose_to_html, render_template
 from jaarverslag.compute.kosten import kosten_table
 from jaarverslag.core.errors import InputError
-from jaarverslag.core.numbers import format_cell
+from jaarverslag.core.numbers import display_cell
 
 NBSP = "\u00a0"
 
@@ -54,20 +54,20 @@ def live(figures: Figures, expression: str) -> str:
         ('kosten("lasten", "6.3", "realisatie 2024")', "€ 12.615.000"),
         ('kosten("Lasten", "6.3 Inkomensregelingen", "Realisatie 2024")', "€ 12.615.000"),
         ('kosten("lasten", "realisatie 2024")', "€ 16.905.000"),  # the group's total
-        ('kosten("lasten", "totaal", "verschil")', "€ -155.000"),
-        ('kosten("totaal lasten", "verschil")', "€ -155.000"),
+        ('kosten("lasten", "totaal", "verschil")', "€ −155.000"),
+        ('kosten("totaal lasten", "verschil")', "€ −155.000"),
         ('kosten("baten", "6.3", "begroting 2024 na wijziging")', "€ 9.650.000"),
         ('kosten("baten", "6.3", "begroting na wijziging 2024")', "€ 9.650.000"),
         ('kosten("baten", "6.3", "begroting_na_wijziging_2024")', "€ 9.650.000"),
-        ('kosten("saldo", "verschil")', "€ -85.000"),
-        ('kosten("saldo", "6.4", "realisatie 2023")', "€ -4.210.000"),
+        ('kosten("saldo", "verschil")', "€ −85.000"),
+        ('kosten("saldo", "6.4", "realisatie 2023")', "€ −4.210.000"),
         ('kosten("toevoegingen", "realisatie 2024")', "€ 300.000"),
         ('kosten("toevoeging", "Reserve sociaal domein", "primitieve begroting 2024")', "€ 0"),
-        ('kosten("onttrekkingen", "Reserve re-integratie", "verschil")', "€ -45.000"),
+        ('kosten("onttrekkingen", "Reserve re-integratie", "verschil")', "€ −45.000"),
         ('kosten("onttrekkingen", "Reserve sociaal domein", "realisatie 2023")', "-"),
         ('kosten("Reserve re-integratie", "realisatie 2024")', "€ 455.000"),  # one group only
-        ('kosten("resultaat", "realisatie 2024")', "€ -6.880.000"),
-        ('kosten("gerealiseerd resultaat", "verschil")', "€ -130.000"),
+        ('kosten("resultaat", "realisatie 2024")', "€ −6.880.000"),
+        ('kosten("gerealiseerd resultaat", "verschil")', "€ −130.000"),
     ],
 )
 def test_kosten_figures_by_group_post_and_column(
@@ -78,7 +78,7 @@ def test_kosten_figures_by_group_post_and_column(
 
 def test_a_live_amount_keeps_its_euro_sign_on_the_line(reserves: Figures) -> None:
     html = prose_to_html('{{ kosten("saldo", "verschil") }}', "t.md", reserves)
-    assert html == f"<p>€{NBSP}-85.000</p>\n"
+    assert html == f"<p>€{NBSP}\u221285.000</p>\n"
 
 
 @pytest.mark.parametrize(
@@ -222,12 +222,12 @@ def test_every_amount_of_a_kosten_table_is_live_and_printed_as_the_table_prints_
     entries = list(figures.amounts.entries())
     cells = [c for r in table.rows for c in r.cells if c.unit == "euro" and c.value is not None]
     assert len(entries) == len(cells)
-    expected = sorted(format_cell(c) for c in cells)
+    expected = sorted(display_cell(c).replace("\u00a0", " ") for c in cells)
     shown = []
     for expression, value in entries:
         text = printed(figures, expression)
         assert number(text) == value
-        shown.append(text)
+        shown.append(text.replace("\u00a0", " "))
     assert sorted(shown) == expected
 
 
@@ -269,7 +269,8 @@ def test_the_suggested_live_figure_prints_the_typed_amount() -> None:
     figures = load_rapport(RAPPORTS / "kosten-reserves").figures
     for expression, value in figures.amounts.entries():
         text = printed(figures, expression)
-        assert Fraction(text.removeprefix("€ ").replace(".", "").replace(",", ".")) == value
+        plain = text.removeprefix("€ ").replace("\u2212", "-")
+        assert Fraction(plain.replace(".", "").replace(",", ".")) == value
 
 
 def test_a_hostile_name_is_printed_short_and_on_one_line(reserves: Figures) -> None:

@@ -18,7 +18,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from support.kosten_cases import JAAR, kosten_files, number
 from support.readback import without_units
 
 from jaarverslag.compute.kosten import kosten_table
@@ -26,11 +26,6 @@ from jaarverslag.core.model import Table
 from jaarverslag.core.numbers import format_cell
 from jaarverslag.render.opendata import table_csv
 
-JAAR = 2020
-POSTS = ["6.1 Samenkracht", "6.3 Inkomensregelingen", "6.4 Begeleide participatie", "Overig"]
-#: Reserve mutations are booked per reserve or on a post (a taakveld) of the table.
-RESERVES = ["Reserve sociaal domein", "Reserve re-integratie", "6.4 Begeleide participatie"]
-SOORTEN = ["lasten", "baten", "toevoeging", "onttrekking"]
 #: Group header → its total line; the resultaat is a line of its own.
 TOTALS = {
     "Lasten": "Totaal lasten",
@@ -42,52 +37,6 @@ TOTALS = {
 RESULTAAT = {"jaarverslag": "Gerealiseerd resultaat", "begroting": "Geraamd resultaat"}
 #: The groups where a higher amount is nadelig: their verschil is reference − report.
 COSTS = ("Lasten", "Toevoegingen aan reserves")
-STANDS = {
-    "jaarverslag": [
-        (JAAR - 1, "realisatie"),
-        (JAAR, "begroting"),
-        (JAAR, "begroting_na_wijziging"),
-        (JAAR, "realisatie"),
-    ],
-    "begroting": [
-        (JAAR - 2, "realisatie"),
-        (JAAR - 1, "begroting"),
-        (JAAR - 1, "begroting_na_wijziging"),
-        *((y, "begroting") for y in range(JAAR, JAAR + 4)),
-    ],
-}
-#: Whole euros, cents, or an amount with one decimal (printed with two), some negative.
-AMOUNTS = st.one_of(
-    st.integers(-(10**7), 10**8).map(float),
-    st.integers(-(10**9), 10**10).map(lambda c: c / 100),
-    st.integers(0, 10**6).map(lambda d: d / 10),
-)
-
-
-@st.composite
-def kosten_files(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
-    """A kosten file as the loader gives it: some posts, some stands, gaps and empty cells;
-    half of them with reserve mutations."""
-    soort = draw(st.sampled_from(["jaarverslag", "begroting"]))
-    posts = draw(st.lists(st.sampled_from(POSTS), min_size=1, max_size=4, unique=True))
-    reserves = draw(st.lists(st.sampled_from(RESERVES), max_size=3, unique=True))
-    rows = []
-    for post, kinds in [(p, ["lasten", "baten"]) for p in posts] + [
-        (r, ["toevoeging", "onttrekking"]) for r in reserves
-    ]:
-        for kind in draw(st.sets(st.sampled_from(kinds), min_size=1)):
-            for year, stand in STANDS[soort]:
-                if draw(st.integers(0, 3)) == 0:
-                    continue  # no row: this stand is missing for the post
-                amount = draw(st.one_of(st.just(float("nan")), AMOUNTS, AMOUNTS, AMOUNTS))
-                rows.append((post, kind, year, stand, amount))
-    if not rows:
-        year, stand = STANDS[soort][-1]
-        rows.append((posts[0], "lasten", year, stand, 1.0))
-    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
-    frame = frame.astype({"jaar": "int64", "bedrag": "float64"})
-    frame["_line"] = range(2, 2 + len(frame))
-    return soort, frame
 
 
 def printed(table: Table) -> dict[str, dict[str, dict[str, str]]]:
@@ -109,13 +58,6 @@ def printed(table: Table) -> dict[str, dict[str, dict[str, str]]]:
         if row.kind == "totaal":
             group = None
     return result
-
-
-def number(text: str) -> Fraction | None:
-    """A printed amount (``€ -1.234,50``) back to its value; the dash is no data."""
-    if text == "-":
-        return None
-    return Fraction(text.removeprefix("€ ").replace(".", "").replace(",", "."))
 
 
 def zero(value: Fraction | None) -> Fraction:

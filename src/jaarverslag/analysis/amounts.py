@@ -40,6 +40,9 @@ from jaarverslag.core.numbers import exact, format_cell, format_euro, round_half
 
 #: The tables whose amounts are live, and the function that prints them.
 FUNCTIONS = ("kosten", "maatregelen", "verdeling", "vergelijking")
+#: Other names of a column, by its key: the vergelijking's first column (headed with the
+#: gemeente's own name) is its figure ``per inwoner``.
+ALIASES = {"gemeente": ("per inwoner",)}
 #: Tables whose amounts are in the unit of ``bedragen_in`` (the vergelijking: euros per inwoner).
 IN_DATA_UNITS = ("kosten", "maatregelen", "verdeling")
 ONAFGEROND = ("onafgerond", "exact")
@@ -203,6 +206,7 @@ class LiveTable:
         wanted = _norm(name)
         for index, column in enumerate(self.table.columns):
             names = {_norm(column.label), _norm(column.key), _norm(column.key.replace("_", " "))}
+            names |= {_norm(a) for a in ALIASES.get(column.key, ())}
             if wanted in names:
                 if column.key == "vn":
                     raise AmountError(
