@@ -685,7 +685,7 @@ def test_leftovers_of_an_earlier_version_are_restored_and_removed(tmp_path: Path
     """The previous version left ``.R.old.xxxxxxxx/previous`` when killed between renames."""
     out = tmp_path / "out"
     write_rapport(out / ".r.old.abcd1234" / "previous", {"r.html": "<p>eerder</p>", MARKER: "{}"})
-    write_rapport(out / ".r.k3j4l5m6", {"r.html": "<p>half</p>"})
+    write_rapport(out / ".r.k3j4l5m6", {"r.html": "<p>half</p>", MARKER: "{}"})
     output.recover(out, "r")
     assert (out / "r" / "r.html").read_text(encoding="utf-8") == "<p>eerder</p>"
     assert sorted(os.listdir(out)) == ["r"]
