@@ -114,8 +114,8 @@ def load_rapport(
     reuse: Mapping[str, BlockResult] | None = None
     if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
         before = earlier.analysis.inputs
-        texts, problems = read_texts(before.folder, before.config)
-        inputs: Inputs | None = replace(before, texts=texts)
+        texts, names, problems = read_texts(before.folder, before.config)
+        inputs: Inputs | None = replace(before, texts=texts, text_names=names)
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
         reuse = earlier.analysis.results
     else:

@@ -71,7 +71,26 @@ def _docx(r: Rendering) -> dict[str, bytes]:
     from jaarverslag.render.docx.writer import render_docx
 
     pngs = figure_pngs(r.document)
-    return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, r.config.huisstijl)}
+    style = house_style(r.folder, r.config.huisstijl)
+    return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, style)}
+
+
+def house_style(folder: Path, path: Path | None) -> bytes | None:
+    """The house-style document, read again as ``check`` read it (contained, bounded, whole):
+    the file it checked may have been swapped since."""
+    if path is None:
+        return None
+    from jaarverslag.core import files
+    from jaarverslag.core.errors import InputError, Problem
+    from jaarverslag.core.packages import package_problem
+
+    data, problems = files.read(folder, path, "huisstijl", str(path))
+    problem = package_problem(data, "Word-bestand") if data is not None else None
+    if problem is not None:
+        problems = [Problem(str(path), message=problem)]
+    if data is None or problems:
+        raise InputError(problems)
+    return data
 
 
 #: Every output format, in the order they are made.

@@ -37,7 +37,6 @@ from jaarverslag.analysis.analyse import Analysis
 from jaarverslag.build import stages
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem
-from jaarverslag.render.pdf import FETCH_LIMIT
 from jaarverslag.serve.page import Page
 
 #: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
@@ -191,18 +190,8 @@ class Preview:
         kind = ASSETS.get(os.path.splitext(relative)[1].lower())
         if kind is None or "\x00" in relative:
             return None
-        resolved = files.inside(self.folder, self.folder / relative)
-        if resolved is None:
-            return None
-        try:
-            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                data = handle.read(FETCH_LIMIT + 1)
-        except OSError:
-            return None
-        return (data, kind) if len(data) <= FETCH_LIMIT else None
+        data, _ = files.read(self.folder, self.folder / relative, "afbeelding", relative)
+        return None if data is None else (data, kind)
 
     def _gemeente(self, good: Good, slug: str, key: str) -> Page:
         reeks = good.analysis.reeks

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
+from jaarverslag.core.packages import ZIP_ERRORS, doctype_in, dtd_message, zip_failure
 from jaarverslag.core.xml import Element
 
 if TYPE_CHECKING:
     pass
 
+KIND = "Excel-bestand"
 MAX_SHARED_STRINGS = 2_000_000
 MAX_ROWS = 1_048_576  #: Excel's own sheet limits: a cell beyond them is no real workbook
 MAX_COLUMNS = 16_384
@@ -121,7 +123,7 @@ class Workbook:
     """An opened workbook: its sheets, number formats and shared strings, all checked."""
 
     def __init__(self, data: bytes) -> None:
-        problem = unpacked_problem(data, "Excel-bestand")
+        problem = unpacked_problem(data, KIND)
         if problem is not None:
             raise XlsxError(problem)
         self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -135,9 +137,16 @@ class Workbook:
     # -- the parts --------------------------------------------------------------------------
 
     def _open(self, part: str) -> IO[bytes]:
+        """A part to parse: there, whole so far, and XML as Excel writes it (no DTD)."""
         if part not in self._names:
             raise XlsxError(f"is geen leesbaar Excel-bestand ({part} ontbreekt)")
-        return self._zip.open(part)
+        try:
+            with self._zip.open(part) as head:
+                if doctype_in(head):
+                    raise XlsxError(dtd_message(KIND, part))
+            return self._zip.open(part)
+        except ZIP_ERRORS as exc:
+            raise XlsxError(zip_failure(exc, KIND, part)) from exc
 
     def _relationships(self, part: str) -> list[tuple[str, str, str]]:
         """``(id, type, target part)`` of every relationship of ``part``."""
@@ -175,6 +184,8 @@ class Workbook:
             yield from events
         except SyntaxError as exc:  # lxml's XMLSyntaxError is one
             raise XlsxError(f"is geen leesbaar Excel-bestand (fout in {part}: {exc})") from exc
+        except ZIP_ERRORS as exc:  # a bad checksum, a part cut short: found while unpacking
+            raise XlsxError(zip_failure(exc, KIND, part)) from exc
 
     def _read_workbook(self, part: str) -> tuple[tuple[SheetInfo, ...], dt.datetime]:
         targets = {rid: t for rid, kind, t in self._relationships(part) if kind.endswith(WORKSHEET)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
@@ -76,10 +75,11 @@ def render_docx(
     html: str,
     document: Document,
     figures_png: Mapping[str, bytes],
-    reference: Path | None = None,
+    reference: bytes | None = None,
 ) -> bytes:
-    """Walk ``html`` into a Word document; images come from ``figures_png`` by name."""
-    word = new_docx(str(reference)) if reference else new_docx()
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name, the styles
+    from the house-style document ``reference`` (its bytes, read and checked), if any."""
+    word = new_docx(io.BytesIO(reference)) if reference else new_docx()
     clear_body(word)
     if reference is None:
         default_look(word)

@@ -1,0 +1,125 @@
+"""Hardened for a shared server (issue 22): each case as an attacker tries it, against the
+commands a werkplek runs — ``check``, ``build``, ``insert`` and ``serve`` — each a real process
+under a memory cap and a timeout (:mod:`support.commands`).
+
+Every case ends in a message naming the file, within seconds and bounded memory: never a
+traceback, never "interne fout", nothing from outside published, no foreign file touched.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from support.commands import Run, Serving, jaarverslag
+from support.helpers import write_rapport
+from support.hostile import (
+    INDICATOR_ROWS,
+    flipped,
+    lying_size,
+    rapport_files,
+    truncated,
+    with_doctype,
+    word_document,
+    workbook,
+)
+
+pytestmark = pytest.mark.slow
+
+SECONDS, MEGABYTES = 20, 1500
+HEADING = "Participatie"
+
+
+def assert_message(run: Run, *expected: str) -> None:
+    """Exit 1 with every ``expected`` text, quickly, in bounded memory, and no traceback."""
+    assert not run.timed_out, f"killed after {run.seconds:.0f} s"
+    assert not run.internal, run.text
+    assert run.code == 1, run.text
+    for text in expected:
+        assert text in run.err, run.err
+    assert run.seconds < SECONDS, f"{run.seconds:.1f} s"
+    assert run.peak_mb < MEGABYTES, f"{run.peak_mb:.0f} MB"
+
+
+def each_command(tmp_path: Path, source: Path, *expected: str) -> None:
+    """``check``, ``build``, ``insert`` (into a good document) and ``serve`` all say it."""
+    assert_message(jaarverslag("check", source), *expected)
+    assert_message(jaarverslag("build", source, "-o", tmp_path / "out"), *expected)
+    assert not (tmp_path / "out" / source.name).exists()
+    document = tmp_path / "eigen.docx"
+    document.write_bytes(word_document(HEADING))
+    assert_message(jaarverslag("insert", source, document, "--heading", HEADING), *expected)
+    with Serving(source) as serving:
+        status, page = serving.get("/")
+        said = serving.errors()
+    assert status == 200
+    for text in expected:
+        assert text.rsplit(": ", 1)[-1] in html.unescape(page), page
+    assert "interne fout" not in page and "Traceback" not in said, said
+
+
+# -- 5. every zip failure is a message -----------------------------------------------------------
+
+WORKBOOK = workbook(INDICATOR_ROWS)
+SHEET = "xl/worksheets/sheet1.xml"
+BROKEN_WORKBOOKS = {
+    "lying-size": (lying_size(WORKBOOK, SHEET), "is een beschadigd Excel-bestand"),
+    "bad-crc": (flipped(WORKBOOK, SHEET), "is een beschadigd Excel-bestand"),
+    "truncated": (truncated(WORKBOOK), "is geen leesbaar Excel-bestand"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_WORKBOOKS))
+def test_a_broken_workbook_is_a_message_everywhere(tmp_path: Path, case: str) -> None:
+    data, message = BROKEN_WORKBOOKS[case]
+    files = rapport_files({"indicatoren.xlsx": data})
+    del files["indicatoren.csv"]
+    source = write_rapport(tmp_path / "r", files)
+    each_command(tmp_path, source, f"{source / 'indicatoren.xlsx'}: {message}")
+
+
+DOCUMENT = word_document(HEADING)
+BODY = "word/document.xml"
+BROKEN_DOCUMENTS = {
+    "lying-size": (lying_size(DOCUMENT, BODY), "is een beschadigd Word-bestand"),
+    "bad-crc": (flipped(DOCUMENT, BODY), "is een beschadigd Word-bestand"),
+    "truncated": (truncated(DOCUMENT), "is geen leesbaar Word-bestand"),
+    "dtd": (
+        with_doctype(DOCUMENT, BODY),
+        "documenttypedefinitie (<!DOCTYPE>) in word/document.xml",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_DOCUMENTS))
+def test_a_broken_house_style_is_a_message_everywhere(tmp_path: Path, case: str) -> None:
+    data, message = BROKEN_DOCUMENTS[case]
+    source = write_rapport(tmp_path / "r", rapport_files({"huisstijl.docx": data}))
+    run = jaarverslag("check", source)
+    assert_message(run, "huisstijl.docx: ", message)
+    assert_message(jaarverslag("build", source, "-o", tmp_path / "out"), message)
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_DOCUMENTS))
+def test_insert_refuses_a_broken_document(tmp_path: Path, case: str) -> None:
+    """A DTD with ``&e;`` in ``document.xml`` used to give exit 0 and a copy Word can't open."""
+    data, message = BROKEN_DOCUMENTS[case]
+    source = write_rapport(tmp_path / "r", rapport_files())
+    document = tmp_path / "eigen.docx"
+    document.write_bytes(data)
+    run = jaarverslag("insert", source, document, "--heading", HEADING)
+    assert_message(run, f"{document}: ", message)
+    assert not (tmp_path / "eigen.bijgewerkt.docx").exists()
+    assert document.read_bytes() == data
+
+
+# -- 9. XML as Office writes it ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("part", [SHEET, "xl/workbook.xml", "xl/styles.xml", "_rels/.rels"])
+def test_a_workbook_part_with_a_dtd_is_refused_everywhere(tmp_path: Path, part: str) -> None:
+    files = rapport_files({"indicatoren.xlsx": with_doctype(WORKBOOK, part)})
+    del files["indicatoren.csv"]
+    source = write_rapport(tmp_path / "r", files)
+    each_command(tmp_path, source, f"documenttypedefinitie (<!DOCTYPE>) in {part}")
