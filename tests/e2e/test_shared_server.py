@@ -8,14 +8,17 @@ traceback, never "interne fout", nothing from outside published, no foreign file
 
 from __future__ import annotations
 
+import base64
 import html
+import re
 from pathlib import Path
 
 import pytest
-from support.commands import Run, Serving, jaarverslag
+from support.commands import Run, Serving, environment, jaarverslag
 from support.helpers import write_rapport
 from support.hostile import (
     INDICATOR_ROWS,
+    INDICATOREN,
     flipped,
     lying_size,
     rapport_files,
@@ -123,3 +126,33 @@ def test_a_workbook_part_with_a_dtd_is_refused_everywhere(tmp_path: Path, part: 
     del files["indicatoren.csv"]
     source = write_rapport(tmp_path / "r", files)
     each_command(tmp_path, source, f"documenttypedefinitie (<!DOCTYPE>) in {part}")
+
+
+# -- 7. nothing outside the rapport folder is trusted --------------------------------------------
+
+
+def test_a_cached_chart_swapped_for_a_symlink_is_never_published(tmp_path: Path) -> None:
+    """A cached SVG replaced by a symlink to a secret put that file into the HTML, exit 0."""
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:GEHEIM-4711\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {**environment(), "JAARVERSLAG_CACHE_DIR": str(cache)}
+    source = write_rapport(tmp_path / "r", rapport_files())
+    out = tmp_path / "out"
+    first = jaarverslag("build", source, "-o", out, "-f", "html", env=env)
+    assert first.code == 0, first.text
+    drawn = sorted(cache.glob("*.svg"))
+    assert drawn, "the build drew no chart into the cache"
+    for path in drawn:
+        path.unlink()
+        path.symlink_to(secret)
+    (source / "indicatoren.csv").write_text(INDICATOREN + "\n", encoding="utf-8")  # rebuild
+    again = jaarverslag("build", source, "-o", out, "-f", "html", env=env)
+    assert again.code == 0, again.text
+    page = (out / "r" / "r.html").read_text(encoding="utf-8")
+    charts = [
+        base64.b64decode(data).decode("utf-8", "replace")
+        for data in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", page)
+    ]
+    assert charts and all(chart.lstrip().startswith("<?xml") for chart in charts)
+    assert not any("GEHEIM" in text for text in [page, *charts])
