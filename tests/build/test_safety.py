@@ -444,12 +444,13 @@ def test_thirty_million_shared_strings_are_refused(tmp_path: Path) -> None:
 
 def test_shared_strings_are_counted_while_read(monkeypatch: pytest.MonkeyPatch) -> None:
     from jaarverslag.inputs.tables import xlsx
+    from jaarverslag.inputs.tables.xlsxcells import XlsxError
 
     monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", 1000)
     book = xlsx.Workbook(_excel_like([["a", "b"]], padding=998))  # 1000 in all: allowed
     assert len(book.cells(book.first_sheet()).rows[1]) == 2
     book = xlsx.Workbook(_excel_like([["a", "b"]], padding=999))
-    with pytest.raises(xlsx.XlsxError, match="gedeelde teksten"):
+    with pytest.raises(XlsxError, match="gedeelde teksten"):
         book.cells(book.first_sheet())
 
 

@@ -22,6 +22,7 @@ from support.hostile import (
     flipped,
     lying_size,
     rapport_files,
+    shared_string_bomb,
     truncated,
     with_doctype,
     word_document,
@@ -156,3 +157,22 @@ def test_a_cached_chart_swapped_for_a_symlink_is_never_published(tmp_path: Path)
     ]
     assert charts and all(chart.lstrip().startswith("<?xml") for chart in charts)
     assert not any("GEHEIM" in text for text in [page, *charts])
+
+
+# -- 4. workbooks bounded by what they expand to -------------------------------------------------
+
+
+def test_one_shared_string_in_every_cell_is_refused_within_seconds(tmp_path: Path) -> None:
+    """0.8 MB: 40,000 cells all pointing at one 30,000-character string took 1.9–4.8 GB and
+    ended in "interne fout: ArrowMemoryError" (``check``: a traceback)."""
+    data = shared_string_bomb()
+    assert len(data) < 1_000_000
+    files = rapport_files({"indicatoren.xlsx": data})
+    del files["indicatoren.csv"]
+    source = write_rapport(tmp_path / "r", files)
+    each_command(
+        tmp_path,
+        source,
+        f"{source / 'indicatoren.xlsx'}: is te groot: de cellen bevatten samen meer dan "
+        "50.000.000 tekens",
+    )
