@@ -19,6 +19,8 @@ from support.helpers import write_rapport
 from support.hostile import (
     INDICATOR_ROWS,
     INDICATOREN,
+    LOOPING_TEXTS,
+    WITH_TEXT,
     flipped,
     lying_size,
     rapport_files,
@@ -176,3 +178,71 @@ def test_one_shared_string_in_every_cell_is_refused_within_seconds(tmp_path: Pat
         f"{source / 'indicatoren.xlsx'}: is te groot: de cellen bevatten samen meer dan "
         "50.000.000 tekens",
     )
+
+
+# -- 2. texts are templates without includes, bounded by what they produce -----------------------
+
+
+def text_rapport(tmp_path: Path, text: str) -> Path:
+    files = rapport_files({"teksten/x.md": text})
+    files["rapport.yaml"] = WITH_TEXT
+    return write_rapport(tmp_path / "r", files)
+
+
+@pytest.mark.parametrize(
+    ("tag", "text"),
+    [
+        ("include", '{% include "x" %}'),
+        ("extends", '{% extends "x.md" %}'),
+        ("import", '{% import "x" as x %}'),
+        ("from", '{% from "x" import y %}'),
+    ],
+)
+def test_a_text_that_loads_a_template_is_refused(tmp_path: Path, tag: str, text: str) -> None:
+    """They recursed forever: "interne fout: RecursionError" from build, a 2,982-line
+    traceback from check and insert."""
+    source = text_rapport(tmp_path, f"Inleiding.\n\n{text}\n")
+    each_command(
+        tmp_path,
+        source,
+        f"{source / 'teksten' / 'x.md'}:3: sjabloonfout: {{% {tag} %}} kan niet in een tekst",
+    )
+
+
+def test_the_looping_text_of_seventy_bytes_stops_in_milliseconds(tmp_path: Path) -> None:
+    """It took 2.7 GB in 15 s ("interne fout: MemoryError"): each expression under its limit,
+    the 30 s deadline too late."""
+    text = LOOPING_TEXTS["stream"]
+    assert len(text.encode()) < 80
+    source = text_rapport(tmp_path, text + "\n")
+    each_command(tmp_path, source, "teksten/x.md:1: sjabloonfout: de uitkomst wordt langer dan")
+
+
+@pytest.mark.parametrize("case", ["set-block", "macro", "doubling", "recursion", "nested"])
+def test_other_ways_to_loop_are_stopped_too(tmp_path: Path, case: str) -> None:
+    source = text_rapport(tmp_path, LOOPING_TEXTS[case] + "\n")
+    assert_message(jaarverslag("check", source), "teksten/x.md:1: sjabloonfout: ")
+
+
+# -- 6. a deadline and a size for every render ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [  # 11 MB from 335 bytes never finished as PDF; 1 MB in one paragraph took 16 s
+        (
+            "{% for i in range(2000) %}{{ 'Een lange alinea zonder einde. ' * 180 }}{% endfor %}",
+            "de uitkomst wordt langer dan 2.097.152 tekens",
+        ),
+        (
+            "{% for i in range(200) %}{{ 'Een lange alinea zonder einde. ' * 160 }}{% endfor %}",
+            "na het invullen van de cijfers ontstaat een regel van 1024000 tekens",
+        ),
+    ],
+)
+def test_a_paragraph_too_large_for_the_pdf_is_refused_quickly(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    source = text_rapport(tmp_path, text + "\n")
+    run = jaarverslag("build", source, "-o", tmp_path / "out", "-f", "pdf")
+    assert_message(run, f"{source / 'teksten' / 'x.md'}: ", message)

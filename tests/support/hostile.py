@@ -192,7 +192,11 @@ LOOPING_TEXTS = {
     "format": '{{ "%10000000000s"|format("x") }}',
     "percent": '{{ "%10000000000d" % 1 }}',
     "str-format": '{{ "{:>10000000000}".format(1) }}',
-    "join": '{{ ["woord " * 166000] * 100000 | join }}',
+    "join": '{{ (["woord " * 166000] * 100000)|join }}',
+    "nested-list": '{% set x = "woord " * 166000 %}{{ [[x]] * 1000 }}',
+    "caller": "{% macro m() %}{{ caller() }}{{ caller() }}{% endmacro %}"
+    '{% call m() %}{% call m() %}{% call m() %}{{ "woord " * 166000 }}{% endcall %}'
+    "{% endcall %}{% endcall %}",
     "replace": '{{ ("x" * 999999)|replace("x", "xxxxxxxxxx" * 99999) }}',
     "indent": '{{ ("x\n" * 499999)|indent(100000) }}',
     "power": "{{ (10**1000)**1000 }}",

@@ -179,4 +179,7 @@ def _template_problems(folder: Path) -> list[Problem]:
             problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(str(path), exc.lineno, None, f"sjabloonfout: {exc.message}"))
+        except (RecursionError, MemoryError):
+            message = "sjabloonfout: het sjabloon is te diep genest om te lezen"
+            problems.append(Problem(str(path), message=message))
     return problems
