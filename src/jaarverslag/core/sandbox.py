@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import signal
-import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,7 +37,6 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from jaarverslag.core import memory
 from jaarverslag.core.bounds import (
     MAX_BUILD,
     TooMuchWork,
@@ -51,6 +48,8 @@ from jaarverslag.core.bounds import (
     dutch,
     too_much,
 )
+from jaarverslag.core.limits import deadline as timed
+from jaarverslag.core.limits import growth_limit
 
 MAX_SECONDS = 30  #: one render of a template or text
 #: A call (a macro, a method, a function) counts as this many steps of a loop: it costs more.
@@ -241,9 +240,6 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return "".join(pieces)
 
 
-_MEMORY_LOCK = threading.RLock()
-
-
 class BoundedTemplate(Template):
     """A template whose render keeps to its environment's :class:`Limits`."""
 
@@ -254,7 +250,7 @@ class BoundedTemplate(Template):
         token = _BUDGET.set(budget)
         try:
             context = self.new_context(dict(*args, **kwargs))
-            with _MEMORY_LOCK, memory.growth_limit(budget.limits.memory):
+            with growth_limit(budget.limits.memory):
                 try:
                     parts = []
                     written: Generator[str, None, None] = self.root_render_func(context)  # type: ignore[assignment]
@@ -288,18 +284,11 @@ BoundedSandbox.template_class = BoundedTemplate
 @contextlib.contextmanager
 def deadline(seconds: float = MAX_SECONDS) -> Iterator[None]:
     """Raise :class:`TooMuchWork` in the block once ``seconds`` have passed (main thread only:
-    elsewhere signals can't reach it, and the steps of :class:`Limits` bound the work)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    elsewhere signals can't reach it, and the steps and clock of :class:`Limits` bound the
+    work)."""
 
-    def expire(_signum: int, _frame: object) -> None:
-        raise TooMuchWork(f"het sjabloon is na {seconds:g} seconden nog niet klaar")
+    def expired() -> TooMuchWork:
+        return TooMuchWork(f"het sjabloon is na {seconds:g} seconden nog niet klaar")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    with timed(seconds, expired):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

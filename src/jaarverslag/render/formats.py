@@ -12,12 +12,14 @@ a :class:`Rendering` to the files it makes) and one line in :data:`WRITERS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jaarverslag.core.kinds import Format
-from jaarverslag.core.model import Chart, Document, DotChart
+from jaarverslag.core.limits import MB, PDF_MEMORY, PDF_SECONDS
+from jaarverslag.core.model import Chart, Document, DotChart, Prose
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.keys import Config
@@ -114,15 +116,85 @@ def render_document(
     from jaarverslag.render.html import render_html
     from jaarverslag.render.opendata import table_csv
 
+    if {"pdf", "docx"} & set(formats):
+        size_problems(document, folder)
     html = render_html(document, folder)
     rendering = Rendering(document, html, name, folder, config, pdf)
     files: dict[str, bytes] = {}
     for writer in WRITERS.values():
         if writer.format in formats:
-            files |= writer.write(rendering)
+            files |= _bounded(writer, rendering)
     for table in document.tables() if tables else ():
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
     return Rendered(html, files)
+
+
+#: What one document may hold to be laid out as PDF or DOCX: cells in all its tables, and
+#: characters of text (a PDF lays out some 2,000 cells or 100,000 characters a second, and a
+#: paragraph's layout grows faster than its length).
+MAX_CELLS = 20_000
+MAX_TEXT = 2 * 1024 * 1024
+#: How long and how much memory (bytes the process may grow by) writing one document may take.
+RENDER_LIMITS: dict[Format, tuple[float, int]] = {
+    "html": (30, 512 * MB),
+    "pdf": (PDF_SECONDS, PDF_MEMORY),
+    "docx": (120, 1024 * MB),
+}
+
+
+def size_problems(document: Document, folder: Path) -> None:
+    """Refuse, before any layout, a document too large to lay out: naming its largest table or
+    the section with the most text."""
+    from jaarverslag.core.errors import InputError, Problem
+
+    tables = [(len(t.rows) * max(1, len(t.columns)), t.caption) for t in document.tables()]
+    texts = [
+        (sum(len(b.html) for b in s.blocks if isinstance(b, Prose)), s.titel)
+        for s in document.sections
+    ]
+    problems = []
+    cells = sum(n for n, _ in tables)
+    if cells > MAX_CELLS:
+        most, caption = max(tables)
+        message = (
+            f"het document is te groot om op te maken: {_dutch(cells)} cellen in de tabellen "
+            f"(hoogstens {_dutch(MAX_CELLS)}); de grootste is '{caption}' met {_dutch(most)}"
+        )
+        problems.append(Problem(str(folder), message=message))
+    text = sum(n for n, _ in texts)
+    if text > MAX_TEXT:
+        most, titel = max(texts)
+        message = (
+            f"het document is te groot om op te maken: {_dutch(text)} tekens tekst (hoogstens "
+            f"{_dutch(MAX_TEXT)}); de meeste staan in de sectie '{titel}' ({_dutch(most)})"
+        )
+        problems.append(Problem(str(folder), message=message))
+    if problems:
+        raise InputError(problems)
+
+
+def _dutch(number: int) -> str:
+    return f"{number:_}".replace("_", ".")
+
+
+def _bounded(writer: Writer, rendering: Rendering) -> dict[str, bytes]:
+    """One writer under its :data:`RENDER_LIMITS`; passing one is a message naming the
+    document (a PDF laid out by a helper process is bounded there)."""
+    from jaarverslag.core.errors import InputError, Problem
+    from jaarverslag.core.limits import TooLong, deadline, growth_limit
+
+    seconds, memory = RENDER_LIMITS[writer.format]
+    shown = f"de {writer.format.upper()} van {rendering.name}"
+    helper = writer.format == "pdf" and rendering.pdf is not None
+    try:
+        with growth_limit(memory), deadline(seconds) if not helper else nullcontext():
+            return writer.write(rendering)
+    except MemoryError:
+        message = f"{shown} vraagt meer dan {memory // (1024 * 1024)} MB geheugen"
+    except TooLong:
+        message = f"{shown} is na {seconds:g} seconden nog niet klaar"
+    message += "; het document is te groot: maak tabellen of teksten kleiner"
+    raise InputError([Problem(str(rendering.folder), message=message)])
 
 
 def figure_pngs(document: Document) -> dict[str, bytes]:
