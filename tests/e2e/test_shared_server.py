@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import html
 import re
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,45 @@ def test_a_paragraph_too_large_for_the_pdf_is_refused_quickly(
     source = text_rapport(tmp_path, text + "\n")
     run = jaarverslag("build", source, "-o", tmp_path / "out", "-f", "pdf")
     assert_message(run, f"{source / 'teksten' / 'x.md'}: ", message)
+
+
+# -- 8. serve bounded ----------------------------------------------------------------------------
+
+
+def _threads_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads")))
+
+
+def test_a_flood_of_connections_slows_the_page_at_worst_and_it_recovers(tmp_path: Path) -> None:
+    """200 open event streams or 300 half-sent requests, under a 4 GB address-space limit: the
+    page no longer loaded. (127.0.0.1 only.)"""
+    source = write_rapport(tmp_path / "r", rapport_files())
+    with Serving(source, memory_mb=4096) as serving:
+        assert serving.get("/")[0] == 200
+        calm = _threads_of(serving.process.pid)
+        flood: list[socket.socket] = []
+        try:
+            for n in range(500):
+                sock = socket.create_connection(("127.0.0.1", serving.port), timeout=10)
+                if n % 5 < 3:  # slowloris: half a request, then nothing
+                    sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wacht: ")
+                else:
+                    sock.sendall(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                flood.append(sock)
+            start = time.monotonic()
+            status, page = serving.get("/", timeout=30)
+            assert status == 200 and "Aantal P-banen" in page
+            assert time.monotonic() - start < 15
+            assert _threads_of(serving.process.pid) < calm + 80
+        finally:
+            for sock in flood:
+                sock.close()
+        deadline = time.monotonic() + 30
+        while _threads_of(serving.process.pid) > calm + 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _threads_of(serving.process.pid) <= calm + 2
+        start = time.monotonic()
+        assert serving.get("/")[0] == 200
+        assert time.monotonic() - start < 5
+        assert "Traceback" not in serving.errors()
