@@ -36,7 +36,7 @@ from urllib.parse import unquote
 from jaarverslag.analysis.analyse import Analysis
 from jaarverslag.build import stages
 from jaarverslag.core import files
-from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.errors import InputError, Problem, unexpected
 from jaarverslag.serve.page import Page
 
 #: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
@@ -124,7 +124,7 @@ class Preview:
             try:
                 page, how = self._attempt(prints)
             except Exception as exc:  # a bug of ours: on the page, never a dead server
-                message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+                message = unexpected(exc)
                 page, how = self._failed([Problem(str(self.folder), message=message)]), "fout"
         self._seen = prints
         self.page = page
@@ -203,7 +203,7 @@ class Preview:
         except InputError as exc:
             return Page(None, tuple(exc.problems), previous, key)
         except Exception as exc:  # a bug of ours: on the page, never a dead server
-            message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+            message = unexpected(exc)
             return Page(None, (Problem(str(self.folder), message=message),), previous, key)
         self._last_good[slug] = made.html
         return Page(made.html, made.analysis.warnings, key=key)
