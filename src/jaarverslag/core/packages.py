@@ -74,13 +74,39 @@ def package_problem(data: bytes, kind: str) -> str | None:
                 part = info.filename
                 if info.is_dir():
                     continue
+                xml = part.lower().endswith(XML_SUFFIXES)
                 with archive.open(info) as stream:
-                    if part.lower().endswith(XML_SUFFIXES) and doctype_in(stream):
+                    if xml and doctype_in(stream):
                         return dtd_message(kind, part)
-                    while stream.read(CHUNK):
-                        pass
+                with archive.open(info) as stream:
+                    problem = _xml_problem(stream, kind, part) if xml else _read_all(stream)
+                if problem is not None:
+                    return problem
     except ZIP_ERRORS as exc:
         return zip_failure(exc, kind, part)
+    return None
+
+
+def _read_all(stream: IO[bytes]) -> str | None:
+    """Unpack a part to its end (its checksum is checked there); nothing to say of it."""
+    while stream.read(CHUNK):
+        pass
+    return None
+
+
+def _xml_problem(stream: IO[bytes], kind: str, part: str) -> str | None:
+    """Whether an XML part is well-formed, read as it is unpacked (nothing kept)."""
+    from lxml import etree
+
+    parser = etree.XMLPullParser(
+        events=(), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+    )
+    try:
+        while chunk := stream.read(CHUNK):
+            parser.feed(chunk)
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        return f"is geen leesbaar {kind} (fout in {part}: {exc})"
     return None
 
 

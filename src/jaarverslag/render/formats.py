@@ -70,11 +70,19 @@ def _pdf(r: Rendering) -> dict[str, bytes]:
 
 
 def _docx(r: Rendering) -> dict[str, bytes]:
-    from jaarverslag.render.docx.writer import render_docx
+    from jaarverslag.render.docx.writer import HouseStyleError, render_docx
 
     pngs = figure_pngs(r.document)
     style = house_style(r.folder, r.config.huisstijl)
-    return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, style)}
+    try:
+        return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, style)}
+    except HouseStyleError as exc:
+        from jaarverslag.core.errors import InputError, Problem
+
+        shown = str(r.config.huisstijl)
+        raise InputError(
+            [Problem(shown, message=f"is geen bruikbaar Word-bestand ({exc})")]
+        ) from None
 
 
 def house_style(folder: Path, path: Path | None) -> bytes | None:

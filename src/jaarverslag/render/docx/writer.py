@@ -71,6 +71,10 @@ class Look:
     text_width: int | None = None
 
 
+class HouseStyleError(Exception):
+    """The house-style document can't be used as the base of a Word document."""
+
+
 def render_docx(
     html: str,
     document: Document,
@@ -79,12 +83,17 @@ def render_docx(
 ) -> bytes:
     """Walk ``html`` into a Word document; images come from ``figures_png`` by name, the styles
     from the house-style document ``reference`` (its bytes, read and checked), if any."""
-    word = new_docx(io.BytesIO(reference)) if reference else new_docx()
-    clear_body(word)
-    if reference is None:
-        default_look(word)
-    else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
-        ensure_styles(word, WRITER_STYLES)
+    try:
+        word = new_docx(io.BytesIO(reference)) if reference else new_docx()
+        clear_body(word)
+        if reference is None:
+            default_look(word)
+        else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
+            ensure_styles(word, WRITER_STYLES)
+    except Exception as exc:  # python-docx raises many kinds on a package it can't use
+        if reference is None:
+            raise
+        raise HouseStyleError(str(exc) or type(exc).__name__) from exc
     write_html(word, html, figures_png)
     set_properties(word, document)
     buffer = io.BytesIO()
