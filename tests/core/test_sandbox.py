@@ -81,3 +81,15 @@ def test_what_a_document_does_still_works(text: str, expected: str) -> None:
 def test_lists_cannot_be_changed_in_place() -> None:
     with pytest.raises(SecurityError):
         render("{% set l = [] %}{{ l.append(1) }}")
+
+
+def test_a_budget_never_outlives_its_render() -> None:
+    """Jinja folds constant filters while it compiles, outside any render: the budget made
+    for that must not be the next render's (its clock ran out in a long test run)."""
+    from jaarverslag.core import sandbox
+
+    env = BoundedSandbox(limits=Limits(output=100, built=100, seconds=0.1))
+    env.from_string("{{ 'a'|upper }}")  # folded at compile time
+    assert sandbox._BUDGET.get() is None
+    time.sleep(0.3)
+    assert env.from_string("{% for i in range(2000) %}{% endfor %}ok").render() == "ok"

@@ -118,11 +118,10 @@ _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget
 
 
 def _budget() -> _Budget:
+    """The budget of the render under way; outside one (Jinja folding a constant expression
+    while it compiles) a fresh one for that operation alone, never kept."""
     budget = _BUDGET.get()
-    if budget is None:  # outside a render (a test compiling an expression): a fresh one
-        budget = _Budget(PAGES)
-        _BUDGET.set(budget)
-    return budget
+    return _Budget(PAGES) if budget is None else budget
 
 
 def _length(value: object) -> int:
