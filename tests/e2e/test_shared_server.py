@@ -247,7 +247,7 @@ def test_a_paragraph_too_large_for_the_pdf_is_refused_quickly(
 ) -> None:
     source = text_rapport(tmp_path, text + "\n")
     run = jaarverslag("build", source, "-o", tmp_path / "out", "-f", "pdf")
-    assert_message(run, f"{source / 'teksten' / 'x.md'}: ", message)
+    assert_message(run, f"{source / 'teksten' / 'x.md'}", message)
 
 
 # -- 8. serve bounded ----------------------------------------------------------------------------
