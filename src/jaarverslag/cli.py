@@ -213,12 +213,28 @@ def _web() -> None:
 _web()
 
 INTERRUPTED = 130  #: the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
+UNEXPECTED = 1  #: a bug of ours: the status of a failure (see docs/safety.md)
+
+
+def _guarded(exc: BaseException) -> int:
+    """Say :func:`~jaarverslag.core.errors.unexpected`'s message (and the traceback only when
+    asked for); the status of a failure."""
+    import os
+
+    from jaarverslag.core.errors import TRACEBACK_ENV, unexpected
+
+    if os.environ.get(TRACEBACK_ENV):
+        import traceback
+
+        traceback.print_exception(exc)
+    click.echo(unexpected(exc), err=True)
+    return UNEXPECTED
 
 
 def run() -> None:
     """The console command: ``main``, its exit status decided here, in one place: 0 done,
-    1 bad input, 2 wrong usage, 130 interrupted (Ctrl-C; click would say 1, the status of bad
-    input)."""
+    1 bad input (and a bug of ours: one message asking to report it, never a traceback), 2 wrong
+    usage, 130 interrupted (Ctrl-C; click would say 1, the status of bad input)."""
     try:
         result = main.main(standalone_mode=False)
         code = result if isinstance(result, int) else 0
@@ -232,6 +248,8 @@ def run() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
             click.echo(str(exc.code), err=True)
+    except Exception as exc:  # the one guard of every command: a bug is a message, exit 1
+        code = _guarded(exc)
     # The interpreter's final collections would walk every object pandas and WeasyPrint made
     # (~0.15 s of CPU for nothing); frozen objects are left alone. atexit handlers still run.
     gc.freeze()

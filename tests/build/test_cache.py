@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from support.helpers import MINIMAL_YAML, write_rapport
 
 from jaarverslag.build import cache
+from jaarverslag.build.options import BuildOptions
 from jaarverslag.build.pipeline import build_one
 from jaarverslag.cli import main
 
@@ -149,3 +150,31 @@ def test_warnings_are_repeated_on_reuse(rapport: Path, tmp_path: Path) -> None:
     assert first.exit_code == second.exit_code == 0
     assert "onbekend" in first.stderr
     assert second.stderr == first.stderr
+
+
+@pytest.mark.parametrize("what", ["marker", "output"])
+def test_a_file_of_the_output_swapped_for_a_fifo_neither_hangs_nor_hits(
+    rapport: Path, tmp_path: Path, what: str
+) -> None:
+    """Issue 22: the marker of the output folder was read by name after a look at it; a FIFO
+    in its place (or in an output file's) held the build forever."""
+    import os
+    import threading
+
+    out = tmp_path / "out"
+    assert _build(rapport, out).ok
+    key = cache.build_key(rapport, BuildOptions(("html",)))
+    assert cache.lookup(out, rapport, key) is not None
+    path = out / "r" / (".jaarverslag" if what == "marker" else "r.html")
+    path.unlink()
+    os.mkfifo(path)
+    found: list[object] = []
+    looking = threading.Thread(target=lambda: found.append(cache.lookup(out, rapport, key)))
+    looking.start()
+    looking.join(timeout=10)
+    hung = looking.is_alive()
+    if hung:  # let it go: open the FIFO for writing once
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        looking.join()
+    assert not hung, "the cache lookup waited on the FIFO"
+    assert found == [None]

@@ -444,12 +444,13 @@ def test_thirty_million_shared_strings_are_refused(tmp_path: Path) -> None:
 
 def test_shared_strings_are_counted_while_read(monkeypatch: pytest.MonkeyPatch) -> None:
     from jaarverslag.inputs.tables import xlsx
+    from jaarverslag.inputs.tables.xlsxcells import XlsxError
 
     monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", 1000)
     book = xlsx.Workbook(_excel_like([["a", "b"]], padding=998))  # 1000 in all: allowed
     assert len(book.cells(book.first_sheet()).rows[1]) == 2
     book = xlsx.Workbook(_excel_like([["a", "b"]], padding=999))
-    with pytest.raises(xlsx.XlsxError, match="gedeelde teksten"):
+    with pytest.raises(XlsxError, match="gedeelde teksten"):
         book.cells(book.first_sheet())
 
 
@@ -685,7 +686,7 @@ def test_leftovers_of_an_earlier_version_are_restored_and_removed(tmp_path: Path
     """The previous version left ``.R.old.xxxxxxxx/previous`` when killed between renames."""
     out = tmp_path / "out"
     write_rapport(out / ".r.old.abcd1234" / "previous", {"r.html": "<p>eerder</p>", MARKER: "{}"})
-    write_rapport(out / ".r.k3j4l5m6", {"r.html": "<p>half</p>"})
+    write_rapport(out / ".r.k3j4l5m6", {"r.html": "<p>half</p>", MARKER: "{}"})
     output.recover(out, "r")
     assert (out / "r" / "r.html").read_text(encoding="utf-8") == "<p>eerder</p>"
     assert sorted(os.listdir(out)) == ["r"]

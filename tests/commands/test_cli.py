@@ -95,3 +95,54 @@ def test_pdf_helper_renders_reports_errors_and_survives_its_child(tmp_path: Path
         assert helper.pid not in (None, first)
     finally:
         helper.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "module", "function"),
+    [
+        ("check", "jaarverslag.build.pipeline", "check"),
+        ("build", "jaarverslag.build.pipeline", "build"),
+        ("insert", "jaarverslag.commands.insert", "insert_chapter"),
+        ("serve", "jaarverslag.serve", "Preview"),
+        ("new", "jaarverslag.commands.new", "new_rapport"),
+    ],
+)
+def test_a_bug_is_one_dutch_message_never_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    module: str,
+    function: str,
+) -> None:
+    """Issue 22: every command shares one guard: an exception nobody expected is a message
+    asking to report it, exit 1."""
+    import importlib
+
+    from jaarverslag import cli
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("stuk")
+
+    monkeypatch.setattr(importlib.import_module(module), function, broken)
+    source = write_rapport(
+        tmp_path / "r",
+        {"rapport.yaml": MINIMAL_YAML, "indicatoren.csv": "id;indicator;jaar;soort;waarde\n"},
+    )
+    document = tmp_path / "d.docx"
+    document.write_bytes(b"")
+    arguments = {
+        "check": [str(source)],
+        "build": [str(source), "-o", str(tmp_path / "out")],
+        "insert": [str(source), str(document), "--heading", "H"],
+        "serve": [str(source), "--port", "0"],
+        "new": [str(tmp_path / "nieuw")],
+    }[command]
+    monkeypatch.setattr(sys, "argv", ["jaarverslag", command, *arguments])
+    monkeypatch.delenv("JAARVERSLAG_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.run()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1
+    assert "interne fout van jaarverslag (RuntimeError: stuk)" in err
+    assert "meld het" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ text and its line.
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -138,25 +139,42 @@ def test_pictures_are_known_by_their_content_not_their_name() -> None:
     assert media_type(b"BM...") is None  # a bitmap: not for the web
 
 
-def test_a_picture_is_read_once_per_version(
+def test_a_picture_is_verified_once_per_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A reeks shows one logo in 342 documents: it is read, verified and encoded once, and
-    again only when the file changes."""
-    from jaarverslag.core import files
+    """A reeks shows one logo in 342 documents: it is verified and encoded once, and again only
+    when its content changes. (It is read every time: reading and hashing a logo is cheap, and
+    the cache is keyed by what was read, never by the file's name or times.)"""
     from jaarverslag.inputs import images
 
     (tmp_path / "logo.png").write_bytes(picture("RGB", "PNG"))
-    reads: list[Path] = []
-    real = files.read
+    verified: list[bytes] = []
+    real = images._readable
 
-    def counting(folder: Path, path: Path, kind: str, display: str):  # type: ignore[no-untyped-def]
-        reads.append(path)
-        return real(folder, path, kind, display)
+    def counting(data: bytes) -> bool:
+        verified.append(data)
+        return real(data)
 
-    monkeypatch.setattr(files, "read", counting)
+    monkeypatch.setattr(images, "_readable", counting)
+    monkeypatch.setattr(images, "_CACHE", type(images._CACHE)())
     first = [images.load(tmp_path, "logo.png", "logo")[0] for _ in range(3)]
-    assert len(reads) == 1 and first[0] is not None and len(set(first)) == 1
+    assert len(verified) == 1 and first[0] is not None and len(set(first)) == 1
     (tmp_path / "logo.png").write_bytes(picture("RGB", "PNG", (10, 10)))
     changed, _ = images.load(tmp_path, "logo.png", "logo")
-    assert len(reads) == 2 and changed != first[0]
+    assert len(verified) == 2 and changed != first[0]
+
+
+def test_a_picture_changed_in_place_is_never_the_cached_one(tmp_path: Path) -> None:
+    """Issue 22: the cache was keyed by path, inode, size and time — a file rewritten with the
+    same size and its time put back showed the old picture (and a check of the old bytes)."""
+    from jaarverslag.inputs import images
+
+    path = tmp_path / "logo.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>A</text></svg>')
+    times = (path.stat().st_atime_ns, path.stat().st_mtime_ns)
+    before, _ = images.load(tmp_path, "logo.svg", "logo")
+    with path.open("r+b") as handle:  # same inode, same size, same time
+        handle.write(b'<svg xmlns="http://www.w3.org/2000/svg"><text>B</text></svg>')
+    os.utime(path, ns=times)
+    after, _ = images.load(tmp_path, "logo.svg", "logo")
+    assert before is not None and after is not None and after != before

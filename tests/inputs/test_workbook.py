@@ -194,8 +194,9 @@ def test_a_number_typed_as_text_that_reads_two_ways_is_refused(tmp_path: Path) -
     book = workbook({"indicatoren": rows})
     folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "rapport.xlsx": book})
     assert problems_of(folder) == [
-        "rapport.xlsx[indicatoren]:2: waarde: '95.000' is geen getal (de cel bevat tekst; typ er "
-        "een getal in)"
+        "rapport.xlsx[indicatoren]:2: waarde: '95.000' is geen getal: als tekst leest het twee "
+        "kanten op (met een punt als decimaalteken, of als Nederlands getal met een punt voor de "
+        "duizendtallen); typ er een getal in"
     ]
     rows[1][4] = 95000
     write_rapport(folder, {"rapport.xlsx": workbook({"indicatoren": rows})})
@@ -266,3 +267,18 @@ def test_thousands_of_client_rows_in_a_sheet_give_every_figure(tmp_path: Path) -
     for table in expected.glob("*.csv"):  # csv-metadata.json: other inputs, other fingerprint
         built = tmp_path / "out" / "participatie-2017" / "tabellen" / table.name
         assert built.read_bytes() == table.read_bytes(), table.name
+
+
+def test_a_number_typed_as_text_reads_as_a_csv_cell_of_either_notation(tmp_path: Path) -> None:
+    """Issue 22: text ``1234.5`` was read as a number but ``1,5`` refused. A text cell is now
+    read as a CSV cell would be, either way: Dutch notation as in a ``;`` file, a decimal point as
+    in a ``,`` file — and refused only when the two read it as different numbers."""
+    rows: list[list[object]] = [["id", "indicator", "jaar", "soort", "waarde"]]
+    typed = ["1234.5", "1,5", "1.234,5", "€ 2.500,00", "-0,25", "7", "12%"]
+    rows += [["a", "A", 2000 + n, "realisatie", value] for n, value in enumerate(typed)]
+    book = workbook({"indicatoren": rows})
+    folder = write_rapport(tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "rapport.xlsx": book})
+    inputs, problems = read_inputs(folder)
+    assert inputs is not None and [p for p in problems if p.severity == "error"] == []
+    read = inputs.frames["indicatoren"]["waarde"].tolist()
+    assert read == [1234.5, 1.5, 1234.5, 2500, -0.25, 7, 12]

@@ -12,12 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.cell.cell import ERROR_CODES
 
-from jaarverslag.inputs.tables.xlsx import Workbook, column_letter
+from jaarverslag.inputs.tables.xlsx import Workbook
+from jaarverslag.inputs.tables.xlsxcells import column_letter
 
 TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
-).filter(lambda t: t.strip() and not t.startswith("="))  # openpyxl writes "=…" as a formula
+).filter(
+    # openpyxl writes "=…" as a formula, and Excel's error codes ("#NUM!") as an error cell
+    lambda t: t.strip() and not t.startswith("=") and t not in ERROR_CODES
+)
 VALUE = st.one_of(
     TEXT,
     st.integers(-(10**9), 10**9),
@@ -82,3 +87,22 @@ def test_column_letters() -> None:
         "AAA",
         "XFD",
     ]
+
+
+def test_a_shared_string_counts_in_every_cell_that_uses_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22: the bound is on what the cells expand to, not on the file."""
+    from support.hostile import shared_string_bomb
+
+    from jaarverslag.inputs.tables import xlsx
+    from jaarverslag.inputs.tables.xlsxcells import XlsxError
+
+    book = Workbook(shared_string_bomb(cells=50, length=1000))
+    assert len(book.cells(book.first_sheet()).rows) == 11  # 50 cells: within every bound
+    monkeypatch.setattr(xlsx, "MAX_CHARACTERS", 20_000)  # 20 uses of the long string
+    book = Workbook(shared_string_bomb(cells=50, length=1000))
+    with pytest.raises(XlsxError, match=r"meer dan 20\.000 tekens"):
+        book.cells(book.first_sheet())
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 40)
+    book = Workbook(shared_string_bomb(cells=50, length=10))
+    with pytest.raises(XlsxError, match="meer dan 40 gevulde cellen"):
+        book.cells(book.first_sheet())

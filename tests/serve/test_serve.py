@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -558,3 +559,101 @@ def test_serve_on_a_taken_port(tmp_path: Path, capsys: pytest.CaptureFixture[str
         port = taken.getsockname()[1]
         assert serve(copy("jaarverslag-2017", tmp_path), port=port) == 1
     assert f"poort {port} is al in gebruik" in capsys.readouterr().err
+
+
+# -- bounded (issue 22): a flood slows the page at worst, and it recovers -------------------------
+
+
+def _half_sent(port: int, count: int) -> list[socket.socket]:
+    """Connections that send half a request and then nothing (slowloris)."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wacht: ")
+        opened.append(sock)
+    return opened
+
+
+def _streams(port: int, count: int) -> list[socket.socket]:
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        opened.append(sock)
+    return opened
+
+
+def _threads() -> int:
+    return threading.active_count()
+
+
+def test_half_sent_requests_never_keep_the_page_from_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jaarverslag.serve import server as servermod
+
+    monkeypatch.setattr(servermod, "MAX_CONNECTIONS", 16)
+    with running() as server:
+        port = server.server_address[1]
+        before = _threads()
+        flood = _half_sent(port, 60)
+        try:
+            status, _, body = get(server, "/")
+            assert status == 200 and "Eerste" in body
+            assert len(server.connections) <= 16
+        finally:
+            for sock in flood:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while _threads() > before + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _threads() <= before + 1  # every thread of the flood is gone
+
+
+def test_a_request_that_drips_in_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jaarverslag.serve import server as servermod
+
+    monkeypatch.setattr(servermod, "REQUEST_SECONDS", 0.5)
+    with running() as server:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            start = time.monotonic()
+            closed = False
+            while time.monotonic() - start < 5:
+                try:
+                    sock.sendall(b"X-Druppel: 1\r\n")  # a header now and then, never the end
+                    time.sleep(0.2)
+                    if sock.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b"":
+                        closed = True
+                        break
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    closed = True
+                    break
+            assert closed, "a request that never ends kept its connection"
+            assert time.monotonic() - start < 3
+
+
+def test_event_streams_are_capped_per_client_and_the_newest_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jaarverslag.serve import server as servermod
+
+    monkeypatch.setattr(servermod, "STREAMS_PER_CLIENT", 3)
+    with running() as server:
+        port = server.server_address[1]
+        streams = _streams(port, 10)
+        try:
+            time.sleep(1)
+            live = [c for c in server.connections._open.values() if c.state == "stroom"]
+            assert len(live) == 3
+            newest = streams[-1].makefile("rb")
+            assert server.hub.publish(Page("<html><body>Nieuw</body></html>"))
+            assert _next_event(newest) and _next_event(newest)  # the newest still hears
+            status, _, _ = get(server, "/")
+            assert status == 200
+        finally:
+            for sock in streams:
+                sock.close()

@@ -121,8 +121,10 @@ def load_rapport(
     reuse: Mapping[str, BlockResult] | None = None
     if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
         before = earlier.analysis.inputs
-        texts, problems = read_texts(before.folder, before.config)
-        inputs: Inputs | None = replace(before, texts=texts, fingerprint=fingerprint(before.folder))
+        texts, names, problems = read_texts(before.folder, before.config)
+        inputs: Inputs | None = replace(
+            before, texts=texts, text_names=names, fingerprint=fingerprint(before.folder)
+        )
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
         reuse = earlier.analysis.results
     else:

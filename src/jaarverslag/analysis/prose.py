@@ -38,6 +38,7 @@ from fractions import Fraction
 from functools import cache
 
 import jinja2
+from jinja2 import nodes
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -54,7 +55,8 @@ from jaarverslag.core.numbers import (
     typographic,
     unbreakable,
 )
-from jaarverslag.core.sandbox import BoundedSandbox, deadline
+from jaarverslag.core.sandbox import TEXTS, BoundedSandbox, deadline
+from jaarverslag.inputs.texts import MAX_LINE
 
 #: A Markdown ``#`` heading inside a section becomes an ``<h3>``: h1 is the title, h2 the section.
 HEADING_SHIFT = 2
@@ -249,15 +251,28 @@ def _finalize(value: object) -> object:
     return value
 
 
-def render_template(text: str, display: str, figures: Figures) -> str:
-    """Evaluate the live figures in ``text`` (a Markdown file shown as ``display``).
+#: What a text may not do: fetch another file or template (it would fetch itself, forever).
+LOADING: dict[type[nodes.Node], str] = {
+    nodes.Include: "include",
+    nodes.Extends: "extends",
+    nodes.Import: "import",
+    nodes.FromImport: "from",
+}
 
-    Raises :class:`InputError` with the file and line of the first failing expression.
+
+def render_template(text: str, display: str, figures: Figures) -> str:
+    """Evaluate the live figures in ``text`` (a Markdown file shown as ``display``) in the
+    bounded sandbox (:data:`~jaarverslag.core.sandbox.TEXTS`); its output is held to the same
+    line length as the text itself.
+
+    Raises :class:`InputError` with the file and line of the first failing expression (every
+    ``include``, ``extends``, ``import`` and ``from``: a text is one file, not a template that
+    loads others).
     """
     if "{" not in text:
         return text
     env = BoundedSandbox(
-        loader=jinja2.FunctionLoader(lambda name: (text, name, lambda: True)),
+        limits=TEXTS,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -266,16 +281,53 @@ def render_template(text: str, display: str, figures: Figures) -> str:
     )
     env.globals.update(figures.functions())
     try:
-        with deadline():
-            return env.get_template(display).render()
+        tree = env.parse(text, display, display)
+        refused = [
+            Problem(display, node.lineno, None, _loading_message(node))
+            for node in tree.find_all(tuple(LOADING))
+        ]
+        if refused:
+            raise InputError(refused)
+        code = env.compile(tree, display, display)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        with deadline(TEXTS.seconds):
+            rendered = template.render()
+    except InputError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         problem = Problem(display, exc.lineno, None, f"sjabloonfout: {exc.message}")
         raise InputError([problem]) from None
-    except (ProseError, AmountError, jinja2.TemplateError, TypeError, ArithmeticError) as exc:
+    except (RecursionError, MemoryError, SyntaxError):  # parsing or compiling a monster
+        message = "sjabloonfout: de tekst is te ingewikkeld (te diep genest) om te lezen"
+        raise InputError([Problem(display, None, None, message)]) from None
+    except Exception as exc:  # anything an expression of the text raised is the text's
         lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == display]
         known = isinstance(exc, ProseError | AmountError)
         message = str(exc) if known else f"sjabloonfout: {exc}"
         raise InputError([Problem(display, lines[-1] if lines else None, None, message)]) from None
+    _check_lines(rendered, display)
+    return rendered
+
+
+def _loading_message(node: nodes.Node) -> str:
+    tag = LOADING[type(node)]
+    return (
+        f"sjabloonfout: {{% {tag} %}} kan niet in een tekst: een tekst haalt geen andere "
+        "bestanden of sjablonen op"
+    )
+
+
+def _check_lines(rendered: str, display: str) -> None:
+    """The text with its figures filled in keeps the rule of the text itself: no line longer
+    than :data:`~jaarverslag.inputs.texts.MAX_LINE` (a paragraph of megabytes takes the PDF's
+    layout minutes)."""
+    longest = max(map(len, rendered.splitlines()), default=0)
+    if longest > MAX_LINE:
+        message = (
+            f"na het invullen van de cijfers ontstaat een regel van {longest} tekens "
+            f"(hoogstens {MAX_LINE}): begin alinea's op een nieuwe regel"
+        )
+        raise InputError([Problem(display, None, None, message)])
 
 
 def prose_to_html(text: str, display: str, figures: Figures, drop_title: str | None = None) -> str:

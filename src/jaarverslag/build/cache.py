@@ -69,10 +69,33 @@ def _entry_digest(path: Path) -> bytes:
             return b"link\0" + os.fsencode(os.readlink(path))
         if not stat.S_ISREG(info.st_mode):
             return f"special {stat.S_IFMT(info.st_mode)}".encode()
-        with path.open("rb") as handle:
+        # opened without following a link and without waiting on a FIFO: what was looked at
+        # above may have been swapped since
+        with os.fdopen(os.open(path, _READ), "rb") as handle:
+            kind = stat.S_IFMT(os.fstat(handle.fileno()).st_mode)
+            if kind != stat.S_IFREG:
+                return f"special {kind}".encode()
             return hashlib.file_digest(handle, "sha256").digest()
     except OSError as exc:  # the build itself reports what it cannot read
         return f"onleesbaar: {exc}".encode()
+
+
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+MAX_MARKER = 16 * 1024 * 1024
+
+
+def _marker(target: Path) -> bytes:
+    """The marker of the output folder ``target``: a regular file in a real folder, opened
+    without following a link or waiting on a FIFO, within :data:`MAX_MARKER`; OSError else."""
+    folder = os.open(target, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _READ)
+    try:
+        with os.fdopen(os.open(MARKER, _READ, dir_fd=folder), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKER:
+                raise OSError(f"{MARKER} is geen gewoon bestand")
+            return handle.read(MAX_MARKER + 1)
+    finally:
+        os.close(folder)
 
 
 def _library_versions() -> list[str]:
@@ -151,9 +174,7 @@ def lookup(out_dir: Path, folder: Path, key: str) -> tuple[list[Path], list[str]
     """The output files and warnings of an earlier build with this key, if all still intact."""
     target = Path(out_dir) / Path(folder).resolve().name
     try:
-        if target.is_symlink() or (target / MARKER).is_symlink():
-            return None
-        content = json.loads((target / MARKER).read_text(encoding="utf-8"))
+        content = json.loads(_marker(target))
         if content.get("sleutel") != key:
             return None
         expected: dict[str, str] = content["bestanden"]

@@ -5,8 +5,10 @@ records the build for the cache). A build replaces ``OUT/R`` only when it is abs
 that marker, and never when it would land in or over a rapport folder. The new folder is written
 beside the old one and swapped in with a single ``renameat2(RENAME_EXCHANGE)``, so ``OUT/R`` is
 never missing, even when the build is killed half-way; the next build removes or restores what
-an interrupted one left (hidden folders named ``.R.jaarverslag-…``). Builds writing into the same
-output folder take turns (an advisory lock on it).
+an interrupted one left (hidden folders named ``.R.jaarverslag-…``) — only a real folder holding
+the marker, through descriptors that never follow a link, so a user's ``.R.original/`` or a
+symlink with a leftover's name is never touched. Builds writing into the same output folder take
+turns (an advisory lock on it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import functools
 import os
 import re
 import secrets
-import shutil
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -153,37 +155,154 @@ def _discard(path: Path, parent: Path, name: str) -> None:
     """Rename to a trash name first, so a folder half-deleted is still known to be trash."""
     trash = _temporary(parent, name, TRASH)
     os.rename(path, trash)
-    shutil.rmtree(trash, ignore_errors=True)
+    with _folder(parent) as parent_fd:
+        if parent_fd is not None:
+            _remove_ours(parent_fd, trash.name, empty_is_ours=True)
 
 
 def recover(parent: Path, name: str) -> None:
     """Clean up after an interrupted build of ``name``: restore the previous output if it is
-    missing, remove staging and trash folders (also those of earlier versions of the tool)."""
-    if not parent.is_dir():
-        return
-    target = parent / name
+    missing, remove staging and trash folders (also those of earlier versions of the tool).
+
+    Only what is recognisably ours is touched: a real folder (never through a symlink) with a
+    leftover's name that holds our marker — or, for a staging or trash folder of this version,
+    nothing at all (killed before the marker was written, or after the last file was deleted;
+    the marker is written first and deleted last). A user's ``.R.original/`` stays.
+    """
+    with _folder(parent) as parent_fd:
+        if parent_fd is not None:
+            _recover(parent_fd, name)
+
+
+def _recover(parent_fd: int, name: str) -> None:
     ours = re.compile(rf"\.{re.escape(name)}\.jaarverslag-({NEW}|{OLD}|{TRASH})-[0-9a-f]+")
     legacy_old = re.compile(rf"\.{re.escape(name)}\.old\.[a-z0-9_]{{8}}")
     legacy_new = re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}")
-    leftovers: list[tuple[str, Path]] = []
-    for entry in sorted(parent.iterdir()):
-        if match := ours.fullmatch(entry.name):
-            leftovers.append((match.group(1), entry))
-        elif legacy_old.fullmatch(entry.name):
-            previous = entry / "previous"
-            if not target.exists() and not target.is_symlink() and previous.is_dir():
-                os.rename(previous, target)
-            leftovers.append((TRASH, entry))
-        elif legacy_new.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
-            leftovers.append((TRASH, entry))
-    for kind, entry in leftovers:
-        if kind == OLD and not target.exists() and not target.is_symlink() and is_ours(entry):
-            os.rename(entry, target)
+    for entry in sorted(os.listdir(parent_fd)):
+        if match := ours.fullmatch(entry):
+            if (
+                match.group(1) == OLD
+                and _absent(parent_fd, name)
+                and _holds_marker(parent_fd, entry)
+            ):
+                os.rename(entry, name, src_dir_fd=parent_fd, dst_dir_fd=parent_fd)
+            else:
+                _remove_ours(parent_fd, entry, empty_is_ours=True)
+        elif legacy_old.fullmatch(entry):
+            _recover_legacy(parent_fd, entry, name)
+        elif legacy_new.fullmatch(entry):
+            _remove_ours(parent_fd, entry, empty_is_ours=False)
+
+
+def _recover_legacy(parent_fd: int, entry: str, name: str) -> None:
+    """An earlier version's ``.R.old.xxxxxxxx/previous``: the previous output, put back when
+    ``R`` is missing, else removed; the folder around it goes once it is empty."""
+    fd = _open_folder(entry, parent_fd)
+    if fd is None:
+        return
+    try:
+        if _holds_marker(fd, "previous"):
+            if _absent(parent_fd, name):
+                os.rename("previous", name, src_dir_fd=fd, dst_dir_fd=parent_fd)
+            else:
+                _remove_ours(fd, "previous", empty_is_ours=False)
+        if not os.listdir(fd):
+            with contextlib.suppress(OSError):
+                os.rmdir(entry, dir_fd=parent_fd)
+    finally:
+        os.close(fd)
+
+
+def _absent(parent_fd: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return True
+    return False
+
+
+def _open_folder(name: str, dir_fd: int) -> int | None:
+    """A descriptor of the real folder ``name`` in ``dir_fd``; None for a symlink or a file."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
+    except OSError:
+        return None
+
+
+def _holds_marker(dir_fd: int, name: str) -> bool:
+    """Whether ``name`` in ``dir_fd`` is a real folder holding our marker as a regular file."""
+    fd = _open_folder(name, dir_fd)
+    if fd is None:
+        return False
+    try:
+        return _marker_in(fd)
+    finally:
+        os.close(fd)
+
+
+def _marker_in(fd: int) -> bool:
+    try:
+        info = os.stat(MARKER, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode)
+
+
+def _remove_ours(parent_fd: int, name: str, *, empty_is_ours: bool) -> None:
+    """Delete the folder ``name`` if it is ours (it holds the marker, or is empty and
+    ``empty_is_ours``): through descriptors, never following a link, its marker last."""
+    fd = _open_folder(name, parent_fd)
+    if fd is None:
+        return
+    try:
+        if _marker_in(fd):
+            _empty(fd, keep=MARKER)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(MARKER, dir_fd=fd)
+        elif not (empty_is_ours and not os.listdir(fd)):
+            return
+    finally:
+        os.close(fd)
+    with contextlib.suppress(OSError):  # not empty (someone wrote into it meanwhile): left
+        os.rmdir(name, dir_fd=parent_fd)
+
+
+def _empty(fd: int, keep: str | None = None) -> None:
+    """Delete everything inside the folder ``fd`` (but ``keep``), links as links."""
+    for entry in os.listdir(fd):
+        if entry == keep:
             continue
-        if entry.is_symlink() or not entry.is_dir():
-            entry.unlink()
+        try:
+            info = os.stat(entry, dir_fd=fd, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            inner = _open_folder(entry, fd)
+            if inner is not None:
+                try:
+                    _empty(inner)
+                finally:
+                    os.close(inner)
+            with contextlib.suppress(OSError):
+                os.rmdir(entry, dir_fd=fd)
         else:
-            shutil.rmtree(entry, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry, dir_fd=fd)
+
+
+@contextlib.contextmanager
+def _folder(path: Path) -> Iterator[int | None]:
+    """A descriptor of the folder ``path`` (None when it is not there)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _temporary(parent: Path, name: str, kind: str) -> Path:

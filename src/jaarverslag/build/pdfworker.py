@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from jaarverslag.core.errors import InputError
+from jaarverslag.core.limits import PDF_MEMORY, PDF_SECONDS, TooLong, cap_process
 from jaarverslag.core.processes import helper_process
 
 _HEADER = struct.Struct("!Q")
@@ -56,6 +57,8 @@ def _serve(requests: int, replies: int, warm_up: bool) -> None:
 
     if warm_up and not select.select([requests], [], [], 0)[0]:  # only while the parent loads
         _warm_up()
+    # a layout may grow this process by what writing a PDF may take, no more
+    cap_process(PDF_MEMORY)
 
     while True:
         try:
@@ -68,6 +71,8 @@ def _serve(requests: int, replies: int, warm_up: bool) -> None:
             reply = ("ok", render_pdf(html, folder, pdfa))
         except InputError as exc:
             reply = ("input", exc.problems)
+        except MemoryError:
+            reply = ("error", MemoryError())
         except Exception as exc:
             try:
                 pickle.loads(pickle.dumps(exc))
@@ -102,12 +107,16 @@ class PdfWorker:
 
     A child that dies while laying out a document (a crash in pango or harfbuzz, the
     out-of-memory killer) is replaced by a fresh one and the document tried once more; a second
-    death is :class:`RenderCrashed`, that rapport's failure, never a hang.
+    death is :class:`RenderCrashed`, that rapport's failure, never a hang. The child may grow
+    by the memory a PDF may take (``MemoryError``), and a document that takes longer than its
+    :data:`~jaarverslag.core.limits.PDF_SECONDS` is stopped (``TooLong``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float | None = None) -> None:
         self.pid: int | None = None
         self.rendered = 0
+        #: how long one PDF may take before the child is stopped
+        self.seconds = PDF_SECONDS if seconds is None else seconds
         self._spawn(warm_up=True)
 
     def _spawn(self, warm_up: bool) -> None:
@@ -139,6 +148,9 @@ class PdfWorker:
             try:
                 self.rendered += 1
                 _send(self._requests, (html, folder, pdfa))
+                if not select.select([self._replies], [], [], self.seconds)[0]:
+                    self.kill()  # laying out for too long: the document is too large
+                    raise TooLong
                 reply = _receive(self._replies)
             except (OSError, EOFError):
                 self.close()  # the child died: a fresh one gets the document once more

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from jaarverslag.build.options import BuildOptions
 from jaarverslag.build.outcome import Failure, Outcome, Prepared, Variant, failed
 from jaarverslag.build.outfolder import OutputRefused
-from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.errors import InputError, Problem, unexpected
 from jaarverslag.core.kinds import Format
 from jaarverslag.core.processes import helper_process, stop_children
 
@@ -191,8 +191,10 @@ class Scheduler:
                 self.queue.append((job, part))
             except InputError as exc:
                 self._close(job, Failure.INPUT, exc.problems)
-            except Exception as exc:
-                self._close(job, Failure.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # a bug of ours: this rapport's failure, said as always
+                self._close(
+                    job, Failure.INTERNAL, [Problem(str(job.folder), message=unexpected(exc))]
+                )
             else:
                 self._done(job, part, result)
         return broken

@@ -1,7 +1,8 @@
 """``jaarverslag insert``: the rapport as a chapter of the user's own Word document.
 
 The user's document is read like every other input: a regular file within its size limit, a zip
-that doesn't unpack into more than it may (:func:`jaarverslag.core.files.unpacked_problem`). The
+that unpacks whole and into no more than it may, its XML as Word writes it
+(:func:`jaarverslag.core.packages.package_problem`). The
 chapter under the heading the user names is found (:mod:`.render.wordchapter`), its content
 removed, and the rapport written in its place by the DOCX writer itself (:func:`write_html`, the
 same walk of the same HTML as the DOCX a build writes): its sections as headings one level below
@@ -27,6 +28,7 @@ from lxml.html import HtmlElement
 
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem
+from jaarverslag.core.packages import package_problem
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -145,7 +147,7 @@ def read_document(path: Path) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem(display, message="bestaat niet")]
     data, problems = files.read(resolved.parent, resolved, "document", display)
     if data is not None:
-        problem = files.unpacked_problem(data, "Word-bestand")
+        problem = package_problem(data, "Word-bestand")
         if problem is not None:
             return None, [Problem(display, message=problem)]
     return data, problems

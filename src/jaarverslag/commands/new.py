@@ -67,6 +67,14 @@ CONCLUSIE = "Schrijf hier de conclusie.\n"
 def new_rapport(name: Path, jaar: int = 2025, excel: bool = False) -> int:
     """Create ``name`` with a minimal working rapport (``excel``: its data in one starter
     workbook ``rapport.xlsx`` instead of CSV files); return the exit status."""
+    try:
+        return _new(name, jaar, excel)
+    except OSError as exc:  # a name too long, a folder above that is a file, no permission
+        click.echo(f"{name}: kan de map niet maken ({exc.strerror or exc})", err=True)
+        return 1
+
+
+def _new(name: Path, jaar: int, excel: bool) -> int:
     if name.exists() or name.is_symlink():
         click.echo(f"{name}: bestaat al; kies een nieuwe naam", err=True)
         return 1

@@ -74,3 +74,22 @@ def raise_if_errors(problems: Iterable[Problem]) -> None:
     found = errors(problems)
     if found:
         raise InputError(found)
+
+
+#: Set to see the Python traceback behind :func:`unexpected`'s message (for the developers).
+TRACEBACK_ENV = "JAARVERSLAG_TRACEBACK"
+
+
+def unexpected(exc: BaseException) -> str:
+    """The one message for an exception nobody expected — a bug of jaarverslag, never a
+    problem of the input (that is a :class:`Problem`): said in Dutch, asking to report it, and
+    without a traceback (``JAARVERSLAG_TRACEBACK=1`` prints one too). Every front door uses it:
+    the command line for ``check``, ``build``, ``insert``, ``serve`` and ``new``, each rapport
+    of a build, each page of ``serve``."""
+    what = str(exc).strip().replace("\n", " ") or "-"
+    what = what if len(what) <= 200 else what[:199] + "…"
+    kind = "geheugen op" if isinstance(exc, MemoryError) else type(exc).__name__
+    return (
+        f"interne fout van jaarverslag ({kind}: {what}); dit is een fout in jaarverslag, niet "
+        "in uw invoer: meld het, met deze melding en zo mogelijk de rapportmap"
+    )

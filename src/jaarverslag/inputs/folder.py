@@ -21,7 +21,7 @@ from jaarverslag.inputs.iv3 import source as iv3
 from jaarverslag.inputs.reeks import Gemeente, Reeks, make_reeks, split_files
 from jaarverslag.inputs.tables.schemas import DATA_FILES, find_data_file, read_and_validate
 from jaarverslag.inputs.tables.workbook import read_workbook, sheet_display, twin_problems
-from jaarverslag.inputs.texts import read_texts
+from jaarverslag.inputs.texts import named, read_texts
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Inputs:
     files: dict[str, Path]
     #: Every Markdown text the document may print, by resolved path, read and checked once.
     texts: dict[Path, str] = field(default_factory=dict, repr=False)
+    #: Every name a text was found by (:func:`~jaarverslag.inputs.texts.named`) → its key in
+    #: :attr:`texts`: looked up without touching the disk again.
+    text_names: dict[Path, Path] = field(default_factory=dict, repr=False)
     #: The data files that are a sheet of ``rapport.xlsx`` (their ``files`` entry): the sheet.
     sheets: dict[str, str] = field(default_factory=dict)
     #: A reeks: the national data, split by gemeente (:mod:`jaarverslag.inputs.reeks`).
@@ -60,10 +63,10 @@ class Inputs:
 
     def text(self, path: Path) -> str:
         """A Markdown text of this rapport (read here; never from disk again)."""
-        return self.texts[path.resolve()]
+        return self.texts[self.text_names[named(path)]]
 
     def has_text(self, path: Path | None) -> bool:
-        return path is not None and path.resolve() in self.texts
+        return path is not None and named(path) in self.text_names
 
     @property
     def display_yaml(self) -> str:
@@ -75,11 +78,13 @@ class Inputs:
         return sheet_display(shown, self.sheets[name]) if name in self.sheets else shown
 
     def display_text(self, path: Path) -> str:
-        """How problems name a text: relative to where the rapport folder was given."""
-        try:
-            return str(self.folder / path.resolve().relative_to(self.folder.resolve()))
-        except ValueError:
-            return str(path)
+        """How problems name a text: relative to where the rapport folder was given (worked
+        out from the names, never from the disk, where a link may have changed meanwhile)."""
+        absolute = named(path)
+        for root in (named(self.folder), files.inside(self.folder, self.folder)):
+            if root is not None and absolute.is_relative_to(root):
+                return str(self.folder / absolute.relative_to(root))
+        return str(path)
 
 
 def display(folder: Path, filename: str) -> str:
@@ -119,14 +124,22 @@ def read_inputs(folder: Path) -> tuple[Inputs | None, list[Problem]]:
     problems += found
     if levering is not None and "kosten" in frames:
         data_files["kosten"] = levering.path
-    texts, found = read_texts(folder, config)
+    texts, names, found = read_texts(folder, config)
     problems += found
     problems += _template_problems(folder)
     sheets = {n: t for n, t in book.sheets.items() if data_files.get(n) == book.path}
     # the fingerprint of what was read, once it all reads: bad input makes nothing to record
     hashed = None if any(p.severity == "error" for p in problems) else fingerprint(folder)
     inputs = Inputs(
-        folder, folder.resolve().name, config, frames, data_files, texts, sheets, fingerprint=hashed
+        folder,
+        folder.resolve().name,
+        config,
+        frames,
+        data_files,
+        texts,
+        names,
+        sheets,
+        fingerprint=hashed,
     )
     reeks, found = make_reeks(frames, {n: inputs.display(n) for n in data_files})
     if lines:  # a row of a folder of deliveries: the delivery, not a line of a file
@@ -258,4 +271,7 @@ def _template_problems(folder: Path) -> list[Problem]:
             problems.append(Problem(str(path), message="is geen UTF-8-tekst"))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(str(path), exc.lineno, None, f"sjabloonfout: {exc.message}"))
+        except (RecursionError, MemoryError):
+            message = "sjabloonfout: het sjabloon is te diep genest om te lezen"
+            problems.append(Problem(str(path), message=message))
     return problems

@@ -11,6 +11,7 @@ beside it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html as htmllib
 import io
 import re
@@ -63,9 +64,7 @@ def _readable(data: bytes) -> bool:
             with Image.open(io.BytesIO(data)) as picture:
                 picture.verify()
         return True
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return False
-    except Image.DecompressionBombWarning:  # raised as an error above
+    except Exception:  # a damaged file makes Pillow raise many kinds
         return False
 
 
@@ -79,48 +78,42 @@ def local_path(folder: Path, src: str) -> Path:
 
 
 def load(folder: Path, src: str, display: str) -> tuple[str | None, list[Problem]]:
-    """The picture at ``src`` as a ``data:`` URL, or the problems that forbid it. A file is
-    read, verified and encoded once per version (see :data:`CACHE_BYTES`): the check, every
-    document of a reeks and every preview of ``serve`` show the same logo."""
-    resolved, problems = files.vet(folder, local_path(folder, src), "afbeelding", display)
-    if resolved is None:
+    """The picture at ``src`` as a ``data:`` URL, or the problems that forbid it. The file is
+    read every time (once, contained and bounded: :func:`files.read`); its check and encoding
+    are kept by the SHA-256 of what was read (see :data:`CACHE_BYTES`), so the check, every
+    document of a reeks and every preview of ``serve`` show the same logo without verifying it
+    again — and a file that changed, whatever its name, size or time, is a new entry."""
+    data, problems = files.read(folder, local_path(folder, src), "afbeelding", display)
+    if data is None:
         return None, problems
-    try:
-        info = resolved.stat()
-    except OSError as exc:  # gone since it was vetted
-        return None, [Problem(display, message=f"kan het bestand niet lezen ({exc.strerror})")]
-    version = (resolved, info.st_ino, info.st_size, info.st_mtime_ns)
-    if version in _CACHE:
-        _CACHE.move_to_end(version)
-        url, message = _CACHE[version]
+    digest = hashlib.sha256(data).digest()
+    if digest in _CACHE:
+        _CACHE.move_to_end(digest)
+        url, message = _CACHE[digest]
     else:
-        url, message = _encoded(folder, resolved)
-        _remember(version, url, message)
+        url, message = _encoded(data)
+        _remember(digest, url, message)
     if message is not None:
         return None, [Problem(display, message=message)]
     return url, []
 
 
-#: Encoded pictures kept by file version, most recently used last, at most this many bytes
-#: of them (a picture larger than that is encoded each time it is shown).
+#: Encoded pictures kept by the SHA-256 of their bytes, most recently used last, at most this
+#: many bytes of them (a picture larger than that is encoded each time it is shown).
 CACHE_BYTES = 64 * files.MB
-_CACHE: OrderedDict[tuple[Path, int, int, int], tuple[str | None, str | None]] = OrderedDict()
+_CACHE: OrderedDict[bytes, tuple[str | None, str | None]] = OrderedDict()
 
 
-def _remember(version: tuple[Path, int, int, int], url: str | None, message: str | None) -> None:
+def _remember(digest: bytes, url: str | None, message: str | None) -> None:
     if url is not None and len(url) > CACHE_BYTES:
         return
-    _CACHE[version] = (url, message)
+    _CACHE[digest] = (url, message)
     while sum(len(u or "") for u, _ in _CACHE.values()) > CACHE_BYTES:
         _CACHE.popitem(last=False)
 
 
-def _encoded(folder: Path, resolved: Path) -> tuple[str | None, str | None]:
-    """A picture file as a ``data:`` URL, or the message why not (read as :func:`files.read`
-    reads: contained, bounded, never a FIFO)."""
-    data, problems = files.read(folder, resolved, "afbeelding", "")
-    if data is None:
-        return None, problems[0].message
+def _encoded(data: bytes) -> tuple[str | None, str | None]:
+    """A picture's bytes as a ``data:`` URL, or the message why not."""
     kind = media_type(data)
     if kind is None:
         return None, f"is geen afbeelding ({KIND_NAMES})"

@@ -10,6 +10,7 @@ the national checks of amounts (Nederland against the sum of the gemeenten) are 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -71,12 +72,23 @@ class Reeks:
 
 def key(name: str) -> str:
     """How names are matched between files: case and surrounding spaces don't count (as in
-    the check for double rows)."""
+    the check for double rows), nor how Unicode stores an accent (NFC) or an invisible
+    character (a zero-width space: Unicode category Cf) — but two names that differ only in
+    those last two are an error (:func:`_lookalikes`): one name, one gemeente."""
+    return unicodedata.normalize("NFC", _visible(name)).strip().casefold()
+
+
+def _visible(name: str) -> str:
+    return "".join(c for c in name if unicodedata.category(c) != "Cf")
+
+
+def _plain(name: str) -> str:
+    """A name as it was matched before: only case and surrounding spaces don't count."""
     return name.strip().lower()
 
 
 def is_nederland(names: pd.Series) -> pd.Series:
-    return names.astype(str).str.strip().str.lower() == NEDERLAND.lower()
+    return names.astype(str).map(key) == NEDERLAND.lower()
 
 
 def split_files(frames: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
@@ -100,7 +112,7 @@ def make_reeks(
             message = "hoort bij een reeks, maar geen databestand heeft een kolom gemeente"
             return None, [Problem(displays["gemeenten"], message=message)]
         return None, []
-    problems: list[Problem] = []
+    problems = _lookalikes(frames, (*files, "gemeenten"), displays)
     firsts: dict[str, pd.DataFrame] = {}
     for name in files:
         frame = frames[name]
@@ -140,6 +152,50 @@ def make_reeks(
             own = (int(row["inwoners"].iloc[0]), int(row[LINE].iloc[0]))
     reeks = Reeks(files, gemeenten, {n: frames[n] for n in files}, parts, nederland, own)
     return reeks, problems
+
+
+def _lookalikes(
+    frames: Mapping[str, pd.DataFrame], names: Sequence[str], displays: Mapping[str, str]
+) -> list[Problem]:
+    """Names that look the same but are written differently — ``Súdwest-Fryslân`` with its
+    accents stored two ways (NFC and NFD), ``Bergen`` with a zero-width space — would be two
+    gemeenten without a word: each later spelling is an error naming the first one's line."""
+    first: dict[str, tuple[str, str, int]] = {}  # key → (spelling, file, line)
+    problems: list[Problem] = []
+    for name in names:
+        frame = frames.get(name)
+        if frame is None or frame.empty or COLUMN not in frame.columns or name not in displays:
+            continue
+        spellings = frame.groupby(frame[COLUMN].astype(str).map(_plain), sort=False).agg(
+            naam=(COLUMN, "first"), line=(LINE, "min")
+        )
+        for naam, line in zip(spellings["naam"], spellings["line"], strict=True):
+            k = key(str(naam))
+            if k not in first:
+                first[k] = (str(naam), name, int(line))
+                continue
+            other, where, at = first[k]
+            if _plain(other) == _plain(str(naam)):
+                continue
+            message = (
+                f"'{shown(str(naam))}' en '{shown(other)}' ({displays[where]}:{at}) zijn dezelfde "
+                f"naam, anders geschreven ({_difference(str(naam), other)}); schrijf ze gelijk"
+            )
+            problems.append(Problem(displays[name], int(line), COLUMN, message))
+    return _bounded(problems, displays[names[0]]) if problems else []
+
+
+def shown(name: str) -> str:
+    """A name with its invisible characters made visible (``Bergen<U+200B>``)."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cf" else c for c in name.strip()
+    )
+
+
+def _difference(one: str, other: str) -> str:
+    if _visible(one) != one or _visible(other) != other:
+        return "een onzichtbaar teken"
+    return "letters met accenten op twee manieren opgeslagen (Unicode NFC en NFD)"
 
 
 def _listed(lijst: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -10,6 +10,7 @@ Markdown has two limits besides its size: a line may hold at most :data:`MAX_LIN
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -55,27 +56,39 @@ def text_paths(folder: Path, config: Config) -> list[Path]:
     return paths
 
 
-def read_texts(folder: Path, config: Config) -> tuple[dict[Path, str], list[Problem]]:
-    """The texts by resolved path, and every problem with them."""
+def read_texts(
+    folder: Path, config: Config
+) -> tuple[dict[Path, str], dict[Path, Path], list[Problem]]:
+    """The texts by the path each was read from (resolved), every name they were found by
+    (:func:`named`) with that path — so the document looks a text up without touching the disk
+    again, where a link may point elsewhere by now — and every problem with them."""
     problems = files.folder_problem(folder, folder / "teksten", str(folder / "teksten"))
     texts: dict[Path, str] = {}
+    names: dict[Path, Path] = {}
     root = folder.resolve()
     for path in text_paths(folder, config):
-        resolved = files.inside(folder, path)
-        if resolved in texts:
-            continue  # a section's text in teksten/: read once, reported once
+        if named(path) in names:
+            continue
         shown = folder / path.relative_to(root) if path.is_relative_to(root) else path
-        data, found = files.read(folder, path, "tekst", str(shown))
+        resolved, data, found = files.read_resolved(folder, path, "tekst", str(shown))
+        if resolved is not None and resolved in texts:  # a section's text in teksten/
+            names[named(path)] = resolved  # read once, reported once
+            continue
         problems += found
-        if data is None:
+        if resolved is None or data is None:
             continue
         text, tokens, found = check_text(data, str(shown))
         problems += found
         if text is not None:
             problems += images.text_problems(folder, text, tokens, str(shown))
-            assert resolved is not None  # files.read refused anything else
             texts[resolved] = text
-    return texts, problems
+            names[named(path)] = resolved
+    return texts, names, problems
+
+
+def named(path: Path) -> Path:
+    """A text's name as the document asks for it: absolute, links not followed (no disk)."""
+    return Path(os.path.abspath(path))
 
 
 def check_text(data: bytes, display: str) -> tuple[str | None, list[Token], list[Problem]]:

@@ -10,7 +10,6 @@ chart is drawn once per distinct content.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import math
@@ -22,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jaarverslag.core import diskcache
 from jaarverslag.core.model import Chart, Series
 from jaarverslag.core.numbers import format_value
 from jaarverslag.core.version import VERSION
@@ -66,7 +66,8 @@ def _png(series: tuple[Series, ...]) -> bytes:
 
 def cache_dir() -> Path | None:
     """Where drawn charts are kept between builds: ``$JAARVERSLAG_CACHE_DIR``, else the user's
-    cache folder; ``JAARVERSLAG_CACHE_DIR=`` (empty) turns the chart cache off."""
+    cache folder; ``JAARVERSLAG_CACHE_DIR=`` (empty) turns the chart cache off. It is used only
+    while it is the user's own (:mod:`jaarverslag.core.diskcache`)."""
     configured = os.environ.get("JAARVERSLAG_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured.strip() else None
@@ -74,22 +75,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "jaarverslag" / "charts"
 
 
+#: How each kind of drawing must begin: anything else from the cache is no chart of ours.
+STARTS = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",)}
+
+
 def _cached(series: tuple[Series, ...], kind: str, draw: Callable[[], bytes]) -> bytes:
     """Drawing is the slow part (matplotlib's import alone ~0.3 s): an unchanged chart is read
-    back instead. The key covers the data, this module's code and the package version."""
+    back instead. The key covers the data, this module's code and the package version; what
+    comes back is verified against it (:mod:`jaarverslag.core.diskcache`), else drawn anew."""
     folder = cache_dir()
     if folder is None:
         return draw()
     key = hashlib.sha256(repr((series, kind, DPI, HASHSALT, VERSION)).encode() + _CODE).hexdigest()
-    path = folder / f"{key}.{kind}"
-    with contextlib.suppress(OSError):
-        return path.read_bytes()
+    name = f"{key}.{kind}"
+    stored = diskcache.get(folder, key, name)
+    if stored is not None and stored.startswith(STARTS[kind]):
+        return stored
     data = draw()
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = path.with_suffix(f".{os.getpid()}.tmp")
-        staging.write_bytes(data)
-        os.replace(staging, path)
+    diskcache.put(folder, key, name, data)
     return data
 
 

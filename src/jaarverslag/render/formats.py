@@ -12,13 +12,15 @@ a :class:`Rendering` to the files it makes) and one line in :data:`WRITERS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Format
-from jaarverslag.core.model import Chart, Document, DotChart
+from jaarverslag.core.limits import MB, PDF_MEMORY, PDF_SECONDS
+from jaarverslag.core.model import Chart, Document, DotChart, Prose
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.keys import Config
@@ -70,12 +72,21 @@ def _pdf(r: Rendering) -> dict[str, bytes]:
 
 
 def _docx(r: Rendering) -> dict[str, bytes]:
+    from jaarverslag.render.docx.look import HouseStyleError
     from jaarverslag.render.docx.writer import render_docx
 
     pngs = figure_pngs(r.document)
+    style = house_style(r.folder, r.config.huisstijl)
     comments = [replace(p, file=_within(p.file, r.folder)) for p in r.comments]
-    docx = render_docx(r.html, r.document, pngs, r.config.huisstijl, comments)
-    return {f"{r.name}.docx": docx}
+    try:
+        return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, style, comments)}
+    except HouseStyleError as exc:
+        from jaarverslag.core.errors import InputError
+
+        shown = str(r.config.huisstijl)
+        raise InputError(
+            [Problem(shown, message=f"is geen bruikbaar Word-bestand ({exc})")]
+        ) from None
 
 
 def _within(path: str, folder: Path) -> str:
@@ -85,6 +96,24 @@ def _within(path: str, folder: Path) -> str:
         return Path(path).resolve().relative_to(folder.resolve()).as_posix()
     except (ValueError, OSError):
         return path
+
+
+def house_style(folder: Path, path: Path | None) -> bytes | None:
+    """The house-style document, read again as ``check`` read it (contained, bounded, whole):
+    the file it checked may have been swapped since."""
+    if path is None:
+        return None
+    from jaarverslag.core import files
+    from jaarverslag.core.errors import InputError
+    from jaarverslag.core.packages import package_problem
+
+    data, problems = files.read(folder, path, "huisstijl", str(path))
+    problem = package_problem(data, "Word-bestand") if data is not None else None
+    if problem is not None:
+        problems = [Problem(str(path), message=problem)]
+    if data is None or problems:
+        raise InputError(problems)
+    return data
 
 
 #: Every output format, in the order they are made.
@@ -109,12 +138,14 @@ def render_document(
     from jaarverslag.render.html import render_html
     from jaarverslag.render.opendata import METADATA, csv_metadata, table_csv
 
+    if {"pdf", "docx"} & set(formats):
+        size_problems(document, folder)
     html = render_html(document, folder)
     rendering = Rendering(document, html, name, folder, config, pdf, tuple(comments))
     files: dict[str, bytes] = {}
     for writer in WRITERS.values():
         if writer.format in formats:
-            files |= writer.write(rendering)
+            files |= _bounded(writer, rendering)
     printed = document.tables() if tables else []
     for table in printed:
         files[f"tabellen/{table.name}.csv"] = table_csv(table).encode()
@@ -122,6 +153,74 @@ def render_document(
         title = f"{document.titel} — {document.organisatie}"
         files[f"tabellen/{METADATA}"] = csv_metadata(title, files, document.fingerprint, printed)
     return Rendered(html, files)
+
+
+#: What one document may hold to be laid out as PDF or DOCX: cells in all its tables, and
+#: characters of text (a PDF lays out some 2,000 cells or 100,000 characters a second, and a
+#: paragraph's layout grows faster than its length).
+MAX_CELLS = 20_000
+MAX_TEXT = 2 * 1024 * 1024
+#: How long and how much memory (bytes the process may grow by) writing one document may take.
+RENDER_LIMITS: dict[Format, tuple[float, int]] = {
+    "html": (30, 512 * MB),
+    "pdf": (PDF_SECONDS, PDF_MEMORY),
+    "docx": (120, 1024 * MB),
+}
+
+
+def size_problems(document: Document, folder: Path) -> None:
+    """Refuse, before any layout, a document too large to lay out: naming its largest table or
+    the section with the most text."""
+    from jaarverslag.core.errors import InputError, Problem
+
+    tables = [(len(t.rows) * max(1, len(t.columns)), t.caption) for t in document.tables()]
+    texts = [
+        (sum(len(b.html) for b in s.blocks if isinstance(b, Prose)), s.titel)
+        for s in document.sections
+    ]
+    problems = []
+    cells = sum(n for n, _ in tables)
+    if cells > MAX_CELLS:
+        most, caption = max(tables)
+        message = (
+            f"het document is te groot om op te maken: {_dutch(cells)} cellen in de tabellen "
+            f"(hoogstens {_dutch(MAX_CELLS)}); de grootste is '{caption}' met {_dutch(most)}"
+        )
+        problems.append(Problem(str(folder), message=message))
+    text = sum(n for n, _ in texts)
+    if text > MAX_TEXT:
+        most, titel = max(texts)
+        message = (
+            f"het document is te groot om op te maken: {_dutch(text)} tekens tekst (hoogstens "
+            f"{_dutch(MAX_TEXT)}); de meeste staan in de sectie '{titel}' ({_dutch(most)})"
+        )
+        problems.append(Problem(str(folder), message=message))
+    if problems:
+        raise InputError(problems)
+
+
+def _dutch(number: int) -> str:
+    return f"{number:_}".replace("_", ".")
+
+
+def _bounded(writer: Writer, rendering: Rendering) -> dict[str, bytes]:
+    """One writer under its :data:`RENDER_LIMITS`; passing one is a message naming the
+    document (a PDF laid out by a helper process is bounded there)."""
+    from jaarverslag.core.errors import InputError, Problem
+    from jaarverslag.core.limits import TooLong, deadline, growth_limit
+
+    seconds, memory = RENDER_LIMITS[writer.format]
+    shown = f"de {writer.format.upper()} van {rendering.name}"
+    helper = writer.format == "pdf" and rendering.pdf is not None
+    try:
+        with growth_limit(memory), deadline(seconds) if not helper else nullcontext():
+            return writer.write(rendering)
+    except MemoryError:
+        message = f"{shown} vraagt meer dan {memory // (1024 * 1024)} MB geheugen"
+    except TooLong:
+        message = f"{shown} is na {seconds:g} seconden nog niet klaar"
+    message += "; het document is te groot: maak tabellen of teksten kleiner"
+    raise InputError([Problem(str(rendering.folder), message=message)])
 
 
 def figure_pngs(document: Document) -> dict[str, bytes]:

@@ -200,6 +200,18 @@ def render_template(name: str, rapport_folder: Path | None, context: dict[str, o
         raise InputError([problem]) from None
     except (jinja2.TemplateError, SecurityError) as exc:
         raise InputError([_template_problem(exc, rapport_folder, soort)]) from None
+    except Exception as exc:  # an expression of the rapport's own template: its mistake
+        if not _in_own_template(exc, rapport_folder):
+            raise
+        raise InputError([_template_problem(exc, rapport_folder, soort)]) from None
+
+
+def _in_own_template(exc: Exception, rapport_folder: Path | None) -> bool:
+    """Whether ``exc`` was raised while a template of the rapport's own folder ran."""
+    if rapport_folder is None:
+        return False
+    own = str(rapport_folder / "templates")
+    return any(f.filename.startswith(own) for f in traceback.extract_tb(exc.__traceback__))
 
 
 def _template_problem(exc: Exception, rapport_folder: Path | None, soort: str) -> Problem:

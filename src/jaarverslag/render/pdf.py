@@ -8,6 +8,7 @@ template folders are served; anything else (another file, the network) fails the
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,9 @@ from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.render.html import template_dirs
 
-FETCH_LIMIT = files.LIMITS["afbeelding"]  #: bytes of one image or stylesheet a template uses
-
 
 def _fetcher_class() -> type[Any]:
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class RestrictedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
         """Serves ``data:`` and files under ``roots``; refuses the rest, fatally."""
@@ -33,13 +32,19 @@ def _fetcher_class() -> type[Any]:
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "file":
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if not any(path.is_relative_to(root) for root in self.roots):
+                # read here, once, as every input is read: contained, no link followed on the
+                # way (a file swapped for a symlink meanwhile is refused), a regular file (a
+                # FIFO would hang the build), bounded
+                path = Path(unquote(urlsplit(url).path))
+                root = next((r for r in self.roots if files.inside(r, path) is not None), None)
+                if root is None:
                     raise _refused(url)
-                # a FIFO would hang the build, a huge file exhaust it: regular files, bounded
-                if not path.is_file() or path.stat().st_size > FETCH_LIMIT:
+                data, _ = files.read(root, path, "afbeelding", url)
+                if data is None:
                     raise _refused(url, allowed=True)
-            elif scheme != "data":
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
+            if scheme != "data":
                 raise _refused(url)
             try:
                 return super().fetch(url, headers)

@@ -36,8 +36,7 @@ from urllib.parse import unquote
 from jaarverslag.analysis.analyse import Analysis
 from jaarverslag.build import stages
 from jaarverslag.core import files
-from jaarverslag.core.errors import InputError, Problem
-from jaarverslag.render.pdf import FETCH_LIMIT
+from jaarverslag.core.errors import InputError, Problem, unexpected
 from jaarverslag.serve.page import Page
 
 #: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
@@ -125,7 +124,7 @@ class Preview:
             try:
                 page, how = self._attempt(prints)
             except Exception as exc:  # a bug of ours: on the page, never a dead server
-                message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+                message = unexpected(exc)
                 page, how = self._failed([Problem(str(self.folder), message=message)]), "fout"
         self._seen = prints
         self.page = page
@@ -191,18 +190,8 @@ class Preview:
         kind = ASSETS.get(os.path.splitext(relative)[1].lower())
         if kind is None or "\x00" in relative:
             return None
-        resolved = files.inside(self.folder, self.folder / relative)
-        if resolved is None:
-            return None
-        try:
-            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                data = handle.read(FETCH_LIMIT + 1)
-        except OSError:
-            return None
-        return (data, kind) if len(data) <= FETCH_LIMIT else None
+        data, _ = files.read(self.folder, self.folder / relative, "afbeelding", relative)
+        return None if data is None else (data, kind)
 
     def _gemeente(self, good: Good, slug: str, key: str) -> Page:
         reeks = good.analysis.reeks
@@ -214,7 +203,7 @@ class Preview:
         except InputError as exc:
             return Page(None, tuple(exc.problems), previous, key)
         except Exception as exc:  # a bug of ours: on the page, never a dead server
-            message = f"interne fout van jaarverslag ({type(exc).__name__}: {exc}); meld dit"
+            message = unexpected(exc)
             return Page(None, (Problem(str(self.folder), message=message),), previous, key)
         self._last_good[slug] = made.html
         return Page(made.html, made.analysis.warnings, key=key)

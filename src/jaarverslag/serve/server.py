@@ -6,10 +6,19 @@ which version the server has each time the page changes. Bound to the loopback a
 default; there, a request whose ``Host`` is not this machine (a web page that rebinds its DNS
 name to 127.0.0.1) is refused too. Nothing else is served, nothing is logged per request, and a
 browser that goes away mid-answer is no error.
+
+It is bounded (:class:`Connections`), so a flood of connections slows the page at worst and it
+recovers when the flood ends: at most :data:`MAX_CONNECTIONS` at once (one thread each; when
+full, a new one takes the place of the oldest that is still sending its request, else of the
+oldest event stream, else it is answered 503); a request must arrive whole within
+:data:`REQUEST_SECONDS` and no read waits longer than :data:`IDLE_SECONDS` (a client that sends
+a byte now and then is cut off); at most :data:`STREAMS_PER_CLIENT` event streams per address and
+:data:`MAX_STREAMS` in all, a new one ending the oldest (the page reconnects by itself).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import secrets
 import socket
@@ -24,6 +33,11 @@ from jaarverslag.serve.page import Page, script_hashes, served
 
 #: How often an idle event stream gets a comment line, so a closed browser is noticed.
 HEARTBEAT = 15.0
+MAX_CONNECTIONS = 64  #: open connections (threads) at once
+REQUEST_SECONDS = 10.0  #: to send a whole request: its line and headers
+IDLE_SECONDS = 10.0  #: the longest one read from a client may wait
+STREAMS_PER_CLIENT = 6  #: event streams of one address (tabs of one browser)
+MAX_STREAMS = 32
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
@@ -66,11 +80,21 @@ class Hub:
             self._changed.notify_all()
             return True
 
-    def wait(self, seen: int, timeout: float) -> int | None:
-        """The version once it differs from ``seen`` (or after ``timeout``); None once closed."""
+    def wait(
+        self, seen: int, timeout: float, ended: Callable[[], bool] = lambda: False
+    ) -> int | None:
+        """The version once it differs from ``seen`` (or after ``timeout``); None once closed
+        (or once ``ended`` says this stream is over)."""
         with self._changed:
-            self._changed.wait_for(lambda: self._version != seen or self._closed, timeout)
-            return None if self._closed else self._version
+            self._changed.wait_for(
+                lambda: self._version != seen or self._closed or ended(), timeout
+            )
+            return None if self._closed or ended() else self._version
+
+    def wake(self) -> None:
+        """Let every waiting stream look again (one of them was ended)."""
+        with self._changed:
+            self._changed.notify_all()
 
     def close(self) -> None:
         with self._changed:
@@ -88,17 +112,125 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class Connection:
+    """One client's connection: where it is (sending its request, being answered, an event
+    stream) and since when."""
+
+    def __init__(self, sock: socket.socket, address: str) -> None:
+        self.sock = sock
+        self.address = address
+        self.since = time.monotonic()
+        self.state = "verzoek"  # "verzoek" (its request arriving), "antwoord", "stroom"
+        self.ended = False
+
+    def end(self) -> None:
+        """Cut the connection: its thread sees it at once (reading or streaming)."""
+        self.ended = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+
+
+class Connections:
+    """Every open connection of the server, and the rules that bound them."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._lock = threading.Lock()
+        self._open: dict[socket.socket, Connection] = {}
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._open)
+
+    def admit(self, sock: socket.socket, address: str) -> Connection | None:
+        """Register a new connection, making room if all places are taken; None when there
+        is no room (every connection is being answered)."""
+        with self._lock:
+            if len(self._open) >= MAX_CONNECTIONS:
+                victim = self._oldest("verzoek") or self._oldest("stroom")
+                if victim is None:
+                    return None
+                self._drop(victim)
+            connection = Connection(sock, address)
+            self._open[sock] = connection
+            return connection
+
+    def stream(self, connection: Connection) -> None:
+        """``connection`` becomes an event stream: the oldest of its address (or of all) ends
+        when there are too many."""
+        with self._lock:
+            connection.state, connection.since = "stroom", time.monotonic()
+            mine = [c for c in self._open.values() if c.state == "stroom" and not c.ended]
+            same = [c for c in mine if c.address == connection.address]
+            if len(same) > STREAMS_PER_CLIENT:
+                self._drop(min(same, key=lambda c: c.since))
+            elif len(mine) > MAX_STREAMS:
+                self._drop(min(mine, key=lambda c: c.since))
+
+    def of(self, sock: socket.socket) -> Connection | None:
+        with self._lock:
+            return self._open.get(sock)
+
+    def close(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.pop(sock, None)
+
+    def expire(self) -> None:
+        """End every connection whose request hasn't arrived whole in time."""
+        late = time.monotonic() - REQUEST_SECONDS
+        with self._lock:
+            for connection in list(self._open.values()):
+                if connection.state == "verzoek" and connection.since < late:
+                    self._drop(connection)
+
+    def _oldest(self, state: str) -> Connection | None:
+        found = [c for c in self._open.values() if c.state == state and not c.ended]
+        return min(found, key=lambda c: c.since) if found else None
+
+    def _drop(self, connection: Connection) -> None:
+        self._open.pop(connection.sock, None)
+        connection.end()
+        self.hub.wake()
+
+
+BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\n\r\nTe druk; probeer het zo opnieuw.\n"
+)
+
+
 class PreviewServer(ThreadingHTTPServer):
     """Serves one :class:`Hub`; ``port`` 0 takes a free port (see :attr:`url`)."""
 
     daemon_threads = True  # an open event stream never holds the command up
+    request_queue_size = 128  # a burst of connections waits to be accepted, not refused
 
     def __init__(self, host: str, port: int, hub: Hub) -> None:
         self.hub = hub
         self.local_only = is_loopback(host)
+        self.connections = Connections(hub)
         if ":" in host.strip("[]"):
             self.address_family = socket.AF_INET6
         super().__init__((host.strip("[]"), port), Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection if there is room (see :class:`Connections`)."""
+        address = str(client_address[0]) if client_address else ""
+        if self.connections.admit(request, address) is None:
+            with contextlib.suppress(OSError):
+                request.setblocking(False)
+                request.send(BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.connections.close(request)
+        super().shutdown_request(request)
+
+    def service_actions(self) -> None:
+        """Between accepts (every poll of ``serve_forever``): cut requests that take too long."""
+        self.connections.expire()
 
     @property
     def url(self) -> str:
@@ -116,9 +248,22 @@ class PreviewServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+    timeout = IDLE_SECONDS  # every read from the client (the socket's timeout)
 
     def version_string(self) -> str:
         return "jaarverslag-serve"
+
+    @property
+    def connection_state(self) -> Connection | None:
+        return self.server.connections._open.get(self.request)
+
+    def parse_request(self) -> bool:
+        """The request has arrived whole: it is being answered now."""
+        parsed = super().parse_request()
+        state = self.connection_state
+        if parsed and state is not None:
+            state.state = "antwoord"
+        return parsed
 
     def do_HEAD(self) -> None:
         self.do_GET(body=False)
@@ -185,6 +330,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self) -> None:
+        connection = self.connection_state
+        if connection is not None:
+            self.server.connections.stream(connection)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -193,8 +341,9 @@ class Handler(BaseHTTPRequestHandler):
         version, _ = hub.current()
         self.wfile.write(f"retry: 1000\ndata: {version}\n\n".encode())
         self.wfile.flush()
+        ended = (lambda: connection.ended) if connection is not None else (lambda: False)
         while True:
-            latest = hub.wait(version, HEARTBEAT)
+            latest = hub.wait(version, HEARTBEAT, ended)
             if latest is None:
                 return
             if latest == version:

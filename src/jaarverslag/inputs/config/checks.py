@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from jaarverslag.core import files
 from jaarverslag.core.characters import CONTROL
+from jaarverslag.core.packages import package_problem
 
 MISSING = "verplichte sleutel ontbreekt"
 MAX_TEXT = 250  #: characters in a title line; Word's document properties hold at most 255
@@ -243,16 +244,14 @@ def house_style(standaard: str) -> Callable[[object, ValidationInfo], Path | Non
 
 
 def _house_style(folder: Path, path: Path, bestand: str | None = None) -> Path:
-    data, problems = files.read(folder, path, "huisstijl", bestand or "")
-    if data is None:
+    resolved, data, problems = files.read_resolved(folder, path, "huisstijl", bestand or "")
+    if resolved is None or data is None:
         raise fout(*(p.message for p in problems), bestand=bestand)
-    problem = files.unpacked_problem(data, "Word-bestand")
+    problem = package_problem(data, "Word-bestand")
     if problem is not None:
         raise fout(problem, bestand=bestand)
     if not _is_docx(data):
         raise fout("is geen leesbaar Word-bestand (.docx)", bestand=bestand)
-    resolved = files.inside(folder, path)
-    assert resolved is not None  # files.read refused it otherwise
     return resolved
 
 

@@ -74,24 +74,57 @@ GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+"
 def _parse_number(text: pd.Series, column: ColumnSpec, notation: str) -> tuple[pd.Series, Bad]:
     empty = _empty(text)
     cleaned = text.str.removeprefix("€").str.removesuffix("%").str.strip()
+    twofold = pd.Series(False, index=text.index)
     if notation == "nl":
-        wellformed = cleaned.str.fullmatch(NL_NUMBER)
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        numbers, wellformed = _dutch(cleaned, empty)
         message = "'{}' is geen getal (verwacht Nederlandse notatie, zoals 1.234,5)"
-    else:
-        wellformed = cleaned.str.fullmatch(POINT_NUMBER)
+    elif notation == "point":
+        numbers, wellformed = _point(cleaned, empty)
         message = "'{}' is geen getal (verwacht een decimale punt, zoals 1234.5)"
-        if notation == "xlsx":  # native numbers never look like 95.000: that is text
-            wellformed &= ~cleaned.str.fullmatch(GROUPED)
-            message = "'{}' is geen getal (de cel bevat tekst; typ er een getal in)"
-    numbers = _to_float(cleaned.where(~empty & wellformed))
+    else:  # a workbook: a native number, or text read as a CSV cell of either notation
+        numbers, wellformed, twofold = _either(cleaned, empty)
+        message = "'{}' is geen getal (de cel bevat tekst; typ er een getal in)"
     not_number = ~empty & (~wellformed | numbers.isna())
     huge = ~not_number & ~empty & ~(numbers.abs() < MAX_MAGNITUDE)
-    bad: Bad = [(partial(_formatted, message), not_number)]
-    bad.append((lambda v: f"{short(v)} is onwaarschijnlijk groot", huge))
+    bad: Bad = [
+        (partial(_formatted, message), not_number & ~twofold),
+        (partial(_formatted, TWOFOLD), twofold),
+        (lambda v: f"{short(v)} is onwaarschijnlijk groot", huge),
+    ]
     bad += _required_empty(text, column)
     bad += _range(numbers, column)
     return numbers.where(~(not_number | huge)), bad
+
+
+#: Text in a workbook that is a number in both notations, but not the same one.
+TWOFOLD = (
+    "'{}' is geen getal: als tekst leest het twee kanten op (met een punt als decimaalteken, "
+    "of als Nederlands getal met een punt voor de duizendtallen); typ er een getal in"
+)
+
+
+def _dutch(cleaned: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``1.234,5``: the numbers and where the text is written so."""
+    wellformed = cleaned.str.fullmatch(NL_NUMBER).fillna(False).astype(bool)
+    plain = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return _to_float(plain.where(~empty & wellformed)), wellformed
+
+
+def _point(cleaned: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``1234.5``: the numbers and where the text is written so."""
+    wellformed = cleaned.str.fullmatch(POINT_NUMBER).fillna(False).astype(bool)
+    return _to_float(cleaned.where(~empty & wellformed)), wellformed
+
+
+def _either(cleaned: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """A workbook's cell as a CSV cell of either notation (a native number arrives written
+    with a point, and never as ``95.000``: :func:`.sheets.text`): the numbers, where the text
+    is one, and where it is one in both notations but not the same (``95.000``: 95 or 95000)."""
+    dutch, as_dutch = _dutch(cleaned, empty)
+    point, as_point = _point(cleaned, empty)
+    twofold = as_dutch & as_point & (dutch != point)
+    numbers = point.where(as_point, dutch).where(~twofold)
+    return numbers, (as_dutch | as_point) & ~twofold, twofold
 
 
 def _to_float(text: pd.Series) -> pd.Series:

@@ -189,7 +189,8 @@ def _read_xlsx(
     data: bytes, display: str, required: Collection[str], known: Collection[str]
 ) -> tuple[RawTable | None, list[Problem]]:
     from jaarverslag.inputs.tables.sheets import sheet_table
-    from jaarverslag.inputs.tables.xlsx import Workbook, XlsxError
+    from jaarverslag.inputs.tables.xlsx import Workbook
+    from jaarverslag.inputs.tables.xlsxcells import XlsxError
 
     try:
         book = Workbook(data)

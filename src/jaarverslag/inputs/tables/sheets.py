@@ -20,7 +20,8 @@ import pandas as pd
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.tables.cells import GROUPED
 from jaarverslag.inputs.tables.raw import LINE, RawTable, finish
-from jaarverslag.inputs.tables.xlsx import CELL_REF, SheetCells, column_letter
+from jaarverslag.inputs.tables.xlsx import SheetCells
+from jaarverslag.inputs.tables.xlsxcells import CELL_REF, column_letter
 
 #: The header may be any of a sheet's first rows (title rows above it are skipped).
 HEADER_ROWS = 10

@@ -21,7 +21,8 @@ import pandas as pd
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.tables.schemas import DATA_FILES, SPECS, validate_read
-from jaarverslag.inputs.tables.xlsx import SheetCells, SheetInfo, Workbook, XlsxError
+from jaarverslag.inputs.tables.xlsx import SheetCells, SheetInfo, Workbook
+from jaarverslag.inputs.tables.xlsxcells import XlsxError
 
 #: The workbook's file name (matched without regard to case).
 WORKBOOK = "rapport.xlsx"

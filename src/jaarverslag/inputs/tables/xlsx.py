@@ -12,7 +12,6 @@ cell's number format, as Excel shows them, and so do percentages (a cell showing
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import io
 import posixpath
 import re
@@ -22,14 +21,28 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
+from jaarverslag.core.packages import ZIP_ERRORS, doctype_in, dtd_message, zip_failure
 from jaarverslag.inputs.tables.cells import format_decimals
+from jaarverslag.inputs.tables.xlsxcells import (
+    XlsxError,
+    date,
+    dutch,
+    parse_column,
+    parse_row,
+    percent,
+    ref,
+)
 
 if TYPE_CHECKING:
     from jaarverslag.core.xml import Element  # lxml is imported when a workbook is read
 
+KIND = "Excel-bestand"
 MAX_SHARED_STRINGS = 2_000_000
-MAX_ROWS = 1_048_576  #: Excel's own sheet limits: a cell beyond them is no real workbook
-MAX_COLUMNS = 16_384
+#: What all cells of a workbook may expand to: characters (a shared string counted in every cell
+#: that uses it; a number as 8) and filled cells. Memory stays within a few hundred megabytes.
+MAX_CHARACTERS = 50_000_000
+MAX_CELLS = 2_000_000
+MAX_PROBLEMS = 1_000  #: unreadable cells of one sheet reported one by one
 MAX_CELL_TEXT = 32_767  #: the most characters Excel keeps in one cell
 MAX_REPORTED = 10
 
@@ -38,7 +51,6 @@ REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"
-CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 #: the parts of a number format that are printed literally: "text", \x and _x (a space)
 LITERAL = re.compile(r'"[^"]*"|\\.|_.')
 
@@ -53,10 +65,6 @@ DUTCH_ERRORS = {
     "#NUM!": "#GETAL!",
     "#NULL!": "#LEEG!",
 }
-
-
-class XlsxError(Exception):
-    """A workbook that can't or mustn't be read; the message says why, in Dutch."""
 
 
 @dataclass(frozen=True)
@@ -76,22 +84,6 @@ class SheetCells:
     problems: tuple[tuple[int, str, str], ...]  # (row, cell reference, message)
     #: (row, column) → decimals the number format of a native number shows (``0.0`` → 1)
     shown: dict[tuple[int, int], int] = field(default_factory=dict)
-
-
-def column_letter(index: int) -> str:
-    """``1`` → ``A``, ``28`` → ``AB``."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index
 
 
 def _parse(source: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
@@ -123,7 +115,7 @@ class Workbook:
     """An opened workbook: its sheets, number formats and shared strings, all checked."""
 
     def __init__(self, data: bytes) -> None:
-        problem = unpacked_problem(data, "Excel-bestand")
+        problem = unpacked_problem(data, KIND)
         if problem is not None:
             raise XlsxError(problem)
         self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -134,13 +126,22 @@ class Workbook:
         self._date_styles, self._percent_styles, self._decimal_styles = styles
         self._strings: list[str] | None = None
         self._strings_part = self._related(workbook_part, "/sharedStrings")
+        self.cell_count = 0  #: filled cells read so far, of every sheet
+        self.characters = 0  #: what they expand to (see :meth:`_count`)
 
     # -- the parts --------------------------------------------------------------------------
 
     def _open(self, part: str) -> IO[bytes]:
+        """A part to parse: there, whole so far, and XML as Excel writes it (no DTD)."""
         if part not in self._names:
             raise XlsxError(f"is geen leesbaar Excel-bestand ({part} ontbreekt)")
-        return self._zip.open(part)
+        try:
+            with self._zip.open(part) as head:
+                if doctype_in(head):
+                    raise XlsxError(dtd_message(KIND, part))
+            return self._zip.open(part)
+        except ZIP_ERRORS as exc:
+            raise XlsxError(zip_failure(exc, KIND, part)) from exc
 
     def _relationships(self, part: str) -> list[tuple[str, str, str]]:
         """``(id, type, target part)`` of every relationship of ``part``."""
@@ -178,6 +179,8 @@ class Workbook:
             yield from events
         except SyntaxError as exc:  # lxml's XMLSyntaxError is one
             raise XlsxError(f"is geen leesbaar Excel-bestand (fout in {part}: {exc})") from exc
+        except ZIP_ERRORS as exc:  # a bad checksum, a part cut short: found while unpacking
+            raise XlsxError(zip_failure(exc, KIND, part)) from exc
 
     def _read_workbook(self, part: str) -> tuple[tuple[SheetInfo, ...], dt.datetime]:
         targets = {rid: t for rid, kind, t in self._relationships(part) if kind.endswith(WORKSHEET)}
@@ -237,9 +240,7 @@ class Workbook:
                     if element.tag == f"{MAIN}si":
                         if len(strings) >= MAX_SHARED_STRINGS:
                             raise XlsxError(
-                                f"heeft meer dan {MAX_SHARED_STRINGS:_} gedeelde teksten".replace(
-                                    "_", "."
-                                )
+                                f"heeft meer dan {dutch(MAX_SHARED_STRINGS)} gedeelde teksten"
                             )
                         strings.append(_rich_text(element))
                         _free(element)
@@ -272,20 +273,21 @@ class Workbook:
                     in_row = True
                     continue
                 in_row = False
-                row_number = _row_number(element.get("r"), row_number)
+                row_number = parse_row(element.get("r"), row_number)
                 cells = rows.setdefault(row_number, {})
                 column = 0
                 for cell in element.iterchildren(f"{MAIN}c"):
-                    column = _cell_column(cell.get("r"), row_number, column)
-                    where = f"{column_letter(column)}{row_number}"
+                    column = parse_column(cell.get("r"), row_number, column)
                     try:
                         value = self._value(cell, strings)
                     except XlsxError as exc:
-                        problems.append((row_number, where, str(exc)))
+                        problems.append((row_number, ref(column, row_number), str(exc)))
                         continue
                     if value is None or (isinstance(value, str) and not value.strip()):
                         continue
+                    self._count(value)
                     if column in cells:
+                        where = ref(column, row_number)
                         problems.append((row_number, where, "cel komt twee keer voor"))
                     cells[column] = value
                     places = self._decimal_styles.get(int(cell.get("s") or -1), None)
@@ -294,7 +296,27 @@ class Workbook:
                 if not cells:
                     del rows[row_number]
                 _free(element)
+        if len(problems) > MAX_PROBLEMS:  # a sheet of errors: the first ones say enough
+            row, where, _ = problems[MAX_PROBLEMS]
+            more = f"en nog {len(problems) - MAX_PROBLEMS} cellen die niet te lezen zijn"
+            problems[MAX_PROBLEMS:] = [(row, where, more)]
         return SheetCells(rows, tuple(problems), shown)
+
+    def _count(self, value: Value) -> None:
+        """Count a cell against the workbook's bounds on what its cells expand to: a shared
+        string counts every time a cell uses it, so a small file can't unfold into gigabytes."""
+        self.cell_count += 1
+        self.characters += len(value) if isinstance(value, str) else 8
+        if self.characters > MAX_CHARACTERS:
+            raise XlsxError(
+                f"is te groot: de cellen bevatten samen meer dan {dutch(MAX_CHARACTERS)} tekens "
+                "(een gedeelde tekst telt mee in elke cel die hem gebruikt)"
+            )
+        if self.cell_count > MAX_CELLS:
+            raise XlsxError(
+                f"is te groot: meer dan {dutch(MAX_CELLS)} gevulde cellen; "
+                "lever zoveel gegevens als CSV-bestand"
+            )
 
     def _value(self, cell: Element, strings: list[str]) -> Value | None:
         kind = cell.get("t", "n")
@@ -335,9 +357,9 @@ class Workbook:
             raise XlsxError(f"{raw!r} is geen getal") from exc
         style = int(cell.get("s", "")) if cell.get("s", "").isdigit() else None
         if style in self._date_styles:
-            return _date(number, self._epoch)
+            return date(number, self._epoch)
         if style in self._percent_styles:
-            return _percent(raw)
+            return percent(raw)
         return number
 
 
@@ -352,46 +374,3 @@ def _text(text: str | None) -> str | None:
     if text is not None and len(text) > MAX_CELL_TEXT:
         raise XlsxError(f"tekst van {len(text)} tekens (Excel houdt er hoogstens {MAX_CELL_TEXT})")
     return text
-
-
-def _row_number(ref: str | None, previous: int) -> int:
-    number = previous + 1
-    if ref is not None:
-        if not ref.isdigit():
-            raise XlsxError(f"rijnummer {ref!r} is geen getal")
-        number = int(ref)
-    if not 1 <= number <= MAX_ROWS:
-        raise XlsxError(f"rij {number} ligt buiten het werkblad (hoogstens {MAX_ROWS} rijen)")
-    return number
-
-
-def _cell_column(ref: str | None, row: int, previous: int) -> int:
-    column = previous + 1
-    if ref is not None:
-        match = CELL_REF.fullmatch(ref)
-        if match is None or int(match.group(2)) != row:
-            raise XlsxError(f"celverwijzing {ref!r} past niet bij rij {row}")
-        column = _column_index(match.group(1))
-    if column > MAX_COLUMNS:
-        raise XlsxError(
-            f"cel {column_letter(column)}{row} ligt buiten het werkblad "
-            f"(hoogstens {MAX_COLUMNS} kolommen)"
-        )
-    return column
-
-
-def _percent(raw: str) -> int | float:
-    """A number shown as a percentage, as it is shown: 0.153 → 15.3, exactly (no 15.299…)."""
-    shown = decimal.Decimal(raw) * 100
-    if shown.is_finite() and shown == shown.to_integral_value():
-        return int(shown)
-    return float(shown)
-
-
-def _date(serial: float, epoch: dt.datetime) -> dt.datetime | dt.date:
-    if not -1e7 < serial < 1e7:
-        raise XlsxError(f"{serial} is als datum opgemaakt maar is geen datum")
-    if epoch.year == 1899 and serial < 60:  # Excel's phantom 29 February 1900
-        serial += 1
-    moment = epoch + dt.timedelta(days=serial)
-    return moment.date() if moment.time() == dt.time() else moment

@@ -35,3 +35,7 @@ class Look:
     #: Per caption label, how many captions of it the document has before the content (the
     #: first table written is then ``Tabel n + 1``, as Word numbers it).
     first_numbers: Mapping[str, int] = field(default_factory=dict)
+
+
+class HouseStyleError(Exception):
+    """The house-style document can't be used as the base of a Word document."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
@@ -29,7 +28,7 @@ from jaarverslag.inputs.images import RASTER
 from jaarverslag.render import vocabulary as v
 from jaarverslag.render.docx.comments import add_comments
 from jaarverslag.render.docx.contents import Contents
-from jaarverslag.render.docx.look import HEADING_LEVEL, WORD_HEADINGS, Look
+from jaarverslag.render.docx.look import HEADING_LEVEL, WORD_HEADINGS, HouseStyleError, Look
 from jaarverslag.render.docx.oxml import WordCell, inline_element
 from jaarverslag.render.docx.pages import bookmark_pages
 from jaarverslag.render.docx.pictures import data_url, word_picture
@@ -65,17 +64,23 @@ def render_docx(
     html: str,
     document: Document,
     figures_png: Mapping[str, bytes],
-    reference: Path | None = None,
+    reference: bytes | None = None,
     comments: Sequence[Problem] = (),
 ) -> bytes:
-    """Walk ``html`` into a Word document; images come from ``figures_png`` by name;
+    """Walk ``html`` into a Word document; images come from ``figures_png`` by name, the styles
+    from the house-style document ``reference`` (its bytes, read and checked), if any;
     ``comments``: warnings shown as Word comments on what they concern."""
-    word = new_docx(str(reference)) if reference else new_docx()
-    clear_body(word)
-    if reference is None:
-        default_look(word)
-    else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
-        ensure_styles(word, WRITER_STYLES)
+    try:
+        word = new_docx(io.BytesIO(reference)) if reference else new_docx()
+        clear_body(word)
+        if reference is None:
+            default_look(word)
+        else:  # Word leaves unused built-in styles out of a file: copy in the ones we write
+            ensure_styles(word, WRITER_STYLES)
+    except Exception as exc:  # python-docx raises many kinds on a package it can't use
+        if reference is None:
+            raise
+        raise HouseStyleError(str(exc) or type(exc).__name__) from exc
     contents = write_html(word, html, figures_png, Look(own_font=reference is None))
     set_properties(word, document)
     if comments:
