@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from jaarverslag.core.atomic import write_atomically
 from jaarverslag.core.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ def diff(old: Path, new: Path, out: Path, docx: bool) -> tuple[Changes, list[Pat
         name = f"{after.analysis.name}-wijzigingen.docx"
         old_docx, new_docx = (m.files[f"{m.analysis.name}.docx"] for m in made)
         files[name] = tracked_docx(old_docx, new_docx, after.document.datum)
-    from jaarverslag.commands.insert import write_atomically
-
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         write_atomically(out / name, data)

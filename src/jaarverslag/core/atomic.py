@@ -1,0 +1,24 @@
+"""Files written in one step: whoever reads the path sees the old content whole or the new
+content whole, never a half-written file, and a crash leaves no temporary file behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, content: bytes, mode: int = 0o644) -> None:
+    """Write ``content`` to ``path`` in one step: a temporary file beside it, flushed to disk,
+    then a rename; an earlier file there stays whole until the new one replaces it."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
