@@ -175,15 +175,7 @@ def examples(jaar: int) -> dict[str, list[dict[str, object]]]:
             [("Gemeente Noord", 74), ("Gemeente Midden", 14), ("Gemeente Zuid", 12)],
         ),
         "clienten": _rows(
-            (
-                "client",
-                "peildatum",
-                "trede",
-                "leeftijd",
-                "categorie",
-                "groeipotentieel",
-                "uitstroom",
-            ),
+            tuple(column.name for column in SPECS["clienten"].columns),
             [
                 ("c001", dt.date(vorig, 12, 31), 3, 34, "2A", "ja"),
                 ("c001", dt.date(jaar, 12, 31), 4, 35, "2A", "ja"),

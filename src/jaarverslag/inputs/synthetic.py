@@ -22,16 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: Column order of ``clienten.csv`` as the SPEC lists it.
-CSV_COLUMNS = (
-    "client",
-    "peildatum",
-    "trede",
-    "leeftijd",
-    "categorie",
-    "groeipotentieel",
-    "uitstroom",
-)
+from jaarverslag.inputs.tables.schemas import SPECS
+
+#: Column order of ``clienten.csv`` as its schema declares it.
+CSV_COLUMNS = tuple(column.name for column in SPECS["clienten"].columns)
 
 _START_TREDE = np.array([0.06, 0.28, 0.30, 0.22, 0.09, 0.05])  # trede 1..6 at the first peildatum
 _STEPS = np.array([-1, 0, 1, 2])
