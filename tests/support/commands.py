@@ -122,6 +122,7 @@ class Serving:
 
     def __init__(self, folder: Path, memory_mb: int = MEMORY_MB, timeout: float = 60) -> None:
         self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+        self.drain: threading.Thread | None = None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jaarverslag", "serve", str(folder), "--port", "0"],
             env=environment(),
@@ -148,7 +149,8 @@ class Serving:
                 found = re.search(rb"voorbeeld op (http://\S+)", seen)
                 if found:
                     self.said = seen.decode("utf-8", "replace")
-                    threading.Thread(target=self._drain, daemon=True).start()
+                    self.drain = threading.Thread(target=self._drain, daemon=True)
+                    self.drain.start()
                     return found.group(1).decode()
         self.stop()
         raise AssertionError(f"serve did not start: {seen.decode('utf-8', 'replace')}")
@@ -163,7 +165,8 @@ class Serving:
             with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=timeout) as answer:
                 return answer.status, answer.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
+            with exc:
+                return exc.code, exc.read().decode("utf-8", "replace")
 
     @property
     def port(self) -> int:
@@ -183,6 +186,10 @@ class Serving:
                 _kill_group(self.process.pid)
                 self.process.wait()
         _kill_group(self.process.pid)
+        if self.drain is not None:  # it reads to the end of serve's output, then stops
+            self.drain.join(timeout=10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
         self.err.close()
         return self.process.returncode
 
