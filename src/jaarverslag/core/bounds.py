@@ -17,6 +17,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 
+from jaarverslag.core.limits import dutch
+
 MAX_BUILD = 1_000_000  #: characters or items one operation may build
 MAX_EXPONENT = 1_000
 MAX_BITS = 100_000  #: bits of an integer an operation may make (about 30,000 digits)
@@ -24,11 +26,6 @@ MAX_BITS = 100_000  #: bits of an integer an operation may make (about 30,000 di
 
 class TooMuchWork(SecurityError):
     """A template asked for more work than any document needs."""
-
-
-def dutch(number: int) -> str:
-    """``1000000`` → ``1.000.000``."""
-    return f"{number:_}".replace("_", ".")
 
 
 def deep_size(value: object, limit: int = MAX_BUILD) -> int:

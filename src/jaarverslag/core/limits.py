@@ -108,3 +108,8 @@ def cap_process(allowance: int) -> None:
         wanted = min(wanted, hard)
     if soft == resource.RLIM_INFINITY or soft > wanted:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def dutch(number: int) -> str:
+    """A limit as a message says it: ``2097152`` → ``2.097.152``."""
+    return f"{number:_}".replace("_", ".")

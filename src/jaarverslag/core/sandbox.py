@@ -45,11 +45,10 @@ from jaarverslag.core.bounds import (
     check_filter,
     check_method,
     deep_size,
-    dutch,
     too_much,
 )
 from jaarverslag.core.limits import deadline as timed
-from jaarverslag.core.limits import growth_limit
+from jaarverslag.core.limits import dutch, growth_limit
 
 MAX_SECONDS = 30  #: one render of a template or text
 #: A call (a macro, a method, a function) counts as this many steps of a loop: it costs more.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.kinds import Format
-from jaarverslag.core.limits import MB, PDF_MEMORY, PDF_SECONDS
+from jaarverslag.core.limits import MB, PDF_MEMORY, PDF_SECONDS, dutch
 from jaarverslag.core.model import Chart, Document, DotChart, Prose
 
 if TYPE_CHECKING:
@@ -183,24 +183,20 @@ def size_problems(document: Document, folder: Path) -> None:
     if cells > MAX_CELLS:
         most, caption = max(tables)
         message = (
-            f"het document is te groot om op te maken: {_dutch(cells)} cellen in de tabellen "
-            f"(hoogstens {_dutch(MAX_CELLS)}); de grootste is '{caption}' met {_dutch(most)}"
+            f"het document is te groot om op te maken: {dutch(cells)} cellen in de tabellen "
+            f"(hoogstens {dutch(MAX_CELLS)}); de grootste is '{caption}' met {dutch(most)}"
         )
         problems.append(Problem(str(folder), message=message))
     text = sum(n for n, _ in texts)
     if text > MAX_TEXT:
         most, titel = max(texts)
         message = (
-            f"het document is te groot om op te maken: {_dutch(text)} tekens tekst (hoogstens "
-            f"{_dutch(MAX_TEXT)}); de meeste staan in de sectie '{titel}' ({_dutch(most)})"
+            f"het document is te groot om op te maken: {dutch(text)} tekens tekst (hoogstens "
+            f"{dutch(MAX_TEXT)}); de meeste staan in de sectie '{titel}' ({dutch(most)})"
         )
         problems.append(Problem(str(folder), message=message))
     if problems:
         raise InputError(problems)
-
-
-def _dutch(number: int) -> str:
-    return f"{number:_}".replace("_", ".")
 
 
 def _bounded(writer: Writer, rendering: Rendering) -> dict[str, bytes]:

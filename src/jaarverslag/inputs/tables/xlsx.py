@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from jaarverslag.core.files import unpacked_problem
+from jaarverslag.core.limits import dutch
 from jaarverslag.core.packages import ZIP_ERRORS, doctype_in, dtd_message, zip_failure
 from jaarverslag.inputs.tables.cells import format_decimals
 from jaarverslag.inputs.tables.xlsxcells import (
     XlsxError,
     date,
-    dutch,
     parse_column,
     parse_row,
     percent,

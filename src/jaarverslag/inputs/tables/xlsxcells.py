@@ -36,10 +36,6 @@ def ref(column: int, row: int) -> str:
     return f"{column_letter(column)}{row}"
 
 
-def dutch(number: int) -> str:
-    return f"{number:_}".replace("_", ".")
-
-
 def parse_row(ref: str | None, previous: int) -> int:
     number = previous + 1
     if ref is not None:
