@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from jaarverslag.analysis.analyse import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS
 from jaarverslag.compute.grafiek import indicator_chart
-from jaarverslag.core.model import Block, Document, Overzicht, Prose, Section, Text
+from jaarverslag.core.model import Block, Document, Member, Overzicht, Prose, Section, Text
 from jaarverslag.core.numbers import format_number
 from jaarverslag.inputs.folder import fill
 from jaarverslag.inputs.reeks import Gemeente
@@ -93,7 +93,10 @@ def build_overview(
     assert reeks is not None
     config = analysis.config
     links = tuple(
-        (g.naam, tuple((fmt, f"{g.slug}/{g.slug}.{fmt}") for fmt in formats)) for g in chosen
+        (g.naam, tuple((fmt, document_path(g.slug, fmt)) for fmt in formats)) for g in chosen
+    )
+    members = tuple(
+        Member(g.naam, g.slug, g.inwoners, g.grootteklasse, g.provincie, g.code) for g in chosen
     )
     table = None
     uitleg: list[str] = []
@@ -119,4 +122,11 @@ def build_overview(
         table=table,
         ondertitel=ondertitel,
         uitleg=tuple(uitleg),
+        members=members,
     )
+
+
+def document_path(slug: str, fmt: str) -> str:
+    """Where a gemeente's document in ``fmt`` is under the reeks's folder (its site's start
+    page for the site)."""
+    return f"{slug}/site/index.html" if fmt == "site" else f"{slug}/{slug}.{fmt}"

@@ -21,6 +21,7 @@ from jaarverslag.core.model import Chart, Document, DotChart
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.keys import Config
+    from jaarverslag.render.site.place import Place
 
 #: Lays out an HTML page as PDF: (html, rapport folder, PDF/A too) → bytes.
 PdfRenderer = Callable[[str, Path | None, bool], bytes]
@@ -36,6 +37,9 @@ class Rendering:
     folder: Path  #: the rapport folder: its own templates, pictures and house style
     config: Config
     pdf: PdfRenderer | None = None  #: a helper process that lays out PDFs, if there is one
+    formats: tuple[Format, ...] = ()  #: every format made of this document in this run
+    tables: bool = True  #: its tables are written as open data beside it (``tabellen/``)
+    place: Place | None = None  #: where its site stands (None: a site of its own)
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,22 @@ def _docx(r: Rendering) -> dict[str, bytes]:
     return {f"{r.name}.docx": render_docx(r.html, r.document, pngs, r.config.huisstijl)}
 
 
+def _site(r: Rendering) -> dict[str, bytes]:
+    from jaarverslag.render.site.pages import document_site
+
+    beside = tuple(f"{r.name}.{f}" for f in ("pdf", "docx") if f in r.formats)
+    return document_site(r.document, r.folder, beside=beside, tables=r.tables, place=r.place)
+
+
 #: Every output format, in the order they are made.
 WRITERS: dict[Format, Writer] = {
-    w.format: w for w in (Writer("html", _html), Writer("pdf", _pdf), Writer("docx", _docx))
+    w.format: w
+    for w in (
+        Writer("html", _html),
+        Writer("pdf", _pdf),
+        Writer("docx", _docx),
+        Writer("site", _site),
+    )
 }
 
 
@@ -89,14 +106,16 @@ def render_document(
     config: Config,
     tables: bool = True,
     pdf: PdfRenderer | None = None,
+    place: Place | None = None,
 ) -> Rendered:
     """The HTML page of one document and its files by relative path (``name.pdf`` …,
-    ``tabellen/*.csv`` when ``tables``)."""
+    ``site/…``, ``tabellen/*.csv`` when ``tables``); ``place``: where its site stands."""
     from jaarverslag.render.html import render_html
     from jaarverslag.render.opendata import table_csv
 
     html = render_html(document, folder)
-    rendering = Rendering(document, html, name, folder, config, pdf)
+    chosen = tuple(f for f in WRITERS if f in formats)
+    rendering = Rendering(document, html, name, folder, config, pdf, chosen, tables, place)
     files: dict[str, bytes] = {}
     for writer in WRITERS.values():
         if writer.format in formats:
