@@ -84,8 +84,10 @@ def build(
     helper: Callable[[], Helper | None] | None = None,
 ) -> list[Outcome]:
     """Build each rapport into ``out_dir/<name>/`` (``options.jobs`` at a time); one failure
-    doesn't stop the others. ``helper`` starts a PDF helper process for an inline build, once
-    it is known that something must be built (its WeasyPrint import overlaps our loading)."""
+    doesn't stop the others. Two or more rapports with a site also get ``out_dir/site/``, a
+    portal over them (its outcome comes last). ``helper`` starts a PDF helper process for an
+    inline build, once it is known that something must be built (its WeasyPrint import
+    overlaps our loading)."""
     folders = [Path(f) for f in folders]
     out_dir = Path(out_dir)
     outcomes: dict[int, Outcome] = {}
@@ -118,10 +120,20 @@ def build(
                 started.close()
         outcomes |= {job.index: job.outcome for job in todo if job.outcome is not None}
     result = [outcomes[i] for i in sorted(outcomes)]
+    if len(folders) > 1 and any(_has_site(o) for o in result):  # several rapports: OUT/site/
+        from jaarverslag.build.shelf import write_shelf
+
+        shelf = write_shelf(folders, out_dir)
+        if shelf is not None:
+            result.append(shelf)
     if on_done is not None:
         for outcome in result:
             on_done(outcome)
     return result
+
+
+def _has_site(outcome: Outcome) -> bool:
+    return outcome.output is not None and (outcome.output / "site" / "site.json").is_file()
 
 
 def build_one(

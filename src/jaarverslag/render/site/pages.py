@@ -10,7 +10,6 @@ previous/next. Prose headings move one level up, as a section's title is the pag
 
 from __future__ import annotations
 
-import html as htmllib
 import json
 import re
 from collections.abc import Sequence
@@ -26,6 +25,8 @@ from jaarverslag.render.site.place import ALONE, CSP, RESERVED, SITE, Link, Plac
 SUMMARY = 220
 #: A table's total row shows every column up to this many; beyond, only its last column.
 KEY_COLUMNS = 4
+#: The start page shows the key figures of at most this many tables of a section.
+KEY_TABLES = 3
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Chrome:
     ``name``/``owner``: the site's title and organisation in the header; ``home``: its start
     page; ``menu``: its sections; ``downloads``: the document in other formats; ``shared``: the
     folder of the stylesheet, script, search and accessibility pages; ``up``: to the folder the
-    search index's addresses start from; ``scope``: the search filter of these pages.
+    search index's addresses start from; ``scope``: the search filter of these pages;
+    ``portal``: the start page of the portal the site is in.
     """
 
     name: str
@@ -48,6 +50,7 @@ class Chrome:
     datum: str
     scope: str | None = None
     portal: Link | None = None
+    search: bool = True  #: a search box (the site has a search page and an index)
     csp: str = CSP
 
 
@@ -59,6 +62,7 @@ class KeyFigures:
     href: str
     label: str
     values: tuple[tuple[str, Cell], ...]
+    unit: str | None = None  #: the table's note on its amounts, e.g. ``(x € 1.000)``
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,6 @@ def document_site(
     ``beside``: the document's other files in this run (``R.pdf``, ``R.docx``), linked from
     every page; ``tables``: its open data is written (``tabellen/<name>.csv``, linked beside
     each table); ``place``: where the site stands (default: alone)."""
-    from jaarverslag.render.html import render_template
-
     place = place or ALONE
     chapters = plan(document)
     chrome = document_chrome(document, chapters, beside, place)
@@ -94,12 +96,8 @@ def document_site(
     common = {"chrome": chrome, "doc": document, "place": place, "table_numbers": numbers}
     common |= {"csv": "../tabellen/" if tables else None}
     files: dict[str, bytes] = {}
-    start = render_template(
-        "site/start.html",
-        folder,
-        {**common, "chapters": chapters, "title": page_title(document), "current": "index.html"},
-    )
-    files[f"{SITE}/index.html"] = start.encode()
+    start = {**common, "chapters": chapters, "title": page_title(document), "current": "index.html"}
+    files[f"{SITE}/index.html"] = render_page("site/start.html", folder, start)
     for number, chapter in enumerate(chapters):
         before = chapters[number - 1] if number > 0 else None
         after = chapters[number + 1] if number + 1 < len(chapters) else None
@@ -112,8 +110,7 @@ def document_site(
             "title": page_title(document, chapter.section.titel),
             "current": chapter.file,
         }
-        page = render_template("site/section.html", folder, context)
-        files[f"{SITE}/{chapter.file}"] = page.encode()
+        files[f"{SITE}/{chapter.file}"] = render_page("site/section.html", folder, context)
     if place.own_assets:
         files |= shared_files(chrome, folder, document, chapters)
     files[f"{SITE}/site.json"] = about(document)
@@ -153,21 +150,30 @@ def plan(document: Document) -> list[Chapter]:
     for section, name in zip(document.sections, files, strict=True):
         own = tuple(b for b in section.blocks if isinstance(b, Table))
         figures = tuple(k for t in own if (k := key_figures(t, f"{name}.html")) is not None)
+        figures = figures[:KEY_TABLES]
         chapters.append(Chapter(section, f"{name}.html", summary(section.blocks), figures, own))
     return chapters
 
 
 def key_figures(table: Table, page: str) -> KeyFigures | None:
-    """The table's last total row (None when it has none): its figures as printed in the
-    table, every column of a narrow table, the last column of a wide one."""
+    """The table's last total row as printed in it: its counts and amounts (a percentage of a
+    total is 100% and says nothing; a hidden figure says nothing either), every one of a narrow
+    table, the last of a wide one. None when the table has no total row."""
     totals = [r for r in table.rows if r.kind == "totaal"]
     if not totals:
         return None
     row = totals[-1]
-    pairs = [(c.label, cell) for c, cell in zip(table.columns, row.cells, strict=True)]
+    pairs = [
+        (c.label, cell)
+        for c, cell in zip(table.columns, row.cells, strict=True)
+        if cell.unit != "percentage" and cell.suppressed is None
+    ]
     if len(pairs) > KEY_COLUMNS:
         pairs = pairs[-1:]
-    return KeyFigures(table, f"{page}#tabel-{table.name}", row.label, tuple(pairs))
+    if not any(cell.unit != "tekst" for _, cell in pairs):
+        return None
+    unit = table.note if any(cell.unit == "euro" for _, cell in pairs) else None
+    return KeyFigures(table, f"{page}#tabel-{table.name}", row.label, tuple(pairs), unit)
 
 
 def summary(blocks: Sequence[Block]) -> str:
@@ -223,6 +229,23 @@ def first_paragraph(markup: str) -> str:
     return "".join(parser.parts).strip()
 
 
+_ADJACENT_CELLS = re.compile(r"</(th|td)><(th|td)\b")
+
+
+def render_page(template: str, folder: Path | None, context: dict[str, object]) -> bytes:
+    """A page of a site: ``template`` (a rapport's own first) with ``context``."""
+    from jaarverslag.render.html import render_template
+
+    return spaced(render_template(template, folder, context)).encode()
+
+
+def spaced(page: str) -> str:
+    """A line break between adjacent table cells (as a browser shows them: no difference), so
+    the search index reads ``Begroting 2024`` and ``Begroting 2025`` as words apart, not
+    ``2024Begroting``."""
+    return _ADJACENT_CELLS.sub(lambda m: f"</{m.group(1)}>\n<{m.group(2)}", page)
+
+
 _HEADING = re.compile(r"<(/?)h([2-6])\b")
 
 
@@ -242,8 +265,6 @@ def shared_files(
     chrome: Chrome, folder: Path | None, document: Document, chapters: Sequence[Chapter]
 ) -> dict[str, bytes]:
     """A site's own search page, accessibility page, stylesheet and script."""
-    from jaarverslag.render.html import render_template
-
     context = {"chrome": chrome, "chapters": chapters, "doc": document, "csv": None}
     pages = {
         "zoeken.html": ("site/zoeken.html", page_title(document, "Zoeken")),
@@ -253,9 +274,9 @@ def shared_files(
         ),
     }
     files = {
-        f"{SITE}/{name}": render_template(
+        f"{SITE}/{name}": render_page(
             template, folder, {**context, "title": title, "current": name}
-        ).encode()
+        )
         for name, (template, title) in pages.items()
     }
     return files | assets(folder)
@@ -285,8 +306,3 @@ def about(document: Document, **more: object) -> bytes:
         **more,
     }
     return (json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def plain(markup: str) -> str:
-    """Text of a bit of markup (tags dropped, entities read)."""
-    return htmllib.unescape(re.sub(r"<[^>]+>", "", markup))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jaarverslag.core.model import Member, Overzicht
 from jaarverslag.core.slugs import slug
-from jaarverslag.render.site.pages import Chrome, about, assets
+from jaarverslag.render.site.pages import Chrome, about, assets, render_page
 from jaarverslag.render.site.place import SITE, Link, Place
 
 #: The portal as its gemeenten's pages name it.
@@ -101,8 +101,6 @@ def portal_chrome(overview: Overzicht, pages: Collection[str]) -> Chrome:
 def reeks_portal(overview: Overzicht, folder: Path | None) -> dict[str, bytes]:
     """The portal's files under the reeks's folder (``site/…``): its pages, the pages every
     gemeente's site shares (search, accessibility), the stylesheet and the script."""
-    from jaarverslag.render.html import render_template
-
     names = ["index.html", "zoeken.html", "toegankelijkheid.html"]
     if overview.table is not None:
         names.append("vergelijking.html")
@@ -130,9 +128,9 @@ def reeks_portal(overview: Overzicht, folder: Path | None) -> dict[str, bytes]:
         "toegankelijkheid.html": "site/toegankelijkheid.html",
     }
     files = {
-        f"{SITE}/{name}": render_template(
+        f"{SITE}/{name}": render_page(
             templates[name], folder, {**context, "title": titles[name], "current": name}
-        ).encode()
+        )
         for name in names
     }
     files[f"{SITE}/site.json"] = about_portal(overview)
