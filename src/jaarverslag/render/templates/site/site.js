@@ -163,13 +163,21 @@
   }
 
   function anchor(data) {
-    /* the table, figure or heading the first hit is in: the last element with an id before it */
-    var at = data.locations && data.locations.length ? data.locations[0] : 0;
-    var best = null;
-    (data.anchors || []).forEach(function (a) {
-      if (a.location <= at && (best === null || a.location >= best.location)) { best = a; }
-    });
-    return best ? "#" + best.id : "";
+    /* where on the page to open: a table that holds a hit (its caption, a row), else the
+       element with an id (a heading, a figure) before the first hit, else the top */
+    var anchors = (data.anchors || []).slice().sort(function (a, b) { return a.location - b.location; });
+    var hits = data.locations || [];
+    function before(at) {
+      var best = null;
+      anchors.forEach(function (a) { if (a.location <= at) { best = a; } });
+      return best;
+    }
+    for (var i = 0; i < hits.length; i += 1) {
+      var a = before(hits[i]);
+      if (a && a.id.indexOf("tabel-") === 0) { return "#" + a.id; }
+    }
+    var first = hits.length ? before(hits[0]) : null;
+    return first ? "#" + first.id : "";
   }
 
   function search() {
@@ -198,7 +206,10 @@
       if (!engine) {
         var url = new URL(root + "site/pagefind/pagefind.js", document.baseURI).href;
         engine = import(url).then(function (pagefind) {
-          return pagefind.options({ excerptLength: 20 }).then(function () { return pagefind; });
+          /* the index's addresses start at the rapport's folder (data-wortel), not at the
+             folder above pagefind/ that Pagefind would assume */
+          return pagefind.options({ baseUrl: "/", excerptLength: 20 })
+            .then(function () { return pagefind; });
         });
       }
       return engine;
