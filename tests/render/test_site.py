@@ -359,7 +359,11 @@ def test_a_gemeentes_site_links_to_the_portal_and_to_its_peers_that_were_built()
         ("Amsterdam", "../../amsterdam/site/index.html")
     ]
     assert place.portal is not None and place.portal.href == "../../site/index.html"
-    assert (place.up, place.shared, place.scope) == ("../../", "../../site/", "'s-Gravenhage")
+    assert (place.up, place.shared) == ("../../", "../../site/")
+    assert place.scope is not None and (place.scope.text, place.scope.href) == (
+        "'s-Gravenhage",
+        "s-gravenhage",
+    )
     assert gemeente_place(MEMBERS[3], MEMBERS).peers == ()  # no grootteklasse: no peers
     doc = document()
     files = document_site(doc, None, beside=("s-gravenhage.pdf",), place=place)
@@ -367,8 +371,14 @@ def test_a_gemeentes_site_links_to_the_portal_and_to_its_peers_that_were_built()
     start = pages(files)["site/index.html"]
     assert start.xpath("//link/@href") == ["../../site/assets/site.css"]
     assert start.xpath("//form[@class='zoekvak']/@action") == ["../../site/zoeken.html"]
-    assert start.xpath("//form[@class='zoekvak']//input[@name='in']/@value") == ["'s-Gravenhage"]
-    assert start.xpath("//meta[@data-pagefind-filter]/@content") == ["'s-Gravenhage"]
+    hidden = start.xpath("//form[@class='zoekvak']//input[@type='hidden']")
+    assert [(i.get("name"), i.get("value")) for i in hidden] == [
+        ("in", "'s-Gravenhage"),
+        ("pad", "s-gravenhage"),
+    ]
+    assert (
+        start.xpath("//meta[@data-pagefind-filter]") == []
+    )  # Pagefind's filters aren't reproducible
     assert start.xpath("//ul[@class='buren']//a/@href") == ["../../amsterdam/site/index.html"]
     assert start.xpath("//nav[@class='kruimelpad']//a/@href")[0] == "../../site/index.html"
 

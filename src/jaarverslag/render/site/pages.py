@@ -48,7 +48,7 @@ class Chrome:
     shared: str
     up: str
     datum: str
-    scope: str | None = None
+    scope: Link | None = None
     portal: Link | None = None
     search: bool = True  #: a search box (the site has a search page and an index)
     csp: str = CSP

@@ -40,8 +40,8 @@ class Place:
     addresses start); ``shared``: the folder with the stylesheet, the script, the search page
     and the accessibility page (the portal's, in a reeks); ``portal``: the start page of the
     portal above it; ``peers``: the other documents of its group (``group``: its name, the
-    grootteklasse); ``scope``: the name its pages carry in the search index (a gemeente's),
-    so a search can keep to them.
+    grootteklasse); ``scope``: the name on its pages (a gemeente's) and the folder of its
+    pages in the search index's addresses, so a search can keep to them.
     """
 
     up: str = "../"
@@ -49,7 +49,7 @@ class Place:
     portal: Link | None = None
     peers: tuple[Link, ...] = ()
     group: str | None = None
-    scope: str | None = None
+    scope: Link | None = None
 
     @property
     def own_assets(self) -> bool:

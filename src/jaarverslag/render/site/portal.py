@@ -47,7 +47,7 @@ def gemeente_place(member: Member, members: Sequence[Member]) -> Place:
         portal=Link(PORTAL, f"../../{SITE}/index.html"),
         peers=peers,
         group=member.grootteklasse,
-        scope=member.naam,
+        scope=Link(member.naam, member.slug),
     )
 
 

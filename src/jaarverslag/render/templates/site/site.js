@@ -190,7 +190,11 @@
     var withoutScript = document.querySelector(".zonder-script");
     var params = new URLSearchParams(location.search);
     var root = document.body.getAttribute("data-wortel") || "";
-    var scope = params.get("in") || document.body.getAttribute("data-bereik") || "";
+    /* a gemeente's search: its name (on every page of its site) joins the words, so Pagefind
+       finds its pages (a page must hold every word), and only addresses in its folder count */
+    var scope = params.get("in") || "";
+    var folder = /^[a-z0-9-]+$/.test(params.get("pad") || "") ? params.get("pad") : "";
+    if (!folder) { scope = ""; }
     var engine = null;
     var asked = 0;
     form.hidden = false;
@@ -219,16 +223,22 @@
       var ask = ++asked;
       var state = new URLSearchParams();
       if (term) { state.set("q", term); }
-      if (only && only.checked && scope) { state.set("in", scope); }
+      var narrow = Boolean(only && only.checked && scope);
+      if (narrow) { state.set("in", scope); state.set("pad", folder); }
       history.replaceState(null, "", "?" + state.toString());
       if (!term) { list.textContent = ""; status.textContent = ""; return; }
       load().then(function (pagefind) {
-        var filters = only && only.checked && scope ? { document: scope } : {};
-        return pagefind.debouncedSearch(term, { filters: filters }, 250);
+        return pagefind.debouncedSearch(narrow ? term + " " + scope : term, {}, 250);
       }).then(function (found) {
         if (found === null || ask !== asked) { return null; }
-        return Promise.all(found.results.slice(0, 30).map(function (r) { return r.data(); }))
-          .then(function (pages) { return { total: found.results.length, pages: pages }; });
+        return Promise.all(found.results.slice(0, narrow ? 60 : 30).map(function (r) { return r.data(); }))
+          .then(function (pages) {
+            if (narrow) {
+              pages = pages.filter(function (p) { return p.url.indexOf("/" + folder + "/") === 0; });
+              return { total: pages.length, pages: pages.slice(0, 30) };
+            }
+            return { total: found.results.length, pages: pages };
+          });
       }).then(function (answer) {
         if (!answer || ask !== asked) { return; }
         list.textContent = "";
