@@ -540,3 +540,36 @@ def test_the_same_input_gives_the_same_site_search_index_and_all(tmp_path: Path)
         one = tree_digest(tmp_path / "een" / name)
         assert any(path.startswith("site/pagefind/") for path in one) or name == "site"
         assert one == tree_digest(tmp_path / "twee" / name), name
+
+
+# -- hostile content --------------------------------------------------------------------------
+
+
+def test_hostile_text_is_shown_literally_and_never_runs(tmp_path: Path, browser: Page) -> None:
+    """HTML, Jinja and script in every printed field (tests/rapports/hostile): on the site as
+    text, nothing runs (no dialog, no error), every page still within its policy."""
+    from support.helpers import RAPPORTS
+
+    hostile = [RAPPORTS / "hostile" / name for name in ("labels-jaarverslag", "labels-beleidsplan")]
+    outcomes = build(hostile, tmp_path, BuildOptions(("site",), use_cache=False))
+    assert [o.ok for o in outcomes[:2]] == [True, True], [o.problems for o in outcomes]
+    browser.call("Page.enable")
+    with serving_folder(tmp_path) as url:
+        shown = ""
+        for page in sorted(tmp_path.glob("labels-*/site/*.html")):
+            seen = len(browser.events)
+            browser.goto(f"{url}/{page.relative_to(tmp_path).as_posix()}")
+            browser.pause(0.3)
+            dialogs = [
+                e for e in browser.events[seen:] if e["method"] == "Page.javascriptDialogOpening"
+            ]
+            assert dialogs == [], page
+            shown += browser.text("body")
+        assert browser.errors == []
+    for literal in ("<script>alert(1)</script>", "{{ 6*7007 }}", "<img src=x onerror=alert(1)>"):
+        assert literal in shown, literal
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "labels-beleidsplan",
+        "labels-jaarverslag",
+        "site",
+    ]
