@@ -257,8 +257,11 @@ def test_search_finds_a_table_by_a_word_in_its_title(
     assert "resultat" in browser.text("#zoekstatus")
     browser.click(f"#zoekresultaten a[href$='{page.name}#{table.get('id')}']")
     browser.wait_for_url(f"#{table.get('id')}")
-    assert browser.evaluate(
-        f"(r => r.top >= 0 && r.top < innerHeight)(document.getElementById({json.dumps(table.get('id'))}).getBoundingClientRect())"
+    ident = json.dumps(table.get("id"))
+    # the page opens at the table: it is on the screen
+    browser.wait_until(
+        f"(e => e !== null && (r => r.top >= 0 && r.top < innerHeight)(e.getBoundingClientRect()))"
+        f"(document.getElementById({ident}))"
     )
     assert browser.errors == []
 
