@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from jaarverslag.core.model import Block, Cell, Document, Prose, Section, Table
+from jaarverslag.core.model import Block, Cell, Document, Prose, Section, Table, Text
 from jaarverslag.core.slugs import unique_slugs
 from jaarverslag.render.site.place import ALONE, CSP, RESERVED, SITE, Link, Place
 
@@ -36,8 +36,9 @@ class Chrome:
     ``name``/``owner``: the site's title and organisation in the header; ``home``: its start
     page; ``menu``: its sections; ``downloads``: the document in other formats; ``shared``: the
     folder of the stylesheet, script, search and accessibility pages; ``up``: to the folder the
-    search index's addresses start from; ``scope``: the search filter of these pages;
-    ``portal``: the start page of the portal the site is in.
+    search index's addresses start from; ``scope``: the gemeente a search from these pages
+    keeps to (its name and folder); ``portal``: the start page of the portal the site is in;
+    ``search``: a search box in the header.
     """
 
     name: str
@@ -50,7 +51,7 @@ class Chrome:
     datum: str
     scope: Link | None = None
     portal: Link | None = None
-    search: bool = True  #: a search box (the site has a search page and an index)
+    search: bool = True
     csp: str = CSP
 
 
@@ -178,8 +179,6 @@ def key_figures(table: Table, page: str) -> KeyFigures | None:
 
 def summary(blocks: Sequence[Block]) -> str:
     """The first paragraph of a section's text, as plain text, shortened at a word."""
-    from jaarverslag.core.model import Text
-
     for block in blocks:
         if isinstance(block, Prose):
             text = first_paragraph(block.html)
