@@ -252,6 +252,8 @@ def test_search_finds_a_table_by_a_word_in_its_title(
         "[...document.querySelectorAll('#zoekresultaten li a')].map(a => a.href)"
     )
     assert f"{base}/{expected}" in hrefs, (word, hrefs)
+    # the search page is no result (its contents without JavaScript are no content)
+    assert not any(urlsplit(h).path.endswith("/zoeken.html") for h in hrefs), hrefs
     if scope:  # only this gemeente's pages
         assert all(f"/{folder}/" in h for h in hrefs), hrefs
     assert "resultat" in browser.text("#zoekstatus")
