@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -517,6 +518,71 @@ def test_every_page_reads_without_javascript(out: Path) -> None:
                 "bereik",
                 "sorteeruitleg",
             ), (page, element.get("class"))
+
+
+def test_without_javascript_every_page_is_reached_by_its_links_on_a_phone(
+    base: str, browser: Page
+) -> None:
+    """Scripts off, 390 px wide: the menu is open (no button to need), its links lead on,
+    the search page shows the contents instead, the portal lists every gemeente."""
+    browser.call("Emulation.setScriptExecutionDisabled", value=True)
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    shown = "(s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length).map(e => e.textContent.trim()))"
+    try:
+        browser.goto(f"{base}/{REEKS}/{SAMPLE[1]}/site/index.html")
+        assert browser.evaluate(f"{shown}('.menuknop')") == []
+        menu = browser.evaluate(f"{shown}('#menulijst a')")
+        assert menu[0] == "Wat mag het kosten?", menu
+        browser.click("#menulijst a")
+        browser.wait_for_url("wat-mag-het-kosten.html")
+        assert browser.text("h1") == "Wat mag het kosten?"
+        browser.click(".bladeren .volgende a")
+        browser.wait_for_url(".html")
+        assert browser.text("h1") == menu[1]
+        browser.click(".kruimelpad a")  # the portal, at the start of the breadcrumbs
+        browser.wait_until("location.pathname.endsWith('/site/index.html')")
+        assert sorted(browser.evaluate(f"{shown}('.groep li a')")) == sorted(REEKS_SAMPLE)
+        browser.goto(f"{base}/{REEKS}/site/zoeken.html?q=kosten")
+        assert browser.evaluate(f"{shown}('.zonder-script a')")
+        assert browser.evaluate(f"{shown}('#zoeken')") == []
+    finally:
+        browser.call("Emulation.setScriptExecutionDisabled", value=False)
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
+def test_a_page_prints_as_the_document_does(base: str, browser: Page, tmp_path: Path) -> None:
+    """Printed (Chromium's print to PDF): A4 pages with the document's page numbers, the
+    section and its tables; no header, menu, search, breadcrumbs or links beside the tables."""
+    import base64
+
+    browser.goto(f"{base}/{REEKS}/{SAMPLE[1]}/site/wat-mag-het-kosten.html")
+    printed = browser.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)
+    pdf = tmp_path / "afdruk.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = pdf_text(pdf)
+    words = " ".join(text.split())
+    assert "Wat mag het kosten?" in words and "Saldo van baten en lasten" in words
+    assert "Pagina 1 van 1" in words  # the document's own page footer
+    for chrome in (
+        "Naar de inhoud",
+        "Zoek",
+        "Menu",
+        "Download als CSV",
+        "Link naar deze tabel",
+        "Alle gemeenten",
+        "Toegankelijkheid",
+        "Volgende",
+        "PDF",
+    ):
+        assert chrome not in words, chrome
+    size = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in size, size
 
 
 # -- safe and repeatable ----------------------------------------------------------------------
