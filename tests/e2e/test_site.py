@@ -613,6 +613,29 @@ def test_the_same_input_gives_the_same_site_search_index_and_all(tmp_path: Path)
         assert one == tree_digest(tmp_path / "twee" / name), name
 
 
+def test_every_page_is_under_150_kb_before_its_pictures(out: Path) -> None:
+    picture = re.compile(rb"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+")
+    sizes = {p: len(picture.sub(b"", p.read_bytes())) for p in site_pages(out)}
+    assert max(sizes.values()) < 150_000, max(sizes.items(), key=lambda item: item[1])
+
+
+def test_the_policy_lets_only_the_sites_own_scripts_run(base: str, browser: Page) -> None:
+    """A script put into a page (inline, or from elsewhere) does not run; the site's own does."""
+    browser.goto(f"{base}/{REEKS}/{SAMPLE[0]}/site/index.html")
+    assert browser.evaluate("document.querySelector('.menuknop').hidden") is False  # site.js ran
+    browser.evaluate(
+        """(() => { window.refused = [];
+             document.addEventListener('securitypolicyviolation', e => refused.push(e.violatedDirective));
+             for (const src of [null, 'http://127.0.0.2:9/x.js', 'data:text/javascript,window.ran=2']) {
+               const s = document.createElement('script');
+               if (src) s.src = src; else s.textContent = 'window.ran = 1';
+               document.head.appendChild(s); } return true; })()"""
+    )
+    browser.wait_until("window.refused.length === 3")
+    assert browser.evaluate("typeof window.ran") == "undefined"
+    assert set(browser.evaluate("window.refused")) <= {"script-src-elem", "script-src"}
+
+
 # -- hostile content --------------------------------------------------------------------------
 
 
