@@ -415,6 +415,41 @@ def focus(browser: Page) -> dict:  # type: ignore[type-arg]
     )
 
 
+def test_on_a_phone_only_a_wide_table_scrolls_sideways_and_its_caption_stays_in_view(
+    base: str, browser: Page
+) -> None:
+    """390 px wide: the page itself never scrolls sideways; a table wider than the screen
+    scrolls in its own box, its caption wrapped to the screen and kept in view."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    try:
+        wide = 0
+        for page in (
+            "participatie-2017/site/participatieladder.html",
+            "participatie-2017/site/prestatieafspraken.html",
+            f"{REEKS}/{SAMPLE[0]}/site/vergelijking-met-andere-gemeenten.html",
+            f"{REEKS}/site/vergelijking.html",
+        ):
+            browser.goto(f"{base}/{page}")
+            assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth"), page
+            boxes = browser.evaluate(
+                """[...document.querySelectorAll('.tabelvak')].filter(b => b.querySelector('caption'))
+                     .map(b => { b.scrollLeft = b.scrollWidth; const c = b.querySelector('caption').getBoundingClientRect();
+                                 return [b.scrollWidth > b.clientWidth, c.left, c.right, innerWidth]; })"""
+            )
+            for overflows, left, right, width in boxes:
+                wide += overflows
+                assert left >= 0 and right <= width, (page, left, right, width)
+        assert wide >= 2  # there were wide tables to see
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
 def test_a_keyboard_alone_gets_through_the_site(base: str, browser: Page) -> None:
     browser.call(
         "Emulation.setDeviceMetricsOverride",
