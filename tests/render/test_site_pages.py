@@ -147,6 +147,34 @@ def test_a_document_becomes_a_start_page_a_page_per_section_and_its_own_assets()
         assert page.xpath("//main/@id") == ["inhoud"]
 
 
+def test_the_accessibility_page_says_what_was_tested_and_dates_the_document() -> None:
+    page = pages(document_site(document(), None))["site/toegankelijkheid.html"]
+    text = " ".join(page.text_content().split())
+    for tested in (
+        "axe-core",
+        "WCAG 2.1",
+        "Tab-toets",
+        "Naar de inhoud",
+        'lang="nl"',
+        "zonder scripts",
+        "Content-Security-Policy",
+        "390 pixels",
+        "afdrukken",
+    ):
+        assert tested in text, tested
+    assert page.xpath("//h2/text()") == [
+        "Wat is getest",
+        "Wat niet is getest",
+        "De PDF en het Word-document",
+        "Datum",
+    ]
+    # the document's date, as a date in Dutch; the site has no build time (the same bytes)
+    assert "Gegenereerd" not in text
+    assert "de gegevens van het document van 1 januari 2025" in text
+    files = shelf_site([Shelved("a", "A", "Org", "begroting", 2025)], "gisteren")
+    assert "de documenten van gisteren." in pages(files)["toegankelijkheid.html"].text_content()
+
+
 def test_every_link_is_relative_and_lands_on_a_file_of_the_site() -> None:
     files = document_site(document(), None, beside=("r.pdf", "r.docx"))
     outside = {"../r.pdf", "../r.docx"} | {

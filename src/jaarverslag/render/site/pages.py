@@ -14,10 +14,12 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 from jaarverslag.core.model import Block, Cell, Document, Prose, Section, Table, Text
+from jaarverslag.core.numbers import format_date
 from jaarverslag.core.slugs import unique_slugs
 from jaarverslag.render.site.place import ALONE, CSP, RESERVED, SITE, Link, Place
 
@@ -53,6 +55,15 @@ class Chrome:
     portal: Link | None = None
     search: bool = True
     csp: str = CSP
+
+    @property
+    def datum_nl(self) -> str:
+        """The document's date in Dutch (``1 januari 2025``); as it is when it is no ISO date
+        (a ``site.json`` on disk that was edited)."""
+        try:
+            return format_date(date.fromisoformat(self.datum))
+        except ValueError:
+            return self.datum
 
 
 @dataclass(frozen=True)
