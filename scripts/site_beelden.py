@@ -3,8 +3,8 @@
     python scripts/site_beelden.py [--out docs/img/site]      (or: make docs-img)
 
 The reeks example built with ``-f site,pdf`` for two gemeenten, served by a plain static server
-on 127.0.0.1: the start page of a gemeente's site, a table with its CSV link, and the portal
-finding a gemeente by a few letters.
+on 127.0.0.1: the start page of a gemeente's site, a table with its CSV link, the portal
+finding a gemeente by a few letters, and a section page on a phone with its menu folded and open.
 """
 
 from __future__ import annotations
@@ -29,15 +29,15 @@ GEMEENTEN = ("'s-Gravenhage", "Amsterdam", "Rotterdam", "Utrecht", "Groningen")
 WIDTH = 1000
 
 
-def shot(page: Page, path: Path, height: int, clip: str | None = None) -> None:
+def shot(page: Page, path: Path, height: int, clip: str | None = None, width: int = WIDTH) -> None:
     """The top of the page (``height`` pixels), or the element ``clip`` and the one after it
-    (a table and its links), with a margin."""
+    (a table and its links), with a margin; ``width`` below 600: a phone's screen."""
     page.call(
         "Emulation.setDeviceMetricsOverride",
-        width=WIDTH,
+        width=width,
         height=height,
         deviceScaleFactor=1,
-        mobile=False,
+        mobile=width < 600,
     )
     params: dict[str, object] = {"format": "png"}
     if clip is not None:
@@ -77,6 +77,19 @@ def main() -> None:
             page.fill("#vinder", "gr")
             page.pause(0.5)
             shot(page, args.out / "portaal.png", 720)
+            page.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=390,
+                height=760,
+                deviceScaleFactor=1,
+                mobile=True,
+            )
+            page.goto(f"{base}/{REEKS}/s-gravenhage/site/wat-mag-het-kosten.html")
+            page.pause(0.5)
+            shot(page, args.out / "telefoon.png", 760, width=390)  # the menu folded …
+            page.click(".menuknop")
+            page.pause(0.3)
+            shot(page, args.out / "telefoon-menu.png", 760, width=390)  # … and open
 
 
 if __name__ == "__main__":
