@@ -269,6 +269,22 @@ def test_search_finds_a_table_by_a_word_in_its_title(
     assert browser.errors == []
 
 
+def test_link_to_this_table_copies_its_address(base: str, browser: Page) -> None:
+    page = f"{base}/{REEKS}/{SAMPLE[0]}/site/wat-mag-het-kosten.html"
+    browser.call(
+        "Browser.grantPermissions",
+        origin=base,
+        permissions=["clipboardReadWrite", "clipboardSanitizedWrite"],
+    )
+    browser.goto(page)
+    browser.click("a.deellink[href='#tabel-kosten']")
+    browser.wait_until("document.querySelector('.melding').textContent !== ''")
+    assert browser.text(".melding") == f"Link gekopieerd: {page}#tabel-kosten"
+    assert browser.url == f"{page}#tabel-kosten"
+    assert browser.evaluate("navigator.clipboard.readText()") == f"{page}#tabel-kosten"
+    assert browser.errors == []
+
+
 def test_search_keeps_to_one_gemeente_or_searches_them_all(base: str, browser: Page) -> None:
     browser.goto(
         f"{base}/{REEKS}/site/zoeken.html?q=inkomensregelingen&in={quote(REEKS_SAMPLE[1])}&pad={SAMPLE[1]}"
