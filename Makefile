@@ -5,7 +5,7 @@
 #   make test-fast       the tests not marked slow (under a minute; needs no test tools)
 #   make snapshots       rewrite tests/snapshots/ from the current output; review in git diff
 #   make docs            docs/ as a site in build/docs/ (MkDocs, strict: a broken link fails)
-#   make docs-img        remake the pictures of docs/handleiding.md (LibreOffice, pdftoppm)
+#   make docs-img        remake the pictures of docs/handleiding.md and docs/site.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -62,6 +62,7 @@ docs: $(STAMP)
 # The pictures of docs/handleiding.md, made with the tests' tools (LibreOffice, poppler)
 docs-img: $(STAMP) $(TEST_STAMP)
 	$(BIN)/python scripts/handleiding_beelden.py --out docs/img
+	$(BIN)/python scripts/site_beelden.py --out docs/img/site
 
 # ruff, mypy --strict over src/, the import contracts of the stages (pyproject.toml), and the
 # house drawn from every import (scripts/house.py: no circle, no module over 400 lines)

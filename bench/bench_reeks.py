@@ -9,7 +9,11 @@ with itself as ``bench``, for its ``timed``, ``jaarverslag`` and ``Row``):
 - peak memory: ``wait4``'s ``ru_maxrss`` of a command is that of its largest process (the
   main process or one of its workers), so the figure is the peak per process.
 
-Targets: the whole reeks at least 5× faster than the naive way, no process above 300 MB.
+- the site of the whole reeks (``build -f site -j 2``: every gemeente's pages, the portal and
+  one search index over all of them) beside ``build -f html -j 2``, side by side.
+
+Targets: the whole reeks at least 5× faster than the naive way, no process above 300 MB; its
+site in at most 1.5× the time of its HTML, no page of it over 150 kB before pictures.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REEKS = ROOT / "data" / "iv3-begroting-2025"
 SIZES = (10, 100)
 SPEEDUP, MEMORY = 5.0, 300
+SITE = 1.5  #: the reeks's site may take this many times its HTML
 
 
 def gemeenten(folder: Path = REEKS) -> list[str]:
@@ -87,3 +92,40 @@ def run(bench: ModuleType, tmp: Path, table: list[str], targets: list, runs: int
     )
     most = max(max(row.peaks) for row in rows.values())
     targets.append((f"reeks: peak memory per process ≤ {MEMORY} MB", most <= MEMORY, f"{most} MB"))
+
+
+def run_site(bench: ModuleType, tmp: Path, table: list[str], targets: list, runs: int = 1) -> None:
+    """The site of every gemeente and its portal, beside the HTML of every gemeente."""
+    counter = iter(range(10**6))
+
+    def build(fmt: str) -> tuple[float, int]:
+        out = tmp / f"reeks-{fmt}-all-{next(counter)}"
+        return bench.timed(
+            bench.jaarverslag("build", str(REEKS), "-f", fmt, "-j", "2", "-o", str(out))
+        )
+
+    count = len(gemeenten())
+    rows = bench.side_by_side(
+        max(runs, 1),
+        {
+            f"reeks: {count} gemeenten, `build -f html -j 2`": lambda: build("html"),
+            f"reeks: {count} gemeenten, `build -f site -j 2`": lambda: build("site"),
+        },
+    )
+    html, site = rows.values()
+    ratio = site.median / html.median
+    out = tmp / "reeks-site-pages"
+    bench.timed(bench.jaarverslag("build", str(REEKS), "-f", "site", "-j", "2", "-o", str(out)))
+    largest = bench.largest_page(out)
+    index = sum(f.stat().st_size for f in (out / REEKS.name / "site" / "pagefind").rglob("*"))
+    table.append(html.line())
+    table.append(
+        site.line(
+            f"**{ratio:.2f}× the HTML**; portal + one search index ({index / 1e6:.1f} MB) over "
+            f"every page; largest page {largest / 1000:.0f} kB"
+        )
+    )
+    targets.append((f"reeks site ≤ {SITE:g}× the reeks -f html", ratio <= SITE, f"{ratio:.2f}×"))
+    targets.append(
+        ("reeks site pages < 150 kB each", largest < 150_000, f"{largest / 1000:.0f} kB")
+    )

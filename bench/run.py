@@ -130,6 +130,7 @@ def bench_rapport(folder: Path, runs: int, tmp: Path, table: list[str], targets:
             f"`weasyprint` on its HTML (floor, {name})": lambda: timed(floor),
             f"`{name}` build -f docx": fresh("docx"),
             f"`{name}` build -f html": fresh("html"),
+            f"`{name}` build -f site": fresh("site"),
             f"`{name}` rebuild, unchanged (cache)": lambda: timed(
                 jaarverslag("build", str(folder), "-f", "pdf", "-o", str(cached))
             ),
@@ -144,14 +145,35 @@ def bench_rapport(folder: Path, runs: int, tmp: Path, table: list[str], targets:
         rows[labels[1]].line(f"PDF/UA-1 only; PDF/A costs **{archival - 1:+.1%}** (fastest runs)")
     )
     table.append(rows[labels[2]].line("the layout engine alone"))
+    site = tmp / f"{name}-site"
+    timed(jaarverslag("build", str(folder), "-f", "site", "-o", str(site)))
+    largest = largest_page(site)
     for label in labels[3:]:
-        table.append(rows[label].line())
+        note = (
+            f"its search index too; largest page {largest / 1000:.0f} kB" if "site" in label else ""
+        )
+        table.append(rows[label].line(note))
+    targets.append(
+        (f"{name}: site pages < 150 kB each", largest < 150_000, f"{largest / 1000:.0f} kB")
+    )
     targets.append((f"{name}: build -f pdf ≤ 1.2× weasyprint", ratio <= 1.2, f"{ratio:.2f}×"))
     targets.append(
         (f"{name}: PDF/A + PDF/UA ≤ 1.1× PDF/UA alone", archival <= 1.1, f"{archival:.2f}×")
     )
-    noop = rows[labels[5]].median
+    noop = rows[labels[6]].median
     targets.append((f"{name}: unchanged rebuild < 0.5 s", noop < 0.5, f"{noop:.2f} s"))
+
+
+def largest_page(out: Path) -> int:
+    """The largest page of the sites under ``out``, in bytes, without its inline pictures (the
+    charts, as ``data:`` URIs): what a reader's browser loads before any picture."""
+    import re
+
+    pages = [p for p in out.rglob("*.html") if "site" in p.relative_to(out).parts]
+    if not pages:
+        raise SystemExit(f"no site pages under {out}")
+    picture = re.compile(rb"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
+    return max(len(picture.sub(b"", p.read_bytes())) for p in pages)
 
 
 def without_pdfa(folder: Path, tmp: Path) -> Path:
@@ -429,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print("… reeks of every gemeente", file=sys.stderr)
             bench_reeks.run(sys.modules[__name__], tmp, table, targets, args.batch_runs)
+            print("… the reeks's site", file=sys.stderr)
+            bench_reeks.run_site(sys.modules[__name__], tmp, table, targets, args.batch_runs)
         skip = args.no_ladder or args.only_reeks
         ladder = "" if skip else (print("… ladder", file=sys.stderr) or bench_ladder())
     lines = [

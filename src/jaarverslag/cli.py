@@ -50,8 +50,8 @@ def main() -> None:
     "-f",
     "--formats",
     callback=_formats,
-    metavar="pdf,docx,html",
-    help="Formaten (standaard: die van rapport.yaml).",
+    metavar="pdf,docx,html,site",
+    help="Formaten (standaard: die van rapport.yaml); site: de website in OUT/<naam>/site/.",
 )
 @click.option(
     "-j",
@@ -167,8 +167,13 @@ def insert(
     help="Adres om op te luisteren; een ander dan 127.0.0.1 toont het rapport aan het netwerk.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open de pagina in de browser.")
-def serve(rapport: Path, port: int, host: str, open_browser: bool) -> None:
+@click.option("--site", is_flag=True, help="Toon de website van het rapport (zoals -f site).")
+def serve(rapport: Path, port: int, host: str, open_browser: bool, site: bool) -> None:
     """Toon RAPPORT in de browser en werk het bij bij elke opgeslagen wijziging."""
+    if site:
+        from jaarverslag.serve.site import serve_site
+
+        sys.exit(serve_site(rapport, host, port, open_browser))
     from jaarverslag.serve import serve as run_serve
 
     sys.exit(run_serve(rapport, host, port, open_browser))

@@ -12,7 +12,7 @@ import yaml
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.config.keys import DREMPELS
-from jaarverslag.inputs.config.load import FORMATEN, KEYS, Config, SectieSpec, load_config
+from jaarverslag.inputs.config.load import KEYS, Config, SectieSpec, load_config
 
 
 def config_problems(tmp_path, text: str) -> list[str]:
@@ -40,7 +40,7 @@ def test_missing_keys_and_bad_values_are_all_reported(tmp_path):
         "rapport.yaml: organisatie: verplichte sleutel ontbreekt",
         "rapport.yaml:2: soort: 'jaarrekening' is geen bekende soort (jaarverslag, begroting, beleidsplan)",
         "rapport.yaml:3: jaar: 'twintig' is geen jaartal",
-        "rapport.yaml:4: formaten: moet een lijst zijn uit pdf, docx, html",
+        "rapport.yaml:4: formaten: moet een lijst zijn uit pdf, docx, html, site",
     ]
 
 
@@ -85,7 +85,7 @@ def test_every_bad_key_is_reported_with_its_line(tmp_path):
         "prestatieafspraken: {x: 70}\njaren: 0\npdfa: ja\nhuisstijl: stijl.txt\nsecties: 5\n",
     )
     assert problems == [
-        "rapport.yaml:5: formaten: moet een lijst zijn uit pdf, docx, html",
+        "rapport.yaml:5: formaten: moet een lijst zijn uit pdf, docx, html, site",
         "rapport.yaml:18: secties: moet een lijst van secties zijn",
         "rapport.yaml:6: afronding: '-1' moet een getal groter dan 0 zijn",
         "rapport.yaml:7: min_celgrootte: '3.5' moet een geheel getal vanaf 0 zijn",
@@ -250,7 +250,7 @@ def test_a_config_can_be_made_in_code():
     config = Config(titel="T", organisatie="O", soort="Begroting", jaar=2020)
     assert (config.soort, config.formaten, config.huisstijl, config.lines) == (
         "begroting",
-        FORMATEN,
+        ("pdf", "docx", "html"),  # the SPEC's default: the site only when asked
         None,
         {},
     )

@@ -20,6 +20,7 @@ from jaarverslag.core.model import (
     Block,
     Document,
     Heading,
+    Member,
     Overzicht,
     Prose,
     Section,
@@ -132,7 +133,10 @@ def build_overview(
     assert reeks is not None
     config = analysis.config
     links = tuple(
-        (g.naam, tuple((fmt, f"{g.slug}/{g.slug}.{fmt}") for fmt in formats)) for g in chosen
+        (g.naam, tuple((fmt, document_path(g.slug, fmt)) for fmt in formats)) for g in chosen
+    )
+    members = tuple(
+        Member(g.naam, g.slug, g.inwoners, g.grootteklasse, g.provincie, g.code) for g in chosen
     )
     table = None
     uitleg: list[str] = []
@@ -159,4 +163,11 @@ def build_overview(
         ondertitel=ondertitel,
         uitleg=tuple(uitleg),
         fingerprint=analysis.inputs.fingerprint,
+        members=members,
     )
+
+
+def document_path(slug: str, fmt: str) -> str:
+    """Where a gemeente's document in ``fmt`` is under the reeks's folder (its site's start
+    page for the site)."""
+    return f"{slug}/site/index.html" if fmt == "site" else f"{slug}/{slug}.{fmt}"

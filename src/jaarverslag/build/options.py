@@ -11,11 +11,11 @@ from jaarverslag.core.kinds import Format
 class BuildOptions:
     """How to build: the same for every rapport of a run.
 
-    ``formats``: of each rapport's ``formaten``, only these (None: all of them); ``per_partij``:
-    also a document per partner (None: as rapport.yaml says); ``gemeenten``: of a reeks, only
-    these (by name or slug; other rapports build whole); ``jobs``: processes at once;
-    ``use_cache``: reuse the output of unchanged inputs; ``opmerkingen``: ``check``'s warnings
-    as Word comments in the main document's DOCX, where they apply.
+    ``formats``: these formats for every rapport (None: each rapport's ``formaten``);
+    ``per_partij``: also a document per partner (None: as rapport.yaml says); ``gemeenten``: of
+    a reeks, only these (by name or slug; other rapports build whole); ``jobs``: processes at
+    once; ``use_cache``: reuse the output of unchanged inputs; ``opmerkingen``: ``check``'s
+    warnings as Word comments in the main document's DOCX, where they apply.
     """
 
     formats: tuple[Format, ...] | None = None

@@ -84,8 +84,10 @@ def build(
     helper: Callable[[], Helper | None] | None = None,
 ) -> list[Outcome]:
     """Build each rapport into ``out_dir/<name>/`` (``options.jobs`` at a time); one failure
-    doesn't stop the others. ``helper`` starts a PDF helper process for an inline build, once
-    it is known that something must be built (its WeasyPrint import overlaps our loading)."""
+    doesn't stop the others. Two or more rapports with a site also get ``out_dir/site/``, a
+    portal over them (its outcome comes last). ``helper`` starts a PDF helper process for an
+    inline build, once it is known that something must be built (its WeasyPrint import
+    overlaps our loading)."""
     folders = [Path(f) for f in folders]
     out_dir = Path(out_dir)
     outcomes: dict[int, Outcome] = {}
@@ -118,10 +120,20 @@ def build(
                 started.close()
         outcomes |= {job.index: job.outcome for job in todo if job.outcome is not None}
     result = [outcomes[i] for i in sorted(outcomes)]
+    if len(folders) > 1 and any(_has_site(o) for o in result):  # several rapports: OUT/site/
+        from jaarverslag.build.shelf import write_shelf
+
+        shelf = write_shelf(folders, out_dir)
+        if shelf is not None:
+            result.append(shelf)
     if on_done is not None:
         for outcome in result:
             on_done(outcome)
     return result
+
+
+def _has_site(outcome: Outcome) -> bool:
+    return outcome.output is not None and (outcome.output / "site" / "site.json").is_file()
 
 
 def build_one(
@@ -168,7 +180,7 @@ def prepare(
     formats = options.formats
     try:
         analysis = analysed(folder, key)
-        chosen = tuple(f for f in analysis.config.formaten if formats is None or f in formats)
+        chosen = analysis.config.formaten if formats is None else formats
         if analysis.reeks is not None:
             from jaarverslag.build import reeks
 
@@ -191,17 +203,21 @@ def render_variants(
     variants: Sequence[Variant],
     key: str | None,
     pdf: PdfRenderer | None = None,
+    everyone: Sequence[Variant] = (),
 ) -> dict[str, bytes]:
     """The per-partner documents of ``variants`` (any slice of :func:`variant_plan`), or the
-    documents of these gemeenten of a reeks (``gemeente/gemeente.pdf`` …)."""
+    documents of these gemeenten of a reeks (``gemeente/gemeente.pdf`` …); ``everyone``: all
+    the variants of the rapport (a gemeente's site links to the others of its size). The site
+    is the main document's: a partner's variant has none."""
     from jaarverslag.build.stages import Target, make
 
     analysis = analysed(folder, key)
     if analysis.reeks is not None:  # gemeenten, each in its own folder with its own tables
         from jaarverslag.build import reeks
 
-        return reeks.render_gemeenten(analysis, variants, formats, pdf)
+        return reeks.render_gemeenten(analysis, variants, formats, pdf, everyone)
     files: dict[str, bytes] = {}
+    formats = tuple(f for f in formats if f != "site")
     for partij, name in variants:
         target = Target(formats, name=name, partij=partij, tables=False)
         files |= make(analysis, target, pdf=pdf).files
@@ -220,6 +236,14 @@ def finish(prepared: Prepared, files: dict[str, bytes], out_dir: Path, key: str 
         if any(p.severity == "error" for p in problems):
             return failed(prepared.folder, Failure.INPUT, problems)
         warnings += problems
+    if "site" in prepared.formats:  # the search index over every page of the rapport's site
+        from jaarverslag.build.stages import search_index
+        from jaarverslag.render.site.search import SearchIndexError
+
+        try:
+            files |= search_index(files)
+        except SearchIndexError as exc:
+            return failed(prepared.folder, Failure.INTERNAL, detail=str(exc))
     marker = cache.record(key, files, [str(p) for p in warnings])
     outfolder.write(target, {**files, outfolder.MARKER: marker})
     paths = [target / name for name in sorted(files)]

@@ -23,8 +23,9 @@ from jaarverslag.core.kinds import Format
 
 if TYPE_CHECKING:
     from jaarverslag.analysis.analyse import Analysis
-    from jaarverslag.core.model import Overzicht
+    from jaarverslag.core.model import Member, Overzicht
     from jaarverslag.render.formats import PdfRenderer
+    from jaarverslag.render.site.place import Place
 
 #: In the files of a slice: the problems found per gemeente, as JSON. No file can have this
 #: name (a NUL byte), and :func:`gather` takes them out before anything is written.
@@ -51,17 +52,22 @@ def render_gemeenten(
     variants: Sequence[Variant],
     formats: tuple[Format, ...],
     pdf: PdfRenderer | None,
+    everyone: Sequence[Variant] = (),
 ) -> dict[str, bytes]:
     """Each gemeente's documents and tables in its folder (``slug/slug.pdf`` …), and the
-    problems of this slice under :data:`PROBLEMS` (a gemeente with errors renders nothing)."""
+    problems of this slice under :data:`PROBLEMS` (a gemeente with errors renders nothing).
+    ``everyone``: all the gemeenten built (default: these), whom a gemeente's site links to."""
     from jaarverslag.build.stages import Target, make
 
     assert analysis.reeks is not None
     files: dict[str, bytes] = {}
     found: list[tuple[Problem, str]] = []
+    members = _members(analysis, everyone or variants) if "site" in formats else ()
     for naam, slug in variants:
+        gemeente = analysis.reeks.by_slug(slug)
+        place = _place(gemeente.slug, members) if members else None
         try:
-            made = make(analysis, Target(formats, gemeente=analysis.reeks.by_slug(slug)), pdf=pdf)
+            made = make(analysis, Target(formats, gemeente=gemeente, place=place), pdf=pdf)
         except InputError as exc:
             found += [(p, naam) for p in exc.problems]
             continue
@@ -101,4 +107,24 @@ def gather(
     files[f"tabellen/{METADATA}"] = csv_metadata(
         overview.titel, files, overview.fingerprint, tables
     )
+    if any(fmt == "site" for _, links in overview.links for fmt, _ in links):
+        from jaarverslag.build.stages import render_portal
+
+        files |= render_portal(listed, folder)
     return files, problems
+
+
+def _members(analysis: Analysis, variants: Sequence[Variant]) -> tuple[Member, ...]:
+    from jaarverslag.core.model import Member
+
+    assert analysis.reeks is not None
+    chosen = [analysis.reeks.by_slug(slug) for _, slug in variants]
+    return tuple(
+        Member(g.naam, g.slug, g.inwoners, g.grootteklasse, g.provincie, g.code) for g in chosen
+    )
+
+
+def _place(slug: str, members: Sequence[Member]) -> Place:
+    from jaarverslag.render.site.portal import gemeente_place
+
+    return gemeente_place(next(m for m in members if m.slug == slug), members)

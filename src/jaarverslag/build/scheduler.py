@@ -54,6 +54,7 @@ class RenderVariants(Protocol):
         variants: Sequence[Variant],
         key: str | None,
         pdf: PdfRenderer | None = None,
+        everyone: Sequence[Variant] = (),
     ) -> dict[str, bytes]: ...
 
 
@@ -208,8 +209,9 @@ class Scheduler:
         if part is None:
             return executor.submit(self.tasks.prepare, job.folder, self.options, job.key, pdf)
         assert job.prepared is not None  # variants are planned by the prepare task
-        formats = job.prepared.formats
-        return executor.submit(self.tasks.render_variants, job.folder, formats, part, job.key, pdf)
+        formats, everyone = job.prepared.formats, job.prepared.variants
+        render = self.tasks.render_variants
+        return executor.submit(render, job.folder, formats, part, job.key, pdf, everyone)
 
     def _close(
         self,

@@ -25,8 +25,19 @@ from jaarverslag.core.kinds import Format
 from jaarverslag.core.model import Document, Overzicht
 from jaarverslag.inputs.reeks import Gemeente
 from jaarverslag.render.formats import PdfRenderer, render_document
+from jaarverslag.render.site.place import Place
 
-__all__ = ["Earlier", "Made", "Target", "analyse", "make", "overview", "render_index"]
+__all__ = [
+    "Earlier",
+    "Made",
+    "Target",
+    "analyse",
+    "make",
+    "overview",
+    "render_index",
+    "render_portal",
+    "search_index",
+]
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,8 @@ class Target:
     ``name``: the file stem (default: the rapport's name, or the gemeente's slug);
     ``partij``: a partner's variant; ``gemeente``: of a reeks, this gemeente's document;
     ``tables``: its tables as open data too; ``comments``: the analysis's warnings as Word
-    comments in its DOCX.
+    comments in its DOCX; ``place``: where its site stands (a gemeente's in the portal of its
+    reeks; None: alone).
     """
 
     formats: tuple[Format, ...] = ()
@@ -45,6 +57,7 @@ class Target:
     gemeente: Gemeente | None = None
     tables: bool = True
     comments: bool = False
+    place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ def make(source: Path | Analysis, target: Target, *, pdf: PdfRenderer | None = N
         tables=target.tables,
         pdf=pdf,
         comments=analysis.warnings if target.comments else (),
+        place=target.place,
     )
     return Made(analysis, document, rendered.html, rendered.files)
 
@@ -107,3 +121,18 @@ def render_index(overzicht: Overzicht, folder: Path) -> dict[str, bytes]:
     from jaarverslag.render.overzicht import render_overview
 
     return render_overview(overzicht, folder)
+
+
+def render_portal(overzicht: Overzicht, folder: Path) -> dict[str, bytes]:
+    """Stage 4 of a reeks's site: its portal (``site/…``), which every gemeente's site is in."""
+    from jaarverslag.render.site.portal import reeks_portal
+
+    return reeks_portal(overzicht, folder)
+
+
+def search_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Stage 4 of a site: the search index over every page of a rapport's site(s) in
+    ``files`` (``site/…``, a reeks's ``<gemeente>/site/…`` too), as ``site/pagefind/…``."""
+    from jaarverslag.render.site.search import search_index as index
+
+    return index(files)

@@ -13,7 +13,8 @@ from typing import Literal, get_args
 #: The kind of document: the SPEC's three sections of the P&C cycle.
 Soort = Literal["jaarverslag", "begroting", "beleidsplan"]
 #: An output format; each has one writer in :data:`jaarverslag.render.formats.WRITERS`.
-Format = Literal["pdf", "docx", "html"]
+#: ``site``: the document as a website of static pages (``R/site/``).
+Format = Literal["pdf", "docx", "html", "site"]
 #: The unit of the amounts in the data files: euros, or thousands of euros.
 Bedragen = Literal[1, 1000]
 #: A block of computed content a section can hold; each has one entry in the registry,
@@ -26,6 +27,8 @@ Severity = Literal["error", "warning"]
 
 SOORTEN: tuple[Soort, ...] = get_args(Soort)
 FORMATS: tuple[Format, ...] = get_args(Format)
+#: The formats a rapport is built in when rapport.yaml names none: the site only when asked.
+DEFAULT_FORMATS: tuple[Format, ...] = ("pdf", "docx", "html")
 BEDRAGEN_IN: tuple[Bedragen, ...] = get_args(Bedragen)
 BLOCK_NAMES: tuple[BlockName, ...] = get_args(BlockName)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)

@@ -273,13 +273,26 @@ class Document:
         return self.numbers[ident]
 
 
+class Member(NamedTuple):
+    """A gemeente of a reeks as its overview and portal list it: its folder and what
+    gemeenten.csv says of it (None: not given)."""
+
+    naam: str
+    slug: str
+    inwoners: int | None = None
+    grootteklasse: str | None = None
+    provincie: str | None = None
+    code: str | None = None
+
+
 @dataclass(frozen=True)
 class Overzicht:
     """The overview page of a reeks (``OUT/R/index.html``): every gemeente built, with links to
     its documents, and the comparison table of all gemeenten (None without gemeenten.csv).
 
     ``links``: per gemeente, (format, relative path) of each of its files; ``tabellen``: the
-    open-data files of the whole reeks (``tabellen/<name>.csv``)."""
+    open-data files of the whole reeks (``tabellen/<name>.csv``); ``members``: every gemeente
+    built, for the portal of its site."""
 
     titel: str
     soort: str
@@ -291,6 +304,7 @@ class Overzicht:
     ondertitel: str | None = None
     uitleg: tuple[str, ...] = ()
     fingerprint: Fingerprint | None = None
+    members: tuple[Member, ...] = ()
 
     def href(self, gemeente: str) -> str | None:
         """Where a gemeente's document is (its HTML, else its first file); None: not built."""

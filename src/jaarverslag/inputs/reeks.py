@@ -38,6 +38,7 @@ class Gemeente:
     inwoners: int | None = None
     grootteklasse: str | None = None
     provincie: str | None = None
+    code: str | None = None  #: e.g. CBS's gemeentecode ``GM0518``
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,6 +210,7 @@ def _listed(lijst: pd.DataFrame | None) -> pd.DataFrame | None:
             "inwoners": rows["inwoners"].to_numpy(),
             "grootteklasse": _optional(rows, "grootteklasse"),
             "provincie": _optional(rows, "provincie"),
+            "code": _optional(rows, "code"),
             "line": rows[LINE].to_numpy(),
         },
         index=rows[COLUMN].map(key).to_numpy(),
@@ -232,6 +234,7 @@ def _gemeente(naam: str, slug_: str, listed: pd.DataFrame | None, k: str) -> Gem
         int(str(listed.at[k, "inwoners"])),
         _text(grootte),
         _text(provincie),
+        _text(listed.at[k, "code"]),
     )
 
 

@@ -24,6 +24,7 @@ from jaarverslag.core.model import Chart, Document, DotChart, Prose
 
 if TYPE_CHECKING:
     from jaarverslag.inputs.config.keys import Config
+    from jaarverslag.render.site.place import Place
 
 #: Lays out an HTML page as PDF: (html, rapport folder, PDF/A too) → bytes.
 PdfRenderer = Callable[[str, Path | None, bool], bytes]
@@ -40,6 +41,9 @@ class Rendering:
     config: Config
     pdf: PdfRenderer | None = None  #: a helper process that lays out PDFs, if there is one
     comments: tuple[Problem, ...] = ()  #: warnings the DOCX shows as comments where they apply
+    formats: tuple[Format, ...] = ()  #: every format made of this document in this run
+    tables: bool = True  #: its tables are written as open data beside it (``tabellen/``)
+    place: Place | None = None  #: where its site stands (None: a site of its own)
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,22 @@ def house_style(folder: Path, path: Path | None) -> bytes | None:
     return data
 
 
+def _site(r: Rendering) -> dict[str, bytes]:
+    from jaarverslag.render.site.pages import document_site
+
+    beside = tuple(f"{r.name}.{f}" for f in ("pdf", "docx") if f in r.formats)
+    return document_site(r.document, r.folder, beside=beside, tables=r.tables, place=r.place)
+
+
 #: Every output format, in the order they are made.
 WRITERS: dict[Format, Writer] = {
-    w.format: w for w in (Writer("html", _html), Writer("pdf", _pdf), Writer("docx", _docx))
+    w.format: w
+    for w in (
+        Writer("html", _html),
+        Writer("pdf", _pdf),
+        Writer("docx", _docx),
+        Writer("site", _site),
+    )
 }
 
 
@@ -132,16 +149,20 @@ def render_document(
     tables: bool = True,
     pdf: PdfRenderer | None = None,
     comments: Sequence[Problem] = (),
+    place: Place | None = None,
 ) -> Rendered:
     """The HTML page of one document and its files by relative path (``name.pdf`` …,
-    ``tabellen/*.csv`` when ``tables``)."""
+    ``site/…``, ``tabellen/*.csv`` when ``tables``); ``place``: where its site stands."""
     from jaarverslag.render.html import render_html
     from jaarverslag.render.opendata import METADATA, csv_metadata, table_csv
 
     if {"pdf", "docx"} & set(formats):
         size_problems(document, folder)
     html = render_html(document, folder)
-    rendering = Rendering(document, html, name, folder, config, pdf, tuple(comments))
+    chosen = tuple(f for f in WRITERS if f in formats)
+    rendering = Rendering(
+        document, html, name, folder, config, pdf, tuple(comments), chosen, tables, place
+    )
     files: dict[str, bytes] = {}
     for writer in WRITERS.values():
         if writer.format in formats:
@@ -165,6 +186,7 @@ RENDER_LIMITS: dict[Format, tuple[float, int]] = {
     "html": (30, 512 * MB),
     "pdf": (PDF_SECONDS, PDF_MEMORY),
     "docx": (120, 1024 * MB),
+    "site": (120, 1024 * MB),  # its pages; Pagefind indexes them in a process of its own
 }
 
 

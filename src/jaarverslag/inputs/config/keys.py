@@ -28,6 +28,7 @@ from pydantic import (
 from jaarverslag.core.kinds import (
     BEDRAGEN_IN,
     BLOCK_NAMES,
+    DEFAULT_FORMATS,
     FORMATS,
     LIJSTEN,
     SOORTEN,
@@ -105,7 +106,7 @@ class Config(BaseModel):
         description="the report year (verslagjaar or begrotingsjaar)"
     )
     formaten: Annotated[tuple[Format, ...], Check(checks.subset(FORMATEN))] = Field(
-        default=FORMATEN, description=f"subset of `[{', '.join(FORMATEN)}]`"
+        default=DEFAULT_FORMATS, description=f"subset of `[{', '.join(FORMATEN)}]`"
     )
     secties: Annotated[
         tuple[Annotated[SectieSpec, Check(checks.sectie)], ...] | None,

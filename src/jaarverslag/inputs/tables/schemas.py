@@ -180,9 +180,11 @@ SPECS: dict[str, FileSpec] = {
                 ColumnSpec("inwoners", "int", minimum=1),
                 ColumnSpec("grootteklasse", "text", required=False, nullable=True),
                 ColumnSpec("provincie", "text", required=False, nullable=True),
+                ColumnSpec("code", "text", required=False, nullable=True),
             ),
             key=("gemeente",),
-            doc="a reeks's municipalities: inhabitants and size class, checked against the data",
+            doc="a reeks's municipalities: inhabitants, size class, province and code (such as "
+            "CBS's GM0518), checked against the data",
         ),
     )
 }
