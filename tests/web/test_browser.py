@@ -203,6 +203,7 @@ def test_a_whole_afternoon_in_the_werkplek(werkplek: Werkplek, tmp_path: Path) -
         page.click("button[type=submit]")
         page.wait_for("h1", text="Rapporten")
         page.goto(f"{werkplek.url}/beheer/audit")
+        page.wait_for("h1", text="Auditlog")
         assert "hoofdstuk ingevoegd" in page.text("table")
         axe(page)
 

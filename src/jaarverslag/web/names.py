@@ -3,7 +3,7 @@
 A file of a rapport is stored under its path in the rapport folder (``teksten/inleiding.md``),
 and only a path that a rapport folder can really use is accepted — the names the readers look
 for, in the places they look: ``rapport.yaml``, a data file (``indicatoren.csv``,
-``rapport.xlsx``…) or ``iv3.json`` at the top, a Word document (the huisstijl) at the top, a
+``rapport.xlsx``…) or ``iv3.json`` at the top (or Iv3 deliveries in ``iv3/``), a Word document (the huisstijl) at the top, a
 Markdown text at the top or under ``teksten/``, pictures, and the rapport's own ``templates/``.
 Anything else is refused with the reason: another name, a hidden file, ``..``, a backslash, an
 absolute path, a control character. So no upload can escape the rapport, whatever a client
@@ -36,6 +36,7 @@ FOLDERS: dict[str, tuple[str, ...]] = {
     "teksten": (".md", *PICTURES),
     "afbeeldingen": PICTURES,
     "templates": (".html", ".css", *PICTURES),
+    "iv3": (".json",),  # Iv3 deliveries: one per gemeente, jaar and stand
 }
 MAX_DEPTH = 4
 MAX_LENGTH = 200
@@ -139,15 +140,16 @@ def _kind(parts: list[str]) -> str | None:
             return None
         if parts[0] == "templates" and suffix in (".html", ".css"):
             return "sjabloon"
+        if parts[0] == "iv3":
+            return "Iv3-"
         return "tekst" if suffix == ".md" else "afbeelding"
     name = parts[0].lower()
     stem = PurePosixPath(name).stem
     if name == "rapport.yaml":
         return "rapport.yaml"
-    if (suffix in (".csv", ".xlsx") and stem in data_files()) or name in (
-        "rapport.xlsx",
-        "iv3.json",
-    ):
+    if name == "iv3.json":
+        return "Iv3-"
+    if (suffix in (".csv", ".xlsx") and stem in data_files()) or name == "rapport.xlsx":
         return "data"
     if suffix == ".docx":
         return "huisstijl"
