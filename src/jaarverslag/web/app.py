@@ -1,8 +1,9 @@
 """The werkplek as an ASGI application (FastAPI): the API, the pages, the static files, and the
 rules every answer keeps.
 
-:func:`create_app` makes it for one :class:`Settings`. On start it brings the database to the
-newest migration and queues again the builds a stop interrupted; while it runs it removes, now
+:func:`create_app` makes it for one :class:`Settings`. On start it makes the schema of a new
+database (and refuses one of another revision: :func:`jaarverslag.web.db.prepare`) and queues
+again the builds a stop interrupted; while it runs it removes, now
 and then, ended sessions, old failed logins and what stopped jobs left in the work folder; on
 stop it stops its worker processes.
 
@@ -94,7 +95,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        db.migrate(place.engine)
+        db.prepare(place.engine, "jaarverslag web migreer")
         place.tidy()
         builds.resume(place)
         cleaner = asyncio.create_task(_clean(place))
