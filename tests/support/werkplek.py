@@ -60,9 +60,10 @@ def _start() -> None:
 class Werkplek:
     """``jaarverslag web --data DATA --port 0`` in its own process; :attr:`url` once it listens."""
 
-    def __init__(self, data: Path, *args: str) -> None:
+    def __init__(self, data: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.data = Path(data)
         self.args = args
+        self.env = env or {}
         self.process: subprocess.Popen[str] | None = None
         self.lines: list[str] = []
         self.url = ""
@@ -84,7 +85,7 @@ class Werkplek:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env=environment(),
+            env={**environment(), **self.env},
             preexec_fn=_start,
         )
         assert self.process.stderr is not None

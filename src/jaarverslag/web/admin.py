@@ -145,9 +145,10 @@ def migrate(settings: Settings) -> int:
     return 0
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") -> int:
     """Run the werkplek until Ctrl-C (uvicorn, on a socket bound here: port 0 takes a free
-    one, and the address is printed once it listens)."""
+    one, and the address is printed once it listens). ``proxies``: the addresses whose
+    ``X-Forwarded-For`` and ``-Proto`` are believed (empty: nobody's)."""
     import uvicorn
 
     from jaarverslag.serve.server import is_loopback
@@ -185,7 +186,12 @@ def serve(settings: Settings, host: str, port: int) -> int:
 
     app = create_app(settings, ready=ready)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", proxy_headers=True
+        app,
+        log_level="warning",
+        access_log=False,  # the werkplek logs each request itself (.logs)
+        lifespan="on",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -115,6 +115,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.werkplek = place
+    if settings.oidc is not None:
+        from jaarverslag.web import sso
+
+        place.sso = sso.client(settings.oidc)
+        app.add_middleware(sso.LoginState, settings=settings)
+        app.include_router(sso.router)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
@@ -122,12 +128,13 @@ def create_app(
     app.add_exception_handler(JobFailed, _job_failed)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)
 
-    from jaarverslag.web import pages
+    from jaarverslag.web import overview, pages
     from jaarverslag.web.api import beheer, bestanden, invoegen, rapporten, versies, voorbeeld
     from jaarverslag.web.api import builds as build_routes
 
     for module in (rapporten, bestanden, build_routes, invoegen, versies, voorbeeld, beheer):
         app.include_router(module.router)
+    app.include_router(overview.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

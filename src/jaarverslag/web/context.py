@@ -54,6 +54,8 @@ class Werkplek:
         self.builds: dict[int, Job] = {}  #: builds waiting or running, by id
         #: set while stopping: a build its worker's end interrupts is resumed at the next start
         self.closing = False
+        #: Authlib's OpenID Connect client, with single sign-on (:mod:`.sso`)
+        self.sso: Any = None
 
     @property
     def workers(self) -> Workers:
