@@ -26,11 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from support.helpers import ROOT
 from support.processes import die_with_parent
 
 PASSWORD = "een-lang-wachtwoord"
+
+#: ``pytestmark = [BOTH_DATABASES]``: the module's tests with the ``werkplek`` fixture of
+#: ``tests/web/conftest.py`` on SQLite, and again on PostgreSQL (``--database``)
+BOTH_DATABASES = pytest.mark.parametrize(
+    "database", ["sqlite", "postgresql"], indirect=True, scope="session"
+)
 
 
 def command(
@@ -64,6 +71,9 @@ class Werkplek:
         self.data = Path(data)
         self.args = args
         self.env = env or {}
+        #: ``--database URL`` when given: the commands that make users and tokens need it too
+        at = args.index("--database") if "--database" in args else None
+        self.database = args[at : at + 2] if at is not None else ()
         self.process: subprocess.Popen[str] | None = None
         self.lines: list[str] = []
         self.url = ""
@@ -132,11 +142,11 @@ class Werkplek:
 
     def user(self, name: str, *, admin: bool = False, password: str = PASSWORD) -> None:
         args = ["gebruiker", name, "--wachtwoord-stdin", *(["--beheerder"] if admin else [])]
-        done = command(*args, data=self.data, stdin=password + "\n")
+        done = command(*args, *self.database, data=self.data, stdin=password + "\n")
         assert done.returncode == 0, done.stderr
 
     def token(self, name: str) -> str:
-        done = command("token", name, data=self.data)
+        done = command("token", name, *self.database, data=self.data)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
