@@ -65,6 +65,11 @@ class Werkplek:
                 self._workers = Workers(self.settings)
             return self._workers
 
+    @property
+    def has_workers(self) -> bool:
+        """Whether the worker processes were started (the health check starts none)."""
+        return self._workers is not None
+
     def tidy(self, older: float = LEFT_OVER) -> int:
         """Remove what jobs left in the work folder (a server stopped mid-build) once it is
         ``older`` seconds old; how many were removed."""
