@@ -15,6 +15,7 @@ import pytest
 from support.browser import Page, chromium_page
 from support.oidc import OidcProvider, running_oidc_provider
 from support.werkplek import PASSWORD, Werkplek, command
+from test_browser import axe
 
 pytestmark = pytest.mark.slow
 
@@ -80,6 +81,7 @@ def test_a_colleague_logs_in_with_the_organisations_account(
     with chromium_page(tmp_path) as page:
         page.goto(f"{werkplek.url}/inloggen")
         assert page.evaluate("document.querySelector('#wachtwoord')") is None  # switched off
+        axe(page)
         at_provider(page, werkplek, provider)
         page.fill("input[name=sub]", "0f3c-anna")
         page.click("button[type=submit]")
