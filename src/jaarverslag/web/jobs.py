@@ -45,13 +45,39 @@ def _private(work: Path, kind: str) -> Path:
 # -- check -------------------------------------------------------------------------------------
 
 
+#: rapport key → its check engine (a :class:`Preview` of its own folder), the last few: a
+#: check after a text's save reuses the data and every computed table
+_CHECKS: OrderedDict[str, Any] = OrderedDict()
+CHECKS_KEPT = 16
+_REEKSEN: set[str] = set()  #: rapport keys that are a reeks: checked from scratch
+
+
 def check(store: Path, work: Path, key: str, name: str, files: Mapping[str, str]) -> dict[str, Any]:
     """``jaarverslag check`` of the rapport: ``{"ok": …, "meldingen": […]}``. The folder of
-    ``key`` (a rapport) is kept between checks, so an unchanged data file is not copied again."""
+    ``key`` (a rapport) is kept between checks, so an unchanged data file is not copied again.
+
+    A rapport that checks clean is checked incrementally, as ``serve`` previews it (the same
+    :func:`~jaarverslag.build.stages.analyse`, reusing what an unchanged file gave); one with
+    errors, and a reeks (whose gemeenten the preview analyses only when shown), by the command
+    line's own check from scratch, so the messages are all of ``check``'s."""
     from jaarverslag.build.pipeline import check as check_folders
+    from jaarverslag.serve.preview import Preview
 
     folder = work / "controle" / key / name
     Store(store).materialise(files, folder)
+    if key not in _REEKSEN:
+        engine = _CHECKS.pop(key, None) or Preview(folder)
+        _CHECKS[key] = engine
+        while len(_CHECKS) > CHECKS_KEPT:
+            _CHECKS.popitem(last=False)
+        engine.update()
+        page, good = engine.page, engine.good
+        if good is not None and good.analysis.reeks is not None:
+            _REEKSEN.add(key)
+            del _CHECKS[key]
+        elif page is not None and page.ok:
+            problems = relative(list(page.problems), folder, name)
+            return {"ok": True, "meldingen": [problem_json(p) for p in problems]}
     outcome = check_folders([folder])[0]
     problems = relative(outcome.problems, folder, name)
     return {"ok": outcome.ok, "meldingen": [problem_json(p) for p in problems]}
