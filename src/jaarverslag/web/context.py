@@ -26,7 +26,7 @@ from jaarverslag.web.settings import Settings
 from jaarverslag.web.store import Store
 from jaarverslag.web.workers import Job, Workers
 
-CHECKS_KEPT = 64
+CHECKS_KEPT = 256
 LEFT_OVER = 24 * 3600.0  #: seconds after which a job's folder in the work folder is stale
 PREVIEWS_KEPT = 64  #: previews (a rapport's page for a user) kept to answer the frame
 
@@ -100,7 +100,7 @@ class Werkplek:
     async def check(self, user: str, rapport_id: int, name: str, files: Mapping[str, str]) -> Any:
         """``check``'s verdict on these files of a rapport (kept: the same files give the same
         messages)."""
-        key = hashlib.sha256(json.dumps([name, sorted(files.items())]).encode()).hexdigest()
+        key = _check_key(name, files)
         with self._lock:
             if key in self._checks:
                 self._checks.move_to_end(key)
@@ -109,11 +109,15 @@ class Werkplek:
         args = (settings.store, settings.work, str(rapport_id), name, dict(files))
         job = self.workers.controle.submit(user, "check", args, settings.check_seconds, 0)
         result: dict[str, Any] = await asyncio.wrap_future(job.future)
+        self._remember_check(key, result)
+        return result
+
+    def _remember_check(self, key: str, result: dict[str, Any]) -> None:
         with self._lock:
             self._checks[key] = result
+            self._checks.move_to_end(key)
             while len(self._checks) > CHECKS_KEPT:
                 self._checks.popitem(last=False)
-        return result
 
     async def preview(
         self,
@@ -131,6 +135,11 @@ class Werkplek:
             user, "preview", (*args, settings.previews), settings.check_seconds, 0
         )
         result = await asyncio.wrap_future(job.future)
+        if result["ok"] and not result["reeks"]:  # what check says of these files once saved
+            saved = {**files, **{p: hashlib.sha256(d).hexdigest() for p, d in drafts.items()}}
+            self._remember_check(
+                _check_key(name, saved), {"ok": True, "meldingen": result["meldingen"]}
+            )
         with self._lock:
             earlier = self.previews.get((rapport_id, user_id))
             shown = Shown(
@@ -151,3 +160,8 @@ class Werkplek:
             user, "preview_page", (key, path), self.settings.check_seconds, 0
         )
         return await asyncio.wrap_future(job.future)
+
+
+def _check_key(name: str, files: Mapping[str, str]) -> str:
+    """The files of a rapport at one moment, as the key of their check's verdict."""
+    return hashlib.sha256(json.dumps([name, sorted(files.items())]).encode()).hexdigest()

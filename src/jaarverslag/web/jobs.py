@@ -48,7 +48,7 @@ def _private(work: Path, kind: str) -> Path:
 #: rapport key → its check engine (a :class:`Preview` of its own folder), the last few: a
 #: check after a text's save reuses the data and every computed table
 _CHECKS: OrderedDict[str, Any] = OrderedDict()
-CHECKS_KEPT = 16
+CHECKS_KEPT = 64
 _REEKSEN: set[str] = set()  #: rapport keys that are a reeks: checked from scratch
 
 
@@ -223,7 +223,13 @@ def preview(
     assert page is not None
     html = page.document if page.document is not None else failed(page)
     problems = relative(page.problems, folder, name)
-    return {"html": html, "ok": page.ok, "meldingen": [problem_json(p) for p in problems]}
+    reeks = engine.good is not None and engine.good.analysis.reeks is not None
+    return {
+        "html": html,
+        "ok": page.ok,
+        "meldingen": [problem_json(p) for p in problems],
+        "reeks": reeks,  # its check analyses every gemeente, the preview only those shown
+    }
 
 
 def preview_page(key: str, path: str) -> str | None:

@@ -56,7 +56,7 @@ class Settings:
     login_failures_per_address: int = 30
     login_window: timedelta = timedelta(minutes=15)
     #: previews kept in the preview process (one per rapport and user)
-    previews: int = 8
+    previews: int = 128
     #: how often an open page asks the database whether its rapport changed (server-sent events)
     event_poll: float = 1.0
     #: single sign-on (None: local accounts only)
