@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.werkplek import Werkplek
+from support.werkplek import PASSWORD, Werkplek
 
 from jaarverslag.web.logs import RequestLog
 
@@ -81,3 +81,42 @@ def test_the_request_id_is_answered_and_logged() -> None:
     assert line["route"] == "/a/{naam}" and line["status"] == 200
     assert answer.headers["x-request-id"] == line["verzoek"]
     assert "anna" not in stream.getvalue()
+
+
+def logged_in_from(
+    werkplek: Werkplek, name: str, forwarded: str, origin: str = "https"
+) -> httpx.Response:
+    """Log in as ``name`` with the headers a proxy adds (and the origin the browser is at);
+    the answer."""
+    with httpx.Client(base_url=werkplek.url, timeout=60) as client:
+        return client.post(
+            "/inloggen",
+            data={"naam": name, "wachtwoord": PASSWORD, "terug": "/rapporten"},
+            headers={"Origin": werkplek.url.replace("http", origin, 1), "X-Forwarded-For": forwarded,
+                     "X-Forwarded-Proto": "https"},
+        )  # fmt: skip
+
+
+def last_login_address(beheer: httpx.Client, name: str) -> str:
+    log = beheer.get("/api/audit", params={"gebruiker": name}).json()["audit"]
+    return next(e["adres"] for e in log if e["actie"] == "ingelogd")
+
+
+@pytest.mark.slow
+def test_proxy_headers_are_believed_only_from_the_proxy(
+    werkplek: Werkplek, beheer: httpx.Client, tmp_path: Path
+) -> None:
+    werkplek.user("via-proxy")
+    answer = logged_in_from(werkplek, "via-proxy", "203.0.113.7")  # the proxy is 127.0.0.1
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()  # HTTPS at the proxy
+    assert last_login_address(beheer, "via-proxy") == "203.0.113.7"
+
+    with Werkplek(tmp_path / "wp", "--proxy-headers", "10.9.9.9") as other:
+        other.user("anna")
+        other.user("it", admin=True)
+        answer = logged_in_from(other, "anna", "203.0.113.7", "http")  # not from 10.9.9.9
+        assert answer.status_code == 303
+        assert "secure" not in answer.headers["set-cookie"].lower()
+        with other.client("it") as it:
+            assert last_login_address(it, "anna") == "127.0.0.1"
