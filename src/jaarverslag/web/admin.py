@@ -190,6 +190,8 @@ def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") 
         log_level="warning",
         access_log=False,  # the werkplek logs each request itself (.logs)
         lifespan="on",
+        # as nginx keeps a connection: a browser's next request must not race its closing
+        timeout_keep_alive=75,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )

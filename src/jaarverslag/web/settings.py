@@ -47,6 +47,8 @@ class Settings:
     check_seconds: float = 120.0  #: a check or a preview update
     #: a worker process is replaced after this many jobs (memory a long life gathers)
     jobs_per_worker: int = 50
+    #: the same for the process of checks and previews, whose kept engines are its speed
+    checks_per_worker: int = 20000
     session_idle: timedelta = timedelta(hours=1)
     session_max: timedelta = timedelta(hours=12)
     #: cookies marked Secure: True always, False never, None when the request came over HTTPS

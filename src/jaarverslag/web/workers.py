@@ -207,6 +207,9 @@ class Lane:
         self._lock = threading.Lock()
         self._numbers = itertools.count()
         nice = BUILD_NICENESS if name == "bouw" else 0
+        #: jobs before a worker is replaced: the controle worker keeps its previews and check
+        #: engines (bounded in number), which a replacement would have to make again
+        self._recycle = settings.jobs_per_worker if name == "bouw" else settings.checks_per_worker
         self._workers = [Worker(context, settings, nice) for _ in range(max(1, size))]
         self._settings = settings
         self._threads = [
@@ -280,7 +283,7 @@ class Lane:
         status, value = answer
         worker.jobs += 1
         if status == "ok":
-            if worker.jobs >= self._settings.jobs_per_worker:
+            if worker.jobs >= self._recycle:
                 worker.stop()
             return value
         if status == "geheugen":
