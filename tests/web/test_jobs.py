@@ -63,5 +63,29 @@ def test_the_incremental_check_says_what_check_says(tmp_path: Path, excel: bool)
         assert got == expected, (number, got, expected)
         if excel and got["ok"]:
             assert "werkblad wordt niet gelezen" in str(got["meldingen"])
-    assert "7" in jobs._CHECKS
-    jobs._CHECKS.clear()  # the engine was kept for the next save
+    assert "7" in jobs._PREVIEWS
+    jobs._PREVIEWS.clear()  # the engine was kept for the next save
+
+
+def test_writers_share_the_rapports_preview_and_check(tmp_path: Path) -> None:
+    """Two writers' drafts take turns in the rapport's one kept preview; each sees only their
+    own draft, and the check after a save is made by the same preview."""
+    store = Store(tmp_path / "inhoud")
+    made = starter("r", "r").items()
+    files = {p: store.put(c if isinstance(c, bytes) else c.encode()) for p, c in made}
+    work = tmp_path / "werk"
+    anna = jobs.preview(store.root, work, "3", "r", files,
+                        {"teksten/inleiding.md": b"# Inleiding\n\nAnna schrijft.\n"}, 8)  # fmt: skip
+    bram = jobs.preview(store.root, work, "3", "r", files,
+                        {"teksten/conclusie.md": b"# Conclusie\n\nBram schrijft.\n"}, 8)  # fmt: skip
+    assert "Anna schrijft." in anna["html"] and "Bram schrijft." not in anna["html"]
+    assert "Bram schrijft." in bram["html"] and "Anna schrijft." not in bram["html"]
+    assert list(jobs._PREVIEWS) == ["3"]
+    engine = jobs._PREVIEWS["3"]
+    assert jobs.check(store.root, work, "3", "r", files) == {"ok": True, "meldingen": []}
+    assert jobs._PREVIEWS["3"] is engine  # the same engine, no other made
+    assert (
+        "Anna schrijft."
+        not in (work / "voorbeeld" / "3" / "r" / "teksten" / "inleiding.md").read_text()
+    )
+    jobs._PREVIEWS.clear()

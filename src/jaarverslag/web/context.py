@@ -56,6 +56,8 @@ class Werkplek:
         self.closing = False
         #: Authlib's OpenID Connect client, with single sign-on (:mod:`.sso`)
         self.sso: Any = None
+        #: rapporten that are a reeks (:meth:`preview_key`)
+        self.reeksen: set[int] = set()
 
     @property
     def workers(self) -> Workers:
@@ -129,12 +131,14 @@ class Werkplek:
         drafts: Mapping[str, bytes],
     ) -> Shown:
         settings = self.settings
-        key = f"{rapport_id}-{user_id}"
+        key = self.preview_key(rapport_id, user_id)
         args = (settings.store, settings.work, key, name, dict(files), dict(drafts))
         job = self.workers.controle.submit(
             user, "preview", (*args, settings.previews), settings.check_seconds, 0
         )
         result = await asyncio.wrap_future(job.future)
+        if result["reeks"]:
+            self.reeksen.add(rapport_id)
         if result["ok"] and not result["reeks"]:  # what check says of these files once saved
             saved = {**files, **{p: hashlib.sha256(d).hexdigest() for p, d in drafts.items()}}
             self._remember_check(
@@ -154,8 +158,14 @@ class Werkplek:
                 self.previews.popitem(last=False)
         return shown
 
+    def preview_key(self, rapport_id: int, user_id: int) -> str:
+        """Whose preview a worker keeps: the rapport's, shared by its writers (each job writes
+        one writer's drafts, a change of texts only); a reeks's per writer, since its
+        gemeenten's pages are made later from the writer's own state."""
+        return f"{rapport_id}-{user_id}" if rapport_id in self.reeksen else str(rapport_id)
+
     async def preview_page(self, user_id: int, user: str, rapport_id: int, path: str) -> Any:
-        key = f"{rapport_id}-{user_id}"
+        key = self.preview_key(rapport_id, user_id)
         job = self.workers.controle.submit(
             user, "preview_page", (key, path), self.settings.check_seconds, 0
         )
