@@ -127,7 +127,8 @@ class Server:
                 break
         if not self.url:
             raise SystemExit("jaarverslag web did not start:\n" + "".join(self.lines))
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
 
     def _drain(self) -> None:
         assert self.process.stderr is not None
@@ -165,6 +166,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self._reader.join(10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
         return "".join(self.lines)
 
 
