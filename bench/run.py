@@ -415,6 +415,26 @@ def bench_ladder() -> str:
     return done.stdout.strip() + status + done.stderr.strip()
 
 
+def bench_werkplek_row(table: list[str], targets: list[tuple[str, bool, str]]) -> None:
+    """``jaarverslag web`` with 100 simulated colleagues for 2 minutes (bench_werkplek.py)."""
+    import bench_werkplek
+
+    result = bench_werkplek.load(100, 120)
+    table.append(bench_werkplek.as_row(result))
+    save, preview = result["save_ms"]["p95"], result["preview_ms"]["p95"]
+    server, pool = result["server_rss_mb"], result["pool_rss_mb"]
+    growth = (server["last_third"] + pool["last_third"]) / max(
+        1, server["first_third"] + pool["first_third"]
+    )
+    targets.append(("werkplek: a text save p95 < 300 ms", save < 300, f"{save} ms"))
+    targets.append(("werkplek: a preview update p95 < 1 s", preview < 1000, f"{preview} ms"))
+    errors = result["errors"] + result["lost"]
+    targets.append(("werkplek: no error, nothing lost", errors == 0, str(errors)))
+    targets.append(
+        ("werkplek: memory does not grow (last third / first)", growth < 1.25, f"{growth:.2f}×")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per single-rapport figure")
@@ -424,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ladder", action="store_true", help="skip the 1.6M-row ladder")
     parser.add_argument("--no-reeks", action="store_true", help="skip the 342-gemeente reeks")
     parser.add_argument("--only-reeks", action="store_true", help="only the reeks (issue 16)")
+    parser.add_argument("--no-werkplek", action="store_true", help="skip the werkplek's load")
+    parser.add_argument("--only-werkplek", action="store_true", help="only the werkplek's load")
     args = parser.parse_args(argv)
     table = [
         "| what (whole command) | median s | peak RSS MB | runs | note |",
@@ -434,26 +456,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="jaarverslag-bench-") as name:
         tmp = Path(name)
         examples = sorted(p for p in (ROOT / "data").iterdir() if p.is_dir())
-        for folder in [] if args.only_reeks else examples:
+        only = args.only_reeks or args.only_werkplek
+        for folder in [] if only else examples:
             if (folder / "gemeenten.csv").is_file():
                 continue  # a reeks: bench_reeks.py, below
             print(f"… {folder.name}", file=sys.stderr)
             bench_rapport(folder, args.runs, tmp, table, targets)
             bench_pandoc(folder, args.runs, tmp, table)
             bench_serve(folder, args.runs, tmp, table, targets)
-        if not args.only_reeks:
+        if not only:
             print("… privacy audit", file=sys.stderr)
             bench_privacy(args.runs, table, targets)
             print(f"… batch of {args.count} rapports", file=sys.stderr)
             bench_batch(args.count, args.batch_runs, tmp, table, targets)
-        if not args.no_reeks:
+        if not args.no_reeks and not args.only_werkplek:
             import bench_reeks
 
             print("… reeks of every gemeente", file=sys.stderr)
             bench_reeks.run(sys.modules[__name__], tmp, table, targets, args.batch_runs)
             print("… the reeks's site", file=sys.stderr)
             bench_reeks.run_site(sys.modules[__name__], tmp, table, targets, args.batch_runs)
-        skip = args.no_ladder or args.only_reeks
+        if not args.no_werkplek and not args.only_reeks:
+            print("… werkplek: 100 colleagues for 2 minutes", file=sys.stderr)
+            bench_werkplek_row(table, targets)
+        skip = args.no_ladder or only
         ladder = "" if skip else (print("… ladder", file=sys.stderr) or bench_ladder())
     lines = [
         f"# jaarverslag bench ({os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}, "

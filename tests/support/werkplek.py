@@ -26,11 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from support.helpers import ROOT
 from support.processes import die_with_parent
 
 PASSWORD = "een-lang-wachtwoord"
+
+#: ``pytestmark = [BOTH_DATABASES]``: the module's tests with the ``werkplek`` fixture of
+#: ``tests/web/conftest.py`` on SQLite, and again on PostgreSQL (``--database``)
+BOTH_DATABASES = pytest.mark.parametrize(
+    "database", ["sqlite", "postgresql"], indirect=True, scope="session"
+)
 
 
 def command(
@@ -60,9 +67,13 @@ def _start() -> None:
 class Werkplek:
     """``jaarverslag web --data DATA --port 0`` in its own process; :attr:`url` once it listens."""
 
-    def __init__(self, data: Path, *args: str) -> None:
+    def __init__(self, data: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.data = Path(data)
         self.args = args
+        self.env = env or {}
+        #: ``--database URL`` when given: the commands that make users and tokens need it too
+        at = args.index("--database") if "--database" in args else None
+        self.database = args[at : at + 2] if at is not None else ()
         self.process: subprocess.Popen[str] | None = None
         self.lines: list[str] = []
         self.url = ""
@@ -84,7 +95,7 @@ class Werkplek:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env=environment(),
+            env={**environment(), **self.env},
             preexec_fn=_start,
         )
         assert self.process.stderr is not None
@@ -131,11 +142,11 @@ class Werkplek:
 
     def user(self, name: str, *, admin: bool = False, password: str = PASSWORD) -> None:
         args = ["gebruiker", name, "--wachtwoord-stdin", *(["--beheerder"] if admin else [])]
-        done = command(*args, data=self.data, stdin=password + "\n")
+        done = command(*args, *self.database, data=self.data, stdin=password + "\n")
         assert done.returncode == 0, done.stderr
 
     def token(self, name: str) -> str:
-        done = command("token", name, data=self.data)
+        done = command("token", name, *self.database, data=self.data)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 

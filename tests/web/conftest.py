@@ -1,6 +1,10 @@
 """Fixtures of the werkplek's tests: one ``jaarverslag web`` per test session (per xdist
 worker) with three users — anna and bram (colleagues) and beheer (a beheerder) — and a fresh
-rapport of anna's per test."""
+rapport of anna's per test.
+
+The werkplek runs on SQLite; a module that marks itself with :data:`support.werkplek.BOTH_DATABASES` runs
+every test on SQLite and again on a werkplek with ``--database postgresql://…`` (a throwaway
+PostgreSQL server, :mod:`support.postgres`)."""
 
 from __future__ import annotations
 
@@ -13,8 +17,20 @@ from support.werkplek import Werkplek
 
 
 @pytest.fixture(scope="session")
-def werkplek(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Werkplek]:
-    with Werkplek(tmp_path_factory.mktemp("werkplek") / "data") as running:
+def database(request: pytest.FixtureRequest) -> str:
+    """Which database the werkplek runs on: ``sqlite`` unless a module parametrizes it."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def werkplek(
+    database: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Werkplek]:
+    args: tuple[str, ...] = ()
+    if database == "postgresql":
+        url = request.getfixturevalue("postgres").create_database()
+        args = ("--database", url.replace("postgresql+psycopg://", "postgresql://"))
+    with Werkplek(tmp_path_factory.mktemp("werkplek") / "data", *args) as running:
         running.user("anna")
         running.user("bram")
         running.user("beheer", admin=True)

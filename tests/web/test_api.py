@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from support.helpers import ROOT, write_rapport
-from support.werkplek import Werkplek, environment
+from support.werkplek import BOTH_DATABASES, Werkplek, environment
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, BOTH_DATABASES]
 
 STARTER = ["indicatoren.csv", "rapport.yaml", "teksten/conclusie.md", "teksten/inleiding.md"]
 

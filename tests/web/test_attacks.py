@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.werkplek import Werkplek
+from support.werkplek import BOTH_DATABASES, Werkplek
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, BOTH_DATABASES]
 
 NOT_THERE = {"fout": "geen rapport met deze naam (of u bent er geen lid van)"}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from jaarverslag.web import accounts, audit, db, names
 from jaarverslag.web.settings import Settings
@@ -21,10 +22,30 @@ def say(message: str) -> None:
     click.echo(message, err=True)
 
 
+class Unready(click.ClickException):
+    """A database that can't be used as it is: its message, exit status 1."""
+
+    def show(self, file: object = None) -> None:
+        say(self.message)
+
+
+def migrate_command(settings: Settings) -> str:
+    """The command that migrates this werkplek's database, as a message shows it."""
+    where = f"--data {settings.data}"
+    if settings.database is not None:
+        where += f" --database '{db.shown_url(settings.database)}'"
+    return f"jaarverslag web {where} migreer"
+
+
 def _engine(settings: Settings) -> Engine:
+    """The werkplek's database, ready for use (a new one gets its schema), or :class:`Unready`."""
     settings.data.mkdir(parents=True, exist_ok=True)
     made = db.engine(settings.url)
-    db.migrate(made)
+    try:
+        db.prepare(made, migrate_command(settings))
+    except db.Unready as exc:
+        made.dispose()
+        raise Unready(str(exc)) from exc
     return made
 
 
@@ -107,10 +128,14 @@ def token(settings: Settings, name: str, revoke: str | None, show: bool) -> int:
 
 
 def migrate(settings: Settings) -> int:
+    settings.data.mkdir(parents=True, exist_ok=True)
     made = db.engine(settings.url)
     try:
         before, newest = db.revisions(made)
         db.migrate(made)
+    except DBAPIError as exc:
+        say(f"kan de database niet bijwerken: {db.unreachable(exc)}")
+        return 1
     finally:
         made.dispose()
     if before == newest:
@@ -120,14 +145,21 @@ def migrate(settings: Settings) -> int:
     return 0
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") -> int:
     """Run the werkplek until Ctrl-C (uvicorn, on a socket bound here: port 0 takes a free
-    one, and the address is printed once it listens)."""
+    one, and the address is printed once it listens). ``proxies``: the addresses whose
+    ``X-Forwarded-For`` and ``-Proto`` are believed (empty: nobody's)."""
     import uvicorn
 
     from jaarverslag.serve.server import is_loopback
     from jaarverslag.web.app import create_app
 
+    made = _engine(settings)  # a database of another revision: refused before anything else
+    try:
+        with db.reading(made) as session:
+            nobody = accounts.count_users(session) == 0
+    finally:
+        made.dispose()
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -139,12 +171,6 @@ def serve(settings: Settings, host: str, port: int) -> int:
         return 1
     sock.listen(128)  # a request that comes before uvicorn accepts waits, it isn't refused
     bound = sock.getsockname()[1]
-    made = _engine(settings)
-    try:
-        with db.reading(made) as session:
-            nobody = accounts.count_users(session) == 0
-    finally:
-        made.dispose()
     shown = f"[{host}]" if ":" in host else host
 
     def ready() -> None:
@@ -160,7 +186,14 @@ def serve(settings: Settings, host: str, port: int) -> int:
 
     app = create_app(settings, ready=ready)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", proxy_headers=True
+        app,
+        log_level="warning",
+        access_log=False,  # the werkplek logs each request itself (.logs)
+        lifespan="on",
+        # as nginx keeps a connection: a browser's next request must not race its closing
+        timeout_keep_alive=75,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

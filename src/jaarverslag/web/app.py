@@ -1,8 +1,9 @@
 """The werkplek as an ASGI application (FastAPI): the API, the pages, the static files, and the
 rules every answer keeps.
 
-:func:`create_app` makes it for one :class:`Settings`. On start it brings the database to the
-newest migration and queues again the builds a stop interrupted; while it runs it removes, now
+:func:`create_app` makes it for one :class:`Settings`. On start it makes the schema of a new
+database (and refuses one of another revision: :func:`jaarverslag.web.db.prepare`) and queues
+again the builds a stop interrupted; while it runs it removes, now
 and then, ended sessions, old failed logins and what stopped jobs left in the work folder; on
 stop it stops its worker processes.
 
@@ -94,7 +95,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        db.migrate(place.engine)
+        db.prepare(place.engine, "jaarverslag web migreer")
         place.tidy()
         builds.resume(place)
         cleaner = asyncio.create_task(_clean(place))
@@ -114,19 +115,32 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.werkplek = place
+    if settings.oidc is not None:
+        from jaarverslag.web import sso
+
+        place.sso = sso.client(settings.oidc)
+        app.add_middleware(sso.LoginState, settings=settings)
+        app.include_router(sso.router)
     app.add_middleware(SecurityHeaders)
-    app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
+    app.add_exception_handler(Refused, answer_refused)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(JobFailed, _job_failed)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _internal)
+    app.add_exception_handler(Exception, internal)
+    from jaarverslag.web import faults, health, logs
 
-    from jaarverslag.web import pages
+    faults.install(app, answer_refused, internal)
+    app.include_router(health.router)
+    if settings.log_requests:
+        app.add_middleware(logs.RequestLog)
+
+    from jaarverslag.web import overview, pages
     from jaarverslag.web.api import beheer, bestanden, invoegen, rapporten, versies, voorbeeld
     from jaarverslag.web.api import builds as build_routes
 
     for module in (rapporten, bestanden, build_routes, invoegen, versies, voorbeeld, beheer):
         app.include_router(module.router)
+    app.include_router(overview.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -146,7 +160,7 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _refused(request: Request, exc: Refused) -> Response:
+def answer_refused(request: Request, exc: Refused) -> Response:
     if _is_api(request):
         response: Response = JSONResponse(
             {"fout": exc.message, **exc.extra}, status_code=exc.status, headers=exc.headers
@@ -166,7 +180,7 @@ def _refused(request: Request, exc: Refused) -> Response:
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
     message = STATUS_WORDS.get(exc.status_code, str(exc.detail))
-    return _refused(request, Refused(exc.status_code, message))
+    return answer_refused(request, Refused(exc.status_code, message))
 
 
 def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -175,16 +189,16 @@ def _invalid(request: Request, exc: RequestValidationError) -> Response:
         location = ".".join(str(part) for part in error.get("loc", ())[1:])
         where.append(location or "verzoek")
     message = "ongeldige waarde: " + ", ".join(where)
-    return _refused(request, Refused(422, message))
+    return answer_refused(request, Refused(422, message))
 
 
 def _job_failed(request: Request, exc: JobFailed) -> Response:
-    return _refused(request, Refused(503, str(exc)))
+    return answer_refused(request, Refused(503, str(exc)))
 
 
-def _internal(request: Request, exc: Exception) -> Response:
+def internal(request: Request, exc: Exception) -> Response:
     print(f"werkplek: interne fout bij {request.url.path}: {exc!r}", file=sys.stderr)
-    return _refused(request, Refused(500, "interne fout van de werkplek; meld dit aan ICT"))
+    return answer_refused(request, Refused(500, "interne fout van de werkplek; meld dit aan ICT"))
 
 
 def settings_of(app: Any) -> Settings:

@@ -18,6 +18,8 @@ ACTIONS = {
     "inloggen-mislukt": "inloggen mislukt",
     "uitgelogd": "uitgelogd",
     "gebruiker-aangemaakt": "gebruiker aangemaakt",
+    "gebruiker-gewijzigd": "gebruiker gewijzigd",
+    "beheerder-gewijzigd": "beheerder of niet (volgens de inlogdienst)",
     "token-gemaakt": "API-token gemaakt",
     "token-ingetrokken": "API-token ingetrokken",
     "rapport-aangemaakt": "rapport aangemaakt",

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, inspect, select, text
 
 from jaarverslag.web import audit, db
 from jaarverslag.web.admin import say
@@ -36,7 +36,16 @@ from jaarverslag.web.store import Store
 KIND = "jaarverslag-werkplek-backup"
 FORMAT = 1
 #: The tables a backup holds, in an order that inserts each row after what it refers to.
-TABLES = ("users", "tokens", "rapporten", "members", "versions", "builds", "audit")
+TABLES = (
+    "users",
+    "identities",
+    "tokens",
+    "rapporten",
+    "members",
+    "versions",
+    "builds",
+    "audit",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -57,10 +66,17 @@ def backup(settings: Settings, target: Path) -> int:
             return 1
         rows: dict[str, list[dict[str, Any]]] = {}
         with db.reading(made) as session:  # one transaction: one moment
+            present = _columns(session.connection())
             for name in TABLES:
+                if name not in present:  # a table of a later revision than the database's
+                    continue
                 table = Base.metadata.tables[name]
-                result = session.execute(select(table).order_by(*table.primary_key.columns))
-                rows[name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
+                chosen = [c for c in table.columns if c.name in present[name]]
+                query = select(*chosen).order_by(*table.primary_key.columns)
+                rows[name] = [
+                    {k: _plain(v) for k, v in row._mapping.items()}
+                    for row in session.execute(query)
+                ]
         digests = sorted(
             {r["digest"] for r in rows["versions"] if r["digest"]}
             | {f["sha256"] for b in rows["builds"] for f in b["files"]}
@@ -132,6 +148,8 @@ def restore(settings: Settings, source: Path) -> int:
             with db.writing(made) as session:
                 for name in TABLES:
                     table = Base.metadata.tables[name]
+                    if f"tabellen/{name}.jsonl" not in archive.namelist():
+                        continue  # a backup of a revision without this table
                     lines = archive.read(f"tabellen/{name}.jsonl").decode().splitlines()
                     found = [_typed(table, json.loads(line)) for line in lines if line]
                     if found:
@@ -146,6 +164,13 @@ def restore(settings: Settings, source: Path) -> int:
             made.dispose()
     say(f"{data}: werkplek teruggezet uit {source} (gemaakt {manifest['gemaakt']})")
     return 0
+
+
+def _columns(connection: Any) -> dict[str, set[str]]:
+    """The columns each table of the database has now (a backup reads only those: a database
+    of an earlier revision lacks a later one's)."""
+    found = inspect(connection)
+    return {t: {c["name"] for c in found.get_columns(t)} for t in found.get_table_names()}
 
 
 def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+SECRET_VARIABLE = "JAARVERSLAG_OIDC_SECRET"  #: where the client secret is, without a file
+
 
 def _werkplek_options(command: Any) -> Any:
     """``--data`` and ``--database``: on ``web`` itself and on each of its commands."""
@@ -73,9 +75,52 @@ def _settings(ctx: click.Context, data: Path | None, database: str | None) -> An
     metavar="SECONDEN",
     help="Hoogstens zo lang per keer bouwen.",
 )
+@click.option(
+    "--proxy-headers",
+    "proxies",
+    metavar="ADRESSEN",
+    default="127.0.0.1",
+    show_default=True,
+    help="Neem X-Forwarded-For en -Proto alleen aan van deze adressen: de HTTPS-proxy "
+    "(met komma's ertussen; 'geen': van niemand).",
+)
+@click.option("--oidc-issuer", metavar="URL", help="Inloggen via OpenID Connect: de inlogdienst.")
+@click.option("--oidc-client-id", metavar="ID", help="De client-id van de werkplek daar.")
+@click.option(
+    "--oidc-geheim-bestand",
+    "oidc_secret_file",
+    metavar="BESTAND",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"Lees het clientgeheim uit dit bestand [standaard: ${SECRET_VARIABLE}].",
+)
+@click.option(
+    "--oidc-beheerders",
+    metavar="WAARDE",
+    help="Wie deze waarde in de claim heeft (een groep, een app-rol), is beheerder.",
+)
+@click.option(
+    "--oidc-claim",
+    metavar="CLAIM",
+    default="groups",
+    show_default=True,
+    help="De claim met de groepen of rollen.",
+)
+@click.option(
+    "--oidc-naam",
+    metavar="TEKST",
+    default="uw werkaccount",
+    show_default=True,
+    help="Hoe de inlogknop het account noemt.",
+)
+@click.option(
+    "--lokale-accounts/--geen-lokale-accounts",
+    default=True,
+    help="Inloggen met gebruikersnaam en wachtwoord [standaard: aan].",
+)
 @click.pass_context
 def web(
     ctx: click.Context,
+    /,
     data: Path | None,
     database: str | None,
     host: str,
@@ -83,14 +128,79 @@ def web(
     werkers: int,
     geheugen: int,
     bouwtijd: int,
+    proxies: str,
+    lokale_accounts: bool,
+    **oidc: Any,
 ) -> None:
     """Start de werkplek: het hele programma in de browser, voor een team."""
     limits = {"werkers": werkers, "geheugen": geheugen, "bouwtijd": bouwtijd}
     ctx.obj = {"data": data, "database": database, **limits}
     if ctx.invoked_subcommand is None:
+        from dataclasses import replace
+
         from jaarverslag.web.admin import serve as serve_werkplek
 
-        sys.exit(serve_werkplek(_settings(ctx, data, database), host, port))
+        sign_on = _oidc(**oidc)
+        if sign_on is None and not lokale_accounts:
+            raise click.UsageError(
+                "--geen-lokale-accounts kan alleen met --oidc-issuer: anders kan niemand inloggen"
+            )
+        settings = replace(
+            _settings(ctx, data, database), oidc=sign_on, local_accounts=lokale_accounts
+        )
+        trusted = "" if proxies.strip().lower() == "geen" else proxies.strip()
+        sys.exit(serve_werkplek(settings, host, port, trusted))
+
+
+def _oidc(
+    oidc_issuer: str | None,
+    oidc_client_id: str | None,
+    oidc_secret_file: Path | None,
+    oidc_beheerders: str | None,
+    oidc_claim: str,
+    oidc_naam: str,
+) -> Any:
+    """Single sign-on's settings, or None without ``--oidc-issuer``. The client secret comes
+    from a file or the environment, never from the command line (which ``ps`` shows)."""
+    import os
+    from urllib.parse import urlsplit
+
+    from jaarverslag.web.settings import Oidc
+
+    if oidc_issuer is None and oidc_client_id is None:
+        return None
+    if not oidc_issuer or not oidc_client_id:
+        raise click.UsageError("geef --oidc-issuer en --oidc-client-id samen")
+    parts = urlsplit(oidc_issuer)
+    loopback = parts.hostname in ("localhost", "::1") or (parts.hostname or "").startswith("127.")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise click.UsageError(f"--oidc-issuer: gebruik een https-adres, niet {oidc_issuer}")
+    if oidc_secret_file is not None:
+        try:
+            secret = oidc_secret_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.UsageError(f"--oidc-geheim-bestand: {oidc_secret_file}: {exc}") from exc
+        if oidc_secret_file.stat().st_mode & 0o077:
+            click.echo(
+                f"let op: {oidc_secret_file} is leesbaar voor anderen; "
+                f"chmod 600 {oidc_secret_file}",
+                err=True,
+            )
+    else:
+        secret = os.environ.get(SECRET_VARIABLE, "").strip()
+    if not secret:
+        raise click.UsageError(
+            f"het clientgeheim ontbreekt: zet het in ${SECRET_VARIABLE} of in een bestand "
+            "(--oidc-geheim-bestand)"
+        )
+    return Oidc(
+        issuer=oidc_issuer.rstrip("/"),
+        client_id=oidc_client_id,
+        secret=secret,
+        admin_value=oidc_beheerders,
+        claim=oidc_claim,
+        label=oidc_naam,
+    )
 
 
 @web.command()

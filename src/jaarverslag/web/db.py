@@ -1,8 +1,12 @@
 """The database: SQLite in the data folder by default, any SQLAlchemy URL with ``--database``.
 
 :func:`engine` opens it; :func:`migrate` brings its schema to the newest revision of the Alembic
-migrations in ``migrations/`` (the server does so on start, ``jaarverslag web migreer`` on
-demand). SQLite runs in WAL mode (readers never wait for a writer) with foreign keys on, and a
+migrations in ``migrations/`` (``jaarverslag web migreer``). The server and the other commands
+only make the schema of a new, empty database (:func:`prepare`): one of an earlier revision is
+refused with a message that says to migrate it (after a backup), one of a later revision (a
+newer werkplek's) with a message that says so — nothing changes a database behind IT's back.
+
+SQLite runs in WAL mode (readers never wait for a writer) with foreign keys on, and a
 transaction that writes takes the write lock when it starts (``BEGIN IMMEDIATE``, through
 :func:`writing`): two writers then take turns instead of one failing halfway. Elsewhere a write
 locks the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`).
@@ -19,7 +23,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -90,3 +96,56 @@ def revisions(made: Engine) -> tuple[str | None, str]:
     newest = ScriptDirectory.from_config(_config(None)).get_current_head()
     assert newest is not None
     return current, newest
+
+
+class Unready(Exception):
+    """A database the werkplek can't use as it is; the message says why and what to do."""
+
+
+def shown_url(url: str) -> str:
+    """A database URL as messages and logs show it: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say nothing of it
+        return "(ongeldige database-URL)"
+
+
+def unreachable(exc: BaseException) -> str:
+    """Why a database can't be reached, in one line (the driver's own words, no SQL)."""
+    reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    first = str(reason).strip().splitlines()
+    return first[0] if first else type(reason).__name__
+
+
+def prepare(made: Engine, migrate_command: str) -> None:
+    """Make the schema of a new, empty database; :class:`Unready` for a database that can't be
+    reached, holds tables of something else, or is of another revision of the werkplek
+    (``migrate_command``: the command that brings it up to date, for the message)."""
+    try:
+        current, newest = revisions(made)
+        if current is None:
+            others = [t for t in inspect(made).get_table_names() if t != "alembic_version"]
+    except DBAPIError as exc:
+        raise Unready(f"kan de database niet bereiken: {unreachable(exc)}") from exc
+    if current == newest:
+        return
+    if current is None:
+        if others:
+            raise Unready(
+                "de database bevat al tabellen, maar is geen database van een werkplek "
+                f"({', '.join(sorted(others)[:5])}); geef een lege database"
+            )
+        migrate(made)
+        return
+    script = ScriptDirectory.from_config(_config(None))
+    known = {r.revision for r in script.walk_revisions()}
+    if current not in known:
+        raise Unready(
+            f"de database heeft revisie {current}, die deze versie van jaarverslag niet kent: "
+            "hij is bijgewerkt door een nieuwere versie; installeer die (of een nog nieuwere)"
+        )
+    raise Unready(
+        f"de database is van een eerdere versie van de werkplek (revisie {current}; deze versie "
+        f"heeft revisie {newest} nodig). Maak een backup en breng hem dan bij met: "
+        f"{migrate_command}"
+    )

@@ -45,11 +45,27 @@ def _private(work: Path, kind: str) -> Path:
 # -- check -------------------------------------------------------------------------------------
 
 
+_REEKSEN: set[str] = set()  #: rapport keys that are a reeks: checked from scratch
+
+
 def check(store: Path, work: Path, key: str, name: str, files: Mapping[str, str]) -> dict[str, Any]:
     """``jaarverslag check`` of the rapport: ``{"ok": …, "meldingen": […]}``. The folder of
-    ``key`` (a rapport) is kept between checks, so an unchanged data file is not copied again."""
+    ``key`` (a rapport) is kept between checks, so an unchanged data file is not copied again.
+
+    A rapport that checks clean is checked incrementally by its kept preview (:func:`_engine`:
+    the same :func:`~jaarverslag.build.stages.analyse`, reusing what an unchanged file gave);
+    one with errors, and a reeks (whose gemeenten the preview analyses only when shown), by
+    the command line's own check from scratch, so the messages are all of ``check``'s."""
     from jaarverslag.build.pipeline import check as check_folders
 
+    if key not in _REEKSEN:
+        engine = _engine(store, work, key, name, files, {})
+        page, good = engine.page, engine.good
+        if good is not None and good.analysis.reeks is not None:
+            _REEKSEN.add(key)
+        elif page is not None and page.ok:
+            problems = relative(list(page.problems), engine.folder, name)
+            return {"ok": True, "meldingen": [problem_json(p) for p in problems]}
     folder = work / "controle" / key / name
     Store(store).materialise(files, folder)
     outcome = check_folders([folder])[0]
@@ -159,21 +175,22 @@ def insert(
 
 # -- the live preview --------------------------------------------------------------------------
 
+#: key → its :class:`Preview` (a rapport's, shared by its writers; of a reeks: per writer)
 _PREVIEWS: OrderedDict[str, Any] = OrderedDict()
+_KEEP = 128  #: how many are kept (the preview's ``keep``, :attr:`Settings.previews`)
 
 
-def preview(
+def _engine(
     store: Path,
     work: Path,
     key: str,
     name: str,
     files: Mapping[str, str],
     drafts: Mapping[str, bytes],
-    keep: int,
-) -> dict[str, Any]:
-    """The rapport's page as ``serve`` shows it, with ``drafts`` (path → unsaved content) in
-    place of the stored files: ``{"html": the page to show, "ok", "meldingen"}``."""
-    from jaarverslag.serve.page import failed
+) -> Any:
+    """The kept :class:`Preview` of ``key``, its folder made to hold ``files`` with ``drafts``
+    in place of the stored contents, and updated: a change of texts only (one writer's draft
+    after another's, a check after a preview) reuses the data and every computed table."""
     from jaarverslag.serve.preview import Preview
 
     folder = work / "voorbeeld" / key / name
@@ -189,15 +206,41 @@ def preview(
     if engine is None:
         engine = Preview(folder)
     _PREVIEWS[key] = engine
-    while len(_PREVIEWS) > keep:
+    while len(_PREVIEWS) > _KEEP:
         gone, _engine = _PREVIEWS.popitem(last=False)
         shutil.rmtree(work / "voorbeeld" / gone, ignore_errors=True)
     engine.update()
+    return engine
+
+
+def preview(
+    store: Path,
+    work: Path,
+    key: str,
+    name: str,
+    files: Mapping[str, str],
+    drafts: Mapping[str, bytes],
+    keep: int,
+) -> dict[str, Any]:
+    """The rapport's page as ``serve`` shows it, with ``drafts`` (path → unsaved content) in
+    place of the stored files: ``{"html": the page to show, "ok", "meldingen"}``."""
+    from jaarverslag.serve.page import failed
+
+    global _KEEP
+    _KEEP = keep
+    engine = _engine(store, work, key, name, files, drafts)
+    folder = engine.folder
     page = engine.page
     assert page is not None
     html = page.document if page.document is not None else failed(page)
     problems = relative(page.problems, folder, name)
-    return {"html": html, "ok": page.ok, "meldingen": [problem_json(p) for p in problems]}
+    reeks = engine.good is not None and engine.good.analysis.reeks is not None
+    return {
+        "html": html,
+        "ok": page.ok,
+        "meldingen": [problem_json(p) for p in problems],
+        "reeks": reeks,  # its check analyses every gemeente, the preview only those shown
+    }
 
 
 def preview_page(key: str, path: str) -> str | None:

@@ -5,9 +5,11 @@ The schema itself is made and changed only by the Alembic migrations in ``migrat
 (``jaarverslag web migreer``; the server migrates on start), never by ``create_all``, so a
 database made by any version of the werkplek can be brought up to date. Times are UTC.
 
-- :class:`User`: a local account (an Argon2 hash of its password) or, later, one that signs in
-  elsewhere (single sign-on) and has no password here; ``admin``: a beheerder, who sees every
-  rapport and reads the audit log.
+- :class:`User`: a local account (an Argon2 hash of its password) or one that signs in
+  elsewhere (single sign-on: an :class:`Identity`) and has no password here; ``admin``: a
+  beheerder, who sees every rapport and reads the audit log.
+- :class:`Identity`: a user as an OpenID Connect provider knows them — its issuer and the stable
+  subject id (``sub``) of its ID tokens (migration 0002).
 - :class:`Token`: an API token for scripts (only its SHA-256 is kept; revoked, not deleted).
 - :class:`Session`: a browser's login (only the SHA-256 of its cookie is kept), with its CSRF
   token; it ends when idle or old (:mod:`.accounts`).
@@ -26,7 +28,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -75,6 +87,24 @@ class User(Base):
     admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created: Mapped[datetime] = mapped_column(default=now)
+    #: from the provider's token at the last single sign-on (the name people know them by)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    last_login: Mapped[datetime | None] = mapped_column()
+
+
+class Identity(Base):
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_identities_issuer_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(default=now)
+    last_login: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class Token(Base):

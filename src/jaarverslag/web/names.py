@@ -4,8 +4,8 @@ A file of a rapport is stored under its path in the rapport folder (``teksten/in
 and only a path that a rapport folder can really use is accepted — the names the readers look
 for, in the places they look: ``rapport.yaml``, a data file (``indicatoren.csv``,
 ``rapport.xlsx``…) or ``iv3.json`` at the top (or Iv3 deliveries in ``iv3/``), a Word document
-(the huisstijl) at the top, a Markdown text at the top or under ``teksten/``, pictures, and
-the rapport's own ``templates/``.
+(the huisstijl) at the top, a Markdown text at the top or under ``teksten/``, pictures, and the
+rapport's own ``templates/``.
 Anything else is refused with the reason: another name, a hidden file, ``..``, a backslash, an
 absolute path, a control character. So no upload can escape the rapport, whatever a client
 sends, and every file is read by a worker with the limit of its kind (:data:`files.LIMITS`).

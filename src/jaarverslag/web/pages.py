@@ -41,7 +41,7 @@ from jaarverslag.web.auth import (
 )
 from jaarverslag.web.context import Werkplek
 from jaarverslag.web.errors import Refused
-from jaarverslag.web.models import Build, User
+from jaarverslag.web.models import Build, User, now
 
 router = APIRouter()
 TEMPLATES = Environment(
@@ -109,7 +109,7 @@ def who(request: Request) -> Actor:
     return found
 
 
-def _back(value: str | None) -> str:
+def safe_back(value: str | None) -> str:
     """Where to go after logging in: only a path of this werkplek."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
@@ -124,9 +124,28 @@ async def home() -> RedirectResponse:
     return RedirectResponse("/rapporten", status_code=303)
 
 
+NO_PASSWORDS = "inloggen met een wachtwoord staat uit in deze werkplek; log in met {label}"
+
+
+def login_page(
+    request: Request,
+    status: int = 200,
+    message: str | None = None,
+    back: str = "/rapporten",
+    name: str = "",
+) -> HTMLResponse:
+    """The login page: the provider's button with single sign-on, the form with local
+    accounts; ``message``: why the last attempt failed."""
+    settings = werkplek(request).settings
+    return render(
+        request, "inloggen.html", status, terug=back, fout=message, naam=name,
+        sso=settings.oidc, wachtwoord=settings.local_accounts,
+    )  # fmt: skip
+
+
 @router.get("/inloggen")
-async def login_page(request: Request, terug: str | None = None) -> Response:
-    return render(request, "inloggen.html", terug=_back(terug), fout=None, naam="")
+async def login_form(request: Request, terug: str | None = None) -> Response:
+    return login_page(request, back=safe_back(terug))
 
 
 @router.post("/inloggen")
@@ -134,12 +153,15 @@ async def login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     name = str(form.get("naam", "")).strip().lower()
     password = str(form.get("wachtwoord", ""))
-    back = _back(str(form.get("terug", "")))
+    back = safe_back(str(form.get("terug", "")))
     place = werkplek(request)
     from jaarverslag.web.auth import origin_ok
 
     if not origin_ok(request):
-        return render(request, "inloggen.html", 403, terug=back, fout="geweigerd", naam=name)
+        return login_page(request, 403, "geweigerd", back, name)
+    if not place.settings.local_accounts:
+        label = place.settings.oidc.label if place.settings.oidc else "de inlogdienst"
+        return login_page(request, 403, NO_PASSWORDS.format(label=label), back)
 
     def work(
         session: DbSession, _place: Werkplek
@@ -150,15 +172,14 @@ async def login(request: Request) -> Response:
             audit.record(session, "inloggen-mislukt", name[:64] or None, None, address(request))
             return None, refused
         started = accounts.start_session(session, user)
+        user.last_login = now()
         audit.record(session, "ingelogd", user.name, None, address(request), via="wachtwoord")
         return started.cookie, None
 
     cookie, refused = await in_db(request, work, write=True)
     if refused is not None or cookie is None:
         assert refused is not None
-        response = render(
-            request, "inloggen.html", refused.status, terug=back, fout=str(refused), naam=name
-        )
+        response = login_page(request, refused.status, str(refused), back, name)
         if refused.wait:
             response.headers["Retry-After"] = str(refused.wait)
         return response
@@ -254,9 +275,9 @@ async def history(naam: str, request: Request, pad: str | None = None) -> Respon
 
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, actor, naam)
-        now = {v.id for v in versions.current(session, found.rapport.id).values()}
+        current = {v.id for v in versions.current(session, found.rapport.id).values()}
         rows = versions.history(session, found.rapport.id, pad)
-        return {"access": found, "versies": rows, "huidig": now}
+        return {"access": found, "versies": rows, "huidig": current}
 
     values = await in_db(request, work, write=False)
     return render(request, "geschiedenis.html", naam=naam, pad=pad, **values)

@@ -3,13 +3,32 @@ the command line (``jaarverslag web``) and handed to the app, the workers and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from jaarverslag.web import db
 
 MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Oidc:
+    """Single sign-on with an OpenID Connect provider (Entra ID, ADFS…): the authorization code
+    flow with PKCE. ``admin_value``: a value of the claim ``claim`` (a group's or an app role's)
+    that makes someone a beheerder — decided at every login when given; ``label``: how the
+    login page names the provider's account."""
+
+    issuer: str
+    client_id: str
+    secret: str = field(repr=False)
+    admin_value: str | None = None
+    claim: str = "groups"
+    label: str = "uw werkaccount"
+
+    @property
+    def discovery(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,8 @@ class Settings:
     check_seconds: float = 120.0  #: a check or a preview update
     #: a worker process is replaced after this many jobs (memory a long life gathers)
     jobs_per_worker: int = 50
+    #: the same for the process of checks and previews, whose kept engines are its speed
+    checks_per_worker: int = 20000
     session_idle: timedelta = timedelta(hours=1)
     session_max: timedelta = timedelta(hours=12)
     #: cookies marked Secure: True always, False never, None when the request came over HTTPS
@@ -37,9 +58,15 @@ class Settings:
     login_failures_per_address: int = 30
     login_window: timedelta = timedelta(minutes=15)
     #: previews kept in the preview process (one per rapport and user)
-    previews: int = 8
+    previews: int = 128
     #: how often an open page asks the database whether its rapport changed (server-sent events)
     event_poll: float = 1.0
+    #: single sign-on (None: local accounts only)
+    oidc: Oidc | None = None
+    #: logging in with a name and password (False: single sign-on and API tokens only)
+    local_accounts: bool = True
+    #: one structured line per request on stderr (:mod:`.logs`)
+    log_requests: bool = True
 
     @property
     def url(self) -> str:

@@ -8,16 +8,19 @@ which the process ends, since a failed allocation may have left anything half do
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 from multiprocessing.connection import Connection
 
 
-def main(connection: Connection, memory: int) -> None:
+def main(connection: Connection, memory: int, nice: int = 0) -> None:
     from jaarverslag.core.processes import helper_process
     from jaarverslag.web.jobs import JOBS
 
     helper_process()
+    if nice:
+        os.nice(nice)
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:

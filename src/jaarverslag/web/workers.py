@@ -153,11 +153,17 @@ class Counts:
     longest_wait: float = 0.0
 
 
+#: The builds' workers run at a lower CPU priority than the checks and previews: a colleague
+#: typing waits for a check of a second, not behind a queue of PDFs (which wait longer).
+BUILD_NICENESS = 10
+
+
 class Worker:
     """One worker process and the pipe to it; started when first needed."""
 
-    def __init__(self, context: Any, settings: Settings) -> None:
+    def __init__(self, context: Any, settings: Settings, nice: int = 0) -> None:
         self.context = context
+        self.nice = nice  #: added to the process's niceness: builds yield to checks
         self.settings = settings
         self.process: Any = None
         self.connection: Connection | None = None
@@ -170,7 +176,7 @@ class Worker:
             from jaarverslag.web.worker import main
 
             self.process = self.context.Process(
-                target=main, args=(theirs, self.settings.memory), daemon=True
+                target=main, args=(theirs, self.settings.memory, self.nice), daemon=True
             )
             self.process.start()
             theirs.close()
@@ -200,7 +206,11 @@ class Lane:
         self.counts = Counts()
         self._lock = threading.Lock()
         self._numbers = itertools.count()
-        self._workers = [Worker(context, settings) for _ in range(max(1, size))]
+        nice = BUILD_NICENESS if name == "bouw" else 0
+        #: jobs before a worker is replaced: the controle worker keeps its previews and check
+        #: engines (bounded in number), which a replacement would have to make again
+        self._recycle = settings.jobs_per_worker if name == "bouw" else settings.checks_per_worker
+        self._workers = [Worker(context, settings, nice) for _ in range(max(1, size))]
         self._settings = settings
         self._threads = [
             threading.Thread(target=self._run, args=(w,), name=f"{name}-{i}", daemon=True)
@@ -273,7 +283,7 @@ class Lane:
         status, value = answer
         worker.jobs += 1
         if status == "ok":
-            if worker.jobs >= self._settings.jobs_per_worker:
+            if worker.jobs >= self._recycle:
                 worker.stop()
             return value
         if status == "geheugen":
