@@ -43,6 +43,22 @@ class Written:
     charts: int
     removed: str
 
+    @property
+    def summary(self) -> str:
+        """What the command says it did (the copy's name aside)."""
+        put = ", ".join(
+            count(n, one, many)
+            for n, one, many in (
+                (self.sections, "sectie", "secties"),
+                (self.tables, "tabel", "tabellen"),
+                (self.charts, "grafiek", "grafieken"),
+            )
+        )
+        return (
+            f"hoofdstuk '{self.heading}' vervangen door het rapport ({put}; "
+            f"weggehaald: {self.removed})"
+        )
+
 
 def default_output(document: Path) -> Path:
     """``beleidsplan.docx`` → ``beleidsplan.bijgewerkt.docx`` beside it."""
@@ -60,19 +76,7 @@ def run_insert(
         return 1
     for warning in warnings:
         click.echo(str(warning), err=True)
-    put = ", ".join(
-        count(n, one, many)
-        for n, one, many in (
-            (written.sections, "sectie", "secties"),
-            (written.tables, "tabel", "tabellen"),
-            (written.charts, "grafiek", "grafieken"),
-        )
-    )
-    click.echo(
-        f"{written.path}: hoofdstuk '{written.heading}' vervangen door het rapport ({put}; "
-        f"weggehaald: {written.removed}); {document} is niet veranderd",
-        err=True,
-    )
+    click.echo(f"{written.path}: {written.summary}; {document} is niet veranderd", err=True)
     return 0
 
 

@@ -135,7 +135,7 @@ def insert(
     gemeente: str | None,
 ) -> dict[str, Any]:
     """``jaarverslag insert``: ``{"ok", "docx": bytes, "meldingen", "samenvatting"}``."""
-    from jaarverslag.commands.insert import count, insert_chapter
+    from jaarverslag.commands.insert import insert_chapter
 
     private = _private(work, "invoegen")
     try:
@@ -151,18 +151,7 @@ def insert(
         except InputError as exc:
             problems = relative(relative(exc.problems, own, document_name), folder, name)
             return {"ok": False, "meldingen": [problem_json(p) for p in problems]}
-        put = ", ".join(
-            count(n, one, many)
-            for n, one, many in (
-                (written.sections, "sectie", "secties"),
-                (written.tables, "tabel", "tabellen"),
-                (written.charts, "grafiek", "grafieken"),
-            )
-        )
-        summary = (
-            f"hoofdstuk '{written.heading}' vervangen door het rapport ({put}; "
-            f"weggehaald: {written.removed})"
-        )
+        summary = written.summary
         return {
             "ok": True,
             "docx": out.read_bytes(),

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from jaarverslag.core.atomic import write_atomically
+
 HASH = "sha256"
 
 
@@ -46,16 +48,7 @@ class Store:
         if target.is_file():
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".nieuw-", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data, 0o600)
         return digest
 
     def put_file(self, source: Path) -> tuple[str, int]:
