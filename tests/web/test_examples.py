@@ -4,9 +4,11 @@ messages of ``jaarverslag check`` (of a reeks, the build of the tests' sample of
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +65,24 @@ def test_the_werkplek_builds_and_checks_as_the_command_line_does(
         check = anna.get(f"/api/rapporten/{example}/controle").json()
         assert [m["tekst"] for m in check["meldingen"]] == said.stderr.splitlines()[:-1]
         assert check["ok"] is (said.returncode == 0)
+
+
+# The werkplek makes the website as the command line does: site/ with its search index,
+# downloadable as one zip to unpack on the municipality's web server.
+def test_a_build_with_site_gives_the_website_as_a_zip(anna: httpx.Client) -> None:
+    upload(anna, "begroting-2020", DATA / "begroting-2020")
+    started = anna.post("/api/rapporten/begroting-2020/builds", json={"formaten": ["site"]})
+    assert started.status_code == 202, started.text
+    done = finished(anna, f"/api/rapporten/begroting-2020/builds/{started.json()['id']}")
+    assert done["status"] == "klaar", done
+    paths = [f["pad"] for f in done["bestanden"]]
+    assert "site/index.html" in paths and "site/toegankelijkheid.html" in paths
+    assert "site/pagefind/pagefind.js" in paths
+    assert not [p for p in paths if p.endswith((".pdf", ".docx"))]
+    [site] = [z for z in done["mappen_als_zip"] if z.endswith("/site.zip")]
+    with zipfile.ZipFile(io.BytesIO(anna.get(site).content)) as archive:
+        names = archive.namelist()
+    assert any(n.endswith("index.html") for n in names), names
+    assert len([n for n in names if not n.endswith("/")]) == len(
+        [p for p in paths if p.startswith("site/")]
+    )
