@@ -114,8 +114,11 @@ class Werkplek:
 
     def _drain(self) -> None:
         assert self.process is not None and self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line)
+        try:
+            for line in self.process.stderr:
+                self.lines.append(line)
+        except (ValueError, OSError):  # closed by stop(): a killed server's worker still held it
+            pass
 
     def __enter__(self) -> Werkplek:
         return self.start()

@@ -70,10 +70,10 @@ def test_the_werkplek_builds_and_checks_as_the_command_line_does(
 # The werkplek makes the website as the command line does: site/ with its search index,
 # downloadable as one zip to unpack on the municipality's web server.
 def test_a_build_with_site_gives_the_website_as_a_zip(anna: httpx.Client) -> None:
-    upload(anna, "begroting-2020", DATA / "begroting-2020")
-    started = anna.post("/api/rapporten/begroting-2020/builds", json={"formaten": ["site"]})
+    upload(anna, "site-2020", DATA / "begroting-2020")
+    started = anna.post("/api/rapporten/site-2020/builds", json={"formaten": ["site"]})
     assert started.status_code == 202, started.text
-    done = finished(anna, f"/api/rapporten/begroting-2020/builds/{started.json()['id']}")
+    done = finished(anna, f"/api/rapporten/site-2020/builds/{started.json()['id']}")
     assert done["status"] == "klaar", done
     paths = [f["pad"] for f in done["bestanden"]]
     assert "site/index.html" in paths and "site/toegankelijkheid.html" in paths
