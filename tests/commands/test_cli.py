@@ -15,7 +15,7 @@ from jaarverslag.build import pdfworker
 from jaarverslag.core.errors import InputError
 
 SRC = ROOT / "src"
-HEAVY = ("pandas", "weasyprint", "matplotlib", "docx", "openpyxl", "jinja2")
+HEAVY = ("pandas", "weasyprint", "matplotlib", "docx", "openpyxl", "jinja2", "jsonschema")
 PROBE = """
 import json, sys
 from jaarverslag.cli import main
@@ -43,7 +43,13 @@ def test_html_build_imports_neither_weasyprint_nor_docx_nor_openpyxl(tmp_path: P
     rapport = DATA / "beleidsplan-wassenaar-2024"
     found = _imports("build", str(rapport), "-f", "html", "-o", str(tmp_path))
     assert found["code"] == 0
-    assert found["modules"] == ["jinja2", "pandas"]
+    assert found["modules"] == ["jinja2", "pandas"]  # no jsonschema: no Iv3 delivery to check
+
+
+def test_an_iv3_delivery_brings_its_checker(tmp_path: Path) -> None:
+    found = _imports("check", str(DATA / "jaarverslag-iv3-2024"))
+    assert found["code"] == 0
+    assert "jsonschema" in found["modules"]
 
 
 def test_unchanged_rebuild_imports_nothing_heavy(tmp_path: Path) -> None:

@@ -16,13 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from jaarverslag.core import files
 from jaarverslag.core.errors import Problem
-from jaarverslag.inputs.iv3.delivery import BEDRAGEN_IN, Levering, check, kosten_of_all
 from jaarverslag.inputs.tables.raw import LINE
+
+if TYPE_CHECKING:  # the delivery's reader (and jsonschema) is imported when there is one
+    from jaarverslag.inputs.iv3.delivery import Levering
 
 FILE = "iv3.json"
 FOLDER = "iv3"
@@ -83,6 +86,8 @@ def find(folder: Path) -> tuple[Iv3Source | None, list[Problem]]:
             "levering, de map iv3/ voor meer"
         )
         return None, [Problem(str(single), message=message)]
+    from jaarverslag.inputs.iv3.delivery import check
+
     if single is not None:
         display = str(single)
         data, problems = files.read(folder, single, KIND, display)
@@ -95,6 +100,8 @@ def find(folder: Path) -> tuple[Iv3Source | None, list[Problem]]:
 
 
 def _folder(folder: Path, many: Path) -> tuple[Iv3Source | None, list[Problem]]:
+    from jaarverslag.inputs.iv3.delivery import check
+
     display = str(many)
     problems = files.folder_problem(folder, many, display)
     if problems:
@@ -144,6 +151,8 @@ def kosten_frame(
     ``kosten.csv``; a ``gemeente`` column only when the deliveries are of several gemeenten),
     the problems with the list (``rapport``: line ``line``), and each row's delivery by its
     ``_line``. Amounts are in thousands, as Iv3 has them; ``euros``: in euros."""
+    from jaarverslag.inputs.iv3.delivery import BEDRAGEN_IN, kosten_of_all
+
     got = kosten_of_all(source.leveringen, taakvelden, rapport=rapport, sleutel=KEY)
     problems = [
         replace(p, line=line) if p.file == rapport and p.column == KEY else p for p in got.problems
