@@ -204,3 +204,37 @@ def test_one_users_many_jobs_dont_starve_another(tmp_path: Path) -> None:
         assert finished.index("bram") <= 2  # anna's first (maybe running already), then bram
     finally:
         lane.close()
+
+
+def test_a_waiting_job_is_replaced_by_a_newer_one_that_answers_both(tmp_path: Path) -> None:
+    """Stale work is dropped (a preview of an older draft still waiting), never a newer one,
+    and never a job a worker has started."""
+    import multiprocessing
+    import threading
+
+    lane = Lane("proef", 1, multiprocessing.get_context("forkserver"), Settings(data=tmp_path))
+    ran: list[tuple[object, ...]] = []
+
+    def call(_worker: object, job: Job) -> tuple[object, ...]:
+        ran.append(job.args)
+        return job.args
+
+    lane._call = call  # type: ignore[method-assign]  # no process: what ran, in order
+    gate = threading.Event()
+    try:
+        busy = lane.submit("anna", "preview", ("bezig",), 10, on_start=gate.wait)
+        while lane.stats()["bezig"] == 0:
+            time.sleep(0.01)
+        older = lane.submit("anna", "preview", ("oud",), 10)
+        other = lane.submit("bram", "preview", ("bram",), 10)
+        newer = lane.submit("anna", "preview", ("nieuw",), 10, supersedes=older)
+        running = lane.submit("anna", "preview", ("later",), 10, supersedes=busy)
+        gate.set()
+        assert newer.future.result(10) == ("nieuw",)
+        assert older.future.result(10) == ("nieuw",)  # its caller gets the newer answer
+        assert busy.future.result(10) == ("bezig",) and running.future.result(10) == ("later",)
+        assert other.future.result(10) == ("bram",)
+        assert sorted(ran) == sorted([("bezig",), ("bram",), ("nieuw",), ("later",)])
+        assert lane.stats()["vervangen"] == 1
+    finally:
+        lane.close()

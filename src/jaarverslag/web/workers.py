@@ -151,6 +151,7 @@ class Counts:
     waited: float = 0.0
     ran: float = 0.0
     longest_wait: float = 0.0
+    superseded: int = 0  #: jobs dropped while waiting, a newer one of the same in their place
 
 
 #: The builds' workers run at a lower CPU priority than the checks and previews: a colleague
@@ -227,8 +228,16 @@ class Lane:
         timeout: float,
         priority: int = 1,
         on_start: Callable[[], None] | None = None,
+        supersedes: Job | None = None,
     ) -> Job:
+        """A new job in the queue. ``supersedes``: an earlier job of the same thing (a preview of
+        an older draft, a check of older files); if it is still waiting it is taken out, and
+        whoever waits for it gets this job's answer — stale work is dropped, never newer."""
         job = Job(priority, next(self._numbers), user, function, args, timeout, on_start=on_start)
+        if supersedes is not None and self.queue.remove(supersedes):
+            _forward(job.future, supersedes.future)
+            with self._lock:
+                self.counts.superseded += 1
         self.queue.put(job)
         return job
 
@@ -313,6 +322,7 @@ class Lane:
             "werkers": len(self._workers),
             "gemiddelde_wachttijd": round(counts["waited"] / finished, 3) if finished else None,
             "langste_wachttijd": round(counts["longest_wait"], 3),
+            "vervangen": counts["superseded"],
             "gemiddelde_duur": round(counts["ran"] / finished, 3) if finished else None,
         }
 
@@ -322,6 +332,22 @@ class Lane:
             worker.stop()
         for thread in self._threads:
             thread.join(5)
+
+
+def _forward(newer: Future[Any], older: Future[Any]) -> None:
+    """When ``newer`` is done, ``older`` (taken out of the queue, never started) is done alike."""
+
+    def done(future: Future[Any]) -> None:
+        if not older.set_running_or_notify_cancel():
+            return
+        if future.cancelled():
+            older.set_exception(JobFailed("afgebroken"))
+        elif (error := future.exception()) is not None:
+            older.set_exception(error)
+        else:
+            older.set_result(future.result())
+
+    newer.add_done_callback(done)
 
 
 def _seconds(value: float) -> str:
