@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from support.werkplek import Werkplek
 
 BAD_TEXT = "# Inleiding\n\nHet aantal is {{ geen_getal_met_deze_naam }}.\n"
@@ -170,3 +171,44 @@ def test_a_waiting_check_and_preview_are_replaced_by_newer_ones(
     # the check of the newest files was made, the older one never
     verdict = anna.get(f"/api/rapporten/{rapport}/controle").json()
     assert verdict["staat"] == second.json()["staat"] and verdict["ok"] is False
+
+
+@pytest.mark.slow
+def test_the_text_page_shows_the_check_after_a_save(werkplek: Werkplek, tmp_path: Path) -> None:
+    """In the browser: the save is confirmed at once, the page says the text is being checked
+    (in its aria-live region) and shows the check's messages when they arrive."""
+    from support.browser import chromium_page
+    from support.werkplek import PASSWORD
+    from test_browser import axe
+
+    werkplek.user("gijs")
+    with werkplek.client("gijs") as api:
+        assert api.post("/api/rapporten", json={"naam": "na-opslaan"}).status_code == 201
+        with chromium_page(tmp_path) as page:
+            page.goto(f"{werkplek.url}/inloggen")
+            page.fill("#naam", "gijs")
+            page.fill("#wachtwoord", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for("h1", text="Rapporten")
+            page.goto(f"{werkplek.url}/rapporten/na-opslaan/tekst/teksten/inleiding.md")
+            page.wait_until(
+                "document.getElementById('voorbeeld-stand').textContent === '(bijgewerkt)'", 60
+            )
+            region = "document.getElementById('tekst-meldingen')"
+            assert page.evaluate(f"{region}.getAttribute('aria-live')") == "polite"
+            with paused(werkplek, api, "na-opslaan"):
+                page.evaluate(
+                    f"(() => {{ const t = document.getElementById('tekst'); t.value = {json.dumps(BAD_TEXT)};"
+                    " t.dispatchEvent(new Event('input')); })()"
+                )
+                page.click("#tekst-opslaan button[type=submit]")
+                page.wait_for("#opslag", text="Opgeslagen als versie", timeout=20)
+                page.wait_for("#tekst-meldingen", text="wordt gecontroleerd", timeout=10)
+                assert page.evaluate(f"{region}.getAttribute('aria-busy')") == "true"
+            page.wait_until(f"{region}.hasAttribute('data-staat')", 60)
+            page.wait_for("#tekst-meldingen", text="teksten/inleiding.md:3", timeout=10)
+            assert page.evaluate(f"{region}.getAttribute('aria-busy')") == "false"
+            assert "wordt gecontroleerd" not in page.text("#tekst-meldingen")
+            staat = api.get("/api/rapporten/na-opslaan/controle").json()["staat"]
+            assert page.evaluate(f"{region}.getAttribute('data-staat')") == str(staat)
+            axe(page)
