@@ -414,13 +414,16 @@ def load(
     upload: float = 90,
     build: float = 30,
     workers: int = 2,
+    check_workers: int = 1,
     folder: Path | None = None,
 ) -> dict[str, Any]:
     """Run the load; the report as a dict."""
     tmp = Path(tempfile.mkdtemp(prefix="jv-load-", dir=folder))
     try:
         names = make_users(tmp / "data", users, None)
-        server = Server(tmp / "data", "--werkers", str(workers))
+        server = Server(
+            tmp / "data", "--werkers", str(workers), "--controlewerkers", str(check_workers)
+        )
         figures = Figures()
         try:
             every = {"edit": edit, "upload": upload, "build": build}
@@ -455,11 +458,12 @@ def main() -> None:
     parser.add_argument("--upload", type=float, default=90)
     parser.add_argument("--build", type=float, default=30)
     parser.add_argument("--werkers", type=int, default=2)
+    parser.add_argument("--controlewerkers", type=int, default=1)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     result = load(
         args.users, args.seconds, drain=args.drain, edit=args.edit, upload=args.upload,
-        build=args.build, workers=args.werkers,
+        build=args.build, workers=args.werkers, check_workers=args.controlewerkers,
     )  # fmt: skip
     print(json.dumps(result, indent=1))
     if args.json:

@@ -238,3 +238,21 @@ def test_a_waiting_job_is_replaced_by_a_newer_one_that_answers_both(tmp_path: Pa
         assert lane.stats()["vervangen"] == 1
     finally:
         lane.close()
+
+
+def test_a_job_nobody_waits_for_gives_way_but_is_not_starved() -> None:
+    """The check after a save (answered already) waits behind the previews people wait for,
+    but at least one in :data:`BACKGROUND_EVERY` jobs taken is one of them."""
+    from jaarverslag.web.fairqueue import BACKGROUND_EVERY
+
+    queue = FairQueue()
+    later = Job(0, 0, "anna", "check", (), 1.0, background=True)
+    queue.put(later)
+    for number in range(1, 10):
+        queue.put(job(f"user{number}", number, priority=0))
+    taken = [queue.take(0) for _ in range(BACKGROUND_EVERY)]
+    assert [j.number for j in taken if j] == [1, 2, 3, 0]
+    assert queue.position(later) is None and len(queue) == 6
+    only = Job(0, 20, "bram", "check", (), 1.0, background=True)
+    queue.put(only)
+    assert queue.remove(only) and not queue.remove(only)

@@ -135,12 +135,19 @@ class Werkplek:
         return None
 
     def start_check(
-        self, user: str, rapport_id: int, name: str, files: Mapping[str, str], state: int
+        self,
+        user: str,
+        rapport_id: int,
+        name: str,
+        files: Mapping[str, str],
+        state: int,
+        waited: bool = False,
     ) -> Checking:
         """The check of these files of a rapport, at ``state``, without waiting for it: its
         ``future`` gives the verdict (``{"ok", "meldingen"}``) once known, or at once when it is.
         Asked twice for the same files, one check; a check of older files still waiting is
-        dropped and whoever waits for it gets the newer verdict."""
+        dropped and whoever waits for it gets the newer verdict. A check nobody waits for
+        (``waited`` False: a save was answered already) gives way to previews (``background``)."""
         key = _check_key(name, files)
         known = self.known_check(name, files)
         lane = self.workers.controle if known is None else None
@@ -157,7 +164,10 @@ class Werkplek:
             settings = self.settings
             args = (settings.store, settings.work, str(rapport_id), name, dict(files))
             waiting = earlier.job if earlier is not None else None
-            job = lane.submit(user, "check", args, settings.check_seconds, 0, supersedes=waiting)
+            job = lane.submit(
+                user, "check", args, settings.check_seconds, 0, supersedes=waiting,
+                route=rapport_id, background=not waited,
+            )  # fmt: skip
             checking = self.checking[rapport_id] = Checking(key, state, future, job)
 
         def done(finished: Future[Any]) -> None:
@@ -188,7 +198,7 @@ class Werkplek:
     ) -> dict[str, Any]:
         """``check``'s verdict on these files of a rapport, waited for (a request that goes
         away leaves the check to the others that wait for it)."""
-        checking = self.start_check(user, rapport_id, name, files, state)
+        checking = self.start_check(user, rapport_id, name, files, state, waited=True)
         await asyncio.shield(asyncio.wrap_future(checking.future))
         return verdict(checking)
 
@@ -216,7 +226,7 @@ class Werkplek:
         with self._lock:
             job = lane.submit(
                 user, "preview", (*args, settings.previews), settings.check_seconds, 0,
-                supersedes=self._preview_jobs.get(whose),
+                supersedes=self._preview_jobs.get(whose), route=rapport_id,
             )  # fmt: skip
             self._preview_jobs[whose] = job
         try:
@@ -258,7 +268,7 @@ class Werkplek:
     async def preview_page(self, user_id: int, user: str, rapport_id: int, path: str) -> Any:
         key = self.preview_key(rapport_id, user_id)
         job = self.workers.controle.submit(
-            user, "preview_page", (key, path), self.settings.check_seconds, 0
+            user, "preview_page", (key, path), self.settings.check_seconds, 0, route=rapport_id
         )
         return await asyncio.wrap_future(job.future)
 
