@@ -256,3 +256,28 @@ def test_a_job_nobody_waits_for_gives_way_but_is_not_starved() -> None:
     only = Job(0, 20, "bram", "check", (), 1.0, background=True)
     queue.put(only)
     assert queue.remove(only) and not queue.remove(only)
+
+
+def test_a_rapports_jobs_always_go_to_the_same_process(tmp_path: Path) -> None:
+    """With more than one process of checks and previews, each keeps the state of the
+    rapporten it served: a rapport's jobs are routed to one of them, always the same."""
+    import multiprocessing
+    import threading
+
+    lane = Lane(
+        "proef", 3, multiprocessing.get_context("forkserver"), Settings(data=tmp_path), routed=True
+    )
+    served: dict[int, set[str]] = {}
+
+    def call(_worker: object, job: Job) -> None:
+        served.setdefault(job.args[0], set()).add(threading.current_thread().name)
+
+    lane._call = call  # type: ignore[method-assign]
+    try:
+        jobs = [lane.submit("anna", "preview", (n % 5,), 10, route=n % 5) for n in range(30)]
+        for item in jobs:
+            item.future.result(10)
+        assert all(len(threads) == 1 for threads in served.values()), served
+        assert len(set().union(*served.values())) == 3  # and all three are used
+    finally:
+        lane.close()
