@@ -280,7 +280,7 @@ def test_a_build_of_bad_input_fails_with_the_messages_of_build(
 def test_unknown_formats_are_refused(anna: httpx.Client, rapport: str, formats: object) -> None:
     answer = anna.post(f"/api/rapporten/{rapport}/builds", json={"formaten": formats})
     assert answer.status_code == 422
-    assert answer.json() == {"fout": "formaten: kies uit pdf, docx, html"}
+    assert answer.json() == {"fout": "formaten: kies uit pdf, docx, html, site"}  # the registry
 
 
 # -- insert ------------------------------------------------------------------------------------
