@@ -171,6 +171,12 @@ def test_a_waiting_check_and_preview_are_replaced_by_newer_ones(
     # the check of the newest files was made, the older one never
     verdict = anna.get(f"/api/rapporten/{rapport}/controle").json()
     assert verdict["staat"] == second.json()["staat"] and verdict["ok"] is False
+    # the replaced check's files were never checked: saved again, they are not said to be bad
+    again = anna.put(url, content="# Inleiding\n\nTwee.\n", headers={"If-Match": etag})
+    said = again.json()["controle"]
+    if said == "bezig":
+        said = anna.get(f"/api/rapporten/{rapport}/controle").json()
+    assert said["ok"] is True and said["staat"] == again.json()["staat"]
 
 
 @pytest.mark.slow

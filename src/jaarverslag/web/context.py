@@ -169,6 +169,8 @@ class Werkplek:
                 route=rapport_id, background=not waited,
             )  # fmt: skip
             checking = self.checking[rapport_id] = Checking(key, state, future, job)
+            if earlier is not None and waiting is not None and waiting.superseded_by is job:
+                earlier.state = state  # its waiters get this newer verdict: say of which state
 
         def done(finished: Future[Any]) -> None:
             if future.done():
@@ -179,7 +181,8 @@ class Werkplek:
                 future.set_exception(error)
             else:
                 result: dict[str, Any] = finished.result()
-                self._remember_check(key, result)
+                if job.superseded_by is None:  # else the verdict on newer files
+                    self._remember_check(key, result)
                 future.set_result(result)
 
         job.future.add_done_callback(done)
@@ -237,7 +240,8 @@ class Werkplek:
                     del self._preview_jobs[whose]
         if result["reeks"]:
             self.reeksen.add(rapport_id)
-        if result["ok"] and not result["reeks"]:  # what check says of these files once saved
+        newer = job.superseded_by is not None  # the answer is of a newer draft
+        if result["ok"] and not result["reeks"] and not newer:  # check's verdict once saved
             saved = {**files, **{p: hashlib.sha256(d).hexdigest() for p, d in drafts.items()}}
             self._remember_check(
                 _check_key(name, saved), {"ok": True, "meldingen": result["meldingen"]}

@@ -42,6 +42,8 @@ class Job:
     on_start: Callable[[], None] | None = field(compare=False, default=None)
     #: nobody waits for it (see the module's docstring)
     background: bool = field(compare=False, default=False)
+    #: the newer job that took its place while it waited; its answer is that job's
+    superseded_by: Job | None = field(compare=False, default=None, repr=False)
 
 
 class _Band:

@@ -152,6 +152,7 @@ class Lane:
             on_start=on_start, background=background,
         )  # fmt: skip
         if supersedes is not None and any(q.remove(supersedes) for q in self.queues):
+            supersedes.superseded_by = job
             _forward(job.future, supersedes.future)
             with self._lock:
                 self.counts.superseded += 1
