@@ -5,7 +5,8 @@ the starter workbook; each colleague writes one of its texts. Each, on its own r
 
 - every few seconds (``--edit`` s, ±40%) an edit: the live preview of the unsaved text
   (``POST …/voorbeeld``, then the preview page it names: what the browser's frame loads), and
-  the text saved (``PUT`` with ``If-Match``; the answer holds the check's messages);
+  the text saved (``PUT`` with ``If-Match``; answered once stored, with the check's messages
+  when the preview of that very text already said them, else ``"controle": "bezig"``);
 - now and then (``--upload`` s) the workbook uploaded again, saved anew by openpyxl (the same
   figures, other bytes: a new version, read and checked again);
 - about every ``--build`` s a PDF build, followed until it is done (one at a time per person).
@@ -63,6 +64,7 @@ class Figures:
     requests: int = 0
     errors: list[str] = field(default_factory=list)
     conflicts: int = 0
+    checked_later: int = 0  #: saves answered before their check ("controle": "bezig")
     builds_failed: int = 0
     lost: int = 0
     server_rss: list[int] = field(default_factory=list)
@@ -247,6 +249,8 @@ class Colleague:
         )
         if saved is not None:
             self.figures.saves.append(time.perf_counter() - start)
+            if saved.json().get("controle") == "bezig":
+                self.figures.checked_later += 1
             self.etag, self.saved = saved.headers.get("etag"), draft
 
     async def upload(self) -> None:
@@ -392,6 +396,7 @@ def report(figures: Figures, users: int, elapsed: float) -> dict[str, Any]:
         "errors": len(figures.errors),
         "error_examples": figures.errors[:5],
         "conflicts_412": figures.conflicts,
+        "saves_checked_later": figures.checked_later,
         "lost": figures.lost,
         "server_rss_mb": {"peak": max(figures.server_rss or [0]),
                           "first_third": round(first), "last_third": round(last)},
@@ -409,13 +414,16 @@ def load(
     upload: float = 90,
     build: float = 30,
     workers: int = 2,
+    check_workers: int = 1,
     folder: Path | None = None,
 ) -> dict[str, Any]:
     """Run the load; the report as a dict."""
     tmp = Path(tempfile.mkdtemp(prefix="jv-load-", dir=folder))
     try:
         names = make_users(tmp / "data", users, None)
-        server = Server(tmp / "data", "--werkers", str(workers))
+        server = Server(
+            tmp / "data", "--werkers", str(workers), "--controlewerkers", str(check_workers)
+        )
         figures = Figures()
         try:
             every = {"edit": edit, "upload": upload, "build": build}
@@ -450,11 +458,12 @@ def main() -> None:
     parser.add_argument("--upload", type=float, default=90)
     parser.add_argument("--build", type=float, default=30)
     parser.add_argument("--werkers", type=int, default=2)
+    parser.add_argument("--controlewerkers", type=int, default=1)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     result = load(
         args.users, args.seconds, drain=args.drain, edit=args.edit, upload=args.upload,
-        build=args.build, workers=args.werkers,
+        build=args.build, workers=args.werkers, check_workers=args.controlewerkers,
     )  # fmt: skip
     print(json.dumps(result, indent=1))
     if args.json:

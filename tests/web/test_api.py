@@ -167,13 +167,15 @@ def test_put_get_delete_and_the_versions_they_make(anna: httpx.Client, rapport: 
     assert anna.get(url).content == b"Een nieuwe tekst.\n"
 
 
-def test_a_put_answers_check_messages_in_the_words_of_check(
+def test_the_check_after_a_put_says_its_messages_in_the_words_of_check(
     anna: httpx.Client, rapport: str, tmp_path: Path
 ) -> None:
     bad = b"id,indicator,jaar,soort,waarde\np,P,2017,realisatie,veel\np,P,2017,gedroomd,3\n"
     answer = anna.put(f"/api/rapporten/{rapport}/bestanden/indicatoren.csv", content=bad)
     assert answer.status_code == 200
-    check = answer.json()["controle"]
+    assert answer.json()["controle"] == "bezig"  # answered when stored, not after the check
+    check = anna.get(f"/api/rapporten/{rapport}/controle").json()
+    assert check["staat"] == answer.json()["staat"]
     assert check["ok"] is False
     folder = tmp_path / rapport
     for path, content in files(anna, rapport).items():
@@ -278,7 +280,7 @@ def test_a_build_of_bad_input_fails_with_the_messages_of_build(
 def test_unknown_formats_are_refused(anna: httpx.Client, rapport: str, formats: object) -> None:
     answer = anna.post(f"/api/rapporten/{rapport}/builds", json={"formaten": formats})
     assert answer.status_code == 422
-    assert answer.json() == {"fout": "formaten: kies uit pdf, docx, html, site"}
+    assert answer.json() == {"fout": "formaten: kies uit pdf, docx, html, site"}  # the registry
 
 
 # -- insert ------------------------------------------------------------------------------------

@@ -204,3 +204,80 @@ def test_one_users_many_jobs_dont_starve_another(tmp_path: Path) -> None:
         assert finished.index("bram") <= 2  # anna's first (maybe running already), then bram
     finally:
         lane.close()
+
+
+def test_a_waiting_job_is_replaced_by_a_newer_one_that_answers_both(tmp_path: Path) -> None:
+    """Stale work is dropped (a preview of an older draft still waiting), never a newer one,
+    and never a job a worker has started."""
+    import multiprocessing
+    import threading
+
+    lane = Lane("proef", 1, multiprocessing.get_context("forkserver"), Settings(data=tmp_path))
+    ran: list[tuple[object, ...]] = []
+
+    def call(_worker: object, job: Job) -> tuple[object, ...]:
+        ran.append(job.args)
+        return job.args
+
+    lane._call = call  # type: ignore[method-assign]  # no process: what ran, in order
+    gate = threading.Event()
+    try:
+        busy = lane.submit("anna", "preview", ("bezig",), 10, on_start=gate.wait)
+        while lane.stats()["bezig"] == 0:
+            time.sleep(0.01)
+        older = lane.submit("anna", "preview", ("oud",), 10)
+        other = lane.submit("bram", "preview", ("bram",), 10)
+        newer = lane.submit("anna", "preview", ("nieuw",), 10, supersedes=older)
+        running = lane.submit("anna", "preview", ("later",), 10, supersedes=busy)
+        gate.set()
+        assert newer.future.result(10) == ("nieuw",)
+        assert older.future.result(10) == ("nieuw",)  # its caller gets the newer answer
+        assert busy.future.result(10) == ("bezig",) and running.future.result(10) == ("later",)
+        assert other.future.result(10) == ("bram",)
+        assert sorted(ran) == sorted([("bezig",), ("bram",), ("nieuw",), ("later",)])
+        assert lane.stats()["vervangen"] == 1
+    finally:
+        lane.close()
+
+
+def test_a_job_nobody_waits_for_gives_way_but_is_not_starved() -> None:
+    """The check after a save (answered already) waits behind the previews people wait for,
+    but at least one in :data:`BACKGROUND_EVERY` jobs taken is one of them."""
+    from jaarverslag.web.fairqueue import BACKGROUND_EVERY
+
+    queue = FairQueue()
+    later = Job(0, 0, "anna", "check", (), 1.0, background=True)
+    queue.put(later)
+    for number in range(1, 10):
+        queue.put(job(f"user{number}", number, priority=0))
+    taken = [queue.take(0) for _ in range(BACKGROUND_EVERY)]
+    assert [j.number for j in taken if j] == [1, 2, 3, 0]
+    assert queue.position(later) is None and len(queue) == 6
+    only = Job(0, 20, "bram", "check", (), 1.0, background=True)
+    queue.put(only)
+    assert queue.remove(only) and not queue.remove(only)
+
+
+def test_a_rapports_jobs_always_go_to_the_same_process(tmp_path: Path) -> None:
+    """With more than one process of checks and previews, each keeps the state of the
+    rapporten it served: a rapport's jobs are routed to one of them, always the same."""
+    import multiprocessing
+    import threading
+
+    lane = Lane(
+        "proef", 3, multiprocessing.get_context("forkserver"), Settings(data=tmp_path), routed=True
+    )
+    served: dict[int, set[str]] = {}
+
+    def call(_worker: object, job: Job) -> None:
+        served.setdefault(job.args[0], set()).add(threading.current_thread().name)
+
+    lane._call = call  # type: ignore[method-assign]
+    try:
+        jobs = [lane.submit("anna", "preview", (n % 5,), 10, route=n % 5) for n in range(30)]
+        for item in jobs:
+            item.future.result(10)
+        assert all(len(threads) == 1 for threads in served.values()), served
+        assert len(set().union(*served.values())) == 3  # and all three are used
+    finally:
+        lane.close()

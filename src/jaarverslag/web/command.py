@@ -32,6 +32,7 @@ def _settings(ctx: click.Context, data: Path | None, database: str | None) -> An
     given = ctx.find_object(dict) or {}
     limits = {
         "workers": given.get("werkers"),
+        "check_workers": given.get("controlewerkers"),
         "memory": given["geheugen"] * 1024 * 1024 if given.get("geheugen") else None,
         "build_seconds": given.get("bouwtijd"),
     }
@@ -58,6 +59,13 @@ def _settings(ctx: click.Context, data: Path | None, database: str | None) -> An
     default=2,
     show_default=True,
     help="Bouwprocessen tegelijk.",
+)
+@click.option(
+    "--controlewerkers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Processen voor controles en voorbeelden (een rapport blijft bij hetzelfde).",
 )
 @click.option(
     "--geheugen",
@@ -126,6 +134,7 @@ def web(
     host: str,
     port: int,
     werkers: int,
+    controlewerkers: int,
     geheugen: int,
     bouwtijd: int,
     proxies: str,
@@ -133,7 +142,10 @@ def web(
     **oidc: Any,
 ) -> None:
     """Start de werkplek: het hele programma in de browser, voor een team."""
-    limits = {"werkers": werkers, "geheugen": geheugen, "bouwtijd": bouwtijd}
+    limits = {
+        "werkers": werkers, "controlewerkers": controlewerkers, "geheugen": geheugen,
+        "bouwtijd": bouwtijd,
+    }  # fmt: skip
     ctx.obj = {"data": data, "database": database, **limits}
     if ctx.invoked_subcommand is None:
         from dataclasses import replace

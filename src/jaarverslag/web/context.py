@@ -1,5 +1,12 @@
 """One running werkplek: its settings, database, file store and worker processes, and what it
-keeps in memory — the latest check per rapport state and each user's live preview.
+keeps in memory — the latest check per rapport state, the check under way of each rapport, and
+each user's live preview.
+
+A save does not wait for its check (:meth:`Werkplek.start_check`): the check runs in the
+worker of checks and previews, and its verdict is kept here, where the rapport's event stream
+and ``GET …/controle`` find it. Work that waits in the queue is replaced by newer work of the
+same kind: a preview of a writer's older draft by the newer one, a check of a rapport's older
+files by the check of the newer ones (:meth:`Lane.submit`'s ``supersedes``).
 
 Made once by :func:`jaarverslag.web.app.create_app` and reached by every request as
 ``request.app.state.werkplek``.
@@ -16,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +40,17 @@ PREVIEWS_KEPT = 64  #: previews (a rapport's page for a user) kept to answer the
 
 
 @dataclass
+class Checking:
+    """The latest check asked for a rapport: of which files (``key``) at which ``state``; its
+    ``future`` gives the verdict with that state (``{"ok", "meldingen", "staat"}``)."""
+
+    key: str
+    state: int
+    future: Future[dict[str, Any]]
+    job: Job | None = None
+
+
+@dataclass
 class Shown:
     """A user's live preview of a rapport: the page and how often it was remade."""
 
@@ -39,6 +58,8 @@ class Shown:
     version: int
     ok: bool
     messages: list[dict[str, Any]]
+    #: the worker's answer it was made of (one answer for a request and the one it replaced)
+    answer: object = None
 
 
 class Werkplek:
@@ -51,6 +72,10 @@ class Werkplek:
         self._lock = threading.Lock()
         self._checks: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.previews: OrderedDict[tuple[int, int], Shown] = OrderedDict()
+        #: per rapport: its latest check (:meth:`start_check`)
+        self.checking: dict[int, Checking] = {}
+        #: per rapport and writer: the preview job asked last (replaced while it waits)
+        self._preview_jobs: dict[tuple[int, int], Job] = {}
         self.builds: dict[int, Job] = {}  #: builds waiting or running, by id
         #: set while stopping: a build its worker's end interrupts is resumed at the next start
         self.closing = False
@@ -99,20 +124,86 @@ class Werkplek:
 
     # -- jobs ----------------------------------------------------------------------------------
 
-    async def check(self, user: str, rapport_id: int, name: str, files: Mapping[str, str]) -> Any:
-        """``check``'s verdict on these files of a rapport (kept: the same files give the same
-        messages)."""
+    def known_check(self, name: str, files: Mapping[str, str]) -> dict[str, Any] | None:
+        """``check``'s verdict on exactly these files if it is known already (a check made, or
+        the preview of the very text a save stores), else None."""
         key = _check_key(name, files)
         with self._lock:
             if key in self._checks:
                 self._checks.move_to_end(key)
                 return self._checks[key]
-        settings = self.settings
-        args = (settings.store, settings.work, str(rapport_id), name, dict(files))
-        job = self.workers.controle.submit(user, "check", args, settings.check_seconds, 0)
-        result: dict[str, Any] = await asyncio.wrap_future(job.future)
-        self._remember_check(key, result)
-        return result
+        return None
+
+    def start_check(
+        self,
+        user: str,
+        rapport_id: int,
+        name: str,
+        files: Mapping[str, str],
+        state: int,
+        waited: bool = False,
+    ) -> Checking:
+        """The check of these files of a rapport, at ``state``, without waiting for it: its
+        ``future`` gives the verdict (``{"ok", "meldingen"}``) once known, or at once when it is.
+        Asked twice for the same files, one check; a check of older files still waiting is
+        dropped and whoever waits for it gets the newer verdict. A check nobody waits for
+        (``waited`` False: a save was answered already) gives way to previews (``background``)."""
+        key = _check_key(name, files)
+        known = self.known_check(name, files)
+        lane = self.workers.controle if known is None else None
+        with self._lock:
+            earlier = self.checking.get(rapport_id)
+            if earlier is not None and earlier.key == key and not _failed(earlier.future):
+                earlier.state = max(earlier.state, state)  # the same files again
+                return earlier
+            future: Future[dict[str, Any]] = Future()
+            if known is not None or lane is None:
+                future.set_result(known or {})
+                checking = self.checking[rapport_id] = Checking(key, state, future)
+                return checking
+            settings = self.settings
+            args = (settings.store, settings.work, str(rapport_id), name, dict(files))
+            waiting = earlier.job if earlier is not None else None
+            job = lane.submit(
+                user, "check", args, settings.check_seconds, 0, supersedes=waiting,
+                route=rapport_id, background=not waited,
+            )  # fmt: skip
+            checking = self.checking[rapport_id] = Checking(key, state, future, job)
+            if earlier is not None and waiting is not None and waiting.superseded_by is job:
+                earlier.state = state  # its waiters get this newer verdict: say of which state
+
+        def done(finished: Future[Any]) -> None:
+            if future.done():
+                return
+            if finished.cancelled():
+                future.cancel()
+            elif (error := finished.exception()) is not None:
+                future.set_exception(error)
+            else:
+                result: dict[str, Any] = finished.result()
+                if job.superseded_by is None:  # else the verdict on newer files
+                    self._remember_check(key, result)
+                future.set_result(result)
+
+        job.future.add_done_callback(done)
+        return checking
+
+    def check_now(self, rapport_id: int) -> dict[str, Any] | None:
+        """The latest verdict known of a rapport (with its ``staat``), None while none is."""
+        with self._lock:
+            checking = self.checking.get(rapport_id)
+        if checking is None or not checking.future.done():
+            return None
+        return verdict(checking)
+
+    async def check(
+        self, user: str, rapport_id: int, name: str, files: Mapping[str, str], state: int
+    ) -> dict[str, Any]:
+        """``check``'s verdict on these files of a rapport, waited for (a request that goes
+        away leaves the check to the others that wait for it)."""
+        checking = self.start_check(user, rapport_id, name, files, state, waited=True)
+        await asyncio.shield(asyncio.wrap_future(checking.future))
+        return verdict(checking)
 
     def _remember_check(self, key: str, result: dict[str, Any]) -> None:
         with self._lock:
@@ -133,24 +224,38 @@ class Werkplek:
         settings = self.settings
         key = self.preview_key(rapport_id, user_id)
         args = (settings.store, settings.work, key, name, dict(files), dict(drafts))
-        job = self.workers.controle.submit(
-            user, "preview", (*args, settings.previews), settings.check_seconds, 0
-        )
-        result = await asyncio.wrap_future(job.future)
+        whose = (rapport_id, user_id)
+        lane = self.workers.controle
+        with self._lock:
+            job = lane.submit(
+                user, "preview", (*args, settings.previews), settings.check_seconds, 0,
+                supersedes=self._preview_jobs.get(whose), route=rapport_id,
+            )  # fmt: skip
+            self._preview_jobs[whose] = job
+        try:
+            result = await asyncio.wrap_future(job.future)
+        finally:
+            with self._lock:
+                if self._preview_jobs.get(whose) is job:
+                    del self._preview_jobs[whose]
         if result["reeks"]:
             self.reeksen.add(rapport_id)
-        if result["ok"] and not result["reeks"]:  # what check says of these files once saved
+        newer = job.superseded_by is not None  # the answer is of a newer draft
+        if result["ok"] and not result["reeks"] and not newer:  # check's verdict once saved
             saved = {**files, **{p: hashlib.sha256(d).hexdigest() for p, d in drafts.items()}}
             self._remember_check(
                 _check_key(name, saved), {"ok": True, "meldingen": result["meldingen"]}
             )
         with self._lock:
             earlier = self.previews.get((rapport_id, user_id))
+            if earlier is not None and earlier.answer is result:
+                return earlier  # the request whose draft was replaced: the same preview
             shown = Shown(
                 result["html"],
                 (earlier.version + 1) if earlier else 1,
                 result["ok"],
                 result["meldingen"],
+                result,
             )
             self.previews[(rapport_id, user_id)] = shown
             self.previews.move_to_end((rapport_id, user_id))
@@ -167,9 +272,25 @@ class Werkplek:
     async def preview_page(self, user_id: int, user: str, rapport_id: int, path: str) -> Any:
         key = self.preview_key(rapport_id, user_id)
         job = self.workers.controle.submit(
-            user, "preview_page", (key, path), self.settings.check_seconds, 0
+            user, "preview_page", (key, path), self.settings.check_seconds, 0, route=rapport_id
         )
         return await asyncio.wrap_future(job.future)
+
+
+def verdict(checking: Checking) -> dict[str, Any]:
+    """The verdict of a finished check, with its state; a check that could not run says so as
+    its message."""
+    future = checking.future
+    error = None if future.cancelled() else future.exception()
+    if future.cancelled() or error is not None:
+        said = f"de controle is niet gelukt: {error or 'afgebroken'}"
+        failed = {"ernst": "fout", "melding": said, "tekst": said}
+        return {"ok": False, "meldingen": [failed], "staat": checking.state, "mislukt": True}
+    return {**future.result(), "staat": checking.state}
+
+
+def _failed(future: Future[Any]) -> bool:
+    return future.done() and (future.cancelled() or future.exception() is not None)
 
 
 def _check_key(name: str, files: Mapping[str, str]) -> str:

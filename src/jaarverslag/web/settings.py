@@ -40,6 +40,8 @@ class Settings:
     database: str | None = None
     #: build processes at once (checks and the live preview have a process of their own)
     workers: int = 2
+    #: processes of checks and previews (a rapport always served by the same one)
+    check_workers: int = 1
     #: the address space a worker process may use (RLIMIT_AS), in bytes
     memory: int = 4096 * MB
     build_seconds: float = 600.0  #: a build (of any size) is stopped after this long

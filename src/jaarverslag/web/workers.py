@@ -1,14 +1,13 @@
 """The bounded process pool: jobs of many users, run fairly, each within a time and memory limit.
 
-Two *lanes*, each a few worker processes fed from its own :class:`FairQueue`:
+Two *lanes*, each a few worker processes fed from :class:`~.fairqueue.FairQueue` s (fair
+between users; see there):
 
-- ``bouw``: builds and inserts (:attr:`Settings.workers` processes);
-- ``controle``: checks and the live preview (one process), so a check after an upload never
-  waits behind someone's builds.
-
-A queue is fair between users: it takes their jobs in turns (round robin), so one user's fifty
-builds don't keep another's one waiting for more than one job per worker; within a user, a job
-of a higher priority (a check) goes first, then first come first served.
+- ``bouw``: builds and inserts (:attr:`Settings.workers` processes, one queue);
+- ``controle``: checks and the live preview (:attr:`Settings.check_workers` processes), so a
+  check after an upload never waits behind someone's builds. Each process keeps the previews
+  and check engines of the rapporten it served, so a rapport's jobs always go to the same one
+  (``route``: each process has a queue of its own).
 
 A worker is a process forked from a clean server process (``forkserver``, which has pandas and
 the job functions loaded already) with an address-space limit (``RLIMIT_AS``,
@@ -22,121 +21,24 @@ is replaced after :attr:`Settings.jobs_per_worker` jobs anyway. Every lane count
 from __future__ import annotations
 
 import contextlib
-import heapq
 import itertools
 import multiprocessing
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from jaarverslag.web.fairqueue import FairQueue, Job
 from jaarverslag.web.settings import Settings
+
+__all__ = ["FairQueue", "Job", "JobFailed", "Lane", "Workers"]
 
 
 class JobFailed(Exception):
     """A job that did not finish: it ran out of time or memory, or its worker died."""
-
-
-@dataclass(order=True)
-class Job:
-    """One call of a job function (:data:`jaarverslag.web.jobs.JOBS`) for one user."""
-
-    priority: int
-    number: int
-    user: str = field(compare=False)
-    function: str = field(compare=False)
-    args: tuple[Any, ...] = field(compare=False)
-    timeout: float = field(compare=False)
-    future: Future[Any] = field(compare=False, default_factory=Future)
-    submitted: float = field(compare=False, default_factory=time.monotonic)
-    #: called (in the lane's thread) when a worker takes the job
-    on_start: Callable[[], None] | None = field(compare=False, default=None)
-
-
-class FairQueue:
-    """Jobs by user, taken in turns (see the module's docstring); :meth:`take` waits."""
-
-    def __init__(self) -> None:
-        self._jobs: dict[str, list[Job]] = {}
-        self._turns: deque[str] = deque()
-        self._ready = threading.Condition()
-        self._closed = False
-
-    def put(self, job: Job) -> None:
-        with self._ready:
-            if job.user not in self._jobs:
-                self._jobs[job.user] = []
-                self._turns.append(job.user)
-            heapq.heappush(self._jobs[job.user], job)
-            self._ready.notify()
-
-    def take(self, timeout: float | None = None) -> Job | None:
-        """The next job (None once closed, or after ``timeout`` without one)."""
-        with self._ready:
-            self._ready.wait_for(lambda: self._turns or self._closed, timeout)
-            if self._closed or not self._turns:
-                return None
-            user = self._turns.popleft()
-            jobs = self._jobs[user]
-            job = heapq.heappop(jobs)
-            if jobs:
-                self._turns.append(user)  # their next job after everyone else's
-            else:
-                del self._jobs[user]
-            return job
-
-    def remove(self, job: Job) -> bool:
-        """Take a job out before it started; False when it is no longer waiting."""
-        with self._ready:
-            jobs = self._jobs.get(job.user)
-            if jobs is None or job not in jobs:
-                return False
-            jobs.remove(job)
-            heapq.heapify(jobs)
-            if not jobs:
-                del self._jobs[job.user]
-                self._turns.remove(job.user)
-            return True
-
-    def position(self, job: Job) -> int | None:
-        """How many waiting jobs go before ``job`` as the turns stand (None: not waiting)."""
-        with self._ready:
-            mine = self._jobs.get(job.user)
-            if mine is None or job not in mine:
-                return None
-            rank = sorted(mine).index(job)
-            ahead = rank
-            for user in self._turns:
-                if user == job.user:
-                    break
-                ahead += min(len(self._jobs[user]), rank + 1)
-            else:
-                return ahead
-            seen_me = False
-            for user in self._turns:
-                if user == job.user:
-                    seen_me = True
-                elif seen_me:
-                    ahead += min(len(self._jobs[user]), rank)
-            return ahead
-
-    def __len__(self) -> int:
-        with self._ready:
-            return sum(len(jobs) for jobs in self._jobs.values())
-
-    def close(self) -> None:
-        with self._ready:
-            self._closed = True
-            for jobs in self._jobs.values():
-                for job in jobs:
-                    job.future.cancel()
-            self._jobs.clear()
-            self._turns.clear()
-            self._ready.notify_all()
 
 
 @dataclass
@@ -151,6 +53,7 @@ class Counts:
     waited: float = 0.0
     ran: float = 0.0
     longest_wait: float = 0.0
+    superseded: int = 0  #: jobs dropped while waiting, a newer one of the same in their place
 
 
 #: The builds' workers run at a lower CPU priority than the checks and previews: a colleague
@@ -200,9 +103,13 @@ class Worker:
 class Lane:
     """A queue and the workers that empty it, one thread per worker."""
 
-    def __init__(self, name: str, size: int, context: Any, settings: Settings) -> None:
+    def __init__(
+        self, name: str, size: int, context: Any, settings: Settings, routed: bool = False
+    ) -> None:
         self.name = name
-        self.queue = FairQueue()
+        #: one queue for all workers, or (``routed``) one per worker
+        self.queues = [FairQueue() for _ in range(max(1, size) if routed else 1)]
+        self.queue = self.queues[0]
         self.counts = Counts()
         self._lock = threading.Lock()
         self._numbers = itertools.count()
@@ -213,7 +120,12 @@ class Lane:
         self._workers = [Worker(context, settings, nice) for _ in range(max(1, size))]
         self._settings = settings
         self._threads = [
-            threading.Thread(target=self._run, args=(w,), name=f"{name}-{i}", daemon=True)
+            threading.Thread(
+                target=self._run,
+                args=(w, self.queues[i % len(self.queues)]),
+                name=f"{name}-{i}",
+                daemon=True,
+            )
             for i, w in enumerate(self._workers)
         ]
         for thread in self._threads:
@@ -227,14 +139,29 @@ class Lane:
         timeout: float,
         priority: int = 1,
         on_start: Callable[[], None] | None = None,
+        supersedes: Job | None = None,
+        route: int = 0,
+        background: bool = False,
     ) -> Job:
-        job = Job(priority, next(self._numbers), user, function, args, timeout, on_start=on_start)
-        self.queue.put(job)
+        """A new job in the queue. ``supersedes``: an earlier job of the same thing (a preview of
+        an older draft, a check of older files); if it is still waiting it is taken out, and
+        whoever waits for it gets this job's answer — stale work is dropped, never newer.
+        ``route``: the jobs of one rapport go to one worker; ``background``: nobody waits."""
+        job = Job(
+            priority, next(self._numbers), user, function, args, timeout,
+            on_start=on_start, background=background,
+        )  # fmt: skip
+        if supersedes is not None and any(q.remove(supersedes) for q in self.queues):
+            supersedes.superseded_by = job
+            _forward(job.future, supersedes.future)
+            with self._lock:
+                self.counts.superseded += 1
+        self.queues[route % len(self.queues)].put(job)
         return job
 
-    def _run(self, worker: Worker) -> None:
+    def _run(self, worker: Worker, queue: FairQueue) -> None:
         while True:
-            job = self.queue.take()
+            job = queue.take()
             if job is None:
                 worker.stop()
                 return
@@ -304,7 +231,7 @@ class Lane:
             counts = dict(self.counts.__dict__)
         finished = counts["done"] + counts["failed"]
         return {
-            "wachtend": len(self.queue),
+            "wachtend": sum(len(queue) for queue in self.queues),
             "bezig": counts["running"],
             "klaar": counts["done"],
             "mislukt": counts["failed"],
@@ -313,15 +240,33 @@ class Lane:
             "werkers": len(self._workers),
             "gemiddelde_wachttijd": round(counts["waited"] / finished, 3) if finished else None,
             "langste_wachttijd": round(counts["longest_wait"], 3),
+            "vervangen": counts["superseded"],
             "gemiddelde_duur": round(counts["ran"] / finished, 3) if finished else None,
         }
 
     def close(self) -> None:
-        self.queue.close()
+        for queue in self.queues:
+            queue.close()
         for worker in self._workers:
             worker.stop()
         for thread in self._threads:
             thread.join(5)
+
+
+def _forward(newer: Future[Any], older: Future[Any]) -> None:
+    """When ``newer`` is done, ``older`` (taken out of the queue, never started) is done alike."""
+
+    def done(future: Future[Any]) -> None:
+        if not older.set_running_or_notify_cancel():
+            return
+        if future.cancelled():
+            older.set_exception(JobFailed("afgebroken"))
+        elif (error := future.exception()) is not None:
+            older.set_exception(error)
+        else:
+            older.set_result(future.result())
+
+    newer.add_done_callback(done)
 
 
 def _seconds(value: float) -> str:
@@ -336,7 +281,7 @@ class Workers:
         context.set_forkserver_preload(["jaarverslag.web.worker", "jaarverslag.web.jobs", "pandas"])
         self.settings = settings
         self.bouw = Lane("bouw", settings.workers, context, settings)
-        self.controle = Lane("controle", 1, context, settings)
+        self.controle = Lane("controle", settings.check_workers, context, settings, routed=True)
 
     def stats(self) -> dict[str, Any]:
         return {"bouw": self.bouw.stats(), "controle": self.controle.stats()}

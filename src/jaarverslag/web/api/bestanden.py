@@ -4,9 +4,13 @@
 - ``PUT …/bestanden/<pad>`` (the body is the file; ``If-Match`` / ``If-None-Match: *``) → 201
   new, 200 changed or the same; 412 when stale (the content is kept as a version all the same);
   413 too large; 422 a name a rapport can't hold, or a file the readers would refuse to open.
-  The answer holds ``check``'s messages of the rapport after the save.
+  The answer comes as soon as the save is stored: ``"staat"`` (the rapport's state after it)
+  and ``"controle"``, ``check``'s verdict on the rapport after the save when that is known
+  already (the preview of this very text said it), else ``"bezig"``: the verdict follows on
+  the event stream (``…/gebeurtenissen``) and from ``GET …/controle``.
 - ``DELETE …/bestanden/<pad>`` → a deletion, as a version; 404 when there is no such file
-- ``GET …/controle`` → ``check``'s messages
+- ``GET …/controle`` → ``check``'s messages of the rapport as it is now (waits for a check
+  under way; one check for everyone who asks)
 """
 
 from __future__ import annotations
@@ -22,11 +26,10 @@ from jaarverslag.web import audit, names, versions
 from jaarverslag.web.access import Actor
 from jaarverslag.web.api.common import download, in_db, visible
 from jaarverslag.web.auth import Caller, werkplek
-from jaarverslag.web.context import Werkplek
+from jaarverslag.web.context import Werkplek, verdict
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Version
 from jaarverslag.web.uploads import gate, receive
-from jaarverslag.web.workers import JobFailed
 
 router = APIRouter(prefix="/api/rapporten")
 
@@ -84,31 +87,34 @@ async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     return download(werkplek(request), version.digest, version.path)
 
 
-async def check_after(
-    request: Request, who: Actor, naam: str, *, saved: bool = True
-) -> dict[str, Any]:
-    """``check``'s messages of the rapport as it is now. After a save (``saved``) a check that
-    could not run is a message of the answer, not its failure: the save itself succeeded."""
+async def check_after(request: Request, who: Actor, naam: str) -> tuple[Any, int]:
+    """After a save: ``check``'s verdict on the rapport as it is now if it is known already
+    (``{"ok", "meldingen", "staat"}``), else ``"bezig"`` — the check is started, and its verdict
+    follows on the event stream and from ``GET …/controle``; and the rapport's state."""
+    place = werkplek(request)
+    rapport_id, files, state = await in_db(request, lambda s, _p: now(s, who, naam), write=False)
+    checking = place.start_check(who.name, rapport_id, naam, files, state)
+    if not checking.future.done():
+        return "bezig", state
+    result = verdict(checking)
+    result.pop("mislukt", None)
+    return result, state
 
-    def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str], int]:
-        found = visible(session, who, naam)
-        rid = found.rapport.id
-        return rid, versions.snapshot(session, rid), versions.state(session, rid)
 
-    rapport_id, files, state = await in_db(request, work, write=False)
-    try:
-        result = await werkplek(request).check(who.name, rapport_id, naam, files)
-    except JobFailed as exc:
-        if not saved:
-            raise Refused(503, f"de controle is niet gelukt: {exc}") from exc
-        said = f"de controle is niet gelukt: {exc}"
-        result = {"ok": False, "meldingen": [{"ernst": "fout", "melding": said, "tekst": said}]}
-    return {**result, "staat": state}
+def now(session: DbSession, who: Actor, naam: str) -> tuple[int, dict[str, str], int]:
+    rid = visible(session, who, naam).rapport.id
+    return rid, versions.snapshot(session, rid), versions.state(session, rid)
 
 
 @router.get("/{naam}/controle")
 async def check(naam: str, request: Request, who: Caller) -> Any:
-    return await check_after(request, who, naam, saved=False)
+    """The verdict on the rapport as it is now: at once when known, else when the check (one
+    for everyone who asks) is done."""
+    rapport_id, files, state = await in_db(request, lambda s, _p: now(s, who, naam), write=False)
+    result = await werkplek(request).check(who.name, rapport_id, naam, files, state)
+    if result.pop("mislukt", False):
+        raise Refused(503, result["meldingen"][0]["tekst"])
+    return result
 
 
 @router.put("/{naam}/bestanden/{pad:path}")
@@ -154,12 +160,12 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     saved, kept, now = await in_db(request, work, write=True)
     if saved.outcome == "conflict":
         raise stale(name.path, kept, now)
-    result = await check_after(request, who, naam)
+    result, state = await check_after(request, who, naam)
     status = 201 if saved.outcome == "nieuw" else 200
     headers = {"ETag": kept["etag"]} if kept else {}
     if status == 201:
         headers["Location"] = f"/api/rapporten/{naam}/bestanden/{name.path}"
-    body = {"bestand": kept, "uitkomst": saved.outcome, "controle": result}
+    body = {"bestand": kept, "uitkomst": saved.outcome, "controle": result, "staat": state}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -199,5 +205,5 @@ async def delete_file(naam: str, pad: str, request: Request, who: Caller) -> Any
     saved, now, gone = await in_db(request, work, write=True)
     if saved.outcome == "conflict":
         raise stale(name.path, None, now)
-    result = await check_after(request, who, naam)
-    return {"verwijderd": gone, "controle": result}
+    result, state = await check_after(request, who, naam)
+    return {"verwijderd": gone, "controle": result, "staat": state}

@@ -71,5 +71,5 @@ async def restore(naam: str, versie: int, request: Request, who: Caller) -> Any:
         return versions.as_json(new)
 
     made = await in_db(request, work, write=True)
-    result = await check_after(request, who, naam)
-    return JSONResponse({"versie": made, "controle": result}, status_code=201)
+    result, state = await check_after(request, who, naam)
+    return JSONResponse({"versie": made, "controle": result, "staat": state}, status_code=201)

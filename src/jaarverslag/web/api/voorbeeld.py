@@ -5,8 +5,10 @@
   preview worker (a change to a text reuses every computed table): ``{"versie", "ok",
   "meldingen", "adres"}``; the page itself is at ``adres`` (``/rapporten/N/voorbeeld/``).
 - ``GET /api/rapporten/N/gebeurtenissen``: server-sent events, one (``data: {"staat": n}``) each
-  time the rapport's files change — by anyone — so an open page can show it. The stream looks
-  in the database (not in this process's memory), so it works whichever server process saved.
+  time the rapport's files change — by anyone — so an open page can show it; and ``data:
+  {"staat": n, "controle": {"ok", "meldingen", "staat"}}`` once ``check``'s verdict on the
+  rapport at state ``n`` is known (a save answers before its check is made). The state comes
+  from the database; the verdict from this server process, which makes the checks.
 """
 
 from __future__ import annotations
@@ -84,25 +86,38 @@ async def preview(naam: str, request: Request, who: Caller) -> Any:
 
 @router.get("/{naam}/gebeurtenissen")
 async def events(naam: str, request: Request, who: Caller) -> Any:
-    def look(session: DbSession, _place: Werkplek) -> int:
-        return versions.state(session, visible(session, who, naam).rapport.id)
+    def look(session: DbSession, _place: Werkplek) -> tuple[int, int]:
+        rid = visible(session, who, naam).rapport.id
+        return rid, versions.state(session, rid)
 
-    first = await in_db(request, look, write=False)
-    poll = werkplek(request).settings.event_poll
+    rapport_id, first = await in_db(request, look, write=False)
+    place = werkplek(request)
+    poll = place.settings.event_poll
+
+    def verdict(state: int) -> dict[str, Any] | None:
+        """The check's verdict on the rapport at ``state``, once known."""
+        known = place.check_now(rapport_id)
+        if known is None or known["staat"] != state:
+            return None
+        known.pop("mislukt", None)
+        return known
 
     async def stream() -> AsyncIterator[str]:
-        seen = first
+        seen, told = first, None
         yield f"retry: 2000\ndata: {json.dumps({'staat': seen})}\n\n"
         quiet = 0.0
         while not await request.is_disconnected():
             await asyncio.sleep(poll)
             try:
-                state = await in_db(request, look, write=False)
+                _rid, state = await in_db(request, look, write=False)
             except Refused:  # no longer a member: the stream ends
                 return
             if state != seen:
                 seen, quiet = state, 0.0
                 yield f"data: {json.dumps({'staat': seen})}\n\n"
+            if told != seen and (known := verdict(seen)) is not None:
+                told, quiet = seen, 0.0
+                yield f"data: {json.dumps({'staat': seen, 'controle': known})}\n\n"
             else:
                 quiet += poll
                 if quiet >= HEARTBEAT:

@@ -98,10 +98,17 @@
     if (controle.meldingen.length) doel.appendChild(meldingen(controle.meldingen));
   }
 
+  /* De gebeurtenissen van het rapport: bij(staat, controle) bij elke wijziging, en opnieuw met
+     het oordeel van de controle zodra dat er is (een opslag wacht niet op de controle).
+     Zonder EventSource: false. */
   function volg(bij) {
-    if (!window.EventSource || !rapport) return;
+    if (!window.EventSource || !rapport) return false;
     var bron = new EventSource(basis() + "/gebeurtenissen");
-    bron.onmessage = function (e) { bij(JSON.parse(e.data).staat); };
+    bron.onmessage = function (e) {
+      var data = JSON.parse(e.data);
+      bij(data.staat, data.controle || null);
+    };
+    return true;
   }
 
   function download(uit, standaard) {
@@ -192,7 +199,9 @@
       if (uit.ok) { toonControle(controle, uit.json); } else { controle.textContent = fout(uit); }
     });
     var staat = body.getAttribute("data-staat");
-    volg(function (nieuw) { if (String(nieuw) !== staat) $("veranderd").hidden = false; });
+    volg(function (nieuw, oordeel) {
+      if (String(nieuw) !== staat) { $("veranderd").hidden = false; } else if (oordeel) { toonControle(controle, oordeel); }
+    });
     bouwsVolgen();
 
     var upload = $("uploaden");
@@ -308,7 +317,43 @@
     var etag = body.getAttribute("data-etag");
     var nieuw = body.getAttribute("data-nieuw") === "ja";
     var opgeslagen = veld.value;
-    var klok = null, bezigMet = false, nogEens = false, eigenStaat = null;
+    var klok = null, bezigMet = false, nogEens = false, eigenStaat = null, laatste = null;
+    var stroom = false, gehoord = null;  // gehoord: het laatste oordeel van de gebeurtenissen
+
+    /* Het oordeel van de controle na een opslag, in het aria-live-gebied #tekst-meldingen. */
+    function toonOordeel(controle) {
+      var doel = $("tekst-meldingen");
+      doel.textContent = "";
+      doel.setAttribute("aria-busy", "false");
+      doel.setAttribute("data-staat", String(controle.staat));
+      var p = document.createElement("p");
+      var fouten = controle.meldingen.filter(function (m) { return m.ernst !== "waarschuwing"; });
+      if (!controle.meldingen.length) {
+        p.className = "goed";
+        p.textContent = "Gecontroleerd: in orde.";
+      } else {
+        p.className = controle.ok ? "goed" : "fout";
+        p.textContent = controle.ok ? "Gecontroleerd: in orde, met " + controle.meldingen.length + " waarschuwing(en):" :
+          "Gecontroleerd: " + fouten.length + (fouten.length === 1 ? " fout:" : " fouten:");
+      }
+      doel.appendChild(p);
+      if (controle.meldingen.length) doel.appendChild(meldingen(controle.meldingen));
+    }
+
+    function wachtOpOordeel(staat) {
+      var doel = $("tekst-meldingen");
+      doel.textContent = "";
+      doel.removeAttribute("data-staat");
+      doel.setAttribute("aria-busy", "true");
+      var p = document.createElement("p");
+      p.textContent = "Opgeslagen; wordt gecontroleerd…";
+      doel.appendChild(p);
+      if (gehoord && gehoord.staat === staat) { toonOordeel(gehoord); return; }
+      if (stroom) return;  // het oordeel komt met de gebeurtenissen
+      api("GET", basis() + "/controle").then(function (uit) {
+        if (uit.ok && eigenStaat === staat && uit.json.staat >= staat) toonOordeel(uit.json);
+      });
+    }
 
     function voorbeeld() {
       if (bezigMet) { nogEens = true; return; }
@@ -350,12 +395,10 @@
           etag = uit.json.bestand.etag;
           nieuw = false;
           opgeslagen = inhoud;
-          eigenStaat = uit.json.controle.staat;
+          eigenStaat = uit.json.staat;
           opslag.textContent = uit.json.uitkomst === "ongewijzigd" ? "Opgeslagen (niets veranderd)." :
             "Opgeslagen als versie " + uit.json.bestand.versie + ".";
-          var doel = $("tekst-meldingen");
-          doel.textContent = "";
-          if (uit.json.controle.meldingen.length) doel.appendChild(meldingen(uit.json.controle.meldingen));
+          if (uit.json.controle === "bezig") { wachtOpOordeel(eigenStaat); } else { toonOordeel(uit.json.controle); }
         } else if (uit.status === 412) {
           opslag.textContent = "";
           var el = $("tekst-meldingen");
@@ -380,10 +423,16 @@
     window.addEventListener("beforeunload", function (e) {
       if (opslag && veld.value !== opgeslagen) { e.preventDefault(); e.returnValue = ""; }
     });
-    var eerste = true;
-    volg(function (staat) {
-      if (eerste) { eerste = false; return; }
-      if (staat !== eigenStaat) voorbeeld();
+    stroom = volg(function (staat, controle) {
+      if (controle) {
+        gehoord = controle;
+        if (staat === eigenStaat) toonOordeel(controle);
+        return;
+      }
+      var eerder = laatste;
+      laatste = staat;
+      if (eerder === null) return;
+      if (staat !== eerder && staat !== eigenStaat) voorbeeld();
     });
     voorbeeld();
   }
