@@ -35,3 +35,24 @@ def test_files_and_lines_come_first() -> None:
         ("a.csv", 10),
         ("b.csv", 3),
     ]
+
+
+def test_a_port_that_cant_be_listened_on_is_said_as_a_person_mends_it() -> None:
+    import errno
+    import socket
+
+    from jaarverslag.core.errors import bind_message
+
+    taken = OSError(errno.EADDRINUSE, "Address already in use")
+    assert bind_message(taken, "127.0.0.1", 8000) == (
+        "poort 8000 is al in gebruik; kies een andere met --port (0: een vrije)"
+    )
+    assert bind_message(OSError(errno.EACCES, "denied"), "127.0.0.1", 80) == (
+        "poort 80 mag alleen met beheerrechten; kies een poort vanaf 1024"
+    )
+    assert bind_message(socket.gaierror(-2, "Name unknown"), "nergens", 8000) == (
+        "kan niet luisteren op nergens: geen adres van deze computer"
+    )
+    assert bind_message(OSError(errno.EADDRNOTAVAIL, "x"), "10.9.9.9", 8000) == (
+        "kan niet luisteren op 10.9.9.9: dat adres is niet van deze computer"
+    )

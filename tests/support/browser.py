@@ -61,6 +61,12 @@ KEYS = {
 }
 
 
+#: How long a page may take to show what a test waits for: a page on a loaded 2-core machine
+#: (two test workers, a werkplek, Chromium) can take seconds; a test that expects nothing to
+#: come passes its own short timeout.
+WAIT = 30.0
+
+
 class BrowserError(AssertionError):
     """What the page did not do (an AssertionError, so pytest shows it as a failed check)."""
 
@@ -154,7 +160,7 @@ class Page:
             raise BrowserError(f"could not open {url}: {answer['errorText']}")
         self.wait_event("Page.loadEventFired", since=seen, timeout=timeout)
 
-    def wait_event(self, method: str, *, since: int = 0, timeout: float = 10) -> dict[str, Any]:
+    def wait_event(self, method: str, *, since: int = 0, timeout: float = WAIT) -> dict[str, Any]:
         """The first DevTools event ``method`` at or after index ``since`` of :attr:`events`
         (``Page.loadEventFired``, ``Network.responseReceived``…), waiting for it if need be."""
         deadline = time.monotonic() + timeout
@@ -178,7 +184,7 @@ class Page:
             )
         )
 
-    def wait_until(self, expression: str, timeout: float = 10) -> float:
+    def wait_until(self, expression: str, timeout: float = WAIT) -> float:
         """Seconds until ``expression`` is truthy in the page (it may navigate meanwhile)."""
         start = time.monotonic()
         last_error = ""
@@ -197,7 +203,7 @@ class Page:
             f"at {self._safe_url()} it shows:\n{body}"
         )
 
-    def wait_for(self, selector: str, *, text: str | None = None, timeout: float = 10) -> float:
+    def wait_for(self, selector: str, *, text: str | None = None, timeout: float = WAIT) -> float:
         """Wait until an element matching ``selector`` is there and visible (and contains
         ``text``, if given); the seconds it took."""
         condition = (
@@ -208,7 +214,7 @@ class Page:
         )
         return self.wait_until(condition, timeout)
 
-    def wait_for_url(self, fragment: str, timeout: float = 10) -> float:
+    def wait_for_url(self, fragment: str, timeout: float = WAIT) -> float:
         """Wait until the address contains ``fragment`` (after a redirect chain, say)."""
         return self.wait_until(f"location.href.includes({json.dumps(fragment)})", timeout)
 
@@ -233,7 +239,7 @@ class Page:
             raise BrowserError(f"{selector!r} is covered by another element: a user can't click it")
         return box["x"], box["y"]
 
-    def click(self, selector: str, timeout: float = 10) -> None:
+    def click(self, selector: str, timeout: float = WAIT) -> None:
         """Click the centre of the first visible element matching ``selector``, with the mouse
         (it must not be covered by another element, as for a person)."""
         self.wait_for(selector, timeout=timeout)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -93,3 +95,17 @@ def unexpected(exc: BaseException) -> str:
         f"interne fout van jaarverslag ({kind}: {what}); dit is een fout in jaarverslag, niet "
         "in uw invoer: meld het, met deze melding en zo mogelijk de rapportmap"
     )
+
+
+def bind_message(exc: OSError, host: str, port: int) -> str:
+    """Why a server (``serve``, ``web``) can't listen on ``host:port``, said as a person would
+    mend it."""
+    if isinstance(exc, socket.gaierror):
+        return f"kan niet luisteren op {host}: geen adres van deze computer"
+    if exc.errno == errno.EADDRINUSE:
+        return f"poort {port} is al in gebruik; kies een andere met --port (0: een vrije)"
+    if exc.errno == errno.EACCES:
+        return f"poort {port} mag alleen met beheerrechten; kies een poort vanaf 1024"
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or exc.errno is None:
+        return f"kan niet luisteren op {host}: dat adres is niet van deze computer"
+    return f"kan niet luisteren op {host}:{port} ({exc.strerror or exc})"

@@ -9,15 +9,13 @@ the server lives on. Ctrl-C stops it (exit status 130, as every command).
 
 from __future__ import annotations
 
-import errno
 import signal
-import socket
 import sys
 import threading
 import webbrowser
 from pathlib import Path
 
-from jaarverslag.core.errors import Problem
+from jaarverslag.core.errors import Problem, bind_message
 from jaarverslag.serve.page import Page
 from jaarverslag.serve.preview import IGNORED_DIRS, Preview, Update
 from jaarverslag.serve.server import Hub, PreviewServer, is_loopback
@@ -47,7 +45,7 @@ def serve(
     try:
         server = PreviewServer(host, port, Hub(Page(None)))
     except OSError as exc:
-        say(_bind_message(exc, host, port))
+        say(bind_message(exc, host, port))
         return 1
     serving: threading.Thread | None = None
     try:
@@ -129,18 +127,6 @@ def report(update: Update, first: bool = False) -> None:
 def _problems(problems: tuple[Problem, ...]) -> None:
     for problem in problems:
         say(str(problem))
-
-
-def _bind_message(exc: OSError, host: str, port: int) -> str:
-    if isinstance(exc, socket.gaierror):
-        return f"kan niet luisteren op {host}: geen adres van deze computer"
-    if exc.errno == errno.EADDRINUSE:
-        return f"poort {port} is al in gebruik; kies een andere met --port (0: een vrije)"
-    if exc.errno == errno.EACCES:
-        return f"poort {port} mag alleen met beheerrechten; kies een poort vanaf 1024"
-    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or exc.errno is None:
-        return f"kan niet luisteren op {host}: dat adres is niet van deze computer"
-    return f"kan niet luisteren op {host}:{port} ({exc.strerror or exc})"
 
 
 def _open(url: str) -> None:

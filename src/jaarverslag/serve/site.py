@@ -20,6 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from jaarverslag.core.errors import bind_message
 from jaarverslag.serve.server import QUIET_ERRORS, is_loopback
 
 __all__ = ["serve_site"]
@@ -106,8 +107,6 @@ def serve_site(
     folder: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False
 ) -> int:
     """Build, serve and watch ``folder``'s site until Ctrl-C; 1 when it can't start."""
-    from jaarverslag.serve import _bind_message
-
     folder = Path(folder)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -119,7 +118,7 @@ def serve_site(
         try:
             server = SiteServer(host, port, out / folder.resolve().name)
         except OSError as exc:
-            say(_bind_message(exc, host, port))
+            say(bind_message(exc, host, port))
             return 1
         serving: threading.Thread | None = None
         try:

@@ -5,7 +5,6 @@ stdout, so a script can take it)."""
 
 from __future__ import annotations
 
-import errno
 import socket
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from jaarverslag.core.errors import bind_message
 from jaarverslag.web import accounts, audit, db, names
 from jaarverslag.web.settings import Settings
 
@@ -167,7 +167,7 @@ def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") 
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
-        say(_bind_message(exc, host, port))
+        say(bind_message(exc, host, port))
         return 1
     sock.listen(128)  # a request that comes before uvicorn accepts waits, it isn't refused
     bound = sock.getsockname()[1]
@@ -197,11 +197,3 @@ def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") 
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
-
-
-def _bind_message(exc: OSError, host: str, port: int) -> str:
-    if exc.errno == errno.EADDRINUSE:
-        return f"poort {port} is al in gebruik; kies een andere met --port (0: een vrije)"
-    if exc.errno == errno.EACCES:
-        return f"poort {port} mag alleen met beheerrechten; kies een poort vanaf 1024"
-    return f"kan niet luisteren op {host}:{port} ({exc.strerror or exc})"
