@@ -440,3 +440,34 @@ def test_a_rounding_difference_in_a_published_total_says_how_to_accept_it() -> N
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "Totaal lasten is 7.037, maar de som van de posten is 7.036")
     ]
+
+
+# -- rounding ---------------------------------------------------------------------------------
+
+
+def test_totals_in_thousands_whose_printed_posts_dont_add_up_get_the_rounding_note() -> None:
+    """Amounts in thousands print without decimals: lasten 1,4 + 1,4 print 1 + 1 beside a total
+    of 2,8 that prints 3, so that total is marked and the note says why. The baten 1,2 + 1,2
+    print 1 + 1 = 2 beside 2,4 → 2: they add up and stay unmarked."""
+    frame = kosten(
+        (P1, "lasten", 2020, "begroting", 1.4),
+        (P2, "lasten", 2020, "begroting", 1.4),
+        (P1, "baten", 2020, "begroting", 1.2),
+        (P2, "baten", 2020, "begroting", 1.2),
+    )
+    table, _ = kosten_table(frame, soort="begroting", jaar=2020, file="k.csv", bedragen_in=1000)
+    printed = {(r.label, r.kind): [format_cell(c) for c in r.cells] for r in table.rows}
+    assert printed[("Totaal lasten", "totaal")] == ["€ 3"]
+    assert [c.markers for r in table.rows if r.label == "Totaal lasten" for c in r.cells] == [
+        ("*",)
+    ]
+    assert [c.markers for r in table.rows if r.label == "Totaal baten" for c in r.cells] == [()]
+    # Saldo per post: −0,2 and −0,2 print −0 and −0 beside −0,4 → −0: they add up, no mark
+    assert table.footnotes == (
+        ("*", "Door afronding is dit totaal niet precies de som van de getoonde delen."),
+    )
+
+
+def test_totals_that_add_up_on_paper_get_no_note() -> None:
+    table, _ = kosten_table(BEGROTING_2020, soort="begroting", jaar=2020, file="k.csv")
+    assert not [f for f in table.footnotes if "afronding" in f[1]]

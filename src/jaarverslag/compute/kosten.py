@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from jaarverslag.compute.afronding import Sum, row_sums, with_rounding_note
 from jaarverslag.compute.bedragen import (
     PRECISION,
     amount_cell,
@@ -142,7 +143,26 @@ def kosten_table(
         footnotes=footnotes,
         note=amount_note(bedragen_in),
     )
-    return table, problems
+    return with_rounding_note(table, group_sums(table)), problems
+
+
+def group_sums(table: Table) -> list[Sum]:
+    """Each group's posts add up to its total row, in every column of amounts (the verschil
+    too: a total's verschil is the verschil of its totals). The resultaat, a signed line of
+    totals, is not a sum of the rows above it."""
+    amounts = [i for i, c in enumerate(table.columns) if c.numeric]
+    sums: list[Sum] = []
+    posts: list[int] = []
+    for index, row in enumerate(table.rows):
+        if row.kind == "post":
+            posts.append(index)
+        elif row.kind == "totaal":
+            if posts:
+                sums += row_sums(index, posts, amounts)
+            posts = []
+        else:
+            posts = []
+    return sums
 
 
 def _footnotes(rows: list[Row], renamed: Renamed) -> tuple[list[Row], tuple[tuple[str, str], ...]]:
