@@ -62,6 +62,28 @@ def test_missing_value_prints_a_dash(tmp_path):
     assert prose_to_html(text, "t.md", figures) == "<p>- en -</p>\n"
 
 
+def test_a_value_not_yet_known_prints_as_its_table_does(tmp_path):
+    """A voorlopig value without a number is n.n.b. in the table, so in the text too; a value
+    without data stays the dash."""
+    indicatoren = (
+        "id;indicator;jaar;soort;waarde;status\n"
+        "nieuw;Nieuw beschut;2016;realisatie;30;\n"
+        "nieuw;Nieuw beschut;2017;begroting;44;\n"
+        "nieuw;Nieuw beschut;2017;realisatie;;voorlopig\n"
+        "nieuw;Nieuw beschut;2018;begroting;;voorlopig\n"
+        "nieuw;Nieuw beschut;2018;realisatie;;\n"
+    )
+    folder = write_rapport(
+        tmp_path / "r", {"rapport.yaml": MINIMAL_YAML, "indicatoren.csv": indicatoren}
+    )
+    figures = load_rapport(folder).figures
+    text = (
+        '{{ realisatie("nieuw", 2017) }}, {{ doel("nieuw", 2018) }}, '
+        '{{ realisatie("nieuw", 2018) }}, {{ doel("nieuw", 2017) }}'
+    )
+    assert prose_to_html(text, "t.md", figures) == "<p>n.n.b., n.n.b., -, 44</p>\n"
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

@@ -49,6 +49,7 @@ from jaarverslag.compute.conclusies import Indicator, conclusion, exact
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Soort
 from jaarverslag.core.numbers import (
+    NOT_YET_KNOWN,
     format_share,
     format_signed,
     format_value,
@@ -184,11 +185,11 @@ class Figures:
 
     def realisatie(self, ident: str, jaar: int) -> str:
         ind, value = self._realisatie(ident, jaar)
-        return _fmt(value, ind)
+        return _fmt(value, ind, (jaar, "realisatie"))
 
     def doel(self, ident: str, jaar: int) -> str:
         ind, value = self._doel(ident, jaar)
-        return _fmt(value, ind)
+        return _fmt(value, ind, (jaar, ind.doel[jaar][0]))
 
     def verschil(self, ident: str, jaar: int, met: int | str = "doel") -> str:
         ind, new = self._realisatie(ident, jaar)
@@ -240,7 +241,10 @@ def _unbreakable(
     return printed
 
 
-def _fmt(value: float | None, ind: Indicator) -> str:
+def _fmt(value: float | None, ind: Indicator, which: tuple[int, str]) -> str:
+    """A value as its table prints it: a voorlopig value not yet known is ``n.n.b.``."""
+    if value is None and which in ind.voorlopig:
+        return NOT_YET_KNOWN
     return format_value(None if value is None else exact(value), ind.eenheid, ind.decimals)
 
 
