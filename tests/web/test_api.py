@@ -431,6 +431,8 @@ def test_the_audit_log_is_for_beheerders(
     ]
     assert log[0]["details"]["pad"] == "teksten/nieuw.md"
     assert beheer.get(f"/api/rapporten/{rapport}").json()["rol"] == "beheerder"
+    # the save's check runs after the save is answered: asking for its verdict waits for it
+    assert anna.get(f"/api/rapporten/{rapport}/controle").status_code == 200
     queues = beheer.get("/api/wachtrij").json()
     assert set(queues) == {"bouw", "controle"} and queues["controle"]["klaar"] >= 1
 

@@ -173,23 +173,27 @@ class Lane:
                 self.counts.waited += waited
                 self.counts.longest_wait = max(self.counts.longest_wait, waited)
             start = time.monotonic()
+            failure: JobFailed | None = None
+            result: Any = None
             try:
                 if job.on_start is not None:
                     job.on_start()
                 result = self._call(worker, job)
             except JobFailed as exc:
-                job.future.set_exception(exc)
+                failure = exc
             except Exception as exc:  # a bug of ours, said as such
-                job.future.set_exception(JobFailed(f"interne fout ({type(exc).__name__}: {exc})"))
-            else:
-                job.future.set_result(result)
-            with self._lock:
+                failure = JobFailed(f"interne fout ({type(exc).__name__}: {exc})")
+            with self._lock:  # counted before anyone waiting hears of it
                 self.counts.running -= 1
                 self.counts.ran += time.monotonic() - start
-                if job.future.exception() is None:
+                if failure is None:
                     self.counts.done += 1
                 else:
                     self.counts.failed += 1
+            if failure is None:
+                job.future.set_result(result)
+            else:
+                job.future.set_exception(failure)
 
     def _call(self, worker: Worker, job: Job) -> Any:
         connection = worker.ensure()
