@@ -74,3 +74,22 @@ def test_a_changed_byte_in_any_input_changes_it(
     path.write_text(FILES[name], encoding="utf-8")
     assert after.sha256 != before.sha256
     assert [p for (p, h), (_, g) in zip(before.files, after.files, strict=True) if h != g] == [name]
+
+
+def test_after_a_text_changed_only_the_texts_are_read_again(tmp_path: Path, monkeypatch) -> None:
+    """The preview's rebuild on a keystroke: the same fingerprint as hashing the whole folder,
+    without reading the data files again."""
+    from jaarverslag.inputs import fingerprint as module
+
+    folder = write_rapport(tmp_path / "r", FILES)
+    earlier = fingerprint(folder)
+    (folder / "teksten" / "01.md").write_text("# Inleiding\n\nAnders.\n")
+    (folder / "teksten" / "02.md").write_text("Nieuw.\n")
+    read: list[str] = []
+    real = module.file_hash
+    monkeypatch.setattr(module, "file_hash", lambda p: read.append(p.name) or real(p))
+    again = module.after_texts_changed(earlier, folder)
+    assert sorted(read) == ["01.md", "02.md"]
+    monkeypatch.undo()
+    assert again == fingerprint(folder)
+    assert dict(again.files)["teksten/01.md"] == sha("# Inleiding\n\nAnders.\n")

@@ -28,7 +28,7 @@ from jaarverslag.compute.reeks import reeks_problems
 from jaarverslag.core.errors import InputError, Problem, raise_if_errors
 from jaarverslag.core.model import BlockResult, Table
 from jaarverslag.inputs.config.load import Config, SectieSpec
-from jaarverslag.inputs.fingerprint import fingerprint
+from jaarverslag.inputs.fingerprint import after_texts_changed
 from jaarverslag.inputs.folder import Inputs, read_inputs
 from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
 from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path, read_texts
@@ -122,9 +122,8 @@ def load_rapport(
     if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
         before = earlier.analysis.inputs
         texts, names, problems = read_texts(before.folder, before.config)
-        inputs: Inputs | None = replace(
-            before, texts=texts, text_names=names, fingerprint=fingerprint(before.folder)
-        )
+        hashed = after_texts_changed(before.fingerprint, before.folder)
+        inputs: Inputs | None = replace(before, texts=texts, text_names=names, fingerprint=hashed)
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
         reuse = earlier.analysis.results
     else:

@@ -57,3 +57,19 @@ def fingerprint(folder: Path, version: str = VERSION) -> Fingerprint:
     """The fingerprint of the rapport in ``folder``, for the tool of ``version``."""
     files = tuple((p.relative_to(folder).as_posix(), file_hash(p)) for p in input_files(folder))
     return Fingerprint(version, files)
+
+
+def after_texts_changed(earlier: Fingerprint | None, folder: Path) -> Fingerprint:
+    """The fingerprint of ``folder`` after a change to its Markdown texts only (the preview's
+    rebuild on a keystroke): the other files' hashes are kept from ``earlier`` and only the
+    texts are read again, so a large data file isn't hashed on every save. Without an earlier
+    fingerprint (its inputs had errors), the whole folder is hashed."""
+    if earlier is None:
+        return fingerprint(folder)
+    kept = [(path, sha) for path, sha in earlier.files if not path.endswith(".md")]
+    texts = [
+        (path.relative_to(folder).as_posix(), file_hash(path))
+        for path in input_files(folder)
+        if path.name.endswith(".md")
+    ]
+    return Fingerprint(earlier.version, tuple(sorted(kept + texts)))
