@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 import pytest
+from support.kosten_cases import kosten_frame
 
 from jaarverslag.compute.bedragen import ROUNDING_HINT
 from jaarverslag.compute.kosten import kosten_table, total_kind
@@ -21,12 +22,7 @@ P1, P2 = "6.4 Begeleide participatie", "6.5 Arbeidsparticipatie"
 
 
 def kosten(*rows: tuple[str, str, int, str, float]) -> pd.DataFrame:
-    """A validated kosten frame as the loader gives it; the first data row is line 2."""
-    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
-    frame["jaar"] = frame["jaar"].astype("int64")
-    frame["bedrag"] = frame["bedrag"].astype("float64")
-    frame["_line"] = range(2, 2 + len(frame))
-    return frame
+    return kosten_frame(rows)
 
 
 def group(table: Table, name: str) -> dict[str, dict[str, object]]:

@@ -18,7 +18,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from support.kosten_cases import JAAR, kosten_files, number
+from support.kosten_cases import JAAR, kosten_files, kosten_frame, number
 from support.readback import without_units
 
 from jaarverslag.compute.kosten import kosten_table
@@ -230,9 +230,7 @@ def test_issue_12_example_adds_up() -> None:
         ("A", "baten", JAAR, "begroting", 50),
         ("A", "baten", JAAR, "realisatie", 40),
     ]
-    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
-    frame = frame.astype({"jaar": "int64", "bedrag": "float64"})
-    frame["_line"] = range(2, 2 + len(frame))
+    frame = kosten_frame(rows)
     table, problems = kosten_table(frame, soort="jaarverslag", jaar=JAAR, file="k.csv")
     assert problems == []
     text = printed(table)

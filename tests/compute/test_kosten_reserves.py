@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 from support.helpers import write_rapport
+from support.kosten_cases import kosten_frame
 
 from jaarverslag.compute.kosten import kosten_table
 from jaarverslag.core.model import Table
@@ -20,11 +21,7 @@ R1, R2 = "Reserve re-integratie", "Reserve sociaal domein"
 
 
 def kosten(*rows: tuple[str, str, int, str, float]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
-    frame["jaar"] = frame["jaar"].astype("int64")
-    frame["bedrag"] = frame["bedrag"].astype("float64")
-    frame["_line"] = range(2, 2 + len(frame))
-    return frame
+    return kosten_frame(rows)
 
 
 def grid(table: Table) -> list[tuple[str, str, list[str]]]:

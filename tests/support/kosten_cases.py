@@ -3,6 +3,7 @@ shared by the kosten properties and the live amounts' tests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pandas as pd
@@ -55,10 +56,16 @@ def kosten_files(draw: st.DrawFn) -> tuple[str, pd.DataFrame]:
     if not rows:
         year, stand = STANDS[soort][-1]
         rows.append((posts[0], "lasten", year, stand, 1.0))
+    return soort, kosten_frame(rows)
+
+
+def kosten_frame(rows: Sequence[tuple[str, str, int, str, float]]) -> pd.DataFrame:
+    """A validated kosten frame as the loader gives it: (post, soort, jaar, stand, bedrag)
+    rows, the first on line 2 of the file."""
     frame = pd.DataFrame(rows, columns=["post", "soort", "jaar", "stand", "bedrag"])
     frame = frame.astype({"jaar": "int64", "bedrag": "float64"})
     frame["_line"] = range(2, 2 + len(frame))
-    return soort, frame
+    return frame
 
 
 def number(text: str) -> Fraction | None:
