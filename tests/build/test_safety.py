@@ -15,14 +15,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.commands import Run
+from support.commands import jaarverslag as run_command
 from support.helpers import DATA, MINIMAL_YAML, ROOT, interruptible, sample, write_rapport
+from support.hostile import rewritten
 
 from jaarverslag.build import outfolder as output
 from jaarverslag.build import pipeline
@@ -42,59 +43,12 @@ INDICATOREN = (
 )
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-    seconds: float
-    peak_mb: float
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
 def jaarverslag(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
-    """Run the command as a user does, measuring its time and its peak memory."""
-    env = {**os.environ, "PYTHONPATH": str(SRC), "JAARVERSLAG_CACHE_DIR": ""}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    start = time.monotonic()
-    with open(os.devnull, "rb") as stdin, _Capture() as out, _Capture() as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jaarverslag", *map(str, args)],
-            cwd=cwd,
-            env=env,
-            stdin=stdin,
-            stdout=out.handle,
-            stderr=err.handle,
-        )
-        timer = threading.Timer(timeout, process.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.monotonic() - start
-    assert "Traceback" not in err.text, err.text
-    return Run(process.returncode, out.text, err.text, seconds, usage.ru_maxrss / 1024)
-
-
-class _Capture:
-    """A temporary file for a child's output (a pipe could fill up and block it)."""
-
-    def __enter__(self) -> _Capture:
-        import tempfile
-
-        self.handle = tempfile.TemporaryFile()
-        self.text = ""
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.handle.seek(0)
-        self.text = self.handle.read().decode("utf-8", "replace")
-        self.handle.close()
+    """Run the command as a user does (:func:`support.commands.jaarverslag`: its time and peak
+    memory measured, under the attacker's memory cap); never a traceback."""
+    run = run_command(*args, cwd=cwd, timeout=timeout)
+    assert "Traceback" not in run.err, run.err
+    return run
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -324,25 +278,13 @@ def _xlsx(rows: list[list[object]], dimension: str | None = None) -> bytes:
     book.save(buffer)
     if dimension is None:
         return buffer.getvalue()
-    return _rewrite(
+    return rewritten(
         buffer.getvalue(),
         "xl/worksheets/sheet1.xml",
         lambda xml: re.sub(
             rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), xml
         ),
     )
-
-
-def _rewrite(data: bytes, part: str, change) -> bytes:  # type: ignore[no-untyped-def]
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == part:
-                content = change(content)
-            target.writestr(info.filename, content)
-    return out.getvalue()
 
 
 INDICATOR_ROWS: list[list[object]] = [
