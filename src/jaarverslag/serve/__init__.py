@@ -9,24 +9,24 @@ the server lives on. Ctrl-C stops it (exit status 130, as every command).
 
 from __future__ import annotations
 
-import signal
-import sys
 import threading
-import webbrowser
 from pathlib import Path
 
 from jaarverslag.core.errors import Problem, bind_message
 from jaarverslag.serve.page import Page
 from jaarverslag.serve.preview import IGNORED_DIRS, Preview, Update
-from jaarverslag.serve.server import Hub, PreviewServer, is_loopback
+from jaarverslag.serve.server import (
+    Hub,
+    PreviewServer,
+    can_serve,
+    is_loopback,
+    open_in_browser,
+    say,
+)
 
 __all__ = ["serve"]
 
 CHECK_MS = 500  #: the watcher looks at the folder itself this often (ms) when told nothing
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def serve(
@@ -35,12 +35,7 @@ def serve(
     """Serve and watch ``folder`` until Ctrl-C (KeyboardInterrupt, for the command's 130);
     1 when it can't start (no such folder, the port taken)."""
     folder = Path(folder)
-    if threading.current_thread() is threading.main_thread():
-        # Ctrl-C is the way a preview stops, also when a shell script started it with '&'
-        # (which leaves SIGINT ignored, and Python would then never raise KeyboardInterrupt).
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    if not folder.is_dir():
-        say(f"{folder}: is geen map")
+    if not can_serve(folder):
         return 1
     try:
         server = PreviewServer(host, port, Hub(Page(None)))
@@ -65,7 +60,7 @@ def serve(
         serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
         serving.start()
         if open_browser:
-            _open(server.url)
+            open_in_browser(server.url)
         watch(folder, preview, server.hub)
     finally:
         server.hub.close()
@@ -127,12 +122,3 @@ def report(update: Update, first: bool = False) -> None:
 def _problems(problems: tuple[Problem, ...]) -> None:
     for problem in problems:
         say(str(problem))
-
-
-def _open(url: str) -> None:
-    try:
-        opened = webbrowser.open(url)
-    except webbrowser.Error:
-        opened = False
-    if not opened:
-        say(f"kon geen browser openen; open zelf {url}")

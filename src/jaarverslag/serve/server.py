@@ -21,12 +21,15 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import secrets
+import signal
 import socket
 import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from jaarverslag.serve.page import Page, script_hashes, served
@@ -364,3 +367,30 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """No line per request: the terminal is for the rapport's messages."""
+
+
+def say(message: str) -> None:
+    """A line on stderr for the person who started the preview."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def can_serve(folder: Path) -> bool:
+    """Make Ctrl-C stop the server — also when a shell script started it with ``&``, which
+    leaves SIGINT ignored (Python would then never raise KeyboardInterrupt) — and say so when
+    ``folder`` is not a folder."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if not folder.is_dir():
+        say(f"{folder}: is geen map")
+        return False
+    return True
+
+
+def open_in_browser(url: str) -> None:
+    """Open ``url`` in the user's browser, or say where to go when there is none."""
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"kon geen browser openen; open zelf {url}")

@@ -10,24 +10,18 @@ that takes a while. Ctrl-C stops it (exit status 130, as every command).
 
 from __future__ import annotations
 
-import signal
 import sys
 import tempfile
 import threading
-import webbrowser
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from jaarverslag.core.errors import bind_message
-from jaarverslag.serve.server import QUIET_ERRORS, is_loopback
+from jaarverslag.serve.server import QUIET_ERRORS, can_serve, is_loopback, open_in_browser, say
 
 __all__ = ["serve_site"]
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -108,10 +102,7 @@ def serve_site(
 ) -> int:
     """Build, serve and watch ``folder``'s site until Ctrl-C; 1 when it can't start."""
     folder = Path(folder)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    if not folder.is_dir():
-        say(f"{folder}: is geen map")
+    if not can_serve(folder):
         return 1
     with tempfile.TemporaryDirectory(prefix="jaarverslag-site-") as name:
         out = Path(name)
@@ -127,7 +118,7 @@ def serve_site(
             serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
             serving.start()
             if open_browser:
-                webbrowser.open(server.url)
+                open_in_browser(server.url)
             watch(folder, out)
         finally:
             if serving is not None:  # shutdown() waits for a loop that must have started
