@@ -13,13 +13,15 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.helpers import DATA, SNAPSHOTS
 
 from jaarverslag.build.pipeline import check
+from jaarverslag.commands.new import new_rapport
 from jaarverslag.serve import page as pagemod
 from jaarverslag.serve.page import Page, served
 from jaarverslag.serve.preview import Preview
@@ -105,6 +107,111 @@ def test_data_change_recomputes_only_the_blocks_of_that_file(tmp_path: Path) -> 
     assert after.analysis.results["ladder"] is before.analysis.results["ladder"]
     assert after.analysis.results["indicatoren"] is not before.analysis.results["indicatoren"]
     assert "561" in (update.page.document or "")
+
+
+def test_text_change_reuses_the_data_checks_and_the_indicator_facts(tmp_path: Path) -> None:
+    """A text changed: the verdeelsleutel's check and the indicator facts the prose prints are
+    taken from the build before, not made again (they depend on the data only)."""
+    folder = tmp_path / "r"
+    new_rapport(folder, excel=True)
+    preview = Preview(folder)
+    preview.update()
+    before = preview.good
+    assert before is not None and "verdeelsleutel" in before.analysis.checked
+    text = folder / "teksten" / "inleiding.md"
+    text.write_text(text.read_text("utf-8") + "\nNog een zin.\n", "utf-8")
+    update = preview.update()
+    assert update is not None and update.how == "teksten"
+    after = preview.good
+    assert after is not None
+    assert after.analysis.checked["verdeelsleutel"] is before.analysis.checked["verdeelsleutel"]
+    assert after.analysis.figures.indicators is before.analysis.figures.indicators
+
+
+def _resave(book: Path, change: Callable[[Any], None] | None = None) -> None:
+    """The workbook opened and saved by openpyxl: other bytes; ``change`` edits it first."""
+    import openpyxl
+
+    opened = openpyxl.load_workbook(book)
+    opened.properties.description = f"opnieuw opgeslagen {time.monotonic()}"
+    if change is not None:
+        change(opened)
+    opened.save(book)
+
+
+def test_workbook_saved_again_with_the_same_figures_reuses_every_block(tmp_path: Path) -> None:
+    """A workbook with other bytes but the same rows (line numbers included) on every sheet:
+    its data is read again, and every block, check and fact is the one made before."""
+    folder = tmp_path / "r"
+    new_rapport(folder, excel=True)
+    preview = Preview(folder)
+    first = preview.update()
+    before = preview.good
+    assert first is not None and before is not None
+    _resave(folder / "rapport.xlsx")
+    update = preview.update()
+    assert update is not None and update.how == "invoer" and update.page.ok
+    after = preview.good
+    assert after is not None and after.analysis.inputs is not before.analysis.inputs
+    assert set(after.analysis.results) == set(before.analysis.results) == {
+        "indicatoren", "kosten", "maatregelen", "verdeling"
+    }  # fmt: skip
+    for name, result in before.analysis.results.items():
+        assert after.analysis.results[name] is result, name
+    assert after.analysis.checked["verdeelsleutel"] is before.analysis.checked["verdeelsleutel"]
+    assert after.analysis.figures.indicators is before.analysis.figures.indicators
+    fresh = Preview(folder).update()  # the page: a fresh start's (the fingerprint is new)
+    assert fresh is not None and update.page.document == fresh.page.document
+    assert update.page.document != first.page.document
+
+
+def _set(sheet: str, cell: str, value: object) -> Callable[[Any], None]:
+    def change(book: Any) -> None:
+        book[sheet][cell] = value
+
+    return change
+
+
+def _insert_row(sheet: str) -> Callable[[Any], None]:
+    def change(book: Any) -> None:
+        book[sheet].insert_rows(2)  # the same rows, one line lower
+
+    return change
+
+
+def test_workbook_with_one_sheet_changed_recomputes_the_blocks_of_that_sheet(
+    tmp_path: Path,
+) -> None:
+    """One figure of the kosten sheet changed: the kosten block is made again, the others are
+    reused; the same rows one line lower are other data too (messages name the line)."""
+    folder = tmp_path / "r"
+    new_rapport(folder, excel=True)
+    preview = Preview(folder)
+    preview.update()
+    before = preview.good
+    assert before is not None
+    _resave(folder / "rapport.xlsx", _set("kosten", "F2", 1181000))
+    update = preview.update()
+    assert update is not None and update.page.ok
+    after = preview.good
+    assert after is not None
+    assert after.analysis.results["kosten"] is not before.analysis.results["kosten"]
+    for name in ("indicatoren", "maatregelen", "verdeling"):
+        assert after.analysis.results[name] is before.analysis.results[name], name
+    assert "1.181" in (update.page.document or "")
+    _resave(folder / "rapport.xlsx", _insert_row("indicatoren"))
+    update = preview.update()
+    assert update is not None and update.page.ok
+    moved = preview.good
+    assert moved is not None
+    assert moved.analysis.results["indicatoren"] is not after.analysis.results["indicatoren"]
+    assert moved.analysis.figures.indicators is not after.analysis.figures.indicators
+    assert moved.analysis.results["kosten"] is after.analysis.results["kosten"]
+    fresh = Preview(folder).update()
+    assert fresh is not None
+    assert (update.page.document, update.page.problems) == (
+        fresh.page.document, fresh.page.problems
+    )  # fmt: skip
 
 
 EDITS = {

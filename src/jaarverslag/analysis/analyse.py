@@ -10,16 +10,16 @@ is inputs + analysis; ``build`` makes documents from the analysis (:mod:`.docume
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
 from jaarverslag.analysis.amounts import amounts
+from jaarverslag.analysis.analysed import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS, CHECKS, section_problems
 from jaarverslag.analysis.prose import Figures, render_prose
 from jaarverslag.analysis.references import Reference, chart_name, figure_id, targets, unknown
+from jaarverslag.analysis.reuse import Earlier, Reuse, reusable
 from jaarverslag.analysis.sections import plan_sections
 from jaarverslag.analysis.typed import typed_amounts
 from jaarverslag.compute.conclusies import indicators
@@ -27,74 +27,14 @@ from jaarverslag.compute.grafiek import chart_series
 from jaarverslag.compute.reeks import reeks_problems
 from jaarverslag.core.errors import InputError, Problem, raise_if_errors
 from jaarverslag.core.model import BlockResult, Table
-from jaarverslag.inputs.config.load import Config, SectieSpec
+from jaarverslag.inputs.config.load import SectieSpec
 from jaarverslag.inputs.fingerprint import after_texts_changed
 from jaarverslag.inputs.folder import Inputs, read_inputs
-from jaarverslag.inputs.reeks import NEDERLAND, Gemeente, Reeks
+from jaarverslag.inputs.reeks import NEDERLAND, Gemeente
 from jaarverslag.inputs.texts import CONCLUSIE_SUFFIX, conclusie_path, read_texts
 
 #: A section text that prints conclusions itself (``{{ conclusie("id") }}``) gets no paragraph.
 PRINTS_CONCLUSION = re.compile(r"\bconclusies?\s*\(")
-
-
-@dataclass(frozen=True)
-class PlannedSection:
-    """A section as it will be printed: its spec, its text rendered (a first ``#`` heading
-    that repeats the title left out), the author's own conclusion beside it, if any."""
-
-    spec: SectieSpec
-    prose: str | None = None
-    conclusie: str | None = None
-    prints_conclusions: bool = False
-    #: The references to tables and figures in its texts (``[@tabel-kosten]``).
-    references: tuple[Reference, ...] = ()
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """A rapport analysed: what every document of it is made from."""
-
-    inputs: Inputs
-    sections: tuple[PlannedSection, ...]
-    results: Mapping[str, BlockResult]
-    figures: Figures
-    warnings: tuple[Problem, ...] = ()
-    #: The warnings of reading the inputs (stage 1), a part of ``warnings``.
-    read: tuple[Problem, ...] = ()
-    #: A reeks: each gemeente's analysis once made, by slug (see :func:`gemeente_analysis`).
-    memo: dict[str, Analysis] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def reeks(self) -> Reeks | None:
-        """The reeks, when this is the national analysis of one (no document of its own)."""
-        return self.inputs.reeks if self.inputs.gemeente is None else None
-
-    @property
-    def folder(self) -> Path:
-        return self.inputs.folder
-
-    @property
-    def name(self) -> str:
-        return self.inputs.name
-
-    @property
-    def config(self) -> Config:
-        return self.inputs.config
-
-    @property
-    def frames(self) -> dict[str, pd.DataFrame]:
-        return self.inputs.frames
-
-
-@dataclass(frozen=True)
-class Earlier:
-    """The last good analysis of the same folder, for a rebuild after a change (the live
-    preview): ``texts_only`` when only Markdown texts changed since; ``unchanged`` says whether
-    a file has the same content as when that analysis read it."""
-
-    analysis: Analysis
-    texts_only: bool
-    unchanged: Callable[[Path], bool]
 
 
 def load_rapport(
@@ -118,14 +58,15 @@ def load_rapport(
     >>> rapport.config.jaar  # doctest: +SKIP
     2017
     """
-    reuse: Mapping[str, BlockResult] | None = None
+    reuse: Reuse | None = None
     if earlier is not None and earlier.texts_only and earlier.analysis.reeks is None:
         before = earlier.analysis.inputs
         texts, names, problems = read_texts(before.folder, before.config)
         hashed = after_texts_changed(before.fingerprint, before.folder)
         inputs: Inputs | None = replace(before, texts=texts, text_names=names, fingerprint=hashed)
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
-        reuse = earlier.analysis.results
+        done = earlier.analysis
+        reuse = Reuse(done.results, done.checked, done.figures.indicators)
     else:
         inputs, problems = read_inputs(Path(folder))
         if inputs is not None:
@@ -151,44 +92,35 @@ def _not_about_texts(problems: Sequence[Problem], inputs: Inputs) -> list[Proble
     return [p for p in problems if p.file not in texts]
 
 
-def reusable(earlier: Earlier, inputs: Inputs) -> dict[str, BlockResult]:
-    """The earlier block results whose data files and configuration are unchanged."""
-    before = earlier.analysis.inputs
-    if inputs.config != before.config:
-        return {}
-
-    def same(name: str) -> bool:
-        path = inputs.files.get(name)
-        return path is not None and path == before.files.get(name) and earlier.unchanged(path)
-
-    return {
-        name: result
-        for name, result in earlier.analysis.results.items()
-        if name in BLOCKS and all(same(f) for f in BLOCKS[name].files)
-    }
-
-
 def analyse(
     inputs: Inputs,
     earlier: list[Problem] | None = None,
     *,
-    reuse: Mapping[str, BlockResult] | None = None,
+    reuse: Reuse | None = None,
 ) -> Analysis:
     """Compute everything a document of these inputs prints; raise :class:`InputError` with
     every problem (``earlier`` ones included) when any is an error.
 
-    ``reuse``: block results computed before from the same data files and configuration (the
-    live preview after a text was saved); a block found there is taken as it is, not computed.
+    ``reuse``: what was computed before from the same data and configuration (the live preview
+    after a change): a block result, a data file's check or the indicator facts found there is
+    taken as it is, not computed.
     """
+    reuse = reuse or Reuse()
     problems = list(earlier or [])
     frame = inputs.frames.get("indicatoren")
-    facts = indicators(frame) if frame is not None and not frame.empty else {}
+    if reuse.facts is not None:
+        facts = reuse.facts
+    else:
+        facts = indicators(frame) if frame is not None and not frame.empty else {}
     config = inputs.config
     secties = plan_sections(inputs)
     own = inputs.reeks.files if inputs.gemeente is not None and inputs.reeks else None
+    checked: dict[str, tuple[Problem, ...]] = {}
     for name, check in CHECKS.items():
         if name in inputs.frames and (own is None or name in own):  # else: checked nationally
-            problems += check(inputs)
+            kept = reuse.checked.get(name)
+            checked[name] = kept if kept is not None else tuple(check(inputs))
+            problems += checked[name]
     failed = {p.file for p in problems if p.severity == "error"}
     printed = {block for spec in secties for block in spec.inhoud}
     results: dict[str, BlockResult] = {}
@@ -199,7 +131,7 @@ def analyse(
             continue
         if any(inputs.display(f) in failed for f in block.files):
             continue  # its data failed a check: computing it would only repeat that
-        known = reuse.get(name) if reuse is not None else None
+        known = reuse.results.get(name)
         results[name] = known if known is not None else block.compute(inputs)
         problems += results[name].problems
     tables = [b for result in results.values() for b in result.blocks if isinstance(b, Table)]
@@ -219,7 +151,7 @@ def analyse(
     raise_if_errors(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
     read = tuple(p for p in earlier or () if p.severity == "warning")
-    return Analysis(inputs, tuple(sections), results, figures, warnings, read)
+    return Analysis(inputs, tuple(sections), results, figures, warnings, read, checked=checked)
 
 
 def _targets(

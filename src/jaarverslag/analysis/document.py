@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 
-from jaarverslag.analysis.analyse import Analysis, PlannedSection
+from jaarverslag.analysis.analysed import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS
 from jaarverslag.analysis.references import anchor_headings, chart_name, resolve
 from jaarverslag.compute.grafiek import indicator_chart

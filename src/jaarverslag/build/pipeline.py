@@ -24,7 +24,7 @@ from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Format
 
 if TYPE_CHECKING:
-    from jaarverslag.analysis.analyse import Analysis
+    from jaarverslag.analysis.analysed import Analysis
     from jaarverslag.render.formats import PdfRenderer
 
 

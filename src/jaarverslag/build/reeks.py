@@ -22,7 +22,7 @@ from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.core.kinds import Format
 
 if TYPE_CHECKING:
-    from jaarverslag.analysis.analyse import Analysis
+    from jaarverslag.analysis.analysed import Analysis
     from jaarverslag.core.model import Member, Overzicht
     from jaarverslag.render.formats import PdfRenderer
     from jaarverslag.render.site.place import Place

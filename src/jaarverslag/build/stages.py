@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaarverslag.analysis.analyse import Analysis, Earlier, gemeente_analysis, load_rapport
+from jaarverslag.analysis.analyse import gemeente_analysis, load_rapport
+from jaarverslag.analysis.analysed import Analysis
 from jaarverslag.analysis.document import build_document, build_overview
+from jaarverslag.analysis.reuse import Earlier
 from jaarverslag.core.kinds import Format
 from jaarverslag.core.model import Document, Overzicht
 from jaarverslag.inputs.reeks import Gemeente

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from jaarverslag.analysis.analyse import Analysis
+from jaarverslag.analysis.analysed import Analysis
 from jaarverslag.build import stages
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem, unexpected
