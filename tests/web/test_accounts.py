@@ -3,6 +3,8 @@ cookies that stay in their site — in-process, through Starlette's test client.
 
 from __future__ import annotations
 
+import concurrent.futures
+import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -124,6 +126,33 @@ def test_a_session_ends_when_idle_or_old(
     assert client.get("/rapporten").headers["location"] == "/inloggen?terug=/rapporten"
     with db.reading(place.engine) as session:
         assert session.scalars(select(Session)).all() == []
+
+
+def test_a_request_that_only_reads_waits_for_no_writer(
+    client: TestClient, settings: Settings
+) -> None:
+    """Who a request is, is looked up in a transaction that reads: while another holds the
+    database's write lock (a long save), a logged-in request is still answered at once; the
+    last-seen moment, once a minute old, is moved on in a transaction that writes."""
+    log_in(client)
+    assert client.get("/api/ik").status_code == 200
+    holder = sqlite3.connect(settings.data / "werkplek.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(client.get, "/api/ik").result(timeout=10)
+        assert answer.status_code == 200 and answer.json()["naam"] == "anna"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    place = client.app.state.werkplek  # type: ignore[attr-defined]
+    back = accounts.SEEN_STEP + timedelta(seconds=5)
+    with db.writing(place.engine) as session:
+        row = session.scalars(select(Session)).one()
+        row.seen = before = row.seen - back
+    assert client.get("/api/ik").status_code == 200
+    with db.reading(place.engine) as session:
+        assert session.scalars(select(Session.seen)).one() >= before + back
 
 
 def test_logging_out_ends_the_session(client: TestClient) -> None:

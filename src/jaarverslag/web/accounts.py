@@ -132,16 +132,29 @@ def start_session(db: DbSession, user: User, method: str = "wachtwoord") -> Star
     return Started(cookie, row)
 
 
-def find_session(db: DbSession, settings: Settings, cookie: str) -> Session | None:
-    """The live session of this cookie (and its user), None when it ended or never was."""
+class MustWrite(Exception):
+    """Looking up a session or a token in a transaction that only reads found something to
+    write (an ended session to remove, a last-seen moment to move on): look again in one that
+    writes. Most requests only read, and so never wait for another's write."""
+
+
+def find_session(
+    db: DbSession, settings: Settings, cookie: str, *, writing: bool = True
+) -> Session | None:
+    """The live session of this cookie (and its user), None when it ended or never was.
+    ``writing`` False: :class:`MustWrite` instead of changing anything."""
     row = db.get(Session, digest(cookie))
     if row is None:
         return None
     moment = now()
     if expired(row, settings, moment) or not row.user.active:
+        if not writing:
+            raise MustWrite
         db.delete(row)
         return None
     if moment - row.seen > SEEN_STEP:
+        if not writing:
+            raise MustWrite
         row.seen = moment
     return row
 
@@ -170,13 +183,15 @@ def new_token(db: DbSession, user: User) -> str:
     return secret
 
 
-def token_user(db: DbSession, secret: str) -> User | None:
-    """The active user of a token that is not revoked."""
+def token_user(db: DbSession, secret: str, *, writing: bool = True) -> User | None:
+    """The active user of a token that is not revoked (``writing``: as :func:`find_session`)."""
     token = db.scalar(select(Token).where(Token.digest == digest(secret)))
     if token is None or token.revoked is not None or not token.user.active:
         return None
     moment = now()
     if token.last_used is None or moment - token.last_used > SEEN_STEP:
+        if not writing:
+            raise MustWrite
         token.last_used = moment
     return token.user
 

@@ -20,6 +20,7 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web import accounts, db
 from jaarverslag.web.access import Actor
@@ -76,22 +77,30 @@ def clear_session_cookie(request: Request, response: Response) -> None:
 
 
 def identify(request: Request) -> tuple[Actor, str | None]:
-    """The user of the request and, for a browser session, its CSRF token; 401 when none."""
+    """The user of the request and, for a browser session, its CSRF token; 401 when none.
+    Looked up in a transaction that reads, and again in one that writes when an ended session
+    is to be removed or a last-seen moment moved on (:class:`accounts.MustWrite`)."""
     place = werkplek(request)
     header = request.headers.get("authorization", "")
-    found: tuple[Actor, str | None] | None
-    with db.writing(place.engine) as session:  # an ended session is removed, then refused
+
+    def look(session: DbSession, writing: bool) -> tuple[Actor, str | None] | None:
         if header[:7].lower() == "bearer ":
-            user = accounts.token_user(session, header[7:].strip())
-            found = (Actor.of(user, "token", address(request)), None) if user else None
-            refusal = BAD_TOKEN
-        else:
-            cookie = session_cookie(request)
-            row = accounts.find_session(session, place.settings, cookie) if cookie else None
-            found = (Actor.of(row.user, "sessie", address(request)), row.csrf) if row else None
-            refusal = NOT_LOGGED_IN
+            user = accounts.token_user(session, header[7:].strip(), writing=writing)
+            return (Actor.of(user, "token", address(request)), None) if user else None
+        cookie = session_cookie(request)
+        if not cookie:
+            return None
+        row = accounts.find_session(session, place.settings, cookie, writing=writing)
+        return (Actor.of(row.user, "sessie", address(request)), row.csrf) if row else None
+
+    try:
+        with db.reading(place.engine) as session:
+            found = look(session, False)
+    except accounts.MustWrite:
+        with db.writing(place.engine) as session:
+            found = look(session, True)
     if found is None:
-        raise Refused(401, refusal)
+        raise Refused(401, BAD_TOKEN if header[:7].lower() == "bearer " else NOT_LOGGED_IN)
     return found
 
 
