@@ -51,8 +51,9 @@ def _receive(fd: int) -> object:
 
 def _serve(requests: int, replies: int, warm_up: bool) -> None:
     """The child: import, then render each request until the parent closes the pipe."""
-    import weasyprint  # noqa: F401  (the point: pay the import while the parent loads)
+    from jaarverslag.render.libraries import load_weasyprint
 
+    load_weasyprint()  # the point: pay the import while the parent loads (first: the longest)
     from jaarverslag.render.pdf import render_pdf
 
     if warm_up and not select.select([requests], [], [], 0)[0]:  # only while the parent loads

@@ -116,7 +116,9 @@ def start_worker(pdf: bool) -> None:
     import pandas  # noqa: F401
 
     if pdf:
-        import weasyprint  # noqa: F401
+        from jaarverslag.render.libraries import load_weasyprint
+
+        load_weasyprint()
 
 
 @dataclass

@@ -17,9 +17,11 @@ from urllib.parse import unquote, urlsplit
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem
 from jaarverslag.render.html import template_dirs
+from jaarverslag.render.libraries import load_weasyprint
 
 
 def _fetcher_class() -> type[Any]:
+    load_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class RestrictedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
@@ -72,6 +74,7 @@ def restricted_fetcher(rapport_folder: Path | None) -> Any:
 def font_config() -> Any:
     """One font configuration per process: a batch looks its fonts up once (about 12% of a
     document's layout time). Our templates load no web fonts, so the bytes don't change."""
+    load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -80,7 +83,8 @@ def font_config() -> Any:
 def render_pdf(html: str, rapport_folder: Path | None = None, pdfa: bool = True) -> bytes:
     """Lay out ``html`` as an A4 tagged PDF/UA-1, and PDF/A-2a unless ``pdfa`` is false;
     same HTML, same bytes."""
-    from weasyprint import HTML  # 0.5 s import: only when a PDF is asked for
+    load_weasyprint()  # 0.4 s: only when a PDF is asked for
+    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     from jaarverslag.render import pdfa as archival
