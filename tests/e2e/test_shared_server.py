@@ -146,7 +146,7 @@ def test_a_cached_chart_swapped_for_a_symlink_is_never_published(tmp_path: Path)
     out = tmp_path / "out"
     first = jaarverslag("build", source, "-o", out, "-f", "html", env=env)
     assert first.code == 0, first.text
-    drawn = sorted(cache.glob("*.svg"))
+    drawn = sorted((cache / "charts").glob("*.svg"))
     assert drawn, "the build drew no chart into the cache"
     for path in drawn:
         path.unlink()

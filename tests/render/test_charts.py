@@ -98,7 +98,7 @@ def test_unchanged_chart_is_read_from_the_cache(tmp_path, monkeypatch):
         clear()
     drawn = indicator_chart([indicator(label="Bewaard")], "g")
     drawn_svg, drawn_png = charts.svg(drawn), charts.png(drawn)
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png", ".svg"]
+    assert sorted(p.suffix for p in (tmp_path / "charts").iterdir()) == [".png", ".svg"]
 
     def no_drawing(_series):
         raise AssertionError("drew a chart that was in the cache")

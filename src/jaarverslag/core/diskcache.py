@@ -112,3 +112,15 @@ def put(folder: Path, key: str, name: str, data: bytes) -> None:
             os.unlink(temporary, dir_fd=fd)
     finally:
         os.close(fd)
+
+
+def folder_of(kind: str) -> Path | None:
+    """Where entries of ``kind`` (``charts``, ``templates``) are kept between builds:
+    ``$JAARVERSLAG_CACHE_DIR``, else the user's cache folder (``$XDG_CACHE_HOME`` or
+    ``~/.cache``) with ``jaarverslag/<kind>`` under it; ``JAARVERSLAG_CACHE_DIR=`` (empty) turns
+    the cache off. A folder is used only while it is the user's own (see above)."""
+    configured = os.environ.get("JAARVERSLAG_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) / kind if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "jaarverslag" / kind

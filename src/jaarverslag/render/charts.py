@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,14 +64,8 @@ def _png(series: tuple[Series, ...]) -> bytes:
 
 
 def cache_dir() -> Path | None:
-    """Where drawn charts are kept between builds: ``$JAARVERSLAG_CACHE_DIR``, else the user's
-    cache folder; ``JAARVERSLAG_CACHE_DIR=`` (empty) turns the chart cache off. It is used only
-    while it is the user's own (:mod:`jaarverslag.core.diskcache`)."""
-    configured = os.environ.get("JAARVERSLAG_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "jaarverslag" / "charts"
+    """Where drawn charts are kept between builds (:func:`diskcache.folder_of`)."""
+    return diskcache.folder_of("charts")
 
 
 #: How each kind of drawing must begin: anything else from the cache is no chart of ours.

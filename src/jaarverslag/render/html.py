@@ -27,6 +27,7 @@ from jaarverslag.core.sandbox import BoundedSandbox, deadline
 from jaarverslag.core.version import VERSION
 from jaarverslag.inputs import images
 from jaarverslag.render import vocabulary as v
+from jaarverslag.render.bytecode import bytecode_cache
 from jaarverslag.render.opendata import raw_value
 
 
@@ -97,6 +98,11 @@ def environment(rapport_folder: Path | None) -> jinja2.Environment:
     return _environment(tuple(str(d) for d in template_dirs(rapport_folder)), folder)
 
 
+def forget_environments() -> None:
+    """Drop this process's environments and what they compiled (as a new process starts)."""
+    _environment.cache_clear()
+
+
 @lru_cache(maxsize=64)
 def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.Environment:
     folder = None if rapport_folder is None else Path(rapport_folder)
@@ -105,6 +111,7 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache("document"),
     )
     env.filters.update(
         cell=display_cell,
