@@ -175,7 +175,10 @@ def prepare(
     A reeks has no main document: its national file is checked, each gemeente (those of
     ``options.gemeenten``, default all) analysed, its overview made, and the gemeenten are the
     variants :func:`render_variants` renders."""
-    from jaarverslag.build.stages import Target, make
+    from jaarverslag.core.startup import quiet_imports
+
+    with quiet_imports():  # the first rapport of a process imports pandas, pydantic, Jinja
+        from jaarverslag.build.stages import Target, make
 
     formats = options.formats
     try:

@@ -1,0 +1,65 @@
+"""Start-up: the heavy imports run without the garbage collector, which is on again after."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from jaarverslag.core.startup import quiet_imports
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_the_collector_is_off_inside_and_on_again_after() -> None:
+    assert gc.isenabled()
+    with quiet_imports():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with quiet_imports():
+            raise ValueError("a failed import")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_someone_else_stays_off() -> None:
+    gc.disable()
+    try:
+        with quiet_imports():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_build_imports_without_collections_and_pydantic_reads_no_plugins() -> None:
+    """In a fresh interpreter: importing the stages sets off no collection, and pydantic's
+    plugins (found by reading every installed package's metadata) are not looked for."""
+    probe = (
+        "import gc, os, sys\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(phase))\n"
+        "from jaarverslag.core.startup import quiet_imports\n"
+        "runs.clear()\n"
+        "with quiet_imports():\n"
+        "    import jaarverslag.build.stages\n"
+        "print(len(runs), os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = str(SRC)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["0", "__all__"]
+    kept = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**env, "PYDANTIC_DISABLE_PLUGINS": "logfire"},
+        check=True,
+    )
+    assert kept.stdout.split() == ["0", "logfire"]  # whoever set it keeps their choice
