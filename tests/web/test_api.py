@@ -235,8 +235,13 @@ def test_a_build_makes_what_the_command_line_makes(
     assert started.status_code == 202
     build = started.json()["id"]
     assert started.headers["location"] == f"/api/rapporten/{rapport}/builds/{build}"
+    assert started.json()["opnieuw_over"] >= 1  # when to ask again, said twice
+    assert started.headers["retry-after"] == str(started.json()["opnieuw_over"])
     done = wait_for(anna, rapport, build)
     assert done["status"] == "klaar", done
+    assert "opnieuw_over" not in done
+    finished = anna.get(f"/api/rapporten/{rapport}/builds/{build}")
+    assert "retry-after" not in finished.headers
     folder = tmp_path / "in" / rapport
     for path, content in files(anna, rapport).items():
         write_rapport(folder, {path: content})

@@ -44,7 +44,7 @@ def descendants(pid: int) -> dict[int, int]:
 
 def checks_worker(werkplek: Werkplek) -> int:
     """The process of checks and previews: a worker (a child of the forkserver, itself the
-    server's child) at niceness 0 — the build workers run at 10."""
+    server's child) at niceness 0 — the build workers run at 19."""
     assert werkplek.process is not None
     server = werkplek.process.pid
     under = descendants(server)

@@ -64,6 +64,20 @@ def test_the_position_of_a_waiting_job() -> None:
     assert len(queue) == 5
 
 
+def test_someone_following_a_waiting_job_is_told_when_to_ask_again(tmp_path: Path) -> None:
+    """Half the wait its place says (ahead × the average job, over the workers), 1 to 10 s; 1 s
+    while it runs or before any job finished."""
+    import multiprocessing
+
+    lane = Lane("bouw", 2, multiprocessing.get_context("forkserver"), Settings(data=tmp_path))
+    try:
+        assert lane.ask_again_after(5) == 1  # no job finished yet: nothing known
+        lane.counts.done, lane.counts.ran = 4, 8.0  # two seconds a job
+        assert [lane.ask_again_after(n) for n in (None, 0, 1, 3, 6, 100)] == [1, 1, 1, 2, 3, 10]
+    finally:
+        lane.close()
+
+
 def test_closing_cancels_what_waits() -> None:
     queue = FairQueue()
     waiting = job("anna", 0)

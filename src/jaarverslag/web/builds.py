@@ -113,6 +113,8 @@ def as_json(place: Werkplek, build: Build, rapport: str) -> dict[str, Any]:
         found["gemeenten"] = build.gemeenten
     if position is not None:
         found["wachtrij_voor_u"] = position
+    if build.state in ("wachtrij", "bezig"):
+        found["opnieuw_over"] = place.workers.bouw.ask_again_after(position)
     return found
 
 

@@ -56,9 +56,11 @@ class Counts:
     superseded: int = 0  #: jobs dropped while waiting, a newer one of the same in their place
 
 
-#: The builds' workers run at a lower CPU priority than the checks and previews: a colleague
-#: typing waits for a check of a second, not behind a queue of PDFs (which wait longer).
-BUILD_NICENESS = 10
+#: The builds' workers run at the lowest CPU priority: a colleague typing waits for a preview
+#: or a check of a second, not behind a queue of PDFs (which wait longer).
+BUILD_NICENESS = 19
+#: The longest a client following a waiting job is told to wait before it asks again (seconds).
+MAX_ASK_AGAIN = 10
 
 
 class Worker:
@@ -247,6 +249,20 @@ class Lane:
             "vervangen": counts["superseded"],
             "gemiddelde_duur": round(counts["ran"] / finished, 3) if finished else None,
         }
+
+    def ask_again_after(self, ahead: int | None) -> int:
+        """Seconds before someone following a job needs to ask about it again: 1 while it runs
+        (or when this lane knows no durations yet), else half the wait its place in the queue
+        says (``ahead`` jobs, each as long as the lane's average, over its workers), at most
+        :data:`MAX_ASK_AGAIN`. A hundred people waiting for builds then ask a few times a
+        minute, not every second."""
+        with self._lock:
+            finished = self.counts.done + self.counts.failed
+            average = self.counts.ran / finished if finished else 0.0
+        if not ahead or not average:
+            return 1
+        wait = ahead * average / len(self._workers)
+        return max(1, min(MAX_ASK_AGAIN, round(wait / 2)))
 
     def close(self) -> None:
         for queue in self.queues:

@@ -86,9 +86,10 @@ async def start(naam: str, request: Request, who: Caller) -> Any:
         return builds.as_json(place, found, naam)
 
     shown = await in_db(request, show_it, write=False)
-    return JSONResponse(
-        shown, status_code=202, headers={"Location": f"/api/rapporten/{naam}/builds/{build.id}"}
-    )
+    headers = {"Location": f"/api/rapporten/{naam}/builds/{build.id}"}
+    if "opnieuw_over" in shown:
+        headers["Retry-After"] = str(shown["opnieuw_over"])
+    return JSONResponse(shown, status_code=202, headers=headers)
 
 
 @router.get("/{naam}/builds")
@@ -119,7 +120,9 @@ async def show(naam: str, build_id: int, request: Request, who: Caller) -> Any:
     def work(session: DbSession, place: Werkplek) -> dict[str, Any]:
         return builds.as_json(place, _build(session, who, naam, build_id), naam)
 
-    return await in_db(request, work, write=False)
+    found = await in_db(request, work, write=False)
+    after = found.get("opnieuw_over")  # while it waits or runs: when to ask again
+    return JSONResponse(found, headers={"Retry-After": str(after)} if after else None)
 
 
 @router.get("/{naam}/builds/{build_id}/{bestand:path}")

@@ -188,7 +188,8 @@
     var id = open[0].getAttribute("data-bouw");
     setTimeout(function kijk() {
       api("GET", basis() + "/builds/" + id).then(function (uit) {
-        if (uit.ok && (uit.json.status === "klaar" || uit.json.status === "mislukt")) { location.reload(); } else { setTimeout(kijk, 1000); }
+        if (uit.ok && (uit.json.status === "klaar" || uit.json.status === "mislukt")) { location.reload(); }
+        else { setTimeout(kijk, 1000 * ((uit.ok && uit.json.opnieuw_over) || 1)); }
       });
     }, 1000);
   }
