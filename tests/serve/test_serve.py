@@ -128,6 +128,24 @@ def test_text_change_reuses_the_data_checks_and_the_indicator_facts(tmp_path: Pa
     assert after.analysis.figures.indicators is before.analysis.figures.indicators
 
 
+def test_a_check_reads_the_analysis_and_leaves_the_page_as_it_was(tmp_path: Path) -> None:
+    """``check()``: the warnings of the folder as it is now (``check``'s), made from the last
+    good state without a page; an error is left to ``check`` itself (None)."""
+    folder = tmp_path / "r"
+    new_rapport(folder, excel=True)
+    preview = Preview(folder)
+    preview.update()
+    page, good = preview.page, preview.good
+    text = folder / "teksten" / "inleiding.md"
+    text.write_text(text.read_text("utf-8") + "\nNog een zin.\n", "utf-8")
+    assert preview.check() == tuple(check([folder])[0].problems) == ()
+    assert preview.page is page and preview.good is good
+    text.write_text("Het waren {{ bestaat_niet }} banen.\n", "utf-8")
+    assert preview.check() is None and not check([folder])[0].ok
+    update = preview.update()
+    assert update is not None and not update.page.ok
+
+
 def _resave(book: Path, change: Callable[[Any], None] | None = None) -> None:
     """The workbook opened and saved by openpyxl: other bytes; ``change`` edits it first."""
     import openpyxl

@@ -89,3 +89,34 @@ def test_writers_share_the_rapports_preview_and_check(tmp_path: Path) -> None:
         not in (work / "voorbeeld" / "3" / "r" / "teksten" / "inleiding.md").read_text()
     )
     jobs._PREVIEWS.clear()
+
+
+def test_a_check_after_a_text_change_makes_no_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of a save needs the analysis, not the page: after the first check (which makes
+    the rapport's kept preview), a changed text is checked without laying anything out — and
+    says what ``check`` says; the next preview shows the text."""
+    from jaarverslag.build import stages
+
+    store = Store(tmp_path / "inhoud")
+    made = starter("r", "r").items()
+    files = {p: c if isinstance(c, bytes) else c.encode() for p, c in made}
+    work = tmp_path / "werk"
+    first = {path: store.put(content) for path, content in files.items()}
+    assert jobs.check(store.root, work, "5", "r", first)["ok"]
+
+    def no_page(*_args: object, **_kw: object) -> None:
+        raise AssertionError("a check made a page")
+
+    for number, text in enumerate((b"Nieuw.", b"Het waren {{ bestaat_niet }} banen.", b"Goed.")):
+        files = {**files, "teksten/inleiding.md": b"# Inleiding\n\n" + text + b"\n"}
+        digests = {path: store.put(content) for path, content in files.items()}
+        expected = full_check(files, tmp_path / f"stap-{number}" / "r")
+        with monkeypatch.context() as patched:
+            if expected["ok"]:  # an error: the command line's check answers, as it did
+                patched.setattr(stages, "make", no_page)
+            assert jobs.check(store.root, work, "5", "r", digests) == expected, number
+    shown = jobs.preview(store.root, work, "5", "r", digests, {}, 8)
+    assert "Goed." in shown["html"]
+    jobs._PREVIEWS.clear()

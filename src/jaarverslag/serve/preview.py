@@ -164,6 +164,26 @@ class Preview:
         self.good = Good(analysis, prints, html)
         return Page(html, analysis.warnings, key=_key(self.good)), how
 
+    def check(self) -> tuple[Problem, ...] | None:
+        """The warnings ``check`` finds in the folder as it is now, from the analysis alone —
+        no page is made, and the preview's own page stays as it was — reusing the last good
+        state as :meth:`update` does. None when this can't tell: no good state yet, a reeks, or
+        a problem that is an error (``check`` itself says all of it)."""
+        with self._lock:
+            good = self.good
+            if good is None or good.analysis.reeks is not None:
+                return None
+            prints = self.fingerprints()
+            differs = _differ(prints, good.prints)
+            if not differs:
+                return good.analysis.warnings
+            texts_only = all(k.endswith(".md") for k in differs)
+            earlier = stages.Earlier(good.analysis, texts_only, self._unchanged(prints, good))
+            try:
+                return stages.analyse(self.folder, lazy=True, earlier=earlier).warnings
+            except Exception:  # an error (InputError) or a bug of ours: check says it
+                return None
+
     def page_at(self, path: str) -> Page | None:
         """The page at another path than ``/``: of a reeks, ``/<slug>/<slug>.html`` (or
         ``/<slug>/``), made when first asked for; None for anything else."""

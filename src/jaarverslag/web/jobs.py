@@ -53,18 +53,24 @@ def check(store: Path, work: Path, key: str, name: str, files: Mapping[str, str]
     ``key`` (a rapport) is kept between checks, so an unchanged data file is not copied again.
 
     A rapport that checks clean is checked incrementally by its kept preview (:func:`_engine`:
-    the same :func:`~jaarverslag.build.stages.analyse`, reusing what an unchanged file gave);
+    the same :func:`~jaarverslag.build.stages.analyse`, reusing what an unchanged file gave,
+    and no page made: :meth:`Preview.check`);
     one with errors, and a reeks (whose gemeenten the preview analyses only when shown), by
     the command line's own check from scratch, so the messages are all of ``check``'s."""
     from jaarverslag.build.pipeline import check as check_folders
 
     if key not in _REEKSEN:
-        engine = _engine(store, work, key, name, files, {})
-        page, good = engine.page, engine.good
-        if good is not None and good.analysis.reeks is not None:
-            _REEKSEN.add(key)
-        elif page is not None and page.ok:
-            problems = relative(list(page.problems), engine.folder, name)
+        engine = _engine(store, work, key, name, files, {}, update=False)
+        found = engine.check()  # the analysis alone: a check needs no page
+        if found is None:
+            engine.update()
+            page, good = engine.page, engine.good
+            if good is not None and good.analysis.reeks is not None:
+                _REEKSEN.add(key)
+            elif page is not None and page.ok:
+                found = page.problems
+        if found is not None:
+            problems = relative(list(found), engine.folder, name)
             return {"ok": True, "meldingen": [problem_json(p) for p in problems]}
     folder = work / "controle" / key / name
     Store(store).materialise(files, folder)
@@ -176,10 +182,12 @@ def _engine(
     name: str,
     files: Mapping[str, str],
     drafts: Mapping[str, bytes],
+    update: bool = True,
 ) -> Any:
     """The kept :class:`Preview` of ``key``, its folder made to hold ``files`` with ``drafts``
-    in place of the stored contents, and updated: a change of texts only (one writer's draft
-    after another's, a check after a preview) reuses the data and every computed table."""
+    in place of the stored contents, and (``update``) updated: a change of texts only (one
+    writer's draft after another's, a check after a preview) reuses the data and every
+    computed table."""
     from jaarverslag.serve.preview import Preview
 
     folder = work / "voorbeeld" / key / name
@@ -198,7 +206,8 @@ def _engine(
     while len(_PREVIEWS) > _KEEP:
         gone, _engine = _PREVIEWS.popitem(last=False)
         shutil.rmtree(work / "voorbeeld" / gone, ignore_errors=True)
-    engine.update()
+    if update:
+        engine.update()
     return engine
 
 
