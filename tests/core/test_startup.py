@@ -63,3 +63,30 @@ def test_a_build_imports_without_collections_and_pydantic_reads_no_plugins() -> 
         check=True,
     )
     assert kept.stdout.split() == ["0", "logfire"]  # whoever set it keeps their choice
+
+
+def test_only_the_first_start_up_is_frozen() -> None:
+    """A worker builds rapport after rapport: what a build leaves must stay collectable, so
+    only the first use in a process freezes anything."""
+    probe = (
+        "import gc\n"
+        "from jaarverslag.core.startup import quiet_imports\n"
+        "with quiet_imports():\n"
+        "    import json\n"
+        "first = gc.get_freeze_count()\n"
+        "garbage = [[] for _ in range(1000)]\n"
+        "for item in garbage:\n"
+        "    item.append(item)  # cycles: only a collection frees them\n"
+        "del garbage, item\n"
+        "with quiet_imports():\n"
+        "    import csv\n"
+        "print(first > 0, gc.get_freeze_count() == first)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]

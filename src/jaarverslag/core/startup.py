@@ -4,8 +4,9 @@ Importing pandas, numpy, pyarrow and pydantic makes hundreds of thousands of obj
 as long as the process (modules, classes, functions). Each few hundred of them set off a
 collection, which walks everything made so far: ≈ 60 ms of the ≈ 0.6 s a build spends importing,
 on the path a single PDF build waits for. :func:`quiet_imports` switches the collector off for
-them, then moves what they made out of its sight (:func:`gc.freeze`: it is never garbage) and
-switches it on again.
+them and on again after. The first time in a process it also moves what exists then out of the
+collector's sight (:func:`gc.freeze`: the imported modules, never garbage), once only — a
+process that builds rapport after rapport (a worker) must keep collecting what each leaves.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
+_frozen = False  #: whether this process has frozen its start-up already
+
 
 @contextlib.contextmanager
 def quiet_imports() -> Iterator[None]:
     """Run the block (imports) without garbage collection; the collector as it was after it."""
+    global _frozen
     if not gc.isenabled():
         yield
         return
@@ -25,5 +29,7 @@ def quiet_imports() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if not _frozen:
+            _frozen = True
+            gc.freeze()
         gc.enable()
