@@ -23,6 +23,15 @@ def fresh_environments() -> Iterator[None]:
     html.forget_environments()
 
 
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_environments: None) -> Path:
+    """A copy of an example, with the tool's cache in ``tmp_path / "cache"``."""
+    monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", str(tmp_path / "cache"))
+    copied = tmp_path / "r"
+    shutil.copytree(DATA / "jaarverslag-2017", copied)
+    return copied
+
+
 def page(folder: Path) -> str:
     return html.render_html(build_document(load_rapport(folder)), folder)
 
@@ -36,13 +45,9 @@ def no_compiling(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setattr(html.environment(folder), "compile", refuse)
 
 
-@pytest.mark.usefixtures("fresh_environments")
 def test_a_second_build_reads_the_compiled_templates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "r"
-    shutil.copytree(DATA / "jaarverslag-2017", folder)
     first = page(folder)
     kept = sorted((tmp_path / "cache" / "templates").glob("*.jinja"))
     assert len(kept) >= 3  # jaarverslag.html, base.html, blocks.html
@@ -56,13 +61,7 @@ def test_a_second_build_reads_the_compiled_templates(
     assert page(folder) == first
 
 
-@pytest.mark.usefixtures("fresh_environments")
-def test_a_changed_template_is_compiled_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("JAARVERSLAG_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "r"
-    shutil.copytree(DATA / "jaarverslag-2017", folder)
+def test_a_changed_template_is_compiled_again(folder: Path) -> None:
     (folder / "templates").mkdir()
     own = folder / "templates" / "jaarverslag.html"
     own.write_text('{% extends "base.html" %}{% block content %}Eerst{% endblock %}', "utf-8")
