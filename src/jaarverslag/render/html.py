@@ -28,6 +28,7 @@ from jaarverslag.core.version import VERSION
 from jaarverslag.inputs import images
 from jaarverslag.render import vocabulary as v
 from jaarverslag.render.bytecode import bytecode_cache
+from jaarverslag.render.kept import KeptTables
 from jaarverslag.render.opendata import raw_value
 
 
@@ -123,6 +124,7 @@ def _environment(dirs: tuple[str, ...], rapport_folder: str | None) -> jinja2.En
         column_parts=column_parts,
     )
     env.globals.update(short_header=v.SHORT_HEADER, keep_rows=v.KEEP_ROWS)
+    env.globals["block_html"] = KeptTables(env)  # blocks.html's block(), tables kept
     env.tests.update(
         table_block=lambda b: isinstance(b, Table),
         chart_block=lambda b: isinstance(b, Chart | DotChart),
