@@ -107,6 +107,7 @@ class Store:
         except (OSError, ValueError):
             record = {}
         wanted = {folder / path: digest for path, digest in files.items()}
+        holding = {parent for path in wanted for parent in path.parents}  #: folders kept
         for here, dirs, names in os.walk(folder, topdown=False):
             for name in names:
                 path = Path(here) / name
@@ -116,7 +117,7 @@ class Store:
                 sub = Path(here) / name
                 if sub.is_symlink():
                     sub.unlink()
-                elif not any(p.is_relative_to(sub) for p in wanted):
+                elif sub not in holding:
                     shutil.rmtree(sub)
         written: dict[str, list[Any]] = {}
         for path, digest in sorted(wanted.items()):
@@ -130,7 +131,8 @@ class Store:
             shutil.copyfile(self.path(digest), temporary)
             os.replace(temporary, path)
             written[key] = [digest, *_signature(path)]
-        record_path.write_text(json.dumps(written), encoding="utf-8")
+        if written != record:  # most jobs find the folder as the last one left it
+            record_path.write_text(json.dumps(written), encoding="utf-8")
 
 
 def _signature(path: Path) -> list[int]:
