@@ -16,6 +16,7 @@ import pandas as pd
 
 from jaarverslag.core.errors import Problem
 from jaarverslag.inputs.tables.cells import PARSERS, ColumnSpec, typed_decimals
+from jaarverslag.inputs.tables.kept import typed
 from jaarverslag.inputs.tables.raw import LINE, RawTable, decimals_column
 from jaarverslag.inputs.tables.readers import read_table
 
@@ -221,8 +222,9 @@ def validate_read(
     raw: RawTable, read: list[Problem], spec: FileSpec, display: str
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """:func:`validate` a table whose reading found ``read`` (a workbook's unreadable cells,
-    left empty): every problem at once, a cell's own problem instead of its emptiness."""
-    frame, found = validate(raw, spec, display)
+    left empty): every problem at once, a cell's own problem instead of its emptiness. The
+    same cells typed before are not typed again (:mod:`.kept`)."""
+    frame, found = typed(raw, spec, display, validate)
     if not read:
         return frame, found
     places = {(p.line, p.column) for p in read}
