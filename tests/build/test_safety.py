@@ -23,7 +23,7 @@ import pytest
 from support.commands import Run
 from support.commands import jaarverslag as run_command
 from support.helpers import DATA, MINIMAL_YAML, ROOT, interruptible, sample, write_rapport
-from support.hostile import rewritten
+from support.hostile import MAIN_NS, one_sheet_parts, rewritten
 
 from jaarverslag.build import outfolder as output
 from jaarverslag.build import pipeline
@@ -315,11 +315,6 @@ def test_a_workbook_claiming_too_few_rows_loses_none(tmp_path: Path) -> None:
     assert ",35" in table
 
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
 def _excel_like(rows: list[list[str]], padding: int = 0) -> bytes:
     """A workbook shaped as Excel writes it: every text in the shared-string table (which
     ``padding`` pads with that many empty strings), cells pointing into it."""
@@ -331,19 +326,7 @@ def _excel_like(rows: list[list[str]], padding: int = 0) -> bytes:
         + "</row>"
         for r, row in enumerate(rows, start=1)
     )
-    parts = {
-        "[Content_Types].xml": "<Types/>",
-        "_rels/.rels": f'<Relationships xmlns="{REL_NS}"><Relationship Id="r1" '
-        f'Type="{DOC_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_NS}"><sheets>'
-        '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{REL_NS}">'
-        f'<Relationship Id="rId1" Type="{DOC_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{DOC_NS}/sharedStrings" Target="sharedStrings.xml"/>'
-        "</Relationships>",
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1"/>'
-        f"<sheetData>{cells}</sheetData></worksheet>",
-    }
+    parts = one_sheet_parts(f'<dimension ref="A1"/><sheetData>{cells}</sheetData>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
         for name, text in parts.items():

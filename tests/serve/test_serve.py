@@ -689,23 +689,24 @@ def test_serve_on_a_taken_port(tmp_path: Path, capsys: pytest.CaptureFixture[str
 # -- bounded (issue 22): a flood slows the page at worst, and it recovers -------------------------
 
 
-def _half_sent(port: int, count: int) -> list[socket.socket]:
-    """Connections that send half a request and then nothing (slowloris)."""
+def _opened(port: int, count: int, request: bytes) -> list[socket.socket]:
+    """``count`` connections that each send ``request`` and then nothing more."""
     opened = []
     for _ in range(count):
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wacht: ")
+        sock.sendall(request)
         opened.append(sock)
     return opened
+
+
+def _half_sent(port: int, count: int) -> list[socket.socket]:
+    """Connections that send half a request and then nothing (slowloris)."""
+    return _opened(port, count, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wacht: ")
 
 
 def _streams(port: int, count: int) -> list[socket.socket]:
-    opened = []
-    for _ in range(count):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        sock.sendall(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        opened.append(sock)
-    return opened
+    """Connections that open the event stream and keep it."""
+    return _opened(port, count, b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 
 
 def _threads() -> int:

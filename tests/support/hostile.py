@@ -130,6 +130,23 @@ def with_doctype(data: bytes, part: str) -> bytes:
     return rewritten(data, part, change)
 
 
+def one_sheet_parts(sheet: str) -> dict[str, str]:
+    """The parts of a workbook with one sheet (``sheet``: what goes inside its ``<worksheet>``)
+    whose cells point into ``xl/sharedStrings.xml`` (not among them: the caller writes it)."""
+    return {
+        "[Content_Types].xml": "<Types/>",
+        "_rels/.rels": f'<Relationships xmlns="{REL_NS}"><Relationship Id="r1" '
+        f'Type="{DOC_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_NS}"><sheets>'
+        '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{REL_NS}">'
+        f'<Relationship Id="rId1" Type="{DOC_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{DOC_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN_NS}">{sheet}</worksheet>',
+    }
+
+
 def shared_string_bomb(cells: int = 40_000, length: int = 30_000) -> bytes:
     """A workbook (under a megabyte) of ``cells`` cells that all point at one shared string of
     ``length`` characters: 1.2 billion characters once every cell is read."""
@@ -145,23 +162,10 @@ def shared_string_bomb(cells: int = 40_000, length: int = 30_000) -> bytes:
             f'<c r="E{r}" t="s"><v>7</v></c>'
         )
         rows.append(f'<row r="{r}">{row}</row>')
-    parts = {
-        "[Content_Types].xml": "<Types/>",
-        "_rels/.rels": f'<Relationships xmlns="{REL_NS}"><Relationship Id="r1" '
-        f'Type="{DOC_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_NS}"><sheets>'
-        '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{REL_NS}">'
-        f'<Relationship Id="rId1" Type="{DOC_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{DOC_NS}/sharedStrings" Target="sharedStrings.xml"/>'
-        "</Relationships>",
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
-        + "".join(rows)
-        + "</sheetData></worksheet>",
-        "xl/sharedStrings.xml": f'<sst xmlns="{MAIN_NS}">'
-        + "".join(f"<si><t>{s}</t></si>" for s in strings)
-        + "</sst>",
-    }
+    parts = one_sheet_parts(f"<sheetData>{''.join(rows)}</sheetData>")
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="{MAIN_NS}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
         for name, text in parts.items():

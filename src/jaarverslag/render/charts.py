@@ -63,11 +63,6 @@ def _png(series: tuple[Series, ...]) -> bytes:
     return _cached(series, "png", draw)
 
 
-def cache_dir() -> Path | None:
-    """Where drawn charts are kept between builds (:func:`diskcache.folder_of`)."""
-    return diskcache.folder_of("charts")
-
-
 #: How each kind of drawing must begin: anything else from the cache is no chart of ours.
 STARTS = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",)}
 
@@ -76,7 +71,7 @@ def _cached(series: tuple[Series, ...], kind: str, draw: Callable[[], bytes]) ->
     """Drawing is the slow part (matplotlib's import alone ~0.3 s): an unchanged chart is read
     back instead. The key covers the data, this module's code and the package version; what
     comes back is verified against it (:mod:`jaarverslag.core.diskcache`), else drawn anew."""
-    folder = cache_dir()
+    folder = diskcache.folder_of("charts")
     if folder is None:
         return draw()
     key = hashlib.sha256(repr((series, kind, DPI, HASHSALT, VERSION)).encode() + _CODE).hexdigest()

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from jaarverslag.analysis.analysed import Analysis
+from jaarverslag.analysis.reuse import Earlier
 from jaarverslag.build import stages
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem, unexpected
@@ -146,10 +147,7 @@ class Preview:
         differs = [] if good is None else _differ(prints, good.prints)
         if good is not None and not differs:  # back to exactly the last good state
             return Page(good.html, good.analysis.warnings, key=_key(good)), "herstel"
-        earlier = None
-        if good is not None:
-            texts_only = all(k.endswith(".md") for k in differs)
-            earlier = stages.Earlier(good.analysis, texts_only, self._unchanged(prints, good))
+        earlier = None if good is None else self._earlier(prints, good, differs)
         how = (
             "teksten"
             if earlier and earlier.texts_only and good and not good.analysis.reeks
@@ -177,8 +175,7 @@ class Preview:
             differs = _differ(prints, good.prints)
             if not differs:
                 return good.analysis.warnings
-            texts_only = all(k.endswith(".md") for k in differs)
-            earlier = stages.Earlier(good.analysis, texts_only, self._unchanged(prints, good))
+            earlier = self._earlier(prints, good, differs)
             try:
                 return stages.analyse(self.folder, lazy=True, earlier=earlier).warnings
             except Exception:  # an error (InputError) or a bug of ours: check says it
@@ -227,6 +224,11 @@ class Preview:
             return Page(None, (Problem(str(self.folder), message=message),), previous, key)
         self._last_good[slug] = made.html
         return Page(made.html, made.analysis.warnings, key=key)
+
+    def _earlier(self, prints: Mapping[str, str], good: Good, differs: list[str]) -> Earlier:
+        """What a rebuild of the folder now (``prints``; ``differs`` from ``good``) may reuse."""
+        texts_only = all(k.endswith(".md") for k in differs)
+        return stages.Earlier(good.analysis, texts_only, self._unchanged(prints, good))
 
     def _unchanged(self, prints: Mapping[str, str], good: Good) -> Callable[[Path], bool]:
         """Whether a file has the same content now as when the last good state read it."""

@@ -86,10 +86,8 @@ async def start(naam: str, request: Request, who: Caller) -> Any:
         return builds.as_json(place, found, naam)
 
     shown = await in_db(request, show_it, write=False)
-    headers = {"Location": f"/api/rapporten/{naam}/builds/{build.id}"}
-    if "opnieuw_over" in shown:
-        headers["Retry-After"] = str(shown["opnieuw_over"])
-    return JSONResponse(shown, status_code=202, headers=headers)
+    location = {"Location": f"/api/rapporten/{naam}/builds/{build.id}"}
+    return JSONResponse(shown, status_code=202, headers=location | ask_again(shown))
 
 
 @router.get("/{naam}/builds")
@@ -107,6 +105,12 @@ async def list_builds(naam: str, request: Request, who: Caller) -> Any:
     return await in_db(request, work, write=False)
 
 
+def ask_again(shown: dict[str, Any]) -> dict[str, str]:
+    """While a build waits or runs, its ``opnieuw_over`` also as ``Retry-After``."""
+    after = shown.get("opnieuw_over")
+    return {"Retry-After": str(after)} if after else {}
+
+
 def _build(session: DbSession, who: Actor, naam: str, build_id: int) -> Build:
     found = visible(session, who, naam)
     build = session.get(Build, build_id)
@@ -121,8 +125,7 @@ async def show(naam: str, build_id: int, request: Request, who: Caller) -> Any:
         return builds.as_json(place, _build(session, who, naam, build_id), naam)
 
     found = await in_db(request, work, write=False)
-    after = found.get("opnieuw_over")  # while it waits or runs: when to ask again
-    return JSONResponse(found, headers={"Retry-After": str(after)} if after else None)
+    return JSONResponse(found, headers=ask_again(found))
 
 
 @router.get("/{naam}/builds/{build_id}/{bestand:path}")
