@@ -186,12 +186,24 @@
     var open = document.querySelectorAll('tr[data-status="wachtrij"], tr[data-status="bezig"]');
     if (!open.length) return;
     var id = open[0].getAttribute("data-bouw");
-    setTimeout(function kijk() {
+    // De gebruiker gaat naar een andere pagina: deze niet opnieuw laden (dat zou het gaan
+    // afbreken). Blijft de pagina toch (een download), dan na drie seconden weer volgen.
+    var weg = false;
+    window.addEventListener("beforeunload", function () {
+      weg = true;
+      setTimeout(function () { weg = false; kijk(); }, 3000);
+    });
+    var klok = null;
+    function kijk() {
+      clearTimeout(klok);
+      if (weg) return;
       api("GET", basis() + "/builds/" + id).then(function (uit) {
+        if (weg) return;
         if (uit.ok && (uit.json.status === "klaar" || uit.json.status === "mislukt")) { location.reload(); }
-        else { setTimeout(kijk, 1000 * ((uit.ok && uit.json.opnieuw_over) || 1)); }
+        else { klok = setTimeout(kijk, 1000 * ((uit.ok && uit.json.opnieuw_over) || 1)); }
       });
-    }, 1000);
+    }
+    klok = setTimeout(kijk, 1000);
   }
 
   function rapportPagina() {
