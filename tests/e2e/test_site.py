@@ -600,6 +600,9 @@ def test_without_javascript_every_page_is_reached_by_its_links_on_a_phone(
         browser.wait_until("location.pathname.endsWith('/site/index.html')")
         assert sorted(browser.evaluate(f"{shown}('.groep li a')")) == sorted(REEKS_SAMPLE)
         browser.goto(f"{base}/{REEKS}/site/zoeken.html?q=kosten")
+        browser.wait_until(  # the search page itself, loaded (not the portal still)
+            "location.pathname.endsWith('/zoeken.html') && document.readyState === 'complete'"
+        )
         assert browser.evaluate(f"{shown}('.zonder-script a')")
         assert browser.evaluate(f"{shown}('#zoeken')") == []
     finally:
