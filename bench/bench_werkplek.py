@@ -432,6 +432,7 @@ def load(
     workers: int = 2,
     check_workers: int = 1,
     folder: Path | None = None,
+    log_to: Path | None = None,
 ) -> dict[str, Any]:
     """Run the load; the report as a dict."""
     tmp = Path(tempfile.mkdtemp(prefix="jv-load-", dir=folder))
@@ -446,6 +447,8 @@ def load(
             elapsed = asyncio.run(run(server.url, names, seconds, drain, every, figures, server))
         finally:
             log = server.stop()
+            if log_to is not None:  # the server's own lines: one per request, with its ms
+                log_to.write_text(log)
         result = report(figures, users, elapsed)
         result["server_log_lines"] = len(log.splitlines())
         return result
@@ -476,10 +479,12 @@ def main() -> None:
     parser.add_argument("--werkers", type=int, default=2)
     parser.add_argument("--controlewerkers", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--log", type=Path, help="write the server's log (a line per request)")
     args = parser.parse_args()
     result = load(
         args.users, args.seconds, drain=args.drain, edit=args.edit, upload=args.upload,
         build=args.build, workers=args.werkers, check_workers=args.controlewerkers,
+        log_to=args.log,
     )  # fmt: skip
     print(json.dumps(result, indent=1))
     if args.json:

@@ -106,6 +106,7 @@ def test_data_change_recomputes_only_the_blocks_of_that_file(tmp_path: Path) -> 
     assert after is not None
     assert after.analysis.results["ladder"] is before.analysis.results["ladder"]
     assert after.analysis.results["indicatoren"] is not before.analysis.results["indicatoren"]
+    assert after.analysis.figures is not before.analysis.figures  # they print the new facts
     assert "561" in (update.page.document or "")
 
 
@@ -126,6 +127,8 @@ def test_text_change_reuses_the_data_checks_and_the_indicator_facts(tmp_path: Pa
     assert after is not None
     assert after.analysis.checked["verdeelsleutel"] is before.analysis.checked["verdeelsleutel"]
     assert after.analysis.figures.indicators is before.analysis.figures.indicators
+    # the figures themselves, with the live amounts and the conclusions they worked out
+    assert after.analysis.figures is before.analysis.figures
 
 
 def test_a_check_reads_the_analysis_and_leaves_the_page_as_it_was(tmp_path: Path) -> None:
@@ -177,7 +180,7 @@ def test_workbook_saved_again_with_the_same_figures_reuses_every_block(tmp_path:
     for name, result in before.analysis.results.items():
         assert after.analysis.results[name] is result, name
     assert after.analysis.checked["verdeelsleutel"] is before.analysis.checked["verdeelsleutel"]
-    assert after.analysis.figures.indicators is before.analysis.figures.indicators
+    assert after.analysis.figures is before.analysis.figures
     fresh = Preview(folder).update()  # the page: a fresh start's (the fingerprint is new)
     assert fresh is not None and update.page.document == fresh.page.document
     assert update.page.document != first.page.document
@@ -216,6 +219,7 @@ def test_workbook_with_one_sheet_changed_recomputes_the_blocks_of_that_sheet(
     assert after.analysis.results["kosten"] is not before.analysis.results["kosten"]
     for name in ("indicatoren", "maatregelen", "verdeling"):
         assert after.analysis.results[name] is before.analysis.results[name], name
+    assert after.analysis.figures is not before.analysis.figures  # other live amounts
     assert "1.181" in (update.page.document or "")
     _resave(folder / "rapport.xlsx", _insert_row("indicatoren"))
     update = preview.update()

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from jaarverslag.core.model import Cell, Row, Table
 from jaarverslag.core.numbers import exact, format_cell, format_euro, round_half_up
@@ -338,6 +339,17 @@ class Amounts:
                     printed = Fraction(round_half_up(value, 0 if value.denominator == 1 else 2))
                     args = ", ".join([_quoted(row.label), column.key, '"onafgerond"'])
                     yield f"{{{{ verdeling({args}) }}}}", printed
+
+    @cached_property
+    def by_value(self) -> Mapping[Fraction, tuple[str, ...]]:
+        """Every live amount but zero, by its value in euros as printed: the expressions that
+        print it (worked out once per set of tables: the live preview asks at every keystroke
+        whether a text types one of them)."""
+        found: dict[Fraction, list[str]] = {}
+        for expression, value in self.entries():
+            if value != 0:
+                found.setdefault(value, []).append(expression)
+        return {value: tuple(expressions) for value, expressions in found.items()}
 
     def functions(self) -> dict[str, Callable[..., str]]:
         def make(name: str) -> Callable[..., str]:

@@ -19,7 +19,7 @@ from jaarverslag.analysis.analysed import Analysis, PlannedSection
 from jaarverslag.analysis.blocks import BLOCKS, CHECKS, section_problems
 from jaarverslag.analysis.prose import Figures, render_prose
 from jaarverslag.analysis.references import Reference, chart_name, figure_id, targets, unknown
-from jaarverslag.analysis.reuse import Earlier, Reuse, reusable
+from jaarverslag.analysis.reuse import Earlier, Reuse, kept_figures, reusable
 from jaarverslag.analysis.sections import plan_sections
 from jaarverslag.analysis.typed import typed_amounts
 from jaarverslag.compute.conclusies import indicators
@@ -66,7 +66,7 @@ def load_rapport(
         inputs: Inputs | None = replace(before, texts=texts, text_names=names, fingerprint=hashed)
         problems = [*_not_about_texts(earlier.analysis.read, before), *problems]
         done = earlier.analysis
-        reuse = Reuse(done.results, done.checked, done.figures.indicators)
+        reuse = Reuse(done.results, done.checked, done.figures.indicators, done.figures)
     else:
         inputs, problems = read_inputs(Path(folder))
         if inputs is not None:
@@ -134,9 +134,12 @@ def analyse(
         known = reuse.results.get(name)
         results[name] = known if known is not None else block.compute(inputs)
         problems += results[name].problems
-    tables = [b for result in results.values() for b in result.blocks if isinstance(b, Table)]
-    live = amounts(tables, config.bedragen_in)
-    figures = Figures(facts, config.soort, config.jaar, config.drempels, live)
+    figures = kept_figures(reuse, results, facts)
+    if figures is None:
+        tables = [b for result in results.values() for b in result.blocks if isinstance(b, Table)]
+        live = amounts(tables, config.bedragen_in)
+        figures = Figures(facts, config.soort, config.jaar, config.drempels, live)
+    live = figures.amounts
     sections = []
     for spec in secties:
         planned, found = _plan(inputs, spec, figures)

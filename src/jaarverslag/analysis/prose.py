@@ -162,6 +162,9 @@ class Figures:
     jaar: int
     drempels: Mapping[str, float]
     amounts: Amounts = field(default_factory=Amounts)
+    #: each indicator's conclusion, worked out once (it depends on the fields above alone; the
+    #: live preview keeps these figures while only texts change)
+    _said: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def indicator(self, ident: object) -> Indicator:
         if ident not in self.indicators:
@@ -206,7 +209,11 @@ class Figures:
         return format_share(Fraction(exact(new)) / Fraction(exact(target)) * 100)
 
     def conclusie(self, ident: str) -> str:
-        return conclusion(self.indicator(ident), self.soort, self.jaar, self.drempels)
+        found = self.indicator(ident)
+        said = self._said.get(found.id)
+        if said is None:
+            said = self._said[found.id] = conclusion(found, self.soort, self.jaar, self.drempels)
+        return said
 
     def conclusies(self) -> str:
         """One paragraph per indicator."""

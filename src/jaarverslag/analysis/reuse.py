@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jaarverslag.analysis.analysed import Analysis
 from jaarverslag.analysis.blocks import BLOCKS
+from jaarverslag.analysis.prose import Figures
 from jaarverslag.compute.conclusies import Indicator
 from jaarverslag.core.errors import Problem
 from jaarverslag.core.model import BlockResult
@@ -31,11 +32,14 @@ class Earlier:
 class Reuse:
     """What an analysis takes from an earlier one instead of computing it again, each found
     from the same data: block results, the data files' own checks (by data file) and the
-    indicator facts (None: computed)."""
+    indicator facts (None: computed). ``figures``: the earlier analysis's, made with the same
+    configuration; kept as they are (with what they worked out: the live amounts, the
+    conclusions) when every table and the facts are taken from it (:func:`kept_figures`)."""
 
     results: Mapping[str, BlockResult] = field(default_factory=dict)
     checked: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
     facts: Mapping[str, Indicator] | None = None
+    figures: Figures | None = None
 
 
 def reusable(earlier: Earlier, inputs: Inputs) -> Reuse:
@@ -70,4 +74,18 @@ def reusable(earlier: Earlier, inputs: Inputs) -> Reuse:
         },
         {name: found for name, found in done.checked.items() if same(name)},
         done.figures.indicators if same("indicatoren") else None,
+        done.figures,
     )
+
+
+def kept_figures(
+    reuse: Reuse, results: Mapping[str, BlockResult], facts: Mapping[str, Indicator]
+) -> Figures | None:
+    """The earlier figures when an analysis prints exactly what they were made of: the same
+    block results (the very objects) and the same facts; else None (made anew)."""
+    kept = reuse.figures
+    if kept is None or facts is not kept.indicators or results.keys() != reuse.results.keys():
+        return None
+    if any(results[name] is not reuse.results[name] for name in results):
+        return None
+    return kept

@@ -29,10 +29,7 @@ SHOWN = 2
 
 def typed_amounts(inputs: Inputs, live: Amounts) -> list[Problem]:
     """A warning for each typed amount, in any text of the rapport, that equals a computed one."""
-    computed: dict[Fraction, list[str]] = {}
-    for expression, value in live.entries():
-        if value != 0:
-            computed.setdefault(value, []).append(expression)
+    computed = live.by_value
     if not computed:
         return []
     problems = []
@@ -43,7 +40,7 @@ def typed_amounts(inputs: Inputs, live: Amounts) -> list[Problem]:
             if ON_PURPOSE.match(text, match.end()):
                 continue
             value = _value(match.group(1))
-            expressions = computed.get(value, [])
+            expressions = computed.get(value, ())
             if not expressions:
                 continue
             line = text.count("\n", 0, match.start()) + 1

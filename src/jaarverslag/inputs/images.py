@@ -178,7 +178,9 @@ def _short(src: str) -> str:
     return src if len(src) <= 120 else src[:119] + "…"
 
 
-IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+#: A picture's ``src``, in double or single quotes (a class of characters, not ``.*?``: a chart's
+#: ``data:`` URI is tens of kilobytes, which a lazy match would test character by character).
+IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 def inline(html: str, folder: Path | None) -> str:
@@ -193,18 +195,16 @@ def inline(html: str, folder: Path | None) -> str:
     loaded: dict[str, str | None] = {}
 
     def replace(match: re.Match[str]) -> str:
-        if match.group(3).startswith("data:"):  # a chart, or a picture already inside
+        double = match.group(2)
+        quote, value = ('"', double) if double is not None else ("'", match.group(3))
+        if value.startswith("data:"):  # a chart, or a picture already inside
             return match.group(0)
-        src = htmllib.unescape(match.group(3))
+        src = htmllib.unescape(value)
         if not is_local(src):
             return match.group(0)
         if src not in loaded:
             loaded[src] = load(folder, src, src)[0]
         url = loaded[src]
-        return (
-            match.group(0)
-            if url is None
-            else f"{match.group(1)}{match.group(2)}{url}{match.group(2)}"
-        )
+        return match.group(0) if url is None else f"{match.group(1)}{quote}{url}{quote}"
 
     return IMG_SRC.sub(replace, html)
