@@ -338,3 +338,42 @@ def crash_workers(server: int) -> list[int]:
             os.kill(worker, signal.SIGKILL)
             killed.append(worker)
     return killed
+
+
+def test_a_slow_disk_holds_up_the_save_that_waits_for_it_and_no_one_else(
+    served: tuple[str, httpx.Client, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store syncs a saved content to disk before the save is answered; a disk that takes
+    its time (a busy virtual disk, a backup running) keeps that one save waiting — not the
+    server: meanwhile a colleague's page and the health check are answered. Saving the same
+    content again needs no second sync (a content in the store is whole already)."""
+    _url, api, app = served
+    from jaarverslag.web.store import Store
+
+    adopt = Store.adopt
+    synced: list[str] = []
+
+    def slow(store: Store, source: Path, digest: str) -> None:
+        time.sleep(1.5)
+        synced.append(digest)
+        adopt(store, source, digest)
+
+    monkeypatch.setattr(Store, "adopt", slow)
+    path = "/api/rapporten/r/bestanden/teksten/traag.md"
+    answers: list[httpx.Response] = []
+    saving = threading.Thread(target=lambda: answers.append(api.put(path, content=b"Traag.\n")))
+    saving.start()
+    time.sleep(0.3)  # the save is in the store's hands now
+    start = time.monotonic()
+    assert api.get("/gezondheid").status_code == 200
+    assert api.get("/api/rapporten/r/bestanden/rapport.yaml").status_code == 200
+    assert time.monotonic() - start < 1.0  # not behind the save's 1.5 s
+    saving.join(30)
+    assert answers and answers[0].status_code == 201 and len(synced) == 1
+    monkeypatch.undo()
+    store = Store(app.state.werkplek.settings.store)
+    stored = store.path(synced[0])
+    before = stored.stat().st_mtime_ns
+    again = api.put("/api/rapporten/r/bestanden/teksten/weer.md", content=b"Traag.\n")
+    assert again.status_code == 201 and stored.stat().st_mtime_ns == before
+    assert leftovers(app.state.werkplek.settings.data) == []

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -295,3 +296,62 @@ def test_a_rapports_jobs_always_go_to_the_same_process(tmp_path: Path) -> None:
         assert len(set().union(*served.values())) == 3  # and all three are used
     finally:
         lane.close()
+
+
+@pytest.mark.slow
+def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Path) -> None:
+    """The lane of checks and previews hands the next job to its worker while it runs one (no
+    round trip through the busy server in between). When the one it runs fails — past its
+    time, the worker killed — the job handed on is not lost: the new worker runs it. A job too
+    large for the pipe's buffer is not handed on, and runs all the same."""
+    import threading
+
+    from jaarverslag.web.workers import HAND_ON_LIMIT
+
+    settings = Settings(data=tmp_path)
+    store = Store(settings.store)
+    workers = Workers(settings)
+    lane = workers.controle
+    sent: list[tuple[str, int, bool]] = []  # which job, to which process, handed on
+    send = lane._send
+
+    def recording(worker: Any, job: Job, message: bytes | None = None) -> bool:
+        done = send(worker, job, message)
+        sent.append((job.args[2], worker.process.pid, message is not None))
+        return done
+
+    lane._send = recording  # type: ignore[method-assign]
+    gate = threading.Event()
+    try:
+        small = rapport(store)
+        slow = lane.submit(
+            "anna", "check", (settings.store, settings.work, "1", "r", rapport(store, 300_000)),
+            0.2, on_start=gate.wait,
+        )  # fmt: skip
+        while lane.stats()["bezig"] == 0:
+            time.sleep(0.01)
+        after = lane.submit("bram", "check", (settings.store, settings.work, "2", "r", small), 60)
+        gate.set()
+        with pytest.raises(JobFailed, match=r"^gestopt na 0,2 s"):
+            slow.future.result(60)
+        assert after.future.result(60) == {"ok": True, "meldingen": []}
+        (first, old, _), (handed, same, on), (again, new, _) = sent
+        assert (first, handed, again) == ("1", "2", "2") and on  # handed on, then again
+        assert old == same != new  # to the new worker
+        sent.clear()
+        large = {**small, "bijlage.txt": store.put(b"x")} | {
+            f"teksten/t{i}.md": store.put(b"# T\n") for i in range(HAND_ON_LIMIT // 60)
+        }
+        gate.clear()
+        first_job = lane.submit(
+            "anna", "check", (settings.store, settings.work, "3", "r", small), 60,
+            on_start=gate.wait,
+        )  # fmt: skip
+        while lane.stats()["bezig"] == 0:
+            time.sleep(0.01)
+        big = lane.submit("bram", "check", (settings.store, settings.work, "4", "r", large), 60)
+        gate.set()
+        assert first_job.future.result(60)["ok"] and big.future.result(60)["ok"] is not None
+        assert [(key, on) for key, _pid, on in sent] == [("3", False), ("4", False)]
+    finally:
+        workers.close()

@@ -150,6 +150,11 @@ class FairQueue:
         with self._ready:
             return len(self._first) + len(self._later)
 
+    @property
+    def closed(self) -> bool:
+        with self._ready:
+            return self._closed
+
     def close(self) -> None:
         with self._ready:
             self._closed = True

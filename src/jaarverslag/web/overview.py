@@ -169,5 +169,5 @@ async def overview_api(request: Request, who: Caller) -> Any:
 async def overview_page(request: Request) -> Response:
     from jaarverslag.web.pages import render, who
 
-    found = await _everything(request, who(request))
+    found = await _everything(request, await who(request))
     return render(request, "beheer.html", **found)

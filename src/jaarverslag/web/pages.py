@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
+from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.core.kinds import FORMATS
 from jaarverslag.web import access, accounts, audit, builds, names, versions
@@ -102,9 +103,11 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "fout.html", status, code=status, message=message)
 
 
-def who(request: Request) -> Actor:
-    """The logged-in user of a page (401, which sends the browser to the login, if none)."""
-    found, csrf = identify(request)
+async def who(request: Request) -> Actor:
+    """The logged-in user of a page (401, which sends the browser to the login, if none);
+    looked up in a worker thread, as every database call of a request is, so the server goes
+    on serving the others meanwhile."""
+    found, csrf = await run_in_threadpool(identify, request)
     request.state.user, request.state.csrf = found, csrf
     return found
 
@@ -190,7 +193,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/uitloggen")
 async def logout(request: Request) -> Response:
-    actor = who(request)
+    actor = await who(request)
     check_form_csrf(request, await request.form(max_files=0, max_fields=2))
     cookie = session_cookie(request)
 
@@ -210,14 +213,14 @@ async def logout(request: Request) -> Response:
 
 @router.get("/rapporten")
 async def rapporten(request: Request) -> Response:
-    actor = who(request)
+    actor = await who(request)
     seen = await in_db(request, lambda s, _p: access.rapporten(s, actor), write=False)
     return render(request, "rapporten.html", rapporten=seen)
 
 
 @router.get("/rapporten/{naam}")
 async def rapport(naam: str, request: Request) -> Response:
-    actor = who(request)
+    actor = await who(request)
 
     def work(session: DbSession, place: Werkplek) -> dict[str, Any]:
         found = visible(session, actor, naam)
@@ -241,7 +244,7 @@ async def rapport(naam: str, request: Request) -> Response:
 
 @router.get("/rapporten/{naam}/tekst/{pad:path}")
 async def text(naam: str, pad: str, request: Request) -> Response:
-    actor = who(request)
+    actor = await who(request)
     try:
         name = names.file_name(pad)
     except names.NameRefused as exc:
@@ -271,7 +274,7 @@ async def text(naam: str, pad: str, request: Request) -> Response:
 
 @router.get("/rapporten/{naam}/geschiedenis")
 async def history(naam: str, request: Request, pad: str | None = None) -> Response:
-    actor = who(request)
+    actor = await who(request)
 
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, actor, naam)
@@ -287,7 +290,7 @@ async def history(naam: str, request: Request, pad: str | None = None) -> Respon
 async def preview(naam: str, pagina: str, request: Request) -> Response:
     """The preview as a page of its own (for the frame beside the editor): the rapport's HTML
     as ``serve`` shows it, with no script at all (its CSP forbids them) and in a sandbox."""
-    actor = who(request)
+    actor = await who(request)
 
     def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str]]:
         found = visible(session, actor, naam)
@@ -318,7 +321,7 @@ async def preview(naam: str, pagina: str, request: Request) -> Response:
 
 @router.get("/beheer/audit")
 async def audit_page(request: Request, voor: int | None = None) -> Response:
-    actor = who(request)
+    actor = await who(request)
     if not actor.admin:
         raise Refused(403, "alleen een beheerder kan het auditlog lezen")
     rows = await in_db(request, lambda s, _p: audit.entries(s, limit=100, before=voor), write=False)
@@ -327,7 +330,7 @@ async def audit_page(request: Request, voor: int | None = None) -> Response:
 
 @router.get("/account")
 async def account(request: Request) -> Response:
-    actor = who(request)
+    actor = await who(request)
 
     def work(session: DbSession, _place: Werkplek) -> list[Any]:
         user = session.get(User, actor.id)

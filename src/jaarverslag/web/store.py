@@ -77,6 +77,9 @@ class Store:
         """Move the finished file ``source`` (on the same file system, whose content has the
         hash ``digest``) into the store."""
         target = self.path(digest)
+        if target.is_file():  # the same content, stored and synced already
+            Path(source).unlink(missing_ok=True)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(source, "rb") as stream:
             os.fsync(stream.fileno())

@@ -7,7 +7,9 @@ between users; see there):
 - ``controle``: checks and the live preview (:attr:`Settings.check_workers` processes), so a
   check after an upload never waits behind someone's builds. Each process keeps the previews
   and check engines of the rapporten it served, so a rapport's jobs always go to the same one
-  (``route``: each process has a queue of its own).
+  (``route``: each process has a queue of its own). Its jobs are small and many (one per
+  keystroke pause), so the next one is handed to the process while it runs one
+  (:meth:`Lane._hand_on`): it starts the moment the one before is answered.
 
 A worker is a process forked from a clean server process (``forkserver``, which has pandas and
 the job functions loaded already) with an address-space limit (``RLIMIT_AS``,
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from jaarverslag.web.fairqueue import FairQueue, Job
@@ -61,6 +64,9 @@ class Counts:
 BUILD_NICENESS = 19
 #: The longest a client following a waiting job is told to wait before it asks again (seconds).
 MAX_ASK_AGAIN = 10
+#: The largest job (pickled) handed to a worker while it runs another (:meth:`Lane._hand_on`):
+#: well within a local socket's buffer, so handing it on never waits.
+HAND_ON_LIMIT = 32 * 1024
 
 
 class Worker:
@@ -106,9 +112,17 @@ class Lane:
     """A queue and the workers that empty it, one thread per worker."""
 
     def __init__(
-        self, name: str, size: int, context: Any, settings: Settings, routed: bool = False
+        self,
+        name: str,
+        size: int,
+        context: Any,
+        settings: Settings,
+        routed: bool = False,
+        hand_on: bool = False,
     ) -> None:
         self.name = name
+        #: hand the next job to a worker while it runs one (:meth:`_hand_on`)
+        self.hand_on = hand_on
         #: one queue for all workers, or (``routed``) one per worker
         self.queues = [FairQueue() for _ in range(max(1, size) if routed else 1)]
         self.queue = self.queues[0]
@@ -161,26 +175,48 @@ class Lane:
         self.queues[route % len(self.queues)].put(job)
         return job
 
-    def _run(self, worker: Worker, queue: FairQueue) -> None:
+    def _take(self, queue: FairQueue, timeout: float | None) -> Job | None:
+        """The next job of ``queue``, marked running and counted; None once the queue is closed
+        (or, with a ``timeout``, when none waits that long)."""
         while True:
-            job = queue.take()
+            job = queue.take(timeout)
+            if job is None:
+                return None
+            if job.future.set_running_or_notify_cancel():
+                break
+        waited = time.monotonic() - job.submitted
+        with self._lock:
+            self.counts.running += 1
+            self.counts.waited += waited
+            self.counts.longest_wait = max(self.counts.longest_wait, waited)
+        return job
+
+    def _run(self, worker: Worker, queue: FairQueue) -> None:
+        ahead: Job | None = None  #: the next job, handed on while the one before it ran
+        handed: Any = None  #: the worker process it was handed to
+        while True:
+            job = ahead if ahead is not None else self._take(queue, None)
+            sent = ahead is not None and handed is not None and handed is worker.process
+            ahead = None
             if job is None:
                 worker.stop()
                 return
-            if not job.future.set_running_or_notify_cancel():
-                continue
-            waited = time.monotonic() - job.submitted
-            with self._lock:
-                self.counts.running += 1
-                self.counts.waited += waited
-                self.counts.longest_wait = max(self.counts.longest_wait, waited)
+            if queue.closed and not sent:  # handed to a worker the closing stopped
+                job.future.set_exception(JobFailed("afgebroken"))
+                return
             start = time.monotonic()
             failure: JobFailed | None = None
             result: Any = None
             try:
                 if job.on_start is not None:
                     job.on_start()
-                result = self._call(worker, job)
+                if self.hand_on:
+                    if not sent:
+                        sent = self._send(worker, job)
+                    ahead, handed = self._hand_on(worker, queue)
+                    result = self._answer(worker, job, sent)
+                else:
+                    result = self._call(worker, job)
             except JobFailed as exc:
                 failure = exc
             except Exception as exc:  # a bug of ours, said as such
@@ -197,14 +233,49 @@ class Lane:
             else:
                 job.future.set_exception(failure)
 
-    def _call(self, worker: Worker, job: Job) -> Any:
+    def _hand_on(self, worker: Worker, queue: FairQueue) -> tuple[Job | None, Any]:
+        """The job waiting next, handed to the worker now (when it is small), so the worker
+        starts it the moment it has answered the one it runs — not after a round trip through
+        this server, whose threads take turns with everything else it does. A job is handed on
+        only while the worker has read the one before it (its pipe is empty), and only as
+        large as fits in the pipe's buffer, so sending it never waits for the worker.
+        Returns the job (None: none waits) and the process it was handed to (None: not)."""
+        following = self._take(queue, 0)
+        if following is None:
+            return None, None
+        message = ForkingPickler.dumps((following.function, following.args))
+        if following.on_start is not None or len(message) > HAND_ON_LIMIT:
+            return following, None
+        process = worker.process
+        return following, (process if self._send(worker, following, bytes(message)) else None)
+
+    def _send(self, worker: Worker, job: Job, message: bytes | None = None) -> bool:
+        """Hand ``job`` to the worker (started if need be); False when its pipe is broken."""
         connection = worker.ensure()
         try:
-            connection.send((job.function, job.args))
-            ready = connection.poll(job.timeout)
-            answer = connection.recv() if ready else None
-        except (EOFError, OSError, BrokenPipeError):
+            if message is None:
+                connection.send((job.function, job.args))
+            else:
+                connection.send_bytes(message)
+        except (OSError, BrokenPipeError):
+            return False
+        return True
+
+    def _call(self, worker: Worker, job: Job) -> Any:
+        return self._answer(worker, job, self._send(worker, job))
+
+    def _answer(self, worker: Worker, job: Job, sent: bool) -> Any:
+        """The answer of ``job``, handed to the worker (``sent``), within its time limit."""
+        connection = worker.connection
+        answer: Any
+        if not sent or connection is None:
             answer = ("weg", None)
+        else:
+            try:
+                ready = connection.poll(job.timeout)
+                answer = connection.recv() if ready else None
+            except (EOFError, OSError, BrokenPipeError):
+                answer = ("weg", None)
         if answer is None:
             worker.stop()
             with self._lock:
@@ -301,7 +372,9 @@ class Workers:
         context.set_forkserver_preload(["jaarverslag.web.worker", "jaarverslag.web.jobs", "pandas"])
         self.settings = settings
         self.bouw = Lane("bouw", settings.workers, context, settings)
-        self.controle = Lane("controle", settings.check_workers, context, settings, routed=True)
+        self.controle = Lane(
+            "controle", settings.check_workers, context, settings, routed=True, hand_on=True
+        )
 
     def stats(self) -> dict[str, Any]:
         return {"bouw": self.bouw.stats(), "controle": self.controle.stats()}

@@ -128,9 +128,13 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     except names.NameRefused as exc:
         raise Refused(422, str(exc)) from exc
     received = await receive(request, place.settings.work / "uploads", name.kind, name.path)
-    try:
-        await run_in_threadpool(gate, received, name.path, name.zipped, name.picture)
+
+    def keep() -> None:  # in a worker thread: the store syncs the file to disk
+        gate(received, name.path, name.zipped, name.picture)
         place.store.adopt(received.path, received.digest)
+
+    try:
+        await run_in_threadpool(keep)
     finally:
         received.discard()
     if_match = request.headers.get("if-match")
