@@ -571,16 +571,6 @@ def test_every_page_reads_without_javascript(out: Path) -> None:
             ), (page, element.get("class"))
 
 
-def follow(browser: Page, selector: str) -> None:
-    """Click the link ``selector`` and wait until the page it leads to has loaded (its address
-    alone can come before its content: a heading read then is empty, or the page before's)."""
-    target = browser.evaluate(f"document.querySelector({json.dumps(selector)}).href")
-    browser.click(selector)
-    browser.wait_until(
-        f"location.href === {json.dumps(target)} && document.readyState === 'complete'"
-    )
-
-
 def test_without_javascript_every_page_is_reached_by_its_links_on_a_phone(
     base: str, browser: Page
 ) -> None:
@@ -600,11 +590,11 @@ def test_without_javascript_every_page_is_reached_by_its_links_on_a_phone(
         assert browser.evaluate(f"{shown}('.menuknop')") == []
         menu = browser.evaluate(f"{shown}('#menulijst a')")
         assert menu[0] == "Wat mag het kosten?", menu
-        follow(browser, "#menulijst a")
+        browser.follow("#menulijst a")
         assert browser.text("h1") == "Wat mag het kosten?"
-        follow(browser, ".bladeren .volgende a")
+        browser.follow(".bladeren .volgende a")
         assert browser.text("h1") == menu[1]
-        follow(browser, ".kruimelpad a")  # the portal, at the start of the breadcrumbs
+        browser.follow(".kruimelpad a")  # the portal, at the start of the breadcrumbs
         assert browser.evaluate("location.pathname").endswith("/site/index.html")
         assert sorted(browser.evaluate(f"{shown}('.groep li a')")) == sorted(REEKS_SAMPLE)
         browser.goto(f"{base}/{REEKS}/site/zoeken.html?q=kosten")

@@ -218,6 +218,17 @@ class Page:
         """Wait until the address contains ``fragment`` (after a redirect chain, say)."""
         return self.wait_until(f"location.href.includes({json.dumps(fragment)})", timeout)
 
+    def follow(self, selector: str, timeout: float = WAIT) -> None:
+        """Click the link ``selector`` and wait until the page it leads to has loaded (its
+        address alone can come before its content: a heading read then is empty, or the page
+        before's)."""
+        target = self.evaluate(f"document.querySelector({json.dumps(selector)}).href")
+        self.click(selector, timeout)
+        self.wait_until(
+            f"location.href === {json.dumps(target)} && document.readyState === 'complete'",
+            timeout,
+        )
+
     def _centre(self, selector: str) -> tuple[float, float]:
         box = self.evaluate(
             f"""(() => {{

@@ -352,8 +352,10 @@ def test_a_slow_disk_holds_up_the_save_that_waits_for_it_and_no_one_else(
 
     adopt = Store.adopt
     synced: list[str] = []
+    syncing = threading.Event()
 
     def slow(store: Store, source: Path, digest: str) -> None:
+        syncing.set()
         time.sleep(1.5)
         synced.append(digest)
         adopt(store, source, digest)
@@ -363,7 +365,7 @@ def test_a_slow_disk_holds_up_the_save_that_waits_for_it_and_no_one_else(
     answers: list[httpx.Response] = []
     saving = threading.Thread(target=lambda: answers.append(api.put(path, content=b"Traag.\n")))
     saving.start()
-    time.sleep(0.3)  # the save is in the store's hands now
+    assert syncing.wait(30)  # the save is in the store's hands now
     start = time.monotonic()
     assert api.get("/gezondheid").status_code == 200
     assert api.get("/api/rapporten/r/bestanden/rapport.yaml").status_code == 200
@@ -371,8 +373,7 @@ def test_a_slow_disk_holds_up_the_save_that_waits_for_it_and_no_one_else(
     saving.join(30)
     assert answers and answers[0].status_code == 201 and len(synced) == 1
     monkeypatch.undo()
-    store = Store(app.state.werkplek.settings.store)
-    stored = store.path(synced[0])
+    stored = app.state.werkplek.store.path(synced[0])
     before = stored.stat().st_mtime_ns
     again = api.put("/api/rapporten/r/bestanden/teksten/weer.md", content=b"Traag.\n")
     assert again.status_code == 201 and stored.stat().st_mtime_ns == before

@@ -305,6 +305,7 @@ def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Pa
     time, the worker killed — the job handed on is not lost: the new worker runs it. A job too
     large for the pipe's buffer is not handed on, and runs all the same."""
     import threading
+    from multiprocessing.reduction import ForkingPickler
 
     from jaarverslag.web.workers import HAND_ON_LIMIT
 
@@ -315,7 +316,7 @@ def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Pa
     sent: list[tuple[str, int, bool]] = []  # which job, to which process, handed on
     send = lane._send
 
-    def recording(worker: Any, job: Job, message: bytes | None = None) -> bool:
+    def recording(worker: Any, job: Job, message: memoryview | None = None) -> bool:
         done = send(worker, job, message)
         sent.append((job.args[2], worker.process.pid, message is not None))
         return done
@@ -339,9 +340,9 @@ def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Pa
         assert (first, handed, again) == ("1", "2", "2") and on  # handed on, then again
         assert old == same != new  # to the new worker
         sent.clear()
-        large = {**small, "bijlage.txt": store.put(b"x")} | {
-            f"teksten/t{i}.md": store.put(b"# T\n") for i in range(HAND_ON_LIMIT // 60)
-        }
+        large = small | {f"teksten/t{i}.md": store.put(b"# T\n") for i in range(500)}
+        args = (settings.store, settings.work, "4", "r", large)
+        assert len(ForkingPickler.dumps(("check", args))) > HAND_ON_LIMIT
         gate.clear()
         first_job = lane.submit(
             "anna", "check", (settings.store, settings.work, "3", "r", small), 60,
@@ -349,9 +350,9 @@ def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Pa
         )  # fmt: skip
         while lane.stats()["bezig"] == 0:
             time.sleep(0.01)
-        big = lane.submit("bram", "check", (settings.store, settings.work, "4", "r", large), 60)
+        big = lane.submit("bram", "check", args, 60)
         gate.set()
-        assert first_job.future.result(60)["ok"] and big.future.result(60)["ok"] is not None
+        assert first_job.future.result(60)["ok"] and big.future.result(60)["ok"]
         assert [(key, on) for key, _pid, on in sent] == [("3", False), ("4", False)]
     finally:
         workers.close()

@@ -78,7 +78,7 @@ class Store:
         hash ``digest``) into the store."""
         target = self.path(digest)
         if target.is_file():  # the same content, stored and synced already
-            Path(source).unlink(missing_ok=True)
+            source.unlink(missing_ok=True)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(source, "rb") as stream:

@@ -247,9 +247,9 @@ class Lane:
         if following.on_start is not None or len(message) > HAND_ON_LIMIT:
             return following, None
         process = worker.process
-        return following, (process if self._send(worker, following, bytes(message)) else None)
+        return following, (process if self._send(worker, following, message) else None)
 
-    def _send(self, worker: Worker, job: Job, message: bytes | None = None) -> bool:
+    def _send(self, worker: Worker, job: Job, message: memoryview | None = None) -> bool:
         """Hand ``job`` to the worker (started if need be); False when its pipe is broken."""
         connection = worker.ensure()
         try:
