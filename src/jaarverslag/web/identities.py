@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web import audit, names
@@ -74,6 +75,33 @@ def _text(claims: Mapping[str, Any], key: str) -> str | None:
     return value.strip()[:255] or None if isinstance(value, str) else None
 
 
+def _identity(db: DbSession, issuer: str, subject: str) -> Identity | None:
+    return db.scalar(select(Identity).where(Identity.issuer == issuer, Identity.subject == subject))
+
+
+def _first_login(db: DbSession, issuer: str, subject: str, wanted: str) -> tuple[Identity, bool]:
+    """A new user and their identity — or, when the same person's first login in another tab
+    (or a double click) made them a moment ago, that one: on PostgreSQL both logins find no
+    identity, and the one that commits second meets the unique index (of the identity, or of
+    the name both chose). That second one then reads what the first made, in a savepoint, so
+    it logs in as the same user instead of answering an error. (SQLite lets one writer at a
+    time begin, so there the second login simply finds the identity.) True: made here."""
+    for _attempt in range(3):
+        try:
+            with db.begin_nested():
+                user = User(name=unique_name(db, wanted), password=None, admin=False)
+                identity = Identity(user=user, issuer=issuer, subject=subject)
+                db.add_all([user, identity])
+                db.flush()
+        except IntegrityError:
+            found = _identity(db, issuer, subject)
+            if found is not None:
+                return found, False
+            continue  # only the name was taken (by another new user): choose again
+        return identity, True
+    raise Refusal("het aanmaken van uw account lukte niet; probeer opnieuw in te loggen")
+
+
 def log_in(db: DbSession, oidc: Oidc, claims: Mapping[str, Any], address: str) -> User:
     """The user of the identity in these (verified) ID-token claims, made at a first login;
     :class:`Refusal` for a token without a subject or a user who is switched off."""
@@ -81,21 +109,15 @@ def log_in(db: DbSession, oidc: Oidc, claims: Mapping[str, Any], address: str) -
     if not isinstance(subject, str) or not subject:
         raise Refusal(NO_SUBJECT)
     issuer = str(claims.get("iss") or oidc.issuer)
-    identity = db.scalar(
-        select(Identity).where(Identity.issuer == issuer, Identity.subject == subject)
-    )
+    identity = _identity(db, issuer, subject)
     moment = now()
     if identity is None:
-        user = User(name=unique_name(db, base_name(claims)), password=None, admin=False)
-        db.add(user)
-        db.flush()
-        identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
-        db.add(identity)
-        audit.record(db, "gebruiker-aangemaakt", user.name, None, address, via="sso")
-    else:
-        user = identity.user
-        if not user.active:
-            raise Refusal(DISABLED)
+        identity, made = _first_login(db, issuer, subject, base_name(claims))
+        if made:  # not by a login of the same person at the same moment
+            audit.record(db, "gebruiker-aangemaakt", identity.user.name, None, address, via="sso")
+    user = identity.user
+    if not user.active:
+        raise Refusal(DISABLED)
     user.display_name = _text(claims, "name")
     user.email = _text(claims, "email")
     if oidc.admin_value is not None:
