@@ -137,6 +137,29 @@ def test_no_json_is_a_bad_request(anna: httpx.Client) -> None:
 # -- files -------------------------------------------------------------------------------------
 
 
+def test_a_small_file_from_memory_and_a_large_one_from_disk_come_back_alike(
+    anna: httpx.Client, rapport: str
+) -> None:
+    from jaarverslag.web.api.common import SMALL_DOWNLOAD
+
+    base = f"/api/rapporten/{rapport}/bestanden/teksten"
+    line = "Een regel tekst met één woord dat geen ASCII is.\n".encode()
+    sizes = {"klein.md": 1_000, "groot.md": SMALL_DOWNLOAD + 1}
+    for name, size in sizes.items():
+        content = (line * (size // len(line) + 1))[:size]
+        assert anna.put(f"{base}/{name}", content=content).status_code == 201
+        got = anna.get(f"{base}/{name}")
+        assert got.status_code == 200 and got.content == content
+        assert got.headers["content-length"] == str(size)
+        assert got.headers["content-type"] == "text/markdown; charset=utf-8"
+        assert got.headers["content-disposition"] == f'attachment; filename="{name}"; ' + (
+            f"filename*=UTF-8''{name}"
+        )
+        assert got.headers["content-security-policy"] == "default-src 'none'; sandbox"
+        tag = got.headers["etag"]
+        assert anna.get(f"{base}/{name}", headers={"If-None-Match": tag}).status_code == 304
+
+
 def test_put_get_delete_and_the_versions_they_make(anna: httpx.Client, rapport: str) -> None:
     url = f"/api/rapporten/{rapport}/bestanden/teksten/nieuw.md"
     made = anna.put(url, content=b"Een nieuwe tekst.\n")

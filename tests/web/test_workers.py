@@ -356,3 +356,31 @@ def test_the_next_check_is_handed_on_and_outlives_the_one_before_it(tmp_path: Pa
         assert [(key, on) for key, _pid, on in sent] == [("3", False), ("4", False)]
     finally:
         workers.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's scheduling classes")
+def test_a_build_worker_runs_only_when_no_check_or_preview_wants_the_core(
+    tmp_path: Path,
+) -> None:
+    import multiprocessing
+
+    settings = Settings(data=tmp_path)
+    store = Store(settings.store)
+    context = multiprocessing.get_context("forkserver")
+    lanes = [Lane(name, 1, context, settings) for name in ("bouw", "controle")]
+    try:
+        args = (settings.store, settings.work, "1", "r", rapport(store))
+        policy = {}
+        for lane in lanes:
+            assert lane.submit("anna", "check", args, 60).future.result(60)["ok"]
+            pid = lane._workers[0].process.pid
+            assert pid is not None
+            policy[lane.name] = os.sched_getscheduler(pid), os.getpriority(os.PRIO_PROCESS, pid)
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert policy == {
+            "bouw": (os.SCHED_IDLE, min(19, own + 19)),
+            "controle": (os.SCHED_OTHER, own),
+        }
+    finally:
+        for lane in lanes:
+            lane.close()

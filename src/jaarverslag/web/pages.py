@@ -40,7 +40,7 @@ from jaarverslag.web.auth import (
     set_session_cookie,
     werkplek,
 )
-from jaarverslag.web.context import Werkplek
+from jaarverslag.web.context import Shown, Werkplek
 from jaarverslag.web.errors import Refused
 from jaarverslag.web.models import Build, User, now
 
@@ -291,23 +291,23 @@ async def preview(naam: str, pagina: str, request: Request) -> Response:
     """The preview as a page of its own (for the frame beside the editor): the rapport's HTML
     as ``serve`` shows it, with no script at all (its CSP forbids them) and in a sandbox."""
     actor = await who(request)
-
-    def work(session: DbSession, _place: Werkplek) -> tuple[int, dict[str, str]]:
-        found = visible(session, actor, naam)
-        return found.rapport.id, versions.snapshot(session, found.rapport.id)
-
-    rapport_id, files = await in_db(request, work, write=False)
+    rapport_id = await in_db(
+        request, lambda session, _p: visible(session, actor, naam).rapport.id, write=False
+    )
     place = werkplek(request)
+
+    async def made_anew() -> Shown:  # of the saved files: no preview of this user is kept
+        files = await in_db(request, lambda s, _p: versions.snapshot(s, rapport_id), write=False)
+        return await place.preview(actor.id, actor.name, rapport_id, naam, files, {})
+
     html: str | None
     if pagina in ("", "index.html"):
-        shown = place.previews.get((rapport_id, actor.id))
-        if shown is None:
-            shown = await place.preview(actor.id, actor.name, rapport_id, naam, files, {})
+        shown = place.previews.get((rapport_id, actor.id)) or await made_anew()
         html = shown.html
     else:
         html = await place.preview_page(actor.id, actor.name, rapport_id, pagina)
         if html is None:
-            await place.preview(actor.id, actor.name, rapport_id, naam, files, {})
+            await made_anew()
             html = await place.preview_page(actor.id, actor.name, rapport_id, pagina)
     if html is None:
         raise Refused(404, "deze pagina heeft het voorbeeld niet")

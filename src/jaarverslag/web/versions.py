@@ -50,6 +50,15 @@ def state(db: DbSession, rapport_id: int) -> int:
     return int(db.scalar(select(func.max(Version.id)).where(Version.rapport_id == rapport_id)) or 0)
 
 
+#: A rapport as a transaction saw it: its id, its files (:func:`snapshot`) and its state.
+Snapshot = tuple[int, dict[str, str], int]
+
+
+def as_now(db: DbSession, rapport_id: int) -> Snapshot:
+    """The rapport's files and state in this transaction (after a save: as the save left them)."""
+    return rapport_id, snapshot(db, rapport_id), state(db, rapport_id)
+
+
 def latest(db: DbSession, rapport_id: int, path: str) -> Version | None:
     """The newest version of ``path`` that is not a kept conflict (a deletion included)."""
     return db.scalar(

@@ -8,10 +8,22 @@ which the process ends, since a failed allocation may have left anything half do
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
 from multiprocessing.connection import Connection
+
+
+def background(nice: int) -> None:
+    """This process at ``nice`` and, on Linux, in the ``SCHED_IDLE`` class: it runs when no
+    other process wants the core, and gives the core up at once when one does — niceness
+    alone lets a colleague's preview wait up to a time slice behind a PDF."""
+    os.nice(nice)
+    idle = getattr(os, "SCHED_IDLE", None)
+    if idle is not None:
+        with contextlib.suppress(OSError):  # a sandbox that forbids it: niceness it is
+            os.sched_setscheduler(0, idle, os.sched_param(0))
 
 
 def main(connection: Connection, memory: int, nice: int = 0) -> None:
@@ -20,7 +32,7 @@ def main(connection: Connection, memory: int, nice: int = 0) -> None:
 
     helper_process()
     if nice:
-        os.nice(nice)
+        background(nice)
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:

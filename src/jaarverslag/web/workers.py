@@ -59,8 +59,9 @@ class Counts:
     superseded: int = 0  #: jobs dropped while waiting, a newer one of the same in their place
 
 
-#: The builds' workers run at the lowest CPU priority: a colleague typing waits for a preview
-#: or a check of a second, not behind a queue of PDFs (which wait longer).
+#: The builds' workers run at the lowest CPU priority (and as ``SCHED_IDLE``, :func:`worker.
+#: background`): a colleague typing waits for a preview or a check of a second, not behind a
+#: queue of PDFs (which wait longer).
 BUILD_NICENESS = 19
 #: The longest a client following a waiting job is told to wait before it asks again (seconds).
 MAX_ASK_AGAIN = 10

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.web import audit, names, versions
 from jaarverslag.web.access import Actor
-from jaarverslag.web.api.common import download, in_db, visible
+from jaarverslag.web.api.common import download, in_db, small_content, visible
 from jaarverslag.web.auth import Caller, werkplek
 from jaarverslag.web.context import Werkplek, verdict
 from jaarverslag.web.errors import Refused
@@ -71,39 +71,40 @@ async def list_files(naam: str, request: Request, who: Caller) -> Any:
 @router.get("/{naam}/bestanden/{pad:path}")
 async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     name = path_or_404(pad)
+    known = request.headers.get("if-none-match", "")
 
-    def work(session: DbSession, _place: Werkplek) -> Version:
+    def work(session: DbSession, place: Werkplek) -> tuple[Version, bytes | None]:
         found = visible(session, who, naam)
         version = versions.latest(session, found.rapport.id, name.path)
         if version is None or version.digest is None:
             raise Refused(404, NO_FILE.format(pad=names.shown(pad)))
-        return version
+        if str(versions.etag(version)) in known:
+            return version, None  # answered 304 below
+        return version, small_content(place, version.digest, version.size)
 
-    version = await in_db(request, work, write=False)
+    version, content = await in_db(request, work, write=False)
     assert version.digest is not None
     tag = versions.etag(version)
-    if tag is not None and tag in request.headers.get("if-none-match", ""):
+    if tag is not None and tag in known:
         return Response(status_code=304, headers={"ETag": tag})
-    return download(werkplek(request), version.digest, version.path)
+    return download(werkplek(request), version.digest, version.path, content=content)
 
 
-async def check_after(request: Request, who: Actor, naam: str) -> tuple[Any, int]:
-    """After a save: ``check``'s verdict on the rapport as it is now if it is known already
-    (``{"ok", "meldingen", "staat"}``), else ``"bezig"`` — the check is started, and its verdict
-    follows on the event stream and from ``GET …/controle``; and the rapport's state."""
-    place = werkplek(request)
-    rapport_id, files, state = await in_db(request, lambda s, _p: now(s, who, naam), write=False)
+def check_after(place: Werkplek, who: Actor, naam: str, after: versions.Snapshot) -> Any:
+    """After a save: ``check``'s verdict on the rapport as the save left it (``after``) if it
+    is known already (``{"ok", "meldingen", "staat"}``), else ``"bezig"`` — the check is
+    started, and its verdict follows on the event stream and from ``GET …/controle``."""
+    rapport_id, files, state = after
     checking = place.start_check(who.name, rapport_id, naam, files, state)
     if not checking.future.done():
-        return "bezig", state
+        return "bezig"
     result = verdict(checking)
     result.pop("mislukt", None)
-    return result, state
+    return result
 
 
-def now(session: DbSession, who: Actor, naam: str) -> tuple[int, dict[str, str], int]:
-    rid = visible(session, who, naam).rapport.id
-    return rid, versions.snapshot(session, rid), versions.state(session, rid)
+def now(session: DbSession, who: Actor, naam: str) -> versions.Snapshot:
+    return versions.as_now(session, visible(session, who, naam).rapport.id)
 
 
 @router.get("/{naam}/controle")
@@ -140,7 +141,7 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
     if_match = request.headers.get("if-match")
     if_none_match = request.headers.get("if-none-match")
 
-    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any]:
+    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any, Any]:
         saved = versions.save(
             session,
             rapport_id,
@@ -159,12 +160,12 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
             )  # fmt: skip
         kept = file_json(saved.version) if saved.version is not None else None
         now = file_json(saved.current) if saved.current is not None else None
-        return saved, kept, now
+        return saved, kept, now, versions.as_now(session, rapport_id)
 
-    saved, kept, now = await in_db(request, work, write=True)
+    saved, kept, now, after = await in_db(request, work, write=True)
     if saved.outcome == "conflict":
         raise stale(name.path, kept, now)
-    result, state = await check_after(request, who, naam)
+    result, state = check_after(place, who, naam, after), after[2]
     status = 201 if saved.outcome == "nieuw" else 200
     headers = {"ETag": kept["etag"]} if kept else {}
     if status == 201:
@@ -192,7 +193,7 @@ async def delete_file(naam: str, pad: str, request: Request, who: Caller) -> Any
     name = path_or_404(pad)
     if_match = request.headers.get("if-match")
 
-    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any]:
+    def work(session: DbSession, _place: Werkplek) -> tuple[versions.Saved, Any, Any, Any]:
         found = visible(session, who, naam, write=True)
         saved = versions.delete(session, found.rapport.id, name.path, who.id, if_match=if_match)
         if saved is None:
@@ -204,10 +205,10 @@ async def delete_file(naam: str, pad: str, request: Request, who: Caller) -> Any
             )  # fmt: skip
         now = file_json(saved.current) if saved.current is not None else None
         gone = versions.as_json(saved.version) if saved.version is not None else None
-        return saved, now, gone
+        return saved, now, gone, versions.as_now(session, found.rapport.id)
 
-    saved, now, gone = await in_db(request, work, write=True)
+    saved, now, gone, after = await in_db(request, work, write=True)
     if saved.outcome == "conflict":
         raise stale(name.path, None, now)
-    result, state = await check_after(request, who, naam)
-    return {"verwijderd": gone, "controle": result, "staat": state}
+    result = check_after(werkplek(request), who, naam, after)
+    return {"verwijderd": gone, "controle": result, "staat": after[2]}

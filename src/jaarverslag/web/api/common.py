@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session as DbSession
 from starlette.concurrency import run_in_threadpool
 
@@ -68,10 +68,30 @@ def disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+#: A stored content up to this size is read whole in the request's database thread and sent
+#: from memory: a file sent as a stream costs a worker-thread call for each of its steps (look
+#: up, open, read, close) — for a text of a few kB far more than the text itself.
+SMALL_DOWNLOAD = 256 * 1024
+
+
+def small_content(place: Werkplek, digest: str, size: int | None) -> bytes | None:
+    """The stored content ``digest`` when it is small (:data:`SMALL_DOWNLOAD`), else None.
+    Called in a worker thread (it reads the disk)."""
+    if size is None or size > SMALL_DOWNLOAD:
+        return None
+    return place.store.path(digest).read_bytes()
+
+
 def download(
-    place: Werkplek, digest: str, filename: str, headers: dict[str, str] | None = None
-) -> FileResponse:
-    """A stored content as a download named ``filename`` (its last path part)."""
+    place: Werkplek,
+    digest: str,
+    filename: str,
+    headers: dict[str, str] | None = None,
+    *,
+    content: bytes | None = None,
+) -> Response:
+    """A stored content as a download named ``filename`` (its last path part); sent from
+    ``content`` when it was read already (:func:`small_content`), else from the store's file."""
     name = filename.rsplit("/", 1)[-1]
     extra = {
         "Content-Disposition": disposition(name),
@@ -79,6 +99,8 @@ def download(
         "Content-Security-Policy": "default-src 'none'; sandbox",
         **(headers or {}),
     }
+    if content is not None:
+        return Response(content, media_type=media_type(name), headers=extra)
     return FileResponse(place.store.path(digest), media_type=media_type(name), headers=extra)
 
 

@@ -61,15 +61,15 @@ async def content(naam: str, versie: int, request: Request, who: Caller) -> Any:
 
 @router.post("/{naam}/versies/{versie}/herstellen")
 async def restore(naam: str, versie: int, request: Request, who: Caller) -> Any:
-    def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
+    def work(session: DbSession, _place: Werkplek) -> tuple[dict[str, Any], versions.Snapshot]:
         old = _version(session, who, naam, versie, True)
         new = versions.restore(session, old.rapport_id, old, who.id)
         audit.record(
             session, "versie-hersteld", who.name, naam, who.address, pad=old.path,
             versie=versie, nieuwe_versie=new.id,
         )  # fmt: skip
-        return versions.as_json(new)
+        return versions.as_json(new), versions.as_now(session, old.rapport_id)
 
-    made = await in_db(request, work, write=True)
-    result, state = await check_after(request, who, naam)
-    return JSONResponse({"versie": made, "controle": result, "staat": state}, status_code=201)
+    made, after = await in_db(request, work, write=True)
+    result = check_after(werkplek(request), who, naam, after)
+    return JSONResponse({"versie": made, "controle": result, "staat": after[2]}, status_code=201)
