@@ -13,6 +13,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from jaarverslag.core import startup
 from jaarverslag.core.errors import bind_message
 from jaarverslag.web import accounts, audit, db, names
 from jaarverslag.web.settings import Settings
@@ -185,6 +186,7 @@ def serve(settings: Settings, host: str, port: int, proxies: str = "127.0.0.1") 
         say(f"werkplek op http://{shown}:{bound}/ (gegevens in {where}; Ctrl-C stopt)")
 
     app = create_app(settings, ready=ready)
+    startup.serving()  # weeks of requests: the start-up out of the collector's sight
     config = uvicorn.Config(
         app,
         log_level="warning",
