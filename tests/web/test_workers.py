@@ -384,3 +384,33 @@ def test_a_build_worker_runs_only_when_no_check_or_preview_wants_the_core(
     finally:
         for lane in lanes:
             lane.close()
+
+
+@pytest.mark.parametrize(("nice", "thresholds"), [(0, "(7000, 10, 100)"), (19, "(700, 10, 10)")])
+def test_the_worker_of_checks_and_previews_collects_its_oldest_garbage_less_often(
+    nice: int, thresholds: str
+) -> None:
+    """Its kept previews made each full collection walk them all (up to 0.18 s of someone's
+    preview); a build worker keeps the default, or its garbage would pile up."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc\n"
+        "from jaarverslag.web.worker import main\n"
+        "class Closed:\n"
+        "    def recv(self):\n"
+        "        raise EOFError\n"
+        f"main(Closed(), 0, {nice})\n"
+        "print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == f"{thresholds} {nice == 0}"

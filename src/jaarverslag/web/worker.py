@@ -28,11 +28,14 @@ def background(nice: int) -> None:
 
 def main(connection: Connection, memory: int, nice: int = 0) -> None:
     from jaarverslag.core.processes import helper_process
+    from jaarverslag.core.startup import serving
     from jaarverslag.web.jobs import JOBS
 
     helper_process()
     if nice:
         background(nice)
+    else:  # the worker of checks and previews: long-lived, and every pause is someone's wait
+        serving()  # (builds keep the default: a build worker's garbage would pile up)
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
