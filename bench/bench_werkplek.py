@@ -16,7 +16,10 @@ Reported: requests per second, p50/p95/p99 of a text save and of a preview updat
 queue's wait (started − requested) and how long builds took, errors (any answer but the
 expected; 412 conflicts would be counted apart), and the peak resident memory of the server
 process and of its worker processes together, sampled every second — with the average of the
-first and the last third of the run, to see whether memory grows. At the end every
+first and the last third of the run, to see whether memory grows; and the cores each part
+used over the work (``cores``: the server, the worker of checks and previews, the build
+workers, the bench's own clients, and the share of the machine's cores busy with anything) —
+on a machine that is full, latency is waiting for a core. At the end every
 acknowledged save is read back: the text each colleague last saved with a 200 must be the
 rapport's text (``lost`` counts those that are not).
 
@@ -71,6 +74,9 @@ class Figures:
     lost: int = 0
     server_rss: list[int] = field(default_factory=list)
     pool_rss: list[int] = field(default_factory=list)
+    #: cores used over the work, by role (see :meth:`Server.processes`; ``clients``: the bench
+    #: itself), and the share of the machine's cores busy with anything
+    cores: dict[str, float] = field(default_factory=dict)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -139,28 +145,42 @@ class Server:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    def memory(self) -> tuple[int, int]:
-        """Resident MB of the server process and of all its descendants together."""
-        children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
+    def processes(self) -> dict[int, tuple[str, int, float]]:
+        """The server and every process under it: pid → (role, resident MB, CPU seconds so
+        far). Roles: ``server``, ``builds`` (the build workers, at niceness 19) and ``checks``
+        (the worker of checks and previews, with the forkserver that starts the workers)."""
+        parents: dict[int, int] = {}
+        seen: dict[int, tuple[int, int, float]] = {}  # pid → (nice, MB, CPU s)
+        tick = os.sysconf("SC_CLK_TCK")
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 status = (entry / "status").read_text()
             except OSError:
                 continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            found = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
             pid = int(entry.name)
-            children.setdefault(int(fields.get("PPid", "0").strip()), []).append(pid)
-            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) // 1024
-        own = rss.get(self.process.pid, 0)
-        pool, stack = 0, list(children.get(self.process.pid, []))
-        while stack:
-            pid = stack.pop()
-            pool += rss.get(pid, 0)
-            stack.extend(children.get(pid, []))
-        return own, pool
+            parents[pid] = int(stat[1])
+            cpu = (int(stat[11]) + int(stat[12])) / tick  # utime + stime
+            seen[pid] = (int(stat[16]), int(found.group(1)) // 1024 if found else 0, cpu)
+        own = self.process.pid
+        result: dict[int, tuple[str, int, float]] = {}
+        for pid, (nice, mb, cpu) in seen.items():
+            above = pid
+            while above > 1 and above != own:
+                above = parents.get(above, 0)
+            if above == own:
+                role = "server" if pid == own else "builds" if nice > 0 else "checks"
+                result[pid] = (role, mb, cpu)
+        return result
+
+    def memory(self) -> tuple[int, int]:
+        """Resident MB of the server process and of all its descendants together."""
+        found = self.processes()
+        own = sum(mb for role, mb, _cpu in found.values() if role == "server")
+        return own, sum(mb for role, mb, _cpu in found.values() if role != "server")
 
     def stop(self) -> str:
         if self.process.poll() is None:
@@ -361,11 +381,21 @@ async def run(url: str, names: list[str], seconds: float, drain: float, every: d
     figures.requests = 0
     stop = threading.Event()
 
+    first: dict[int, float] = {}  # CPU seconds of each process when first seen, and last
+    last: dict[int, tuple[str, float]] = {}
+
     def sample() -> None:
         while not stop.wait(1.0):
-            own, pool = server.memory()
-            figures.server_rss.append(own)
-            figures.pool_rss.append(pool)
+            found = server.processes()
+            figures.server_rss.append(sum(m for r, m, _c in found.values() if r == "server"))
+            figures.pool_rss.append(sum(m for r, m, _c in found.values() if r != "server"))
+            for pid, (role, _mb, cpu) in found.items():
+                first.setdefault(pid, cpu)
+                last[pid] = role, cpu
+
+    for pid, (_role, _mb, cpu) in server.processes().items():
+        first[pid] = cpu
+    machine, clients = busy(), time.process_time()
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -374,11 +404,25 @@ async def run(url: str, names: list[str], seconds: float, drain: float, every: d
     elapsed = time.monotonic() - start
     stop.set()
     sampler.join()
+    used: dict[str, float] = {"server": 0.0, "checks": 0.0, "builds": 0.0}
+    for pid, (role, cpu) in last.items():
+        used[role] += cpu - first[pid]
+    used["clients"] = time.process_time() - clients
+    now = busy()
+    figures.cores = {k: round(v / elapsed, 2) for k, v in used.items()} | {
+        "machine_busy_share": round((now[0] - machine[0]) / max(1e-9, now[1] - machine[1]), 2)
+    }
     checks = await asyncio.gather(*(p.verify() for p in people))
     figures.lost = checks.count(False)
     for person in people:
         await person.http.aclose()
     return elapsed
+
+
+def busy() -> tuple[float, float]:
+    """The machine's CPU time so far: (busy, all), in ticks of every core (/proc/stat)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # idle and iowait are not busy
 
 
 def thirds(values: list[int]) -> tuple[float, float]:
@@ -416,6 +460,7 @@ def report(figures: Figures, users: int, elapsed: float) -> dict[str, Any]:
         "lost": figures.lost,
         "server_rss_mb": {"peak": max(figures.server_rss or [0]),
                           "first_third": round(first), "last_third": round(last)},
+        "cores": figures.cores,
         "pool_rss_mb": {"peak": max(figures.pool_rss or [0]),
                         "first_third": round(pool_first), "last_third": round(pool_last)},
     }  # fmt: skip
@@ -458,13 +503,16 @@ def load(
 
 def as_row(result: dict[str, Any]) -> str:
     s, p, w = result["save_ms"], result["preview_ms"], result["build_wait_s"]
+    c = result["cores"]
     return (
         f"| werkplek: {result['colleagues']} colleagues for {result['seconds']:.0f} s | "
         f"{result['requests_per_second']} req/s | save p50/p95/p99 {s['p50']}/{s['p95']}/{s['p99']}"
         f" ms; preview {p['p50']}/{p['p95']}/{p['p99']} ms; build wait p50/p95 {w['p50']}/"
         f"{w['p95']} s ({w['n']} builds); errors {result['errors']}, lost {result['lost']}; "
         f"peak RSS server {result['server_rss_mb']['peak']} MB, pool "
-        f"{result['pool_rss_mb']['peak']} MB |"
+        f"{result['pool_rss_mb']['peak']} MB; cores: server {c['server']}, checks {c['checks']}, "
+        f"builds {c['builds']}, clients {c['clients']}, machine busy "
+        f"{c['machine_busy_share']:.0%} |"
     )
 
 

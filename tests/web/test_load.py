@@ -29,6 +29,11 @@ def test_ten_colleagues_at_once_lose_nothing(tmp_path: Path) -> None:
     assert result["upload_ms"]["n"] >= 1
     assert result["build_wait_s"]["n"] >= 1  # builds finished, their wait measured
     assert result["server_rss_mb"]["peak"] > 0 and result["pool_rss_mb"]["peak"] > 0
+    cores = result["cores"]  # who used the machine: each part did work, none more than it has
+    assert set(cores) == {"server", "checks", "builds", "clients", "machine_busy_share"}
+    assert all(cores[part] > 0 for part in ("server", "checks", "builds", "clients")), cores
+    assert cores["server"] <= 1.2 and 0 < cores["machine_busy_share"] <= 1, cores
+    assert "machine busy" in bench_werkplek.as_row(result)
 
 
 def test_a_save_after_its_preview_is_not_checked_twice(
