@@ -176,12 +176,6 @@ class Server:
                 result[pid] = (role, mb, cpu)
         return result
 
-    def memory(self) -> tuple[int, int]:
-        """Resident MB of the server process and of all its descendants together."""
-        found = self.processes()
-        own = sum(mb for role, mb, _cpu in found.values() if role == "server")
-        return own, sum(mb for role, mb, _cpu in found.values() if role != "server")
-
     def stop(self) -> str:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)

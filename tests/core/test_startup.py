@@ -5,16 +5,14 @@ from __future__ import annotations
 import gc
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.commands import SRC
+from support.commands import probe as run_probe
 
 from jaarverslag.core.startup import quiet_imports
-
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def test_the_collector_is_off_inside_and_on_again_after() -> None:
@@ -55,18 +53,9 @@ def test_a_build_imports_without_collections_and_pydantic_reads_no_plugins() -> 
     )
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     env["PYTHONPATH"] = str(SRC)
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
-    )
-    assert done.stdout.split() == ["0", "__all__"]
-    kept = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env={**env, "PYDANTIC_DISABLE_PLUGINS": "logfire"},
-        check=True,
-    )
-    assert kept.stdout.split() == ["0", "logfire"]  # whoever set it keeps their choice
+    assert run_probe(probe, env).split() == ["0", "__all__"]
+    kept = run_probe(probe, {**env, "PYDANTIC_DISABLE_PLUGINS": "logfire"})
+    assert kept.split() == ["0", "logfire"]  # whoever set it keeps their choice
 
 
 def test_only_the_first_start_up_is_frozen() -> None:
@@ -86,14 +75,7 @@ def test_only_the_first_start_up_is_frozen() -> None:
         "    import csv\n"
         "print(first > 0, gc.get_freeze_count() == first)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-        check=True,
-    )
-    assert done.stdout.split() == ["True", "True"]
+    assert run_probe(probe).split() == ["True", "True"]
 
 
 def test_a_server_freezes_its_start_up_and_still_collects_its_garbage() -> None:
@@ -112,14 +94,7 @@ def test_a_server_freezes_its_start_up_and_still_collects_its_garbage() -> None:
         "del garbage, item\n"
         "print(frozen > 200_000, gc.get_threshold(), gc.collect() >= 1000)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-        check=True,
-    )
-    assert done.stdout.split() == ["True", "(7000,", "10,", "100)", "True"]
+    assert run_probe(probe).split() == ["True", "(7000,", "10,", "100)", "True"]
 
 
 def test_the_werkplek_sets_up_the_collector_once_its_application_is_made(

@@ -59,6 +59,20 @@ def environment() -> dict[str, str]:
     return env
 
 
+def probe(code: str, env: dict[str, str] | None = None, timeout: float = 120) -> str:
+    """What ``code`` prints in a fresh interpreter that imports this checkout's package
+    (``env``: its whole environment instead of ours); fails the test when the code fails."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else {**os.environ, "PYTHONPATH": str(SRC)},
+        check=True,
+        timeout=timeout,
+    )
+    return done.stdout
+
+
 def limited(memory_mb: int) -> None:
     """``preexec_fn``: the child's address space capped, a session of its own, Ctrl-C as usual."""
     limit = memory_mb * 1024 * 1024

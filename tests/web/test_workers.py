@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.commands import probe as run_probe
 
 from jaarverslag.web.settings import MB, Settings
 from jaarverslag.web.store import Store
@@ -392,9 +393,6 @@ def test_the_worker_of_checks_and_previews_collects_its_oldest_garbage_less_ofte
 ) -> None:
     """Its kept previews made each full collection walk them all (up to 0.18 s of someone's
     preview); a build worker keeps the default, or its garbage would pile up."""
-    import subprocess
-    import sys
-
     probe = (
         "import gc\n"
         "from jaarverslag.web.worker import main\n"
@@ -404,13 +402,4 @@ def test_the_worker_of_checks_and_previews_collects_its_oldest_garbage_less_ofte
         f"main(Closed(), 0, {nice})\n"
         "print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
     )
-    src = Path(__file__).resolve().parents[2] / "src"
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(src)},
-        check=True,
-        timeout=120,
-    )
-    assert done.stdout.strip() == f"{thresholds} {nice == 0}"
+    assert run_probe(probe).strip() == f"{thresholds} {nice == 0}"

@@ -78,16 +78,21 @@ async def get_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
         version = versions.latest(session, found.rapport.id, name.path)
         if version is None or version.digest is None:
             raise Refused(404, NO_FILE.format(pad=names.shown(pad)))
-        if str(versions.etag(version)) in known:
+        if unchanged(version, known):
             return version, None  # answered 304 below
         return version, small_content(place, version.digest, version.size)
 
     version, content = await in_db(request, work, write=False)
     assert version.digest is not None
-    tag = versions.etag(version)
-    if tag is not None and tag in known:
-        return Response(status_code=304, headers={"ETag": tag})
+    if unchanged(version, known):
+        return Response(status_code=304, headers={"ETag": str(versions.etag(version))})
     return download(werkplek(request), version.digest, version.path, content=content)
+
+
+def unchanged(version: Version, known: str) -> bool:
+    """Whether the client has this version already (its ETag is in ``If-None-Match``)."""
+    tag = versions.etag(version)
+    return tag is not None and tag in known
 
 
 def check_after(place: Werkplek, who: Actor, naam: str, after: versions.Snapshot) -> Any:
