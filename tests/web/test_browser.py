@@ -181,7 +181,7 @@ def test_a_whole_afternoon_in_the_werkplek(werkplek: Werkplek, tmp_path: Path) -
         page.evaluate("document.getElementById('lid-rol').value = 'lezer'")
         page.click("#lid button[type=submit]")
         page.wait_for("td", text="eva")
-        page.click("a[href='/rapporten/middag/geschiedenis']")
+        page.follow("a[href='/rapporten/middag/geschiedenis']")  # the page may still be reloading
         page.wait_for("h1", text="Geschiedenis")
         axe(page)
         page.click("button[data-herstel]")
