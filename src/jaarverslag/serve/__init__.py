@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jaarverslag.core.errors import Problem, bind_message
 from jaarverslag.serve.page import Page
-from jaarverslag.serve.preview import IGNORED_DIRS, Preview, Update
+from jaarverslag.serve.preview import Preview, Update
 from jaarverslag.serve.server import (
     Hub,
     PreviewServer,
@@ -23,10 +23,9 @@ from jaarverslag.serve.server import (
     open_in_browser,
     say,
 )
+from jaarverslag.serve.watching import follow
 
 __all__ = ["serve"]
-
-CHECK_MS = 500  #: the watcher looks at the folder itself this often (ms) when told nothing
 
 
 def serve(
@@ -71,37 +70,15 @@ def serve(
 
 
 def watch(folder: Path, preview: Preview, hub: Hub) -> None:
-    """Rebuild on every change until Ctrl-C; a watcher that fails is started again. A batch
-    of changes (the watcher waits until 30 ms pass without one) is one rebuild."""
-    from watchfiles import DefaultFilter
-    from watchfiles import watch as changes
+    """Rebuild on every change until Ctrl-C (:func:`.watching.follow`); a batch of changes
+    is one rebuild, and a look that finds the same content none."""
 
-    wanted = DefaultFilter(ignore_dirs=tuple(IGNORED_DIRS))
-    said = ""
-    while True:
-        try:
-            # every half second without news a check of the fingerprints too: a change made
-            # while the watcher started, or on a file system that sends no notice, still shows
-            for _batch in changes(
-                folder,
-                watch_filter=wanted,
-                step=30,
-                rust_timeout=CHECK_MS,
-                yield_on_timeout=True,
-                raise_interrupt=True,
-            ):
-                update = preview.update()
-                if update is not None and hub.publish(update.page):
-                    report(update)
-        except (OSError, RuntimeError) as exc:  # the folder gone or renamed, a watch limit
-            message = f"{folder}: kan de map niet volgen ({exc}); nieuwe poging elke 2 s"
-            if message != said:
-                say(message)
-                said = message
-            threading.Event().wait(2)
-            update = preview.update()
-            if update is not None and hub.publish(update.page):
-                report(update)
+    def changed() -> None:
+        update = preview.update()
+        if update is not None and hub.publish(update.page):
+            report(update)
+
+    follow(folder, changed, say)
 
 
 def report(update: Update, first: bool = False) -> None:

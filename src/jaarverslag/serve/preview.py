@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -39,24 +38,7 @@ from jaarverslag.build import stages
 from jaarverslag.core import files
 from jaarverslag.core.errors import InputError, Problem, unexpected
 from jaarverslag.serve.page import Page
-
-#: Folders that are neither watched nor fingerprinted (version control, caches, editors' own).
-IGNORED_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "__pycache__",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".hypothesis",
-        ".idea",
-        ".vscode",
-        "node_modules",
-        ".venv",
-    }
-)
+from jaarverslag.serve.watching import Fingerprints
 
 #: What a page may load from the rapport folder, as its PDF may: images and stylesheets.
 ASSETS = {
@@ -68,9 +50,6 @@ ASSETS = {
     ".svg": "image/svg+xml",
     ".css": "text/css; charset=utf-8",
 }
-
-#: A file's content hash, kept while its inode, size and times stay the same.
-_Stat = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -100,7 +79,7 @@ class Preview:
         self.good: Good | None = None
         self.page: Page | None = None
         self._seen: dict[str, str] | None = None
-        self._hashes: dict[str, tuple[_Stat, str]] = {}
+        self._prints = Fingerprints(folder)
         self._lock = threading.Lock()  # the server's threads ask for a gemeente's page
         self._gemeenten: dict[str, Page] = {}  #: a reeks: pages made since the last change
         self._last_good: dict[str, str] = {}  #: a reeks: each gemeente's last good page
@@ -240,45 +219,8 @@ class Preview:
         return unchanged
 
     def fingerprints(self) -> dict[str, str]:
-        """Every file of the folder (but :data:`IGNORED_DIRS`) by relative path → a hash of its
-        content; a symlink by its target (and the content, when that is a file inside the
-        folder: nothing outside it is read); a FIFO or device by its kind, never opened.
-        A file's hash is kept while its inode, size and times are the same."""
-        prints: dict[str, str] = {}
-        hashes: dict[str, tuple[_Stat, str]] = {}
-        root = str(self.folder)
-        if not os.path.isdir(root):
-            return prints
-        for here, dirs, names in os.walk(root, onerror=None, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
-            for name in [*names, *(d for d in dirs if os.path.islink(os.path.join(here, d)))]:
-                path = os.path.join(here, name)
-                key = os.path.relpath(path, root)
-                prints[key] = self._print(Path(path), key, hashes)
-        self._hashes = hashes
-        return prints
-
-    def _print(self, path: Path, key: str, hashes: dict[str, tuple[_Stat, str]]) -> str:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return "weg"
-        if stat.S_ISLNK(info.st_mode):
-            try:
-                target = os.readlink(path)
-            except OSError:
-                return "link"
-            resolved = files.inside(self.folder, path)
-            if resolved is None or not resolved.is_file():
-                return f"link:{target}"
-            return f"link:{target}:{self._print(resolved, key + ' →', hashes)}"
-        if not stat.S_ISREG(info.st_mode):
-            return f"soort:{stat.S_IFMT(info.st_mode)}"
-        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        known = self._hashes.get(key)
-        digest = known[1] if known is not None and known[0] == signature else _digest(path)
-        hashes[key] = (signature, digest)
-        return digest
+        """What the folder's files hold now (:meth:`.watching.Fingerprints.take`)."""
+        return self._prints.take()
 
 
 def _differ(prints: Mapping[str, str], other: Mapping[str, str]) -> list[str]:
@@ -292,21 +234,3 @@ def _key(good: Good | None = None) -> str:
     if good is None or good.analysis.reeks is None:
         return ""
     return hashlib.sha256(repr(sorted(good.prints.items())).encode()).hexdigest()
-
-
-def _digest(path: Path) -> str:
-    """The SHA-256 of a regular file, read in pieces (O_NONBLOCK: a file swapped for a FIFO
-    meanwhile doesn't hang the preview)."""
-    digest = hashlib.sha256()
-    try:
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        )
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return "geen bestand"
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return "onleesbaar"
-    return digest.hexdigest()

@@ -3,9 +3,10 @@
 The site is built as ``build -f site`` builds it (:func:`jaarverslag.build.pipeline.build`, with
 its search index) into a temporary output folder, which a plain static file server serves at
 ``http://HOST:PORT/`` (the start page at ``/site/index.html``); every saved change builds it
-again (an unchanged rapport comes from the cache) and a reload of the page shows it. Bad input
-prints ``check``'s messages and keeps the last good site. A reeks builds every gemeente's site:
-that takes a while. Ctrl-C stops it (exit status 130, as every command).
+again (:func:`.watching.follow`; a change made while the first site was being built too) and a
+reload of the page shows it (an unchanged rapport comes from the cache). Bad input prints
+``check``'s messages and keeps the last good site. A reeks builds every gemeente's site: that
+takes a while. Ctrl-C stops it (exit status 130, as every command).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from jaarverslag.core.errors import bind_message
 from jaarverslag.serve.server import QUIET_ERRORS, can_serve, is_loopback, open_in_browser, say
+from jaarverslag.serve.watching import Fingerprints, follow
 
 __all__ = ["serve_site"]
 
@@ -113,13 +115,15 @@ def serve_site(
             return 1
         serving: threading.Thread | None = None
         try:
+            prints = Fingerprints(folder)
+            seen = prints.take()  # before the build: a change made during it is a change
             build_site(folder, out)
             say(f"{folder}: website op {server.url} (Ctrl-C stopt)")
             serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
             serving.start()
             if open_browser:
                 open_in_browser(server.url)
-            watch(folder, out)
+            watch(folder, out, prints, seen)
         finally:
             if serving is not None:  # shutdown() waits for a loop that must have started
                 server.shutdown()
@@ -127,14 +131,18 @@ def serve_site(
     return 0
 
 
-def watch(folder: Path, out: Path) -> None:
-    """Build the site again after every batch of changes, until Ctrl-C."""
-    from watchfiles import DefaultFilter
-    from watchfiles import watch as changes
+def watch(folder: Path, out: Path, built: Fingerprints, seen: dict[str, str]) -> None:
+    """Build the site again whenever the folder's content differs from ``seen`` (what it held
+    when the site was last built), until Ctrl-C; a change made while the first site was being
+    built counts too."""
 
-    from jaarverslag.serve.preview import IGNORED_DIRS
-
-    wanted = DefaultFilter(ignore_dirs=tuple(IGNORED_DIRS))
-    for _batch in changes(folder, watch_filter=wanted, step=50, raise_interrupt=True):
+    def changed() -> None:
+        nonlocal seen
+        now = built.take()
+        if now == seen:  # a file touched, saved with the same bytes, or no news at all
+            return
+        seen = now
         if build_site(folder, out):
             say("website bijgewerkt; laad de pagina opnieuw")
+
+    follow(folder, changed, say)
