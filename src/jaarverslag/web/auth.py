@@ -113,9 +113,9 @@ def origin_ok(request: Request) -> bool:
     return origin == own
 
 
-def actor(request: Request) -> Actor:
+async def actor(request: Request) -> Actor:
     """FastAPI dependency of every API route: the authenticated user, with the CSRF rule."""
-    found, csrf = identify(request)
+    found, csrf = await werkplek(request).in_database(lambda: identify(request))
     request.state.csrf = csrf
     if csrf is not None and request.method not in SAFE:
         given = request.headers.get(CSRF_HEADER, "")

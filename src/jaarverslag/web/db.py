@@ -8,12 +8,18 @@ newer werkplek's) with a message that says so — nothing changes a database beh
 
 SQLite runs in WAL mode (readers never wait for a writer) with foreign keys on, and a
 transaction that writes takes the write lock when it starts (``BEGIN IMMEDIATE``, through
-:func:`writing`): two writers then take turns instead of one failing halfway. Elsewhere a write
-locks the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`).
+:func:`writing`): two writers then take turns instead of one failing halfway. The writers of
+one process take those turns in the order they came (:class:`Turns`): SQLite's own wait for
+its lock polls with sleeps of up to 100 ms, so under load a writer could lose every free
+moment to newer ones and wait seconds while the lock was mostly free. Elsewhere a write locks
+the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`), and the database
+server queues its waiters itself.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +31,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, TimeoutError
 from sqlalchemy.orm import Session
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -36,12 +42,52 @@ def default_url(data: Path) -> str:
     return f"sqlite:///{(Path(data) / DATABASE_FILE).resolve()}"
 
 
+WAIT = 30.0  #: seconds a transaction waits for its turn to write (SQLite's busy timeout too)
+
+
+class Turns:
+    """A lock handed on in the order it was asked for (a ticket lock): who has waited longest
+    goes next. :meth:`take` gives up after ``wait`` seconds (False); its turn is then skipped."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._next = 0  #: the ticket the next one to ask gets
+        self._serving = 0  #: the ticket whose turn it is
+        self._gave_up: set[int] = set()
+
+    def take(self, wait: float = WAIT) -> bool:
+        with self._changed:
+            ticket = self._next
+            self._next += 1
+            if self._changed.wait_for(lambda: self._serving == ticket, timeout=wait):
+                return True
+            self._gave_up.add(ticket)
+            self._move_on()
+            return False
+
+    def give(self) -> None:
+        with self._changed:
+            self._serving += 1
+            self._move_on()
+
+    def _move_on(self) -> None:
+        while self._serving in self._gave_up:
+            self._gave_up.discard(self._serving)
+            self._serving += 1
+        self._changed.notify_all()
+
+
+#: SQLite engines → the turns their writers take in this process
+_TURNS: weakref.WeakKeyDictionary[Engine, Turns] = weakref.WeakKeyDictionary()
+
+
 def engine(url: str) -> Engine:
     """An engine for ``url``, set up as described above."""
     if url.startswith("sqlite"):
-        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        made = create_engine(url, connect_args={"check_same_thread": False, "timeout": WAIT})
         event.listen(made, "connect", _sqlite_connect)
         event.listen(made, "begin", _sqlite_begin)
+        _TURNS[made] = Turns()
         return made
     return create_engine(url, pool_pre_ping=True)
 
@@ -70,10 +116,18 @@ def reading(made: Engine) -> Iterator[Session]:
 
 @contextmanager
 def writing(made: Engine) -> Iterator[Session]:
-    """A session whose transaction writes: committed at the end, rolled back on an error."""
-    bound = made.execution_options(writing=True)
-    with Session(bound, expire_on_commit=False) as session, session.begin():
-        yield session
+    """A session whose transaction writes: committed at the end, rolled back on an error.
+    On SQLite it waits its turn among this process's writers first (:class:`Turns`)."""
+    turns = _TURNS.get(made)
+    if turns is not None and not turns.take(WAIT):
+        raise TimeoutError(f"geen beurt om te schrijven binnen {WAIT:.0f} s")
+    try:
+        bound = made.execution_options(writing=True)
+        with Session(bound, expire_on_commit=False) as session, session.begin():
+            yield session
+    finally:
+        if turns is not None:
+            turns.give()
 
 
 def _config(connection: Any) -> Config:

@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
-from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.core.kinds import FORMATS
 from jaarverslag.web import access, accounts, audit, builds, names, versions
@@ -105,9 +104,8 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 async def who(request: Request) -> Actor:
     """The logged-in user of a page (401, which sends the browser to the login, if none);
-    looked up in a worker thread, as every database call of a request is, so the server goes
-    on serving the others meanwhile."""
-    found, csrf = await run_in_threadpool(identify, request)
+    looked up in the database's worker thread (:meth:`Werkplek.in_database`)."""
+    found, csrf = await werkplek(request).in_database(lambda: identify(request))
     request.state.user, request.state.csrf = found, csrf
     return found
 

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session as DbSession
-from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.web import access, db
 from jaarverslag.web.access import Access, Actor
@@ -41,14 +40,15 @@ MEDIA_TYPES = {
 
 
 async def in_db(request: Request, work: Callable[[DbSession, Werkplek], T], *, write: bool) -> T:
-    """``work(session, werkplek)`` in a transaction, in a worker thread."""
+    """``work(session, werkplek)`` in a transaction, in the database's worker thread
+    (:meth:`Werkplek.in_database`)."""
     place = werkplek(request)
 
     def run() -> T:
         with (db.writing if write else db.reading)(place.engine) as session:
             return work(session, place)
 
-    return await run_in_threadpool(run)
+    return await place.in_database(run)
 
 
 def visible(session: DbSession, actor: Actor, name: str, *, write: bool = False) -> Access:
