@@ -94,10 +94,11 @@ class Werkplek:
         transaction there takes a millisecond or two of the interpreter, which a worker thread
         would take as well — but a thread must win the interpreter back from the event loop at
         every call into SQLite (each releases it), and under load it waited up to 5 ms each
-        time, so that a save took seconds (the load bench: saves 0.47 / 1.8 s at p50 / p95 in
-        threads, 0.19 / 0.60 s here). A write waits its turn (:class:`db.Turns`) only behind
-        the builds' short status writes and another process's (a command of the beheerder).
-        On a database server, in a worker thread: its answers come over the network."""
+        time (the load bench, side by side: saves 0.30–0.38 / 1.3–1.5 s at p50 / p95 in
+        threads, 0.12–0.16 / 0.43–0.64 s here; docs/performance.md). A write waits its turn
+        (:class:`db.Turns`) only behind the builds' short status writes and another
+        process's (a command of the beheerder). On a database server, in a worker thread:
+        its answers come over the network."""
         if self.database_inline:
             return work()
         return await to_thread.run_sync(work)
