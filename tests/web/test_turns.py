@@ -136,3 +136,35 @@ def test_on_sqlite_a_requests_transaction_runs_on_the_event_loop_and_on_a_server
     finally:
         sqlite.close()
         server.close()
+
+
+def test_the_servers_commits_never_checkpoint_a_thread_does(tmp_path: Path) -> None:
+    """A commit that crosses SQLite's checkpoint threshold copies the log into the database
+    file and syncs both to disk — on the event loop that would hold every request up on a
+    slow disk. The server's connections don't; its own thread does, every second."""
+    from jaarverslag.web.context import Werkplek
+    from jaarverslag.web.settings import Settings
+
+    place = Werkplek(Settings(data=tmp_path / "w"))
+    try:
+        with db.writing(place.engine) as session:
+            assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+            session.execute(text("CREATE TABLE t (x TEXT)"))
+        for _ in range(300):
+            with db.writing(place.engine) as session:
+                session.execute(text("INSERT INTO t VALUES (:x)"), {"x": "x" * 3000})
+        # 900 kB in the log (under SQLite's threshold of 1000 pages): copied into the file by
+        # the thread within seconds, by no commit
+        database = tmp_path / "w" / db.DATABASE_FILE
+        deadline = time.monotonic() + 10
+        while database.stat().st_size < 800_000:
+            assert time.monotonic() < deadline, f"{database.stat().st_size} bytes"
+            time.sleep(0.2)
+    finally:
+        place.close()
+    cli = db.engine(db.default_url(tmp_path / "w"))  # a command's own engine: SQLite's default
+    try:
+        with cli.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    finally:
+        cli.dispose()

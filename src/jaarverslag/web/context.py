@@ -69,7 +69,11 @@ class Werkplek:
     def __init__(self, settings: Settings, workers: Workers | None = None) -> None:
         self.settings = settings
         settings.data.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = db.engine(settings.url)
+        #: SQLite: a request's database work runs on the event loop (:meth:`in_database`), and
+        #: the write-ahead log is copied into the database file in a thread, never by a commit
+        self.database_inline = settings.url.startswith("sqlite")
+        self.engine: Engine = db.engine(settings.url, checkpoints=not self.database_inline)
+        self._checkpoints = db.Checkpoints(self.engine) if self.database_inline else None
         self.store = Store(settings.store)
         self._workers = workers
         self._lock = threading.Lock()
@@ -86,8 +90,6 @@ class Werkplek:
         self.sso: Any = None
         #: rapporten that are a reeks (:meth:`preview_key`)
         self.reeksen: set[int] = set()
-        #: SQLite: a request's database work runs on the event loop (:meth:`in_database`)
-        self.database_inline = settings.url.startswith("sqlite")
 
     async def in_database(self, work: Callable[[], T]) -> T:
         """``work()``, a request's transaction. On SQLite on the event loop itself: a
@@ -139,6 +141,8 @@ class Werkplek:
             if self._workers is not None:
                 self._workers.close()
                 self._workers = None
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
         self.engine.dispose()
 
     # -- jobs ----------------------------------------------------------------------------------

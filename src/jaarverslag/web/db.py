@@ -11,13 +11,15 @@ transaction that writes takes the write lock when it starts (``BEGIN IMMEDIATE``
 :func:`writing`): two writers then take turns instead of one failing halfway. The writers of
 one process take those turns in the order they came (:class:`Turns`): SQLite's own wait for
 its lock polls with sleeps of up to 100 ms, so under load a writer could lose every free
-moment to newer ones and wait seconds while the lock was mostly free. Elsewhere a write locks
+moment to newer ones and wait seconds while the lock was mostly free. The server's own
+commits never checkpoint (:class:`Checkpoints` does, in a thread). Elsewhere a write locks
 the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`), and the database
 server queues its waiters itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Iterator
@@ -81,11 +83,16 @@ class Turns:
 _TURNS: weakref.WeakKeyDictionary[Engine, Turns] = weakref.WeakKeyDictionary()
 
 
-def engine(url: str) -> Engine:
-    """An engine for ``url``, set up as described above."""
+def engine(url: str, *, checkpoints: bool = True) -> Engine:
+    """An engine for ``url``, set up as described above. ``checkpoints`` False: a commit on
+    SQLite never copies the write-ahead log into the database file itself (with its syncs to
+    disk) — the server, whose transactions run on its event loop, has that done by
+    :class:`Checkpoints` in a thread of its own."""
     if url.startswith("sqlite"):
         made = create_engine(url, connect_args={"check_same_thread": False, "timeout": WAIT})
         event.listen(made, "connect", _sqlite_connect)
+        if not checkpoints:
+            event.listen(made, "connect", _no_checkpoints)
         event.listen(made, "begin", _sqlite_begin)
         _TURNS[made] = Turns()
         return made
@@ -100,6 +107,46 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _no_checkpoints(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
+CHECKPOINT_EVERY = 1.0  #: seconds between two checkpoints of the server's SQLite database
+
+
+class Checkpoints:
+    """Copies SQLite's write-ahead log into the database file every
+    :data:`CHECKPOINT_EVERY` seconds, in a thread of its own (``PASSIVE``: it waits for no
+    reader or writer), so that a slow disk holds up no request; :meth:`stop` ends it after
+    one last checkpoint."""
+
+    def __init__(self, made: Engine) -> None:
+        self._engine = made
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
+        self._thread.start()
+
+    def checkpoint(self) -> None:
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _run(self) -> None:
+        while not self._stopping.wait(CHECKPOINT_EVERY):
+            try:
+                self.checkpoint()
+            except Exception:  # a database that can't be reached now: the next one will tell
+                continue
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(30)
+        # closing: what a failed checkpoint leaves is in the log, which SQLite reads itself
+        with contextlib.suppress(Exception):
+            self.checkpoint()
 
 
 def _sqlite_begin(connection: Any) -> None:
