@@ -158,6 +158,11 @@ def test_a_small_file_from_memory_and_a_large_one_from_disk_come_back_alike(
         assert got.headers["content-security-policy"] == "default-src 'none'; sandbox"
         tag = got.headers["etag"]
         assert anna.get(f"{base}/{name}", headers={"If-None-Match": tag}).status_code == 304
+        head = anna.head(f"{base}/{name}")  # the same answer without the body
+        assert head.status_code == 200 and head.content == b""
+        for header in ("content-length", "content-type", "etag", "content-disposition"):
+            assert head.headers[header] == got.headers[header], header
+    assert anna.head(f"{base}/weg.md").status_code == 404
 
 
 def test_put_get_delete_and_the_versions_they_make(anna: httpx.Client, rapport: str) -> None:

@@ -84,6 +84,26 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
+class HeadAsGet:
+    """``HEAD`` answered as ``GET`` is, without the body (HTTP says every ``GET`` may be asked
+    so: a download's size and ETag, a monitor's probe); the routes define ``GET`` only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, sending)
+
+
 def create_app(
     settings: Settings,
     workers: Workers | None = None,
@@ -121,6 +141,7 @@ def create_app(
         place.sso = sso.client(settings.oidc)
         app.add_middleware(sso.LoginState, settings=settings)
         app.include_router(sso.router)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(Refused, answer_refused)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
