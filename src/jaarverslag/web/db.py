@@ -57,7 +57,7 @@ class Turns:
         self._serving = 0  #: the ticket whose turn it is
         self._gave_up: set[int] = set()
 
-    def take(self, wait: float = WAIT) -> bool:
+    def take(self, wait: float) -> bool:
         with self._changed:
             ticket = self._next
             self._next += 1

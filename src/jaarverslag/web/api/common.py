@@ -40,8 +40,8 @@ MEDIA_TYPES = {
 
 
 async def in_db(request: Request, work: Callable[[DbSession, Werkplek], T], *, write: bool) -> T:
-    """``work(session, werkplek)`` in a transaction, in the database's worker thread
-    (:meth:`Werkplek.in_database`)."""
+    """``work(session, werkplek)`` in a transaction, where :meth:`Werkplek.in_database` runs
+    it (on SQLite the event loop, on a database server a worker thread)."""
     place = werkplek(request)
 
     def run() -> T:
