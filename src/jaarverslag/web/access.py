@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web.errors import NO_RAPPORT, Refused
@@ -51,14 +51,13 @@ class Access:
 def rapport(db: DbSession, actor: Actor, name: str, *, write: bool = False) -> Access:
     """The rapport ``name`` if ``actor`` may see it (and write it, with ``write``); else 404
     (or 403 for a lezer who tries to write)."""
-    found = db.scalar(select(Rapport).where(Rapport.name == name))
-    role = None
-    if found is not None:
-        role = db.scalar(
-            select(Member.role).where(Member.rapport_id == found.id, Member.user_id == actor.id)
-        )
-        if role is None and actor.admin:
-            role = "beheerder"
+    mine = and_(Member.rapport_id == Rapport.id, Member.user_id == actor.id)
+    row = db.execute(
+        select(Rapport, Member.role).outerjoin(Member, mine).where(Rapport.name == name)
+    ).first()  # one query: every API request asks it
+    found, role = (None, None) if row is None else row
+    if found is not None and role is None and actor.admin:
+        role = "beheerder"
     if found is None or role is None:
         raise Refused(404, NO_RAPPORT)
     access = Access(found, role)

@@ -29,20 +29,31 @@ def etag(version: Version | None) -> str | None:
     return None if version is None or version.digest is None else f'"{version.digest}"'
 
 
-def current(db: DbSession, rapport_id: int) -> dict[str, Version]:
-    """The current version of every file the rapport holds now, by path."""
-    newest = (
+def _newest(rapport_id: int) -> Any:
+    """The id of each path's newest version that is not a kept conflict (a deletion included)."""
+    return (
         select(func.max(Version.id))
         .where(Version.rapport_id == rapport_id, Version.kind != "conflict")
         .group_by(Version.path)
     )
+
+
+def current(db: DbSession, rapport_id: int) -> dict[str, Version]:
+    """The current version of every file the rapport holds now, by path."""
+    newest = _newest(rapport_id)
     versions = db.scalars(select(Version).where(Version.id.in_(newest)).order_by(Version.path))
     return {v.path: v for v in versions if v.digest is not None}
 
 
 def snapshot(db: DbSession, rapport_id: int) -> dict[str, str]:
-    """The rapport's files now: path → content hash (what a worker materialises)."""
-    return {path: v.digest for path, v in current(db, rapport_id).items() if v.digest}
+    """The rapport's files now: path → content hash (what a worker materialises). Asked on
+    every preview and save, so as columns: no version objects, no users joined."""
+    rows = db.execute(
+        select(Version.path, Version.digest)
+        .where(Version.id.in_(_newest(rapport_id)), Version.digest.is_not(None))
+        .order_by(Version.path)
+    )
+    return {path: digest for path, digest in rows if digest}
 
 
 def state(db: DbSession, rapport_id: int) -> int:
@@ -94,7 +105,11 @@ class Saved:
 
 
 def _lock(db: DbSession, rapport_id: int) -> None:
-    db.execute(select(Rapport.id).where(Rapport.id == rapport_id).with_for_update())
+    """The rapport's row locked until the transaction ends. SQLite has no row locks: there a
+    writing transaction holds the database's one write lock from its ``BEGIN IMMEDIATE``
+    (:func:`~jaarverslag.web.db.writing`), so nothing is asked (a save asks it every time)."""
+    if db.get_bind().dialect.name != "sqlite":
+        db.execute(select(Rapport.id).where(Rapport.id == rapport_id).with_for_update())
 
 
 def _matches(header: str | None, version: Version | None) -> bool:

@@ -36,14 +36,17 @@ router = APIRouter(prefix="/api/rapporten")
 NO_FILE = "dit rapport heeft geen bestand {pad}"
 
 
-def file_json(version: Version) -> dict[str, Any]:
+def file_json(version: Version, who: Actor | None = None) -> dict[str, Any]:
+    """A version as the API shows it; ``who``: the one who asks, whose name a version of their
+    own (one just saved) takes from them, not from another query."""
+    own = who is not None and version.user_id == who.id
     return {
         "pad": version.path,
         "grootte": version.size,
         "sha256": version.digest,
         "etag": versions.etag(version),
         "versie": version.id,
-        "door": version.user.name,
+        "door": who.name if own and who is not None else version.user.name,
         "tijdstip": version.at.isoformat(),
     }
 
@@ -163,8 +166,8 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
                 session, action, who.name, naam, who.address, pad=name.path,
                 versie=saved.version.id if saved.version else None, grootte=received.size,
             )  # fmt: skip
-        kept = file_json(saved.version) if saved.version is not None else None
-        now = file_json(saved.current) if saved.current is not None else None
+        kept = file_json(saved.version, who) if saved.version is not None else None
+        now = file_json(saved.current, who) if saved.current is not None else None
         return saved, kept, now, versions.as_now(session, rapport_id)
 
     saved, kept, now, after = await in_db(request, work, write=True)
