@@ -146,6 +146,36 @@ def test_on_sqlite_a_requests_transaction_runs_on_the_event_loop_and_on_a_server
         server.close()
 
 
+def test_work_handed_to_a_thread_starts_before_the_event_loop_serves_anything_else(
+    tmp_path: Path,
+) -> None:
+    """anyio's ``to_thread`` gives the loop up twice before its thread starts, and under load
+    each time waited for everything queued before it (0.3 s). Here a callback queued on the
+    loop holds it until the work has started: it must have started without the loop."""
+    import asyncio
+
+    from jaarverslag.web.context import Werkplek
+    from jaarverslag.web.settings import Settings
+
+    started = threading.Event()
+    seen: list[bool] = []
+
+    def hold_the_loop() -> None:
+        seen.append(started.wait(2))
+
+    async def hand_over(place: Werkplek) -> str:
+        asyncio.get_running_loop().call_soon(hold_the_loop)
+        return await place.in_thread(lambda: started.set() or threading.current_thread().name)
+
+    place = Werkplek(Settings(data=tmp_path / "a"))
+    try:
+        name = asyncio.run(hand_over(place))
+    finally:
+        place.close()
+    assert seen == [True]  # with to_thread: False, after the loop waited 2 s
+    assert name.startswith("verzoek")
+
+
 def test_the_servers_commits_never_checkpoint_a_thread_does(tmp_path: Path) -> None:
     """A commit that crosses SQLite's checkpoint threshold copies the log into the database
     file and syncs both to disk — on the event loop that would hold every request up on a

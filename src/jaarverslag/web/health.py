@@ -16,7 +16,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.web import db
 from jaarverslag.web.auth import werkplek
@@ -53,8 +52,8 @@ def _store(place: Any) -> tuple[str, int | None]:
 @router.get("/gezondheid")
 async def health(request: Request) -> JSONResponse:
     place = werkplek(request)
-    database = await run_in_threadpool(_database, place)
-    store, free = await run_in_threadpool(_store, place)
+    database = await place.in_thread(lambda: _database(place))
+    store, free = await place.in_thread(lambda: _store(place))
     queue = place.workers.bouw.stats() if place.has_workers else None
     ok = database == "ok" and store == "ok"
     body = {

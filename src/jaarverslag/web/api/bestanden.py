@@ -20,7 +20,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session as DbSession
-from starlette.concurrency import run_in_threadpool
 
 from jaarverslag.web import audit, names, versions
 from jaarverslag.web.access import Actor
@@ -138,14 +137,14 @@ async def put_file(naam: str, pad: str, request: Request, who: Caller) -> Any:
         raise Refused(422, str(exc)) from exc
     received = await receive(request, place.settings.work / "uploads", name.kind, name.path)
 
-    def keep() -> None:  # in a worker thread: the store syncs the file to disk
-        gate(received, name.path, name.zipped, name.picture)
-        place.store.adopt(received.path, received.digest)
+    def keep() -> None:  # in a thread: the store syncs the file to disk
+        try:
+            gate(received, name.path, name.zipped, name.picture)
+            place.store.adopt(received.path, received.digest)
+        finally:  # here, not after the await: a cancelled request's keep() still runs
+            received.discard()
 
-    try:
-        await run_in_threadpool(keep)
-    finally:
-        received.discard()
+    await place.in_thread(keep)
     if_match = request.headers.get("if-match")
     if_none_match = request.headers.get("if-none-match")
 
