@@ -38,14 +38,13 @@ NO_FILE = "dit rapport heeft geen bestand {pad}"
 def file_json(version: Version, who: Actor | None = None) -> dict[str, Any]:
     """A version as the API shows it; ``who``: the one who asks, whose name a version of their
     own (one just saved) takes from them, not from another query."""
-    own = who is not None and version.user_id == who.id
     return {
         "pad": version.path,
         "grootte": version.size,
         "sha256": version.digest,
         "etag": versions.etag(version),
         "versie": version.id,
-        "door": who.name if own and who is not None else version.user.name,
+        "door": who.name if who is not None and version.user_id == who.id else version.user.name,
         "tijdstip": version.at.isoformat(),
     }
 
