@@ -76,10 +76,16 @@ def clear_session_cookie(request: Request, response: Response) -> None:
             )
 
 
-def identify(request: Request) -> tuple[Actor, str | None]:
+async def identify(request: Request) -> tuple[Actor, str | None]:
     """The user of the request and, for a browser session, its CSRF token; 401 when none.
-    Looked up in a transaction that reads, and again in one that writes when an ended session
-    is to be removed or a last-seen moment moved on (:class:`accounts.MustWrite`)."""
+    Looked up where :meth:`Werkplek.in_database` runs a request's transaction."""
+    return await werkplek(request).in_database(lambda: _look_up(request))
+
+
+def _look_up(request: Request) -> tuple[Actor, str | None]:
+    """:func:`identify`'s work: in a transaction that reads, and again in one that writes
+    when an ended session is to be removed or a last-seen moment moved on
+    (:class:`accounts.MustWrite`)."""
     place = werkplek(request)
     header = request.headers.get("authorization", "")
 
@@ -115,7 +121,7 @@ def origin_ok(request: Request) -> bool:
 
 async def actor(request: Request) -> Actor:
     """FastAPI dependency of every API route: the authenticated user, with the CSRF rule."""
-    found, csrf = await werkplek(request).in_database(lambda: identify(request))
+    found, csrf = await identify(request)
     request.state.csrf = csrf
     if csrf is not None and request.method not in SAFE:
         given = request.headers.get(CSRF_HEADER, "")

@@ -102,8 +102,8 @@ class Werkplek:
         time (the load bench, side by side: saves 0.30–0.38 / 1.3–1.5 s at p50 / p95 in
         threads, 0.12–0.16 / 0.43–0.64 s here; docs/performance.md). A write waits its turn
         (:class:`db.Turns`) only behind the builds' short status writes and another
-        process's (a command of the beheerder). On a database server, in a worker thread:
-        its answers come over the network."""
+        process's (a command of the beheerder). On a database server in one of the
+        werkplek's threads (:meth:`in_thread`): its answers come over the network."""
         if self.database_inline:
             return work()
         return await self.in_thread(work)

@@ -52,8 +52,7 @@ def _store(place: Any) -> tuple[str, int | None]:
 @router.get("/gezondheid")
 async def health(request: Request) -> JSONResponse:
     place = werkplek(request)
-    database = await place.in_thread(lambda: _database(place))
-    store, free = await place.in_thread(lambda: _store(place))
+    database, (store, free) = await place.in_thread(lambda: (_database(place), _store(place)))
     queue = place.workers.bouw.stats() if place.has_workers else None
     ok = database == "ok" and store == "ok"
     body = {

@@ -103,9 +103,8 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 async def who(request: Request) -> Actor:
-    """The logged-in user of a page (401, which sends the browser to the login, if none);
-    looked up in the database's worker thread (:meth:`Werkplek.in_database`)."""
-    found, csrf = await werkplek(request).in_database(lambda: identify(request))
+    """The logged-in user of a page (401, which sends the browser to the login, if none)."""
+    found, csrf = await identify(request)
     request.state.user, request.state.csrf = found, csrf
     return found
 
