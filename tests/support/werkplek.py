@@ -163,15 +163,18 @@ class Werkplek:
         """A client logged in as a browser is (session cookie); the CSRF token of its pages is
         ``client.csrf``, sent only where a test sends it."""
         with httpx.Client(base_url=self.url, timeout=120) as client:
-            yield self._logged_in(client, name, password)
+            yield log_in(client, name, password)
 
-    def _logged_in(self, client: httpx.Client, name: str, password: str) -> httpx.Client:
-        answer = client.post(
-            "/inloggen", data={"naam": name, "wachtwoord": password, "terug": "/rapporten"}
-        )
-        assert answer.status_code == 303, answer.text
-        page = client.get("/rapporten").text
-        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
-        assert found, page[:500]
-        client.csrf = found.group(1)  # type: ignore[attr-defined]
-        return client
+
+def log_in(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Client:
+    """``client`` logged in as a browser is (a session cookie; also Starlette's in-process
+    ``TestClient``); the CSRF token of its pages is ``client.csrf``."""
+    answer = client.post(
+        "/inloggen", data={"naam": name, "wachtwoord": password, "terug": "/rapporten"}
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/rapporten").text
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert found, page[:500]
+    client.csrf = found.group(1)  # type: ignore[attr-defined]
+    return client

@@ -5,9 +5,10 @@ the lock busy 29% of the time)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError
 
 from jaarverslag.web import db
+from jaarverslag.web.context import Werkplek
+from jaarverslag.web.settings import Settings
 
 
 @pytest.fixture
@@ -33,6 +36,14 @@ def writing_row(engine, who: str) -> Iterator[None]:  # type: ignore[no-untyped-
     with db.writing(engine) as session:
         session.execute(text("INSERT INTO t VALUES (:who)"), {"who": who})
         yield
+
+
+def started(work: Callable[[], None], writing: threading.Event) -> threading.Thread:
+    """``work`` in a thread of its own, once it holds the write lock (it sets ``writing``)."""
+    thread = threading.Thread(target=work)
+    thread.start()
+    assert writing.wait(10)
+    return thread
 
 
 def test_a_waiting_writer_goes_before_the_writers_that_came_after_it(engine) -> None:  # type: ignore[no-untyped-def]
@@ -53,9 +64,7 @@ def test_a_waiting_writer_goes_before_the_writers_that_came_after_it(engine) -> 
                 c_writes.set()
                 time.sleep(0.02)
 
-    hammer = threading.Thread(target=c)
-    hammer.start()
-    assert c_writes.wait(10)
+    hammer = started(c, c_writes)
     time.sleep(max(0.0, 0.3 - (time.monotonic() - start)))  # a slow start: no negative sleep
     waiter = threading.Thread(target=b)
     waiter.start()
@@ -78,9 +87,7 @@ def test_a_writer_that_gets_no_turn_in_time_is_a_database_timeout_and_is_passed_
             holding.set()
             done.wait(10)
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert holding.wait(10)
+    thread = started(hold, holding)
     with pytest.raises(TimeoutError), db.writing(engine):
         pass
     done.set()
@@ -127,10 +134,6 @@ def test_on_sqlite_a_requests_transaction_runs_on_the_event_loop_and_on_a_server
     again from the event loop (up to 5 ms each time under load: saves of seconds); on the
     loop it needs no hand-over. A database server's answers come over the network: those
     wait in a thread, and the loop serves the others meanwhile."""
-    import asyncio
-
-    from jaarverslag.web.context import Werkplek
-    from jaarverslag.web.settings import Settings
 
     async def where(place: Werkplek) -> bool:
         loop_thread = threading.get_ident()
@@ -152,11 +155,6 @@ def test_work_handed_to_a_thread_starts_before_the_event_loop_serves_anything_el
     """anyio's ``to_thread`` gives the loop up twice before its thread starts, and under load
     each time waited for everything queued before it (0.3 s). Here a callback queued on the
     loop holds it until the work has started: it must have started without the loop."""
-    import asyncio
-
-    from jaarverslag.web.context import Werkplek
-    from jaarverslag.web.settings import Settings
-
     started = threading.Event()
     seen: list[bool] = []
 
@@ -180,9 +178,6 @@ def test_the_servers_commits_never_checkpoint_a_thread_does(tmp_path: Path) -> N
     """A commit that crosses SQLite's checkpoint threshold copies the log into the database
     file and syncs both to disk — on the event loop that would hold every request up on a
     slow disk. The server's connections don't; its own thread does, every second."""
-    from jaarverslag.web.context import Werkplek
-    from jaarverslag.web.settings import Settings
-
     place = Werkplek(Settings(data=tmp_path / "w"))
     try:
         with db.writing(place.engine) as session:
