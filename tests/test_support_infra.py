@@ -681,6 +681,41 @@ def test_chromium_clicks_types_presses_keys_and_takes_a_screenshot(tmp_path: Pat
         assert any("kapot" in error for error in page.errors)
 
 
+MOVING_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Start</title></head>
+<body><div id="groeit"></div><p><a id="verder" href="verder.html">Verder</a></p>
+<div style="height: 3000px"></div>
+<script>
+  // the link slides down while the page settles (content filled in above it) ...
+  const groeit = document.getElementById('groeit');
+  let stap = 0;
+  const klok = setInterval(() => {
+    groeit.style.height = (stap += 40) + 'px';
+    if (stap >= 600) clearInterval(klok);
+  }, 20);
+  // ... and the first click on it goes nowhere (the page is replaced under it)
+  let eerste = true;
+  document.getElementById('verder').addEventListener('click', e => {
+    if (eerste) { eerste = false; e.preventDefault(); }
+  });
+</script></body></html>"""
+
+
+def test_chromium_follows_a_link_that_still_moves_and_misses_its_first_click(
+    tmp_path: Path,
+) -> None:
+    need_chromium()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(MOVING_PAGE, "utf-8")
+    (site / "verder.html").write_text(
+        '<!doctype html><html lang="nl"><title>Verder</title><h1>Aangekomen</h1></html>', "utf-8"
+    )
+    with serving_folder(site) as base, chromium_page(tmp_path) as page:
+        page.goto(f"{base}/")
+        page.follow("#verder", timeout=20)
+        assert page.text("h1") == "Aangekomen"
+
+
 # ---- optional: load generation with locust --------------------------------------------------
 
 

@@ -203,6 +203,14 @@ class Page:
             f"at {self._safe_url()} it shows:\n{body}"
         )
 
+    def becomes(self, expression: str, timeout: float) -> bool:
+        """Whether ``expression`` turns truthy in the page within ``timeout`` seconds."""
+        try:
+            self.wait_until(expression, timeout)
+        except BrowserError:
+            return False
+        return True
+
     def wait_for(self, selector: str, *, text: str | None = None, timeout: float = WAIT) -> float:
         """Wait until an element matching ``selector`` is there and visible (and contains
         ``text``, if given); the seconds it took."""
@@ -223,15 +231,18 @@ class Page:
         address alone can come before its content: a heading read then is empty, or the page
         before's)."""
         target = self.evaluate(f"document.querySelector({json.dumps(selector)}).href")
+        arrived = f"location.href === {json.dumps(target)} && document.readyState === 'complete'"
+        deadline = time.monotonic() + timeout
         self.click(selector, timeout)
-        self.wait_until(
-            f"location.href === {json.dumps(target)} && document.readyState === 'complete'",
-            timeout,
-        )
+        # a click that went nowhere (the page was replaced under it: a reload still under
+        # way) is clicked again, as a person would; following a link twice does no harm
+        while not self.becomes(arrived, 5) and time.monotonic() < deadline:
+            with contextlib.suppress(BrowserError):  # gone meanwhile: it did navigate
+                self.click(selector, 1)
+        self.wait_until(arrived, max(deadline - time.monotonic(), 0.1))
 
     def _centre(self, selector: str) -> tuple[float, float]:
-        box = self.evaluate(
-            f"""(() => {{
+        look = f"""(() => {{
               const e = document.querySelector({json.dumps(selector)});
               if (!e) return null;
               e.scrollIntoView({{block: 'center', inline: 'center'}});
@@ -239,9 +250,20 @@ class Page:
               if (r.width === 0 || r.height === 0) return 'hidden';
               const x = r.left + r.width / 2, y = r.top + r.height / 2;
               const top = document.elementFromPoint(x, y);
-              return {{x, y, covered: !(top && (top === e || e.contains(top)))}};
+              return {{x, y, w: r.width, h: r.height,
+                       covered: !(top && (top === e || e.contains(top)))}};
             }})()"""
-        )
+        # looked at until it stands still: a page that has just loaded still moves (its scroll
+        # position restored, content filled in), and a click on where the element was lands
+        # on another; timed from here, as the page may run without JavaScript
+        box = self.evaluate(look)
+        for _ in range(40):
+            if not isinstance(box, dict):
+                break
+            self.pause(0.05)
+            before, box = box, self.evaluate(look)
+            if box == before:
+                break
         if box is None:
             raise BrowserError(f"no element matches {selector!r} at {self._safe_url()}")
         if box == "hidden":
