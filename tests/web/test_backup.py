@@ -57,7 +57,7 @@ def test_a_backup_made_while_saving_restores_whole(tmp_path: Path) -> None:
     assert code in (0, 130) and "Traceback" not in said
     with zipfile.ZipFile(tmp_path / "backup.zip") as archive:
         manifest = json.loads(archive.read("manifest.json"))
-    assert manifest["soort"] == "jaarverslag-werkplek-backup" and manifest["revisie"] == "0002"
+    assert manifest["soort"] == "jaarverslag-werkplek-backup" and manifest["revisie"] == "0003"
     kept = manifest["tabellen"]["versions"]
     assert 3 <= kept < len(history)  # a moment while saving went on
     restored = command("restore", str(tmp_path / "backup.zip"), str(tmp_path / "terug"))

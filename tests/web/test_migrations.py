@@ -75,7 +75,7 @@ def test_the_server_refuses_an_old_database_until_it_is_migrated(old: Path) -> N
     said = started.stderr.strip()
     assert said == (
         "de database is van een eerdere versie van de werkplek (revisie 0001; deze versie heeft "
-        "revisie 0002 nodig). Maak een backup en breng hem dan bij met: "
+        "revisie 0003 nodig). Maak een backup en breng hem dan bij met: "
         f"jaarverslag web --data {old} migreer"
     )
     added = command("gebruiker", "carla", "--wachtwoord-stdin", data=old, stdin=PASSWORD + "\n")
@@ -84,10 +84,10 @@ def test_the_server_refuses_an_old_database_until_it_is_migrated(old: Path) -> N
 
     done = command("migreer", data=old)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == "de database is bijgewerkt van revisie 0001 naar 0002"
+    assert done.stderr.strip() == "de database is bijgewerkt van revisie 0001 naar 0003"
     assert rows(url) == before  # nothing lost, nothing changed
     again = command("migreer", data=old)
-    assert again.stderr.strip() == "de database is al bij: revisie 0002"
+    assert again.stderr.strip() == "de database is al bij: revisie 0003"
     with sqlite3.connect(old / "werkplek.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert connection.execute("SELECT count(*) FROM identities").fetchone() == (0,)
@@ -112,6 +112,15 @@ def served_as_before(api: httpx.Client) -> None:
         ("teksten/inleiding.md", "conflict", "bram"),
         ("teksten/inleiding.md", "opgeslagen", "anna"),
     ]
+    newest: dict[str, dict[str, Any]] = {}  # each path's newest that is not a kept conflict
+    for version in history:  # newest first
+        if version["soort"] != "conflict":
+            newest.setdefault(version["pad"], version)
+    files = api.get("/api/rapporten/jaarverslag-2025/bestanden").json()["bestanden"]
+    assert {f["pad"]: f["versie"] for f in files} == {
+        p: v["versie"] for p, v in newest.items() if v["sha256"]
+    }
+    assert "teksten/conclusie.md" in newest and newest["teksten/inleiding.md"]["door"] == "anna"
     for version in history:
         if version["sha256"]:
             content = api.get(f"/api/rapporten/jaarverslag-2025/versies/{version['versie']}")
@@ -162,7 +171,7 @@ def test_the_migration_goes_down_and_up_again(old: Path) -> None:
             alembic.downgrade(db._config(connection), "0001")
         assert db.revisions(made)[0] == "0001"
         db.migrate(made)
-        assert db.revisions(made) == ("0002", "0002")
+        assert db.revisions(made) == ("0003", "0003")
     finally:
         made.dispose()
     assert rows(url) == before
@@ -184,14 +193,14 @@ def test_a_werkplek_of_revision_0001_on_postgresql_is_migrated(
         assert restore(target, tmp_path / "b.zip") == 0
     made = db.engine(postgres_url)
     try:
-        assert db.revisions(made) == ("0001", "0002")
+        assert db.revisions(made) == ("0001", "0003")
     finally:
         made.dispose()
     before = rows(postgres_url)
     plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
     refused = command("--port", "0", "--database", plain, data=target.data)
     assert (
-        refused.returncode == 1 and "revisie 0001; deze versie heeft revisie 0002" in refused.stderr
+        refused.returncode == 1 and "revisie 0001; deze versie heeft revisie 0003" in refused.stderr
     )
     assert "--database 'postgresql://postgres:***@" in refused.stderr  # never the password
     done = command("migreer", "--database", plain, data=target.data)

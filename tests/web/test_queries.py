@@ -59,12 +59,13 @@ def test_a_text_save_asks_the_database_nothing_twice(client: TestClient) -> None
     assert answer.status_code == 200, answer.text
     assert answer.json()["bestand"]["door"] == "anna"
     # who (1), may they write (1: rapport and role in one), the file's newest version (1),
-    # the new version and its audit line (2), the rapport as the save left it (2) and three
-    # transactions' BEGIN: no row lock on SQLite (its write lock is the transaction's), no
-    # second look at who saved it
+    # the new version and its audit line (2), the path's current version moved on to it (1),
+    # the rapport as the save left it (2) and three transactions' BEGIN: no row lock on
+    # SQLite (its write lock is the transaction's), no second look at who saved it
     assert seen.count("SELECT") == 5, seen
     assert seen.count("INSERT") == 2, seen
-    assert len(seen) == 10, seen  # and nothing else (listed by hand: 3 BEGIN, 5, 2)
+    assert seen.count("UPDATE") == 1, seen
+    assert len(seen) == 11, seen  # and nothing else (listed by hand: 3 BEGIN, 5, 2, 1)
 
 
 def test_a_preview_asks_for_the_rapports_files_as_columns(client: TestClient) -> None:

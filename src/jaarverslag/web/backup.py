@@ -2,12 +2,12 @@
 while the server runs, and a new werkplek made from it.
 
 The zip holds the database as data, not as a database file — every row of every lasting table
-(users, tokens, rapporten, members, versions, builds, the audit log; not the sessions and login
-attempts), one JSON line each, read in one transaction so they belong to one moment — and every
-content those rows name, from the file store, under its hash. The store's files never change
-once written and a content is stored before the row that names it is committed, so whatever the
-server does meanwhile, the backup is whole. Because it is data, a backup of a SQLite werkplek
-can be restored into PostgreSQL and back (``--database``).
+(users, tokens, rapporten, members, versions and which is current, builds, the audit log; not
+the sessions and login attempts), one JSON line each, read in one transaction so they belong to
+one moment — and every content those rows name, from the file store, under its hash. The store's
+files never change once written and a content is stored before the row that names it is
+committed, so whatever the server does meanwhile, the backup is whole. Because it is data, a
+backup of a SQLite werkplek can be restored into PostgreSQL and back (``--database``).
 
 ``restore`` makes a new werkplek in an empty folder: the schema by the migrations (to the
 backup's revision, then the newest), the rows, and every content checked against its hash. It
@@ -43,6 +43,7 @@ TABLES = (
     "rapporten",
     "members",
     "versions",
+    "heads",
     "builds",
     "audit",
 )

@@ -18,7 +18,8 @@ database made by any version of the werkplek can be brought up to date. Times ar
   ``lezer``) and the beheerders only.
 - :class:`Version`: one version of one file of a rapport — its content's SHA-256 in the store
   (None: deleted), who and when, and how (:data:`VERSION_KINDS`). A file's current content is
-  its newest version that is not a kept conflict.
+  its newest version that is not a kept conflict — :class:`Head` says which, per path
+  (migration 0003).
 - :class:`Build`: a build asked for, the files it read (path → hash) and made, its messages.
 - :class:`AuditEntry`: append-only (the database refuses to change or delete a row).
 """
@@ -168,7 +169,10 @@ class Member(Base):
 
 class Version(Base):
     __tablename__ = "versions"
-    __table_args__ = (Index("ix_versions_rapport_path", "rapport_id", "path", "id"),)
+    __table_args__ = (
+        Index("ix_versions_rapport_path", "rapport_id", "path", "id"),
+        Index("ix_versions_rapport_id", "rapport_id", "id"),  # a rapport's newest (migration 0003)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rapport_id: Mapped[int] = mapped_column(ForeignKey("rapporten.id"))
@@ -181,6 +185,19 @@ class Version(Base):
     restored_from: Mapped[int | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Head(Base):
+    """Which version of a path a rapport holds now (a deletion included; never a kept
+    conflict): moved on with every version that becomes current (:mod:`.versions`), so the
+    rapport's files now are a row per path — asked on every save and preview — not a search
+    through its whole history, which grows with every save (migration 0003)."""
+
+    __tablename__ = "heads"
+
+    rapport_id: Mapped[int] = mapped_column(ForeignKey("rapporten.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
 
 
 class Build(Base):

@@ -1,5 +1,7 @@
 """Nothing is lost: every upload, saved text, deletion and restore of a rapport's file is a new
-version, and the current files of a rapport are the newest version of each path.
+version, and the current files of a rapport are the newest version of each path (kept as a
+:class:`~jaarverslag.web.models.Head` per path, moved on here with every version that becomes
+current: asking for them costs the same after ten saves as after ten thousand).
 
 A version records its content's SHA-256 in the :class:`~jaarverslag.web.store.Store` (None for a
 deletion), who made it and when. A save may say which content it was based on (HTTP
@@ -18,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from jaarverslag.web.models import Rapport, Version
+from jaarverslag.web.models import Head, Rapport, Version
 
 
 def etag(version: Version | None) -> str | None:
@@ -29,28 +31,26 @@ def etag(version: Version | None) -> str | None:
     return None if version is None or version.digest is None else f'"{version.digest}"'
 
 
-def _newest(rapport_id: int) -> Any:
-    """The id of each path's newest version that is not a kept conflict (a deletion included)."""
-    return (
-        select(func.max(Version.id))
-        .where(Version.rapport_id == rapport_id, Version.kind != "conflict")
-        .group_by(Version.path)
-    )
+def _heads(rapport_id: int) -> Any:
+    """The rapport's versions that are current (a deletion included): one per path."""
+    return Head.version_id == Version.id, Head.rapport_id == rapport_id
 
 
 def current(db: DbSession, rapport_id: int) -> dict[str, Version]:
     """The current version of every file the rapport holds now, by path."""
-    newest = _newest(rapport_id)
-    versions = db.scalars(select(Version).where(Version.id.in_(newest)).order_by(Version.path))
+    joined, mine = _heads(rapport_id)
+    versions = db.scalars(select(Version).join(Head, joined).where(mine).order_by(Version.path))
     return {v.path: v for v in versions if v.digest is not None}
 
 
 def snapshot(db: DbSession, rapport_id: int) -> dict[str, str]:
     """The rapport's files now: path → content hash (what a worker materialises). Asked on
     every preview and save, so as columns: no version objects, no users joined."""
+    joined, mine = _heads(rapport_id)
     rows = db.execute(
         select(Version.path, Version.digest)
-        .where(Version.id.in_(_newest(rapport_id)), Version.digest.is_not(None))
+        .join(Head, joined)
+        .where(mine, Version.digest.is_not(None))
         .order_by(Version.path)
     )
     return {path: digest for path, digest in rows if digest}
@@ -72,12 +72,25 @@ def as_now(db: DbSession, rapport_id: int) -> Snapshot:
 
 def latest(db: DbSession, rapport_id: int, path: str) -> Version | None:
     """The newest version of ``path`` that is not a kept conflict (a deletion included)."""
-    return db.scalar(
-        select(Version)
-        .where(Version.rapport_id == rapport_id, Version.path == path, Version.kind != "conflict")
-        .order_by(Version.id.desc())
-        .limit(1)
-    )
+    joined, mine = _heads(rapport_id)
+    return db.scalar(select(Version).join(Head, joined).where(mine, Head.path == path))
+
+
+def _advance(db: DbSession, version: Version, before: Version | None) -> None:
+    """``version`` (flushed: it has its id) is now what its path holds; ``before`` what
+    :func:`latest` said it held (None: nothing yet, not even a deletion)."""
+    if before is None:
+        db.execute(
+            insert(Head).values(
+                rapport_id=version.rapport_id, path=version.path, version_id=version.id
+            )
+        )
+    else:
+        db.execute(
+            update(Head)
+            .where(Head.rapport_id == version.rapport_id, Head.path == version.path)
+            .values(version_id=version.id)
+        )
 
 
 def find(db: DbSession, rapport_id: int, version_id: int) -> Version | None:
@@ -149,6 +162,7 @@ def save(
     version = Version(**fields, digest=digest, size=size, kind=kind)
     db.add(version)
     db.flush()
+    _advance(db, version, now)
     return Saved("gewijzigd" if exists else "nieuw", version, version)
 
 
@@ -165,6 +179,7 @@ def delete(
     version = Version(rapport_id=rapport_id, path=path, user_id=user_id, kind="verwijderd")
     db.add(version)
     db.flush()
+    _advance(db, version, now)
     return Saved("verwijderd", version, None)
 
 
@@ -172,6 +187,7 @@ def restore(db: DbSession, rapport_id: int, old: Version, user_id: int) -> Versi
     """A new version of ``old.path`` with ``old``'s content (or a deletion, when ``old`` was
     one)."""
     _lock(db, rapport_id)
+    before = latest(db, rapport_id, old.path)  # none when ``old`` is the path's only, a conflict
     version = Version(
         rapport_id=rapport_id,
         path=old.path,
@@ -183,6 +199,7 @@ def restore(db: DbSession, rapport_id: int, old: Version, user_id: int) -> Versi
     )
     db.add(version)
     db.flush()
+    _advance(db, version, before)
     return version
 
 
