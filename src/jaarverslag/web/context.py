@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -33,6 +34,7 @@ from sqlalchemy import Engine
 from jaarverslag.web import db
 from jaarverslag.web.settings import Settings
 from jaarverslag.web.store import Store
+from jaarverslag.web.walsync import WalSyncs
 from jaarverslag.web.workers import Job, Workers
 
 T = TypeVar("T")
@@ -76,6 +78,13 @@ class Werkplek:
         self.database_inline = settings.url.startswith("sqlite")
         self.engine: Engine = db.engine(settings.url, checkpoints=not self.database_inline)
         self._checkpoints = db.Checkpoints(self.engine) if self.database_inline else None
+        database = self.engine.url.database
+        #: SQLite: a commit's log synced to disk before a save is answered (:meth:`durable`)
+        self._syncs = (
+            WalSyncs(Path(f"{database}-wal"))
+            if self.database_inline and database and database != ":memory:"
+            else None
+        )
         self.store = Store(settings.store)
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="verzoek")
         self._workers = workers
@@ -107,6 +116,12 @@ class Werkplek:
         if self.database_inline:
             return work()
         return await self.in_thread(work)
+
+    async def durable(self) -> None:
+        """Wait until what this request committed is on the disk (:mod:`.walsync`); at once
+        on a database server, whose commit is."""
+        if self._syncs is not None:
+            await asyncio.wrap_future(self._syncs.ask())
 
     async def in_thread(self, work: Callable[[], T]) -> T:
         """``work()`` in one of the werkplek's threads, started at once: a file's sync to disk,
@@ -155,6 +170,8 @@ class Werkplek:
                 self._workers.close()
                 self._workers = None
         self._threads.shutdown(wait=True)  # what a request started ends first
+        if self._syncs is not None:
+            self._syncs.stop()
         if self._checkpoints is not None:
             self._checkpoints.stop()
         self.engine.dispose()

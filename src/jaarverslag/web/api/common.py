@@ -41,14 +41,19 @@ MEDIA_TYPES = {
 
 async def in_db(request: Request, work: Callable[[DbSession, Werkplek], T], *, write: bool) -> T:
     """``work(session, werkplek)`` in a transaction, where :meth:`Werkplek.in_database` runs
-    it (on SQLite the event loop, on a database server a worker thread)."""
+    it (on SQLite the event loop, on a database server a worker thread); one that writes is on
+    the disk when this returns (:meth:`Werkplek.durable`): what a request answers as done stays
+    done, also after a power cut."""
     place = werkplek(request)
 
     def run() -> T:
         with (db.writing if write else db.reading)(place.engine) as session:
             return work(session, place)
 
-    return await place.in_database(run)
+    result = await place.in_database(run)
+    if write:
+        await place.durable()
+    return result
 
 
 def visible(session: DbSession, actor: Actor, name: str, *, write: bool = False) -> Access:
