@@ -40,8 +40,10 @@ class WalSyncs:
         (with the sync's ``OSError`` if it failed)."""
         done: Future[None] = Future()
         with self._changed:
-            if self._stopping:
-                raise RuntimeError("de werkplek stopt")
+            if self._stopping:  # the thread is ending: sync here (a request while stopping)
+                self._sync()
+                done.set_result(None)
+                return done
             self._asked += 1
             self._waiting.append((self._asked, done))
             self._changed.notify()
