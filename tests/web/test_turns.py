@@ -155,15 +155,15 @@ def test_work_handed_to_a_thread_starts_before_the_event_loop_serves_anything_el
     """anyio's ``to_thread`` gives the loop up twice before its thread starts, and under load
     each time waited for everything queued before it (0.3 s). Here a callback queued on the
     loop holds it until the work has started: it must have started without the loop."""
-    started = threading.Event()
+    began = threading.Event()
     seen: list[bool] = []
 
     def hold_the_loop() -> None:
-        seen.append(started.wait(2))
+        seen.append(began.wait(2))
 
     async def hand_over(place: Werkplek) -> str:
         asyncio.get_running_loop().call_soon(hold_the_loop)
-        return await place.in_thread(lambda: started.set() or threading.current_thread().name)
+        return await place.in_thread(lambda: began.set() or threading.current_thread().name)
 
     place = Werkplek(Settings(data=tmp_path / "a"))
     try:

@@ -27,9 +27,11 @@ class Held(WalSyncs):
         self.started = threading.Semaphore(0)
         self.go = threading.Semaphore(0)
         self.fail: OSError | None = None
+        self.made = 0
         super().__init__(wal)
 
     def _sync(self) -> None:
+        self.made += 1
         self.started.release()
         assert self.go.acquire(timeout=10)
         if self.fail is not None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jaarverslag.core.atomic import write_atomically
+from jaarverslag.core.atomic import sync, write_atomically
 
 HASH = "sha256"
 
@@ -81,8 +81,7 @@ class Store:
             source.unlink(missing_ok=True)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(source, "rb") as stream:
-            os.fsync(stream.fileno())
+        sync(source)
         os.replace(source, target)
 
     def get(self, digest: str) -> bytes:

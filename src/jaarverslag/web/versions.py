@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from jaarverslag.web.models import Head, Rapport, Version
@@ -31,26 +31,28 @@ def etag(version: Version | None) -> str | None:
     return None if version is None or version.digest is None else f'"{version.digest}"'
 
 
-def _heads(rapport_id: int) -> Any:
-    """The rapport's versions that are current (a deletion included): one per path."""
-    return Head.version_id == Version.id, Head.rapport_id == rapport_id
+def _held(rapport_id: int, *columns: Any) -> Select[Any]:
+    """``columns`` of the rapport's versions that are current (a deletion included): one per
+    path, found through its :class:`~jaarverslag.web.models.Head`."""
+    return (
+        select(*columns)
+        .join(Head, Head.version_id == Version.id)
+        .where(Head.rapport_id == rapport_id)
+    )
 
 
 def current(db: DbSession, rapport_id: int) -> dict[str, Version]:
     """The current version of every file the rapport holds now, by path."""
-    joined, mine = _heads(rapport_id)
-    versions = db.scalars(select(Version).join(Head, joined).where(mine).order_by(Version.path))
+    versions = db.scalars(_held(rapport_id, Version).order_by(Version.path))
     return {v.path: v for v in versions if v.digest is not None}
 
 
 def snapshot(db: DbSession, rapport_id: int) -> dict[str, str]:
     """The rapport's files now: path → content hash (what a worker materialises). Asked on
     every preview and save, so as columns: no version objects, no users joined."""
-    joined, mine = _heads(rapport_id)
     rows = db.execute(
-        select(Version.path, Version.digest)
-        .join(Head, joined)
-        .where(mine, Version.digest.is_not(None))
+        _held(rapport_id, Version.path, Version.digest)
+        .where(Version.digest.is_not(None))
         .order_by(Version.path)
     )
     return {path: digest for path, digest in rows if digest}
@@ -72,8 +74,8 @@ def as_now(db: DbSession, rapport_id: int) -> Snapshot:
 
 def latest(db: DbSession, rapport_id: int, path: str) -> Version | None:
     """The newest version of ``path`` that is not a kept conflict (a deletion included)."""
-    joined, mine = _heads(rapport_id)
-    return db.scalar(select(Version).join(Head, joined).where(mine, Head.path == path))
+    found: Version | None = db.scalar(_held(rapport_id, Version).where(Head.path == path))
+    return found
 
 
 def _advance(db: DbSession, version: Version, before: Version | None) -> None:

@@ -14,10 +14,11 @@ sync runs are all covered by the next — a sync per burst of saves, not per sav
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import Future
 from pathlib import Path
+
+from jaarverslag.core.atomic import sync
 
 
 class WalSyncs:
@@ -30,8 +31,6 @@ class WalSyncs:
         self._asked = 0  #: the number of the last ask
         self._waiting: list[tuple[int, Future[None]]] = []
         self._stopping = False
-        #: syncs made (for the tests: several asks during one sync share the next)
-        self.made = 0
         self._thread = threading.Thread(target=self._run, name="wal-sync", daemon=True)
         self._thread.start()
 
@@ -40,13 +39,13 @@ class WalSyncs:
         (with the sync's ``OSError`` if it failed)."""
         done: Future[None] = Future()
         with self._changed:
-            if self._stopping:  # the thread is ending: sync here (a request while stopping)
-                self._sync()
-                done.set_result(None)
-                return done
-            self._asked += 1
-            self._waiting.append((self._asked, done))
-            self._changed.notify()
+            stopping = self._stopping
+            if not stopping:
+                self._asked += 1
+                self._waiting.append((self._asked, done))
+                self._changed.notify()
+        if stopping:  # the thread is ending: synced here (a request while the werkplek stops)
+            self._settle([done], self._synced())
         return done
 
     def _run(self) -> None:
@@ -56,30 +55,32 @@ class WalSyncs:
                 if not self._waiting:
                     return
                 upto = self._asked  # every ask so far came after its commit: this sync covers it
-            error: OSError | None = None
-            try:
-                self._sync()
-            except OSError as exc:
-                error = exc
+            error = self._synced()
             with self._changed:
-                self.made += 1
                 ready = [f for number, f in self._waiting if number <= upto]
                 self._waiting = [(n, f) for n, f in self._waiting if n > upto]
-            for done in ready:
-                if error is None:
-                    done.set_result(None)
-                else:
-                    done.set_exception(error)
+            self._settle(ready, error)
+
+    def _synced(self) -> OSError | None:
+        """Sync the log; the error, if that failed."""
+        try:
+            self._sync()
+        except FileNotFoundError:  # no log: what was committed is in the database file itself,
+            return None  # which a checkpoint syncs before it lets the log go
+        except OSError as exc:
+            return exc
+        return None
 
     def _sync(self) -> None:
-        try:
-            handle = os.open(self.wal, os.O_RDONLY)
-        except FileNotFoundError:  # no log: what was committed is in the database file itself,
-            return  # which a checkpoint syncs before it lets the log go
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        sync(self.wal)
+
+    @staticmethod
+    def _settle(waiting: list[Future[None]], error: OSError | None) -> None:
+        for done in waiting:
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)
 
     def stop(self) -> None:
         """Make the syncs still asked for, then end the thread."""
