@@ -109,3 +109,22 @@ def test_a_save_is_answered_after_its_log_is_on_the_disk(
         events.append("answer")
     assert events.count("commit") == 1, events  # the save's transaction that writes
     assert "sync" in events[events.index("commit") : events.index("answer")], events
+
+
+def test_a_commit_outside_the_server_syncs_its_own_log(tmp_path: Path) -> None:
+    """A beheerder's command has no walsync thread: its commits sync the log themselves
+    (``FULL``); the server's do not (``NORMAL``), they wait for the walsync after the commit."""
+    from sqlalchemy import text
+
+    from jaarverslag.web import db
+
+    url = db.default_url(tmp_path)
+    synchronous = {}
+    for name, checkpoints in (("command", True), ("server", False)):
+        made = db.engine(url, checkpoints=checkpoints)
+        try:
+            with made.connect() as connection:
+                synchronous[name] = connection.execute(text("PRAGMA synchronous")).scalar()
+        finally:
+            made.dispose()
+    assert synchronous == {"command": 2, "server": 1}  # FULL, NORMAL

@@ -31,3 +31,11 @@ def sync(path: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def sync_folder(folder: Path) -> None:
+    """Put the names in ``folder`` on the disk: a file renamed into it or made in it is there
+    after a power cut only once its folder is synced. Not on Windows, which cannot open a
+    folder to sync it (NTFS journals the names itself)."""
+    if os.name != "nt":
+        sync(folder)

@@ -12,7 +12,10 @@ transaction that writes takes the write lock when it starts (``BEGIN IMMEDIATE``
 one process take those turns in the order they came (:class:`Turns`): SQLite's own wait for
 its lock polls with sleeps of up to 100 ms, so under load a writer could lose every free
 moment to newer ones and wait seconds while the lock was mostly free. The server's own
-commits never checkpoint (:class:`Checkpoints` does, in a thread). Elsewhere a write locks
+commits never checkpoint (:class:`Checkpoints` does, in a thread) nor sync the log to disk
+(its requests wait for :mod:`.walsync` after their commit, off the event loop); every other
+process's commit (a command of the beheerder) syncs it itself (``synchronous=FULL``), so what
+a command said it did survives a power cut. Elsewhere a write locks
 the rows it decides on (``SELECT … FOR UPDATE``, see :mod:`.versions`), and the database
 server queues its waiters itself.
 """
@@ -85,14 +88,13 @@ _TURNS: weakref.WeakKeyDictionary[Engine, Turns] = weakref.WeakKeyDictionary()
 
 def engine(url: str, *, checkpoints: bool = True) -> Engine:
     """An engine for ``url``, set up as described above. ``checkpoints`` False: a commit on
-    SQLite never copies the write-ahead log into the database file itself (with its syncs to
-    disk) — the server, whose transactions run on its event loop, has that done by
-    :class:`Checkpoints` in a thread of its own."""
+    SQLite never copies the write-ahead log into the database file itself nor syncs the log
+    (with its waits for the disk) — the server, whose transactions run on its event loop, has
+    that done by :class:`Checkpoints` and :mod:`.walsync` in threads of their own."""
     if url.startswith("sqlite"):
         made = create_engine(url, connect_args={"check_same_thread": False, "timeout": WAIT})
         event.listen(made, "connect", _sqlite_connect)
-        if not checkpoints:
-            event.listen(made, "connect", _no_checkpoints)
+        event.listen(made, "connect", _synced_commits if checkpoints else _no_checkpoints)
         event.listen(made, "begin", _sqlite_begin)
         _TURNS[made] = Turns()
         return made
@@ -105,12 +107,18 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _synced_commits(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
 def _no_checkpoints(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 

@@ -1,10 +1,12 @@
 """The file store: every content the werkplek keeps, once, under its SHA-256.
 
 A content is written to a temporary file beside its place, flushed to disk and renamed to
-``inhoud/ab/abcdef…`` (its hash): a name in the store is always a whole, never-changing file,
-so a backup that copies the store while the server writes to it copies only whole files, and two
-uploads of the same bytes share one file. The database says which content each version of a
-file of a rapport has (:mod:`.versions`); the store never deletes anything.
+``inhoud/ab/abcdef…`` (its hash), and the folder it was renamed into is synced too (else a
+power cut could take the name of a content whose save was answered): a name in the store is
+always a whole, never-changing file, so a backup that copies the store while the server writes
+to it copies only whole files, and two uploads of the same bytes share one file. The database
+says which content each version of a file of a rapport has (:mod:`.versions`); the store never
+deletes anything.
 
 A rapport is *materialised* — its files of one moment written into a folder of its name — for a
 worker to check, build or preview it with the command line's own functions, under the same
@@ -22,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jaarverslag.core.atomic import sync, write_atomically
+from jaarverslag.core.atomic import sync, sync_folder
 
 HASH = "sha256"
 
@@ -44,11 +46,19 @@ class Store:
     def put(self, data: bytes) -> str:
         """Keep ``data``; its hash."""
         digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if target.is_file():
+        if self.path(digest).is_file():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data, 0o600)
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".nieuw-", dir=self.root)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            self._place(Path(temporary), digest)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
         return digest
 
     def put_file(self, source: Path) -> tuple[str, int]:
@@ -65,9 +75,10 @@ class Store:
                     stream.write(chunk)
                 stream.flush()
                 os.fsync(stream.fileno())
-            target = self.path(digest.hexdigest())
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, target)
+            if self.has(digest.hexdigest()):  # the same content, stored and synced already
+                Path(temporary).unlink()
+            else:
+                self._place(Path(temporary), digest.hexdigest())
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -76,13 +87,23 @@ class Store:
     def adopt(self, source: Path, digest: str) -> None:
         """Move the finished file ``source`` (on the same file system, whose content has the
         hash ``digest``) into the store."""
-        target = self.path(digest)
-        if target.is_file():  # the same content, stored and synced already
+        if self.has(digest):  # the same content, stored and synced already
             source.unlink(missing_ok=True)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         sync(source)
+        self._place(source, digest)
+
+    def _place(self, source: Path, digest: str) -> None:
+        """Rename the synced file ``source`` to the place of ``digest``, and put the rename on
+        the disk: its folder synced, and the store's too when that folder is new."""
+        target = self.path(digest)
+        new_folder = not target.parent.is_dir()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(source, 0o600)
         os.replace(source, target)
+        sync_folder(target.parent)
+        if new_folder:
+            sync_folder(self.root)
 
     def get(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
