@@ -269,15 +269,23 @@ async def text(naam: str, pad: str, request: Request) -> Response:
     )  # fmt: skip
 
 
+HISTORY_PAGE = 100  #: versions on one page of a rapport's history
+
+
 @router.get("/rapporten/{naam}/geschiedenis")
-async def history(naam: str, request: Request, pad: str | None = None) -> Response:
+async def history(
+    naam: str, request: Request, pad: str | None = None, voor: int | None = None
+) -> Response:
     actor = await who(request)
 
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, actor, naam)
-        current = {v.id for v in versions.current(session, found.rapport.id).values()}
-        rows = versions.history(session, found.rapport.id, pad)
-        return {"access": found, "versies": rows, "huidig": current}
+        current = versions.current_ids(session, found.rapport.id)
+        page = versions.history(session, found.rapport.id, pad, limit=HISTORY_PAGE, before=voor)
+        return {
+            "access": found, "versies": page.versions, "meer": page.more, "huidig": current,
+            "eerste": voor is None,
+        }  # fmt: skip
 
     values = await in_db(request, work, write=False)
     return render(request, "geschiedenis.html", naam=naam, pad=pad, **values)

@@ -47,6 +47,11 @@ def current(db: DbSession, rapport_id: int) -> dict[str, Version]:
     return {v.path: v for v in versions if v.digest is not None}
 
 
+def current_ids(db: DbSession, rapport_id: int) -> set[int]:
+    """The ids of the versions :func:`current` gives, without loading them."""
+    return set(db.scalars(_held(rapport_id, Version.id).where(Version.digest.is_not(None))))
+
+
 def snapshot(db: DbSession, rapport_id: int) -> dict[str, str]:
     """The rapport's files now: path → content hash (what a worker materialises). Asked on
     every preview and save, so as columns: no version objects, no users joined."""
@@ -100,12 +105,33 @@ def find(db: DbSession, rapport_id: int, version_id: int) -> Version | None:
     return version if version is not None and version.rapport_id == rapport_id else None
 
 
-def history(db: DbSession, rapport_id: int, path: str | None = None) -> list[Version]:
-    """Every version of the rapport's files (of ``path`` only, when given), newest first."""
+@dataclass(frozen=True)
+class Page:
+    """Versions of a rapport, newest first, and whether older ones follow (ask for them
+    with ``before`` the last one's id)."""
+
+    versions: list[Version]
+    more: bool
+
+
+def history(
+    db: DbSession,
+    rapport_id: int,
+    path: str | None = None,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+) -> Page:
+    """At most ``limit`` versions of the rapport's files (of ``path`` only, when given), older
+    than version ``before`` when given, newest first. A rapport's history grows with every save,
+    so it is read a page at a time."""
     query = select(Version).where(Version.rapport_id == rapport_id)
     if path is not None:
         query = query.where(Version.path == path)
-    return list(db.scalars(query.order_by(Version.id.desc())))
+    if before is not None:
+        query = query.where(Version.id < before)
+    rows = list(db.scalars(query.order_by(Version.id.desc()).limit(limit + 1)))
+    return Page(rows[:limit], more=len(rows) > limit)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """``/api/rapporten/N/versies``: the history of every file, and restoring any version.
 
-- ``GET …/versies`` (``?pad=`` for one file) → every version, newest first, each with whether
-  it is a file's current one
+- ``GET …/versies`` (``?pad=`` for one file, ``?voor=<id>``, ``?aantal=``) → the versions,
+  newest first, each with whether it is a file's current one, a page at a time: ``meer`` says
+  whether older ones follow (ask again with ``voor`` the last one's ``versie``)
 - ``GET …/versies/<id>`` → that version's content
 - ``POST …/versies/<id>/herstellen`` → a new version with that content (201); the history
   stays as it was
@@ -29,13 +30,25 @@ router = APIRouter(prefix="/api/rapporten")
 NO_VERSION = "dit rapport heeft geen versie {id}"
 
 
+PAGE = 1000  #: versions in one answer, at most and by default
+
+
 @router.get("/{naam}/versies")
-async def history(naam: str, request: Request, who: Caller, pad: str | None = None) -> Any:
+async def history(
+    naam: str,
+    request: Request,
+    who: Caller,
+    pad: str | None = None,
+    voor: int | None = None,
+    aantal: int = PAGE,
+) -> Any:
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
         found = visible(session, who, naam)
-        now = {v.id for v in versions.current(session, found.rapport.id).values()}
-        rows = versions.history(session, found.rapport.id, pad)
-        return {"versies": [versions.as_json(v, now) for v in rows]}
+        now = versions.current_ids(session, found.rapport.id)
+        page = versions.history(
+            session, found.rapport.id, pad, limit=max(1, min(aantal, PAGE)), before=voor
+        )
+        return {"versies": [versions.as_json(v, now) for v in page.versions], "meer": page.more}
 
     return await in_db(request, work, write=False)
 
