@@ -24,6 +24,11 @@ acknowledged save is read back: the text each colleague last saved with a 200 mu
 rapport's text (``lost`` counts those that are not).
 
     python bench/bench_werkplek.py [--users 100] [--seconds 120] [--json out.json]
+        [--database URL | --postgres]
+
+``--database URL``: the werkplek on that (empty) database instead of SQLite in its data folder;
+``--postgres``: on a throwaway PostgreSQL server started for the run as the tests start one
+(``tests/support/postgres.py``; durable: ``fsync`` and ``synchronous_commit`` on, as IT runs it).
 
 Bounded: at most ``--users`` clients and ``--seconds`` of work (plus the builds still running,
 at most ``--drain`` s more); each request times out after 120 s.
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -472,14 +478,16 @@ def load(
     check_workers: int = 1,
     folder: Path | None = None,
     log_to: Path | None = None,
+    database: str | None = None,
 ) -> dict[str, Any]:
     """Run the load; the report as a dict."""
     tmp = Path(tempfile.mkdtemp(prefix="jv-load-", dir=folder))
     try:
-        names = make_users(tmp / "data", users, None)
+        names = make_users(tmp / "data", users, database)
         server = Server(
-            tmp / "data", "--werkers", str(workers), "--controlewerkers", str(check_workers)
-        )
+            tmp / "data", "--werkers", str(workers), "--controlewerkers", str(check_workers),
+            *(("--database", database) if database else ()),
+        )  # fmt: skip
         figures = Figures()
         try:
             every = {"edit": edit, "upload": upload, "build": build}
@@ -489,6 +497,7 @@ def load(
             if log_to is not None:  # the server's own lines: one per request, with its ms
                 log_to.write_text(log)
         result = report(figures, users, elapsed)
+        result["database"] = database.split(":", 1)[0].split("+")[0] if database else "sqlite"
         result["server_log_lines"] = len(log.splitlines())
         return result
     finally:
@@ -498,8 +507,9 @@ def load(
 def as_row(result: dict[str, Any]) -> str:
     s, p, w = result["save_ms"], result["preview_ms"], result["build_wait_s"]
     c = result["cores"]
+    on = "" if result.get("database", "sqlite") == "sqlite" else f" on {result['database']}"
     return (
-        f"| werkplek: {result['colleagues']} colleagues for {result['seconds']:.0f} s | "
+        f"| werkplek{on}: {result['colleagues']} colleagues for {result['seconds']:.0f} s | "
         f"{result['requests_per_second']} req/s | save p50/p95/p99 {s['p50']}/{s['p95']}/{s['p99']}"
         f" ms; preview {p['p50']}/{p['p95']}/{p['p99']} ms; build wait p50/p95 {w['p50']}/"
         f"{w['p95']} s ({w['n']} builds); errors {result['errors']}, lost {result['lost']}; "
@@ -522,12 +532,21 @@ def main() -> None:
     parser.add_argument("--controlewerkers", type=int, default=1)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--log", type=Path, help="write the server's log (a line per request)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database", help="an empty database's URL (default: SQLite)")
+    where.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     args = parser.parse_args()
-    result = load(
-        args.users, args.seconds, drain=args.drain, edit=args.edit, upload=args.upload,
-        build=args.build, workers=args.werkers, check_workers=args.controlewerkers,
-        log_to=args.log,
-    )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from support.postgres import running_postgres
+
+            args.database = stack.enter_context(running_postgres(durable=True)).url(driver="")
+        result = load(
+            args.users, args.seconds, drain=args.drain, edit=args.edit, upload=args.upload,
+            build=args.build, workers=args.werkers, check_workers=args.controlewerkers,
+            log_to=args.log, database=args.database,
+        )  # fmt: skip
     print(json.dumps(result, indent=1))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")

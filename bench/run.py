@@ -415,24 +415,42 @@ def bench_ladder() -> str:
     return done.stdout.strip() + status + done.stderr.strip()
 
 
-def bench_werkplek_row(table: list[str], targets: list[tuple[str, bool, str]]) -> None:
-    """``jaarverslag web`` with 100 simulated colleagues for 2 minutes (bench_werkplek.py)."""
+def bench_werkplek_row(
+    table: list[str], targets: list[tuple[str, bool, str]], database: str | None = None
+) -> None:
+    """``jaarverslag web`` with 100 simulated colleagues for 2 minutes (bench_werkplek.py), on
+    SQLite or on the (empty) ``database``."""
     import bench_werkplek
 
-    result = bench_werkplek.load(100, 120)
+    result = bench_werkplek.load(100, 120, database=database)
     table.append(bench_werkplek.as_row(result))
     save, preview = result["save_ms"]["p95"], result["preview_ms"]["p95"]
     server, pool = result["server_rss_mb"], result["pool_rss_mb"]
     growth = (server["last_third"] + pool["last_third"]) / max(
         1, server["first_third"] + pool["first_third"]
     )
-    targets.append(("werkplek: a text save p95 < 300 ms", save < 300, f"{save} ms"))
-    targets.append(("werkplek: a preview update p95 < 1 s", preview < 1000, f"{preview} ms"))
+    on = "" if database is None else f" ({result['database']})"
+    targets.append((f"werkplek{on}: a text save p95 < 300 ms", save < 300, f"{save} ms"))
+    targets.append((f"werkplek{on}: a preview update p95 < 1 s", preview < 1000, f"{preview} ms"))
     errors = result["errors"] + result["lost"]
-    targets.append(("werkplek: no error, nothing lost", errors == 0, str(errors)))
+    targets.append((f"werkplek{on}: no error, nothing lost", errors == 0, str(errors)))
     targets.append(
-        ("werkplek: memory does not grow (last third / first)", growth < 1.25, f"{growth:.2f}×")
-    )
+        (f"werkplek{on}: memory does not grow (last third / first)", growth < 1.25,
+         f"{growth:.2f}×")
+    )  # fmt: skip
+
+
+def bench_werkplek_on_postgres(table: list[str], targets: list[tuple[str, bool, str]]) -> None:
+    """The same on a throwaway PostgreSQL server, as the tests start one (durable: fsync and
+    synchronous_commit on); left out, with a word, where PostgreSQL is not installed."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.postgres import PostgresUnavailable, running_postgres
+
+    try:
+        with running_postgres(durable=True) as server:
+            bench_werkplek_row(table, targets, server.url(driver=""))
+    except PostgresUnavailable as exc:
+        table.append(f"| werkplek on postgresql: left out | | | | {exc} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -479,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_werkplek and not args.only_reeks:
             print("… werkplek: 100 colleagues for 2 minutes", file=sys.stderr)
             bench_werkplek_row(table, targets)
+            print("… werkplek on PostgreSQL: 100 colleagues for 2 minutes", file=sys.stderr)
+            bench_werkplek_on_postgres(table, targets)
         skip = args.no_ladder or only
         ladder = "" if skip else (print("… ladder", file=sys.stderr) or bench_ladder())
     lines = [

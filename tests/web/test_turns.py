@@ -149,6 +149,40 @@ def test_on_sqlite_a_requests_transaction_runs_on_the_event_loop_and_on_a_server
         server.close()
 
 
+def test_on_a_database_server_few_transactions_run_at_once(tmp_path: Path) -> None:
+    """With forty threads the transactions mostly waited to win the interpreter back from the
+    event loop after each answer of the server (saves of 1.2–1.4 s at p95 under the load
+    bench, 0.14–0.32 s with four): twenty requests at once run in the few database threads,
+    and the werkplek's other threads stay free for the disk's work."""
+    from jaarverslag.web.context import DATABASE_THREADS
+
+    lock = threading.Lock()
+    running = [0]
+    most = [0]
+    names: set[str] = set()
+
+    def transaction() -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            names.add(threading.current_thread().name)
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+
+    async def twenty(place: Werkplek) -> None:
+        await asyncio.gather(*(place.in_database(transaction) for _ in range(20)))
+
+    server = Werkplek(Settings(data=tmp_path / "b", database="postgresql://x@127.0.0.1:9/x"))
+    try:
+        asyncio.run(twenty(server))
+    finally:
+        server.close()
+    assert 2 <= DATABASE_THREADS <= 8
+    assert most[0] == DATABASE_THREADS, most  # as many as there are, never more
+    assert all(name.startswith("database") for name in names), names
+
+
 def test_work_handed_to_a_thread_starts_before_the_event_loop_serves_anything_else(
     tmp_path: Path,
 ) -> None:

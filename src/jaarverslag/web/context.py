@@ -40,8 +40,15 @@ from jaarverslag.web.workers import Job, Workers
 T = TypeVar("T")
 
 CHECKS_KEPT = 256
-#: Threads for a request's blocking work (:meth:`Werkplek.in_thread`): as many as anyio's
+#: Threads for a request's blocking work (:meth:`Werkplek.in_thread`: a file's sync to disk,
+#: the health check): as many as anyio's
 THREADS = 40
+#: On a database server: the threads a request's transaction runs in (:meth:`in_database`).
+#: Few: each thread must win the interpreter back from the event loop after every answer of
+#: the server, and with forty, transactions mostly waited for that — the load bench on
+#: PostgreSQL (100 colleagues, side by side): saves 1.2–1.4 s at p95 with 40, 0.14–0.32 s
+#: with 2, 4 or 8 (docs/performance.md).
+DATABASE_THREADS = 4
 LEFT_OVER = 24 * 3600.0  #: seconds after which a job's folder in the work folder is stale
 PREVIEWS_KEPT = 64  #: previews (a rapport's page for a user) kept to answer the frame
 
@@ -87,6 +94,11 @@ class Werkplek:
         )
         self.store = Store(settings.store)
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="verzoek")
+        self._database_threads = (
+            None
+            if self.database_inline
+            else ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
+        )
         self._workers = workers
         self._lock = threading.Lock()
         self._checks: OrderedDict[str, dict[str, Any]] = OrderedDict()
@@ -112,10 +124,11 @@ class Werkplek:
         threads, 0.12–0.16 / 0.43–0.64 s here; docs/performance.md). A write waits its turn
         (:class:`db.Turns`) only behind the builds' short status writes and another
         process's (a command of the beheerder). On a database server in one of the
-        werkplek's threads (:meth:`in_thread`): its answers come over the network."""
-        if self.database_inline:
+        werkplek's few database threads (:data:`DATABASE_THREADS`): its answers come over the
+        network."""
+        if self._database_threads is None:
             return work()
-        return await self.in_thread(work)
+        return await _started(self._database_threads, work)
 
     async def durable(self) -> None:
         """Wait until what this request committed is on the disk (:mod:`.walsync`); at once
@@ -125,13 +138,12 @@ class Werkplek:
 
     async def in_thread(self, work: Callable[[], T]) -> T:
         """``work()`` in one of the werkplek's threads, started at once: a file's sync to disk,
-        a transaction on a database server. anyio's ``to_thread`` (Starlette's
+        the health check's look at the database and the disk. anyio's ``to_thread`` (Starlette's
         ``run_in_threadpool``) first gives the event loop up twice, and each time waits for
         everything queued on the loop before it — under load 0.3 s each, before the thread
         even starts (docs/performance.md, "What a request costs"). A request cancelled
         meanwhile leaves ``work`` to finish on its own, as anyio's would."""
-        started = self._threads.submit(contextvars.copy_context().run, work)
-        return await asyncio.shield(asyncio.wrap_future(started))
+        return await _started(self._threads, work)
 
     @property
     def workers(self) -> Workers:
@@ -169,7 +181,9 @@ class Werkplek:
             if self._workers is not None:
                 self._workers.close()
                 self._workers = None
-        self._threads.shutdown(wait=True)  # what a request started ends first
+        for threads in (self._threads, self._database_threads):
+            if threads is not None:
+                threads.shutdown(wait=True)  # what a request started ends first
         if self._syncs is not None:
             self._syncs.stop()
         if self._checkpoints is not None:
@@ -350,3 +364,10 @@ def _failed(future: Future[Any]) -> bool:
 def _check_key(name: str, files: Mapping[str, str]) -> str:
     """The files of a rapport at one moment, as the key of their check's verdict."""
     return hashlib.sha256(json.dumps([name, sorted(files.items())]).encode()).hexdigest()
+
+
+async def _started(threads: ThreadPoolExecutor, work: Callable[[], T]) -> T:
+    """``work()`` in one of ``threads``, handed over at once; the caller waits for its answer
+    (a request cancelled meanwhile leaves ``work`` to finish on its own)."""
+    started = threads.submit(contextvars.copy_context().run, work)
+    return await asyncio.shield(asyncio.wrap_future(started))
