@@ -20,9 +20,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from jaarverslag.core.atomic import sync, sync_folder
 
@@ -46,43 +46,50 @@ class Store:
     def put(self, data: bytes) -> str:
         """Keep ``data``; its hash."""
         digest = hashlib.sha256(data).hexdigest()
-        if self.path(digest).is_file():
+        if self.has(digest):
             return digest
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".nieuw-", dir=self.root)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            self._place(Path(temporary), digest)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return digest
+
+        def fill(stream: BinaryIO) -> str:
+            stream.write(data)
+            return digest
+
+        return self._keep(fill)
 
     def put_file(self, source: Path) -> tuple[str, int]:
         """Keep the content of the file ``source`` (read in pieces); its hash and size."""
-        digest = hashlib.sha256()
         size = 0
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".nieuw-", dir=self.root)
-        try:
-            with open(source, "rb") as reading, os.fdopen(handle, "wb") as stream:
+
+        def fill(stream: BinaryIO) -> str:
+            nonlocal size
+            digest = hashlib.sha256()
+            with open(source, "rb") as reading:
                 while chunk := reading.read(1 << 20):
                     digest.update(chunk)
                     size += len(chunk)
                     stream.write(chunk)
+            return digest.hexdigest()
+
+        return self._keep(fill), size
+
+    def _keep(self, fill: Callable[[BinaryIO], str]) -> str:
+        """A content ``fill`` writes to a temporary file in the store (and says the hash of),
+        synced and put in its place, unless the store holds it already; its hash."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".nieuw-", dir=self.root)
+        temporary = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                digest = fill(stream)
                 stream.flush()
                 os.fsync(stream.fileno())
-            if self.has(digest.hexdigest()):  # the same content, stored and synced already
-                Path(temporary).unlink()
+            if self.has(digest):  # the same content, stored and synced already
+                temporary.unlink()
             else:
-                self._place(Path(temporary), digest.hexdigest())
+                self._place(temporary, digest)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
-        return digest.hexdigest(), size
+        return digest
 
     def adopt(self, source: Path, digest: str) -> None:
         """Move the finished file ``source`` (on the same file system, whose content has the
