@@ -1,6 +1,7 @@
-"""A rapport's history is read a page at a time: it grows with every save, and a request that
-read all of it would hold the server (on SQLite its transaction runs on the event loop) for as
-long as the history is long. Every version is still reachable, page after page."""
+"""A rapport's history and the audit log are read a page at a time: both grow with every save,
+and a request that read all of one would hold the server (on SQLite its transaction runs on the
+event loop) for as long as it is long. Every line is still reachable, page after page, and a
+page says whether older ones follow."""
 
 from __future__ import annotations
 
@@ -85,3 +86,33 @@ def test_the_history_page_links_to_older_versions(
     assert len(shown) == 7 and shown == sorted(shown, reverse=True)  # every version, once
     first = anna.get("/rapporten/r/geschiedenis").text
     assert "Nieuwste versies" not in first and "(huidig)" in first
+
+
+def test_the_audit_log_is_read_a_page_at_a_time_and_says_when_older_lines_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data=tmp_path / "wp")
+    assert admin.add_user(settings, "beheer", True, "een-lang-wachtwoord") == 0
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        client.headers["X-CSRF-Token"] = log_in(  # type: ignore[attr-defined]
+            client, "beheer", "een-lang-wachtwoord"
+        ).csrf
+        everything = client.get("/api/audit").json()
+        assert everything["meer"] is False
+        ids = [line["id"] for line in everything["audit"]]
+        assert len(ids) >= 2 and ids == sorted(ids, reverse=True)
+        first = client.get("/api/audit", params={"aantal": len(ids) - 1}).json()
+        assert first["meer"] is True and [x["id"] for x in first["audit"]] == ids[:-1]
+        rest = client.get("/api/audit", params={"voor": ids[-2]}).json()
+        assert rest["meer"] is False and [x["id"] for x in rest["audit"]] == ids[-1:]
+
+        monkeypatch.setattr(pages, "AUDIT_PAGE", len(ids))  # exactly one page full
+        page = client.get("/beheer/audit").text
+        assert "Oudere gebeurtenissen" not in page and "Nieuwste gebeurtenissen" not in page
+        monkeypatch.setattr(pages, "AUDIT_PAGE", len(ids) - 1)
+        page = client.get("/beheer/audit").text
+        older = re.search(r'<a href="(/beheer/audit\?voor=\d+)">Oudere gebeurtenissen</a>', page)
+        assert older, page
+        last = client.get(older.group(1)).text
+        assert "Nieuwste gebeurtenissen" in last and "Oudere gebeurtenissen" not in last
+        assert "1 oudere gebeurtenissen" in last

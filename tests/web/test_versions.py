@@ -65,7 +65,7 @@ def test_saves_deletes_and_restores_are_versions(engine: Engine, tmp_path: Path)
         assert old is not None
         back = versions.restore(session, 1, old, 2)
         assert versions.snapshot(session, 1) == {"teksten/a.md": store.put(b"een\n")}
-        kinds = [v.kind for v in versions.history(session, 1).versions]
+        kinds = [v.kind for v in versions.history(session, 1).rows]
         assert kinds == ["hersteld", "verwijderd", "opgeslagen", "opgeslagen"]
         assert back.restored_from == first.version.id  # type: ignore[union-attr]
 
@@ -104,7 +104,7 @@ def test_writers_take_turns(engine: Engine, tmp_path: Path) -> None:
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 9 + ["gewijzigd"]
     with db.reading(engine) as session:
-        assert len(versions.history(session, 1).versions) == 11
+        assert len(versions.history(session, 1).rows) == 11
 
 
 def test_the_audit_log_can_only_grow(engine: Engine) -> None:
@@ -138,7 +138,7 @@ def test_a_folder_is_materialised_exactly(tmp_path: Path) -> None:
 def naive_heads(session: DbSession, rapport: int) -> dict[str, int]:
     """Each path's current version as the history says it: its newest that is not a conflict."""
     heads: dict[str, int] = {}
-    for version in versions.history(session, rapport, limit=10**6).versions:  # newest first
+    for version in versions.history(session, rapport, limit=10**6).rows:  # newest first
         if version.kind != "conflict":
             heads.setdefault(version.path, version.id)
     return heads
@@ -178,7 +178,7 @@ def test_what_a_rapport_holds_now_is_what_its_history_says(steps: list[Any]) -> 
                     elif kind == "delete":
                         versions.delete(session, 1, path, 1)
                     else:
-                        history = versions.history(session, 1, limit=10**6).versions
+                        history = versions.history(session, 1, limit=10**6).rows
                         if history:  # any of them: a conflict and a deletion too
                             versions.restore(session, 1, history[number % len(history)], 1)
                 with db.reading(made) as session:

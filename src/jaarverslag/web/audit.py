@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from jaarverslag.web.db import Page, page
 from jaarverslag.web.models import AuditEntry
 
 #: Every action the log knows, with how the page says it.
@@ -61,17 +62,17 @@ def entries(
     before: int | None = None,
     rapport: str | None = None,
     user: str | None = None,
-) -> list[AuditEntry]:
-    """The newest entries first (``before``: older than this id), optionally of one rapport or
-    one user."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+) -> Page[AuditEntry]:
+    """At most ``limit`` entries, the newest first (``before``: older than this id), optionally
+    of one rapport or one user, and whether older ones follow."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if before is not None:
         query = query.where(AuditEntry.id < before)
     if rapport is not None:
         query = query.where(AuditEntry.rapport == rapport)
     if user is not None:
         query = query.where(AuditEntry.user == user)
-    return list(db.scalars(query))
+    return page(db, query, limit)
 
 
 def as_json(entry: AuditEntry) -> dict[str, Any]:

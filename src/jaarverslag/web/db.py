@@ -27,14 +27,15 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Select, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, TimeoutError
 from sqlalchemy.orm import Session
@@ -258,3 +259,20 @@ def prepare(made: Engine, migrate_command: str) -> None:
         f"heeft revisie {newest} nodig). Maak een backup en breng hem dan bij met: "
         f"{migrate_command}"
     )
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Page(Generic[R]):
+    """Rows of a list read a page at a time (newest first), and whether more follow."""
+
+    rows: list[R]
+    more: bool
+
+
+def page(session: Session, query: Select[R], limit: int) -> Page[R]:
+    """At most ``limit`` rows of ``query``: one more is asked to know whether more follow."""
+    rows = list(session.scalars(query.limit(limit + 1)))
+    return Page(rows[:limit], more=len(rows) > limit)

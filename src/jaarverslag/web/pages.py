@@ -270,6 +270,7 @@ async def text(naam: str, pad: str, request: Request) -> Response:
 
 
 HISTORY_PAGE = 100  #: versions on one page of a rapport's history
+AUDIT_PAGE = 100  #: lines on one page of the audit log
 
 
 @router.get("/rapporten/{naam}/geschiedenis")
@@ -283,7 +284,7 @@ async def history(
         current = versions.current_ids(session, found.rapport.id)
         page = versions.history(session, found.rapport.id, pad, limit=HISTORY_PAGE, before=voor)
         return {
-            "access": found, "versies": page.versions, "meer": page.more, "huidig": current,
+            "access": found, "versies": page.rows, "meer": page.more, "huidig": current,
             "eerste": voor is None,
         }  # fmt: skip
 
@@ -329,8 +330,13 @@ async def audit_page(request: Request, voor: int | None = None) -> Response:
     actor = await who(request)
     if not actor.admin:
         raise Refused(403, "alleen een beheerder kan het auditlog lezen")
-    rows = await in_db(request, lambda s, _p: audit.entries(s, limit=100, before=voor), write=False)
-    return render(request, "audit.html", regels=rows, acties=audit.ACTIONS)
+    found = await in_db(
+        request, lambda s, _p: audit.entries(s, limit=AUDIT_PAGE, before=voor), write=False
+    )
+    return render(
+        request, "audit.html", regels=found.rows, meer=found.more, eerste=voor is None,
+        acties=audit.ACTIONS,
+    )  # fmt: skip
 
 
 @router.get("/account")

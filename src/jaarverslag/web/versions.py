@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from jaarverslag.web.db import Page, page
 from jaarverslag.web.models import Head, Rapport, Version
 
 
@@ -105,15 +106,6 @@ def find(db: DbSession, rapport_id: int, version_id: int) -> Version | None:
     return version if version is not None and version.rapport_id == rapport_id else None
 
 
-@dataclass(frozen=True)
-class Page:
-    """Versions of a rapport, newest first, and whether older ones follow (ask for them
-    with ``before`` the last one's id)."""
-
-    versions: list[Version]
-    more: bool
-
-
 def history(
     db: DbSession,
     rapport_id: int,
@@ -121,7 +113,7 @@ def history(
     *,
     limit: int = 100,
     before: int | None = None,
-) -> Page:
+) -> Page[Version]:
     """At most ``limit`` versions of the rapport's files (of ``path`` only, when given), older
     than version ``before`` when given, newest first. A rapport's history grows with every save,
     so it is read a page at a time."""
@@ -130,8 +122,7 @@ def history(
         query = query.where(Version.path == path)
     if before is not None:
         query = query.where(Version.id < before)
-    rows = list(db.scalars(query.order_by(Version.id.desc()).limit(limit + 1)))
-    return Page(rows[:limit], more=len(rows) > limit)
+    return page(db, query.order_by(Version.id.desc()), limit)
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,10 @@ async def audit_log(
         raise Refused(403, ADMINS_ONLY)
 
     def work(session: DbSession, _place: Werkplek) -> dict[str, Any]:
-        rows = audit.entries(
+        found = audit.entries(
             session, limit=max(1, min(aantal, 1000)), before=voor, rapport=rapport, user=gebruiker
         )
-        return {"audit": [audit.as_json(e) for e in rows]}
+        return {"audit": [audit.as_json(e) for e in found.rows], "meer": found.more}
 
     return await in_db(request, work, write=False)
 

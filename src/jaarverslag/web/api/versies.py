@@ -48,7 +48,7 @@ async def history(
         page = versions.history(
             session, found.rapport.id, pad, limit=max(1, min(aantal, PAGE)), before=voor
         )
-        return {"versies": [versions.as_json(v, now) for v in page.versions], "meer": page.more}
+        return {"versies": [versions.as_json(v, now) for v in page.rows], "meer": page.more}
 
     return await in_db(request, work, write=False)
 
