@@ -236,6 +236,15 @@ def _guarded(exc: BaseException) -> int:
     return UNEXPECTED
 
 
+def _forget_the_interrupt() -> None:
+    """CPython (3.11 to 3.13 at least) notes a Ctrl-C that escaped code run by ``exec`` of a
+    string — as dataclasses make their methods, so any import under way can be the place — and
+    under ``python -m`` ends the process at exit by SIGINT instead of with the status asked for:
+    ``-2`` to the parent process, not 130. An ``exec`` of a string that finishes clears that
+    note (each starts by clearing it)."""
+    exec("pass")
+
+
 def run() -> None:
     """The console command: ``main``, its exit status decided here, in one place: 0 done,
     1 bad input (and a bug of ours: one message asking to report it, never a traceback), 2 wrong
@@ -246,6 +255,7 @@ def run() -> None:
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("afgebroken", err=True)
         code = INTERRUPTED
+        _forget_the_interrupt()
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
