@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,22 @@ pytestmark = pytest.mark.slow
 TEXT = "/api/rapporten/r/bestanden/teksten/nieuw.md"
 
 
+@contextmanager
+def logged_in(tmp_path: Path, name: str, beheerder: bool = False) -> Iterator[TestClient]:
+    """A new werkplek with one user, ``name``, logged in as a browser is."""
+    settings = Settings(data=tmp_path / "wp")
+    assert admin.add_user(settings, name, beheerder, "een-lang-wachtwoord") == 0
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        client.headers["X-CSRF-Token"] = log_in(  # type: ignore[attr-defined]
+            client, name, "een-lang-wachtwoord"
+        ).csrf
+        yield client
+
+
 @pytest.fixture
 def anna(tmp_path: Path) -> Iterator[TestClient]:
     """Anna's rapport ``r`` (four starter files) with seven versions of ``teksten/nieuw.md``."""
-    settings = Settings(data=tmp_path / "wp")
-    assert admin.add_user(settings, "anna", False, "een-lang-wachtwoord") == 0
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        client.headers["X-CSRF-Token"] = log_in(  # type: ignore[attr-defined]
-            client, "anna", "een-lang-wachtwoord"
-        ).csrf
+    with logged_in(tmp_path, "anna") as client:
         assert client.post("/api/rapporten", json={"naam": "r", "excel": False}).status_code == 201
         for n in range(7):
             assert client.put(TEXT, content=f"Versie {n}.\n".encode()).status_code in (200, 201)
@@ -91,12 +99,7 @@ def test_the_history_page_links_to_older_versions(
 def test_the_audit_log_is_read_a_page_at_a_time_and_says_when_older_lines_follow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(data=tmp_path / "wp")
-    assert admin.add_user(settings, "beheer", True, "een-lang-wachtwoord") == 0
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        client.headers["X-CSRF-Token"] = log_in(  # type: ignore[attr-defined]
-            client, "beheer", "een-lang-wachtwoord"
-        ).csrf
+    with logged_in(tmp_path, "beheer", beheerder=True) as client:
         everything = client.get("/api/audit").json()
         assert everything["meer"] is False
         ids = [line["id"] for line in everything["audit"]]
